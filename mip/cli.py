@@ -1,0 +1,107 @@
+"""`mip`: the command line of the Micro-Internship Programme platform.
+
+mip dev [--demo] [--data-dir DIR]     run the whole system on this machine
+mip token --role office --sub EMAIL   print a development bearer token
+mip check                             ask every service, through Temporal, to answer
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import uuid
+from pathlib import Path
+
+from mip.core.auth import Role, mint_token
+from mip.core.settings import Settings
+
+
+def _default_data_dir() -> Path:
+    return Path(os.environ.get("MIP_DATA_DIR", ".mip"))
+
+
+def _token(args: argparse.Namespace) -> int:
+    settings = Settings()
+    if settings.signing_secret is None:
+        print(
+            "mip token: no signing secret here; production tokens come from your IdP",
+            file=sys.stderr,
+        )
+        return 2
+    print(mint_token(settings, role=Role(args.role), subject=args.sub, ttl_s=args.ttl))
+    return 0
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from mip.devstack.stack import DevOptions, run
+
+    options = DevOptions(data_dir=args.data_dir, port_offset=args.port_offset, demo=args.demo)
+    return asyncio.run(run(options))
+
+
+def _check(args: argparse.Namespace) -> int:
+    from mip.core.temporal import connect
+    from workflows.queues import WORKFLOWS
+    from workflows.stack_check import StackCheckInput, StackCheckWorkflow
+
+    async def check() -> int:
+        client = await connect(Settings())
+        result = await client.execute_workflow(
+            StackCheckWorkflow.run,
+            StackCheckInput(answer_within_s=args.within),
+            id=f"stack-check-{uuid.uuid4().hex[:8]}",
+            task_queue=WORKFLOWS,
+        )
+        for answer in result.answers:
+            if answer.report is not None:
+                state = "ok" if answer.report.database_ok else "database unreachable"
+                print(f"{answer.service:<14} {state}  migrations {answer.report.migrations}")
+            else:
+                print(f"{answer.service:<14} NO ANSWER  {answer.error}")
+        return 0 if result.ok else 1
+
+    return asyncio.run(check())
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="mip", description=__doc__.split("\n")[0])
+    sub = top.add_subparsers(dest="command", required=True)
+
+    dev = sub.add_parser("dev", help="run the whole system on this machine")
+    dev.add_argument(
+        "--data-dir",
+        type=Path,
+        default=_default_data_dir(),
+        help="where state is kept (default .mip, or $MIP_DATA_DIR)",
+    )
+    dev.add_argument(
+        "--port-offset",
+        type=int,
+        default=0,
+        help="add this to every port, to run beside another stack",
+    )
+    dev.add_argument("--demo", action="store_true", help="also load the 2019 round")
+    dev.set_defaults(func=_dev)
+
+    token = sub.add_parser("token", help="print a development bearer token")
+    token.add_argument("--role", choices=[r.value for r in Role], required=True)
+    token.add_argument("--sub", required=True, help="the subject: an e-mail or a service name")
+    token.add_argument("--ttl", type=int, default=12 * 3600, help="seconds until it expires")
+    token.set_defaults(func=_token)
+
+    check = sub.add_parser("check", help="ask every service to answer through Temporal")
+    check.add_argument("--within", type=float, default=10.0, help="seconds each may take")
+    check.set_defaults(func=_check)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

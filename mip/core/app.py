@@ -1,0 +1,123 @@
+"""Build a service's FastAPI app: lifespan, problem handlers, health and status routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from mip.core import db
+from mip.core.auth import TokenVerifier
+from mip.core.deps import AnyUser, OfficeOrService, Runtime
+from mip.core.logging import configure_logging
+from mip.core.migrations import applied_versions, apply_migrations
+from mip.core.problems import install_problem_handlers, problem_response
+from mip.core.runtime import ServiceRuntime, ServiceSpec
+from mip.core.schemas import Health, Me, Status
+from mip.core.settings import Settings
+from mip.core.temporal import TemporalLink
+
+log = logging.getLogger("mip.app")
+
+
+system = APIRouter(tags=["system"])
+
+
+@system.get(
+    "/healthz",
+    response_model=Health,
+    responses={503: {"description": "A part the service needs is down; `checks` names it"}},
+)
+async def healthz(request: Request, runtime: Runtime) -> Health | JSONResponse:
+    checks: dict[str, str] = {}
+    try:
+        await db.ping(runtime.pool)
+        checks["database"] = "ok"
+    except (*db.CONNECT_ERRORS, ConnectionError) as exc:
+        checks["database"] = f"unreachable: {exc or type(exc).__name__}"
+    try:
+        await runtime.temporal.check()
+        checks["temporal"] = (
+            "ok" if runtime.temporal.worker_running else "connected, worker starting"
+        )
+    except Exception as exc:  # the check reports any failure rather than raising it
+        checks["temporal"] = f"unreachable: {exc}"
+    failing = [name for name, state in checks.items() if state != "ok"]
+    if failing:
+        return problem_response(
+            request,
+            status=503,
+            slug="unhealthy",
+            title="The service is not healthy",
+            detail=f"{runtime.spec.name}: {', '.join(failing)} not ready ("
+            + "; ".join(f"{n}: {checks[n]}" for n in failing)
+            + ")",
+            service=runtime.spec.name,
+            checks=checks,
+        )
+    return Health(service=runtime.spec.name, status="ok", checks=checks)
+
+
+@system.get("/v1/me", response_model=Me)
+async def me(principal: AnyUser) -> Me:
+    return Me(subject=principal.subject, role=principal.role.value)
+
+
+@system.get("/v1/admin/status", response_model=Status)
+async def status(runtime: Runtime, _: OfficeOrService) -> Status:
+    return Status(
+        service=runtime.spec.name,
+        schema_name=runtime.spec.schema,
+        task_queue=runtime.spec.task_queue,
+        migrations=await applied_versions(runtime.pool, runtime.spec.schema),
+        temporal_connected=runtime.temporal.client is not None,
+        worker_running=runtime.temporal.worker_running,
+    )
+
+
+def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(spec.name, level=settings.log_level, as_json=settings.log_json)
+        pool = await db.create_pool(
+            settings.database_url.get_secret_value(),
+            schema=spec.schema,
+            min_size=settings.db_pool_min,
+            max_size=settings.db_pool_max,
+            timeout_s=settings.startup_timeout_s,
+        )
+        try:
+            await apply_migrations(pool, spec.schema, spec.migrations)
+            runtime = ServiceRuntime(spec=spec, settings=settings, pool=pool)
+            runtime.temporal = TemporalLink(
+                settings,
+                task_queue=spec.task_queue,
+                activities=[runtime.describe_activity(), *spec.activities(runtime)],
+            )
+            runtime.temporal.start()
+            app.state.runtime = runtime
+            log.info("%s ready; serving activities on %s", spec.name, spec.task_queue)
+            try:
+                yield
+            finally:
+                await runtime.temporal.stop()
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title=f"MIP {spec.title}",
+        description=spec.description,
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.token_verifier = TokenVerifier(settings)
+    install_problem_handlers(app)
+    app.include_router(system)
+    for router in spec.routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,30 @@
+"""`Annotated` dependency aliases shared by every service's routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import asyncpg
+from fastapi import Depends, Request
+
+from mip.core.auth import Principal, Role, current_principal, require_role
+from mip.core.runtime import ServiceRuntime
+
+
+def get_runtime(request: Request) -> ServiceRuntime:
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
+
+
+def get_pool(request: Request) -> asyncpg.Pool:
+    return get_runtime(request).pool
+
+
+Runtime = Annotated[ServiceRuntime, Depends(get_runtime)]
+PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
+AnyUser = Annotated[Principal, Depends(current_principal)]
+OfficeOrService = Annotated[Principal, Depends(require_role(Role.office, Role.service))]
+OfficeUser = Annotated[Principal, Depends(require_role(Role.office))]
+ApplicantUser = Annotated[Principal, Depends(require_role(Role.applicant))]
+HostUser = Annotated[Principal, Depends(require_role(Role.host))]
+ServiceCaller = Annotated[Principal, Depends(require_role(Role.service))]

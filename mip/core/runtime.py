@@ -1,0 +1,73 @@
+"""What a running service holds: its settings, its pool, its link to Temporal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from fastapi import APIRouter
+from temporalio import activity
+
+from mip.core import db
+from mip.core.auth import Role, mint_token
+from mip.core.migrations import applied_versions
+from mip.core.settings import Settings
+from mip.core.temporal import TemporalLink
+from workflows.stack_check import DESCRIBE_ACTIVITY, ServiceReport
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """Everything that makes one service different from another."""
+
+    name: str
+    title: str
+    description: str
+    task_queue: str
+    migrations: Path
+    routers: Sequence[APIRouter] = ()
+    # Built once the pool exists, so activities can close over the runtime.
+    activities: Callable[[ServiceRuntime], Sequence[Callable[..., Any]]] = lambda _: ()
+    port: int = 8000
+
+    @property
+    def schema(self) -> str:
+        return self.name
+
+
+@dataclass
+class ServiceRuntime:
+    spec: ServiceSpec
+    settings: Settings
+    pool: asyncpg.Pool
+    temporal: TemporalLink = field(init=False)
+
+    def service_token(self) -> str:
+        """The bearer token this service presents to the others."""
+        if self.settings.service_token is not None:
+            return self.settings.service_token.get_secret_value()
+        return mint_token(self.settings, role=Role.service, subject=f"service:{self.spec.name}")
+
+    def describe_activity(self) -> Callable[..., Any]:
+        @activity.defn(name=DESCRIBE_ACTIVITY)
+        async def describe() -> ServiceReport:
+            try:
+                await db.ping(self.pool)
+                versions = [
+                    int(str(m["version"]))
+                    for m in await applied_versions(self.pool, self.spec.schema)
+                ]
+                ok = True
+            except db.CONNECT_ERRORS:
+                versions, ok = [], False
+            return ServiceReport(
+                service=self.spec.name,
+                schema_name=self.spec.schema,
+                migrations=versions,
+                database_ok=ok,
+            )
+
+        return describe

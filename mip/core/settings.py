@@ -1,0 +1,97 @@
+"""Settings every MIP process reads from its environment.
+
+Development needs no configuration at all: every default points at what `mip dev` runs on
+this machine. Production refuses to start with any development default that would be a
+security hole (the shared dev signing secret, no service token).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_JWT_SECRET = "mip-dev-secret-do-not-use-in-production-0123456789"  # noqa: S105
+MIN_SECRET_LENGTH = 32
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MIP_", extra="ignore", frozen=True)
+
+    environment: Environment = Environment.development
+    database_url: SecretStr = Field(
+        default=SecretStr("postgresql://mip@127.0.0.1:55432/mip"),
+        validation_alias=_env("DATABASE_URL", "MIP_DATABASE_URL"),
+    )
+    db_pool_min: int = Field(default=1, ge=0)
+    db_pool_max: int = Field(default=10, ge=1)
+    startup_timeout_s: float = Field(default=60.0, gt=0)
+
+    temporal_address: str = Field(
+        default="127.0.0.1:7233", validation_alias=_env("TEMPORAL_ADDRESS", "MIP_TEMPORAL_ADDRESS")
+    )
+    temporal_namespace: str = Field(
+        default="default", validation_alias=_env("TEMPORAL_NAMESPACE", "MIP_TEMPORAL_NAMESPACE")
+    )
+
+    smtp_url: str = Field(
+        default="smtp://127.0.0.1:1025", validation_alias=_env("SMTP_URL", "MIP_SMTP_URL")
+    )
+
+    # Shared-secret (HS256) signing; unset in development means the public dev secret.
+    jwt_secret: SecretStr | None = None
+    jwt_public_key: str | None = None
+    jwt_jwks_url: str | None = None
+    jwt_issuer: str = "mip"
+    jwt_audience: str = "mip"
+    # What this service presents when it calls another; minted from the dev secret in development.
+    service_token: SecretStr | None = None
+
+    applications_url: str = "http://127.0.0.1:8001"
+    offers_url: str = "http://127.0.0.1:8002"
+    expenses_url: str = "http://127.0.0.1:8003"
+    notifications_url: str = "http://127.0.0.1:8004"
+
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    @property
+    def production(self) -> bool:
+        return self.environment is Environment.production
+
+    @property
+    def signing_secret(self) -> str | None:
+        """The HS256 secret tokens are checked against, if any."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        return None if self.production else DEV_JWT_SECRET
+
+    @model_validator(mode="after")
+    def _refuse_dev_defaults_in_production(self) -> Self:
+        if not self.production:
+            return self
+        problems = []
+        secret = self.jwt_secret.get_secret_value() if self.jwt_secret else None
+        if secret == DEV_JWT_SECRET:
+            problems.append("MIP_JWT_SECRET is the public development secret")
+        elif secret is not None and len(secret) < MIN_SECRET_LENGTH:
+            problems.append(f"MIP_JWT_SECRET must be at least {MIN_SECRET_LENGTH} characters")
+        if not (secret or self.jwt_public_key or self.jwt_jwks_url):
+            problems.append("set MIP_JWT_PUBLIC_KEY or MIP_JWT_JWKS_URL to verify tokens")
+        if self.service_token is None:
+            problems.append("set MIP_SERVICE_TOKEN for calls between services")
+        if problems:
+            raise ValueError("production settings refused: " + "; ".join(problems))
+        return self

@@ -1,0 +1,102 @@
+"""The Temporal side of a service: a client that survives Temporal being down at start,
+and the worker that serves the service's activities on its own task queue."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+
+from mip.core.settings import Settings
+
+log = logging.getLogger("mip.temporal")
+
+
+async def connect(settings: Settings) -> Client:
+    return await Client.connect(
+        settings.temporal_address,
+        namespace=settings.temporal_namespace,
+        data_converter=pydantic_data_converter,
+    )
+
+
+class TemporalLink:
+    """Connects in the background, retrying, and then serves activities until stopped.
+
+    A service must start and answer (its health check says what is missing) even while
+    Temporal is down, so connecting never blocks start-up.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        task_queue: str,
+        activities: Sequence[Callable[..., Any]],
+        max_concurrent_activities: int = 50,
+    ) -> None:
+        self._settings = settings
+        self.task_queue = task_queue
+        self._activities = list(activities)
+        self._max_concurrent = max_concurrent_activities
+        self.client: Client | None = None
+        self.last_error: str | None = None
+        self.worker_running = False
+        self._task: asyncio.Task[None] | None = None
+        self._connected = asyncio.Event()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"temporal-link:{self.task_queue}")
+
+    async def wait_connected(self, timeout_s: float) -> Client:
+        async with asyncio.timeout(timeout_s):
+            await self._connected.wait()
+        assert self.client is not None
+        return self.client
+
+    async def _run(self) -> None:
+        delay = 0.5
+        while self.client is None:
+            try:
+                self.client = await connect(self._settings)
+            except Exception as exc:  # any failure to connect is retried the same way
+                self.last_error = f"cannot reach {self._settings.temporal_address}: {exc}"
+                log.warning("%s; retrying in %.1fs", self.last_error, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+        self.last_error = None
+        self._connected.set()
+        worker = Worker(
+            self.client,
+            task_queue=self.task_queue,
+            activities=self._activities,
+            max_concurrent_activities=self._max_concurrent,
+            graceful_shutdown_timeout=timedelta(seconds=5),
+        )
+        self.worker_running = True
+        try:
+            await worker.run()
+        finally:
+            self.worker_running = False
+
+    async def check(self, timeout_s: float = 2.0) -> None:
+        """Raise unless the Temporal frontend answers now."""
+        if self.client is None:
+            raise ConnectionError(self.last_error or "not connected yet")
+        ok = await self.client.service_client.check_health(timeout=timedelta(seconds=timeout_s))
+        if not ok:
+            raise ConnectionError("Temporal reports itself unhealthy")
+
+    async def stop(self) -> None:
+        if self._task is None:
+            return
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task

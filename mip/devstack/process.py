@@ -1,0 +1,95 @@
+"""A child process of `mip dev` (or of a test fixture): started, waited for, stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+ReadyCheck = Callable[[], Awaitable[None]]
+
+
+def _die_with_parent() -> None:
+    # Linux only: if `mip dev` is killed outright, its children go too.
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+@dataclass
+class Child:
+    name: str
+    argv: Sequence[str]
+    log_path: Path
+    ready: ReadyCheck
+    env: dict[str, str] = field(default_factory=dict)
+    cwd: Path | None = None
+    user: str | None = None
+    stop_signal: int = signal.SIGTERM
+    url: str = ""
+    process: subprocess.Popen[bytes] | None = None
+    _log: IO[bytes] | None = None
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            list(self.argv),
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **self.env},
+            cwd=self.cwd,
+            user=self.user,
+            start_new_session=True,  # Ctrl-C reaches `mip dev`, which stops children in order
+            preexec_fn=_die_with_parent,
+        )
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    async def wait_ready(self, timeout_s: float) -> float:
+        """Poll the ready check until it passes; return how long it took."""
+        started = time.monotonic()
+        deadline = started + timeout_s
+        last: Exception | None = None
+        while time.monotonic() < deadline:
+            if not self.running:
+                raise RuntimeError(f"{self.name} exited early; see {self.log_path}")
+            try:
+                await self.ready()
+                return time.monotonic() - started
+            except Exception as exc:  # not ready yet, whatever the reason
+                last = exc
+                await asyncio.sleep(0.2)
+        raise TimeoutError(
+            f"{self.name} not ready after {timeout_s:.0f}s ({last}); see {self.log_path}"
+        )
+
+    def stop(self, timeout_s: float = 15.0) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(self.stop_signal)
+            try:
+                self.process.wait(timeout_s)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+
+async def tcp_open(host: str, port: int) -> None:
+    _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), 1.0)
+    writer.close()
+    await writer.wait_closed()

@@ -1,0 +1,215 @@
+"""`mip dev`: every part of MIP on one machine, no Docker, no configuration.
+
+Servers come up first (PostgreSQL, Temporal, a mail catcher), then the workflow worker
+and the four services. State lives under the data directory, so a second run finds every
+row and workflow of the first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from mip.devstack.mailcatcher import MailStore
+from mip.devstack.postgres import EmbeddedPostgres
+from mip.devstack.process import Child, ReadyCheck, tcp_open
+from mip.devstack.temporal import TemporalDevServer
+from services.applications.app import SPEC as APPLICATIONS
+from services.expenses.app import SPEC as EXPENSES
+from services.notifications.app import SPEC as NOTIFICATIONS
+from services.offers.app import SPEC as OFFERS
+
+SERVICES = [APPLICATIONS, OFFERS, EXPENSES, NOTIFICATIONS]
+TEMPORAL_PORT, TEMPORAL_UI_PORT = 7233, 8233
+POSTGRES_PORT = 55432
+SMTP_PORT, MAIL_WEB_PORT = 1025, 8025
+
+
+@dataclass(frozen=True)
+class DevOptions:
+    data_dir: Path
+    port_offset: int = 0
+    demo: bool = False
+    startup_timeout_s: float = 120.0
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _http_ok(url: str) -> ReadyCheck:
+    async def check() -> None:
+        async with httpx.AsyncClient(timeout=2) as http:
+            (await http.get(url)).raise_for_status()
+
+    return check
+
+
+class DevStack:
+    def __init__(self, options: DevOptions) -> None:
+        self.options = options
+        self.data = options.data_dir.resolve()
+        self.logs = self.data / "logs"
+        self.children: list[Child] = []
+        self.env: dict[str, str] = {}
+        self.mail_note = ""
+
+    def _port(self, port: int) -> int:
+        return port + self.options.port_offset
+
+    def servers(self) -> list[Child]:
+        children = []
+        if "DATABASE_URL" in os.environ:
+            self.env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+        else:
+            pg = EmbeddedPostgres(self.data / "postgres", port=self._port(POSTGRES_PORT))
+            pg.initialize()
+            children.append(pg.child(self.logs / "postgres.log"))
+            self.env["DATABASE_URL"] = pg.url
+        temporal = TemporalDevServer(
+            port=self._port(TEMPORAL_PORT),
+            ui_port=self._port(TEMPORAL_UI_PORT),
+            db_file=self.data / "temporal" / "temporal.db",
+        )
+        children.append(temporal.child(self.logs / "temporal.log"))
+        self.env["TEMPORAL_ADDRESS"] = temporal.address
+        if "SMTP_URL" in os.environ:
+            self.env["SMTP_URL"] = os.environ["SMTP_URL"]
+            self.mail_note = f"e-mail goes to {os.environ['SMTP_URL']}"
+        else:
+            children.append(self._mailcatcher())
+        return children
+
+    def _mailcatcher(self) -> Child:
+        smtp, web = self._port(SMTP_PORT), self._port(MAIL_WEB_PORT)
+        mail_dir = self.data / "mail"
+        MailStore(mail_dir)
+        self.env["SMTP_URL"] = f"smtp://127.0.0.1:{smtp}"
+        self.mail_note = f"e-mail is caught: read it at http://127.0.0.1:{web} or in {mail_dir}"
+        return Child(
+            name="mail",
+            argv=[
+                sys.executable,
+                "-m",
+                "mip.devstack.mailcatcher",
+                "--dir",
+                str(mail_dir),
+                "--smtp-port",
+                str(smtp),
+                "--http-port",
+                str(web),
+            ],
+            log_path=self.logs / "mail.log",
+            ready=_http_ok(f"http://127.0.0.1:{web}/"),
+            url=f"smtp://127.0.0.1:{smtp} (inbox http://127.0.0.1:{web})",
+        )
+
+    def apps(self) -> list[Child]:
+        urls = {f"MIP_{s.name.upper()}_URL": self._service_url(s.port) for s in SERVICES}
+        env = {**self.env, **urls}
+        worker = Child(
+            name="worker",
+            argv=[sys.executable, "-m", "workflows.worker"],
+            log_path=self.logs / "worker.log",
+            ready=lambda: tcp_open("127.0.0.1", self._port(TEMPORAL_PORT)),
+            env=env,
+            url="task queue mip-workflows",
+        )
+        services = [
+            Child(
+                name=spec.name,
+                argv=[
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    f"services.{spec.name}.app:create_app",
+                    "--factory",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self._port(spec.port)),
+                    "--log-level",
+                    "warning",
+                ],
+                log_path=self.logs / f"{spec.name}.log",
+                ready=_http_ok(self._service_url(spec.port) + "/healthz"),
+                env=env,
+                url=f"{self._service_url(spec.port)}/docs (queue {spec.task_queue})",
+            )
+            for spec in SERVICES
+        ]
+        return [worker, *services]
+
+    def _service_url(self, port: int) -> str:
+        return f"http://127.0.0.1:{self._port(port)}"
+
+    async def start(self) -> None:
+        _say(f"MIP dev stack: data in {self.data}, logs in {self.logs}")
+        for stage in (self.servers(), self.apps()):
+            for child in stage:
+                child.start()
+                self.children.append(child)
+                _say(f"  … {child.name:<14} starting")
+            results = await asyncio.gather(
+                *(c.wait_ready(self.options.startup_timeout_s) for c in stage),
+                return_exceptions=True,
+            )
+            for child, result in zip(stage, results, strict=True):
+                if isinstance(result, BaseException):
+                    raise RuntimeError(f"{child.name} failed to start: {result}")
+                _say(f"  ✓ {child.name:<14} ready in {result:.1f}s")
+
+    def table(self) -> str:
+        lines = ["", f"  {'part':<14} {'pid':>7}  where", f"  {'-' * 14} {'-' * 7}  {'-' * 48}"]
+        for child in self.children:
+            pid = child.process.pid if child.process else 0
+            lines.append(f"  {child.name:<14} {pid:>7}  {child.url}")
+        lines += ["", f"  {self.mail_note}", "  Ctrl-C stops everything.", ""]
+        return "\n".join(lines)
+
+    def stop(self) -> None:
+        for child in reversed(self.children):
+            if child.running:
+                _say(f"  ■ stopping {child.name}")
+            child.stop()
+
+    def exited(self) -> Child | None:
+        return next((c for c in self.children if not c.running), None)
+
+
+async def run(options: DevOptions) -> int:
+    stack = DevStack(options)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        loop.add_signal_handler(sig, stop.set)
+    started = time.monotonic()
+    code = 0
+    try:
+        await stack.start()
+        _say(stack.table())
+        _say(f"MIP is up in {time.monotonic() - started:.1f}s.")
+        while not stop.is_set():
+            crashed = stack.exited()
+            if crashed is not None:
+                _say(f"  ✗ {crashed.name} exited; see {crashed.log_path}. Stopping.")
+                code = 1
+                break
+            try:
+                await asyncio.wait_for(stop.wait(), 1.0)
+            except TimeoutError:
+                continue
+    except RuntimeError as exc:
+        _say(f"  ✗ {exc}")
+        code = 1
+    finally:
+        stack.stop()
+        _say("MIP stopped.")
+    return code

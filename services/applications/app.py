@@ -1,0 +1,26 @@
+"""The applications service: hosts, rounds, placements, applicants, applications, CVs and
+support sessions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from mip.core.app import create_service_app
+from mip.core.runtime import ServiceSpec
+from mip.core.settings import Settings
+from workflows import queues
+
+SPEC = ServiceSpec(
+    name="applications",
+    title="Applications",
+    description="Hosts, rounds, placements, applicants, applications, CVs and support sessions.",
+    task_queue=queues.APPLICATIONS,
+    migrations=Path(__file__).parent / "migrations",
+    port=8001,
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    return create_service_app(SPEC, settings)

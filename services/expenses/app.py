@@ -1,0 +1,25 @@
+"""The expenses service: Expense claims, claim lines and receipts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from mip.core.app import create_service_app
+from mip.core.runtime import ServiceSpec
+from mip.core.settings import Settings
+from workflows import queues
+
+SPEC = ServiceSpec(
+    name="expenses",
+    title="Expenses",
+    description="Expense claims, claim lines and receipts.",
+    task_queue=queues.EXPENSES,
+    migrations=Path(__file__).parent / "migrations",
+    port=8003,
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    return create_service_app(SPEC, settings)

@@ -1,0 +1,25 @@
+"""The notifications service: Messages, templates, deliveries and the alerts list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from mip.core.app import create_service_app
+from mip.core.runtime import ServiceSpec
+from mip.core.settings import Settings
+from workflows import queues
+
+SPEC = ServiceSpec(
+    name="notifications",
+    title="Notifications",
+    description="Messages, templates, deliveries and the alerts list.",
+    task_queue=queues.NOTIFICATIONS,
+    migrations=Path(__file__).parent / "migrations",
+    port=8004,
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    return create_service_app(SPEC, settings)

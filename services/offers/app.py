@@ -1,0 +1,25 @@
+"""The offers service: Selections, host rankings and offers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from mip.core.app import create_service_app
+from mip.core.runtime import ServiceSpec
+from mip.core.settings import Settings
+from workflows import queues
+
+SPEC = ServiceSpec(
+    name="offers",
+    title="Offers",
+    description="Selections, host rankings and offers.",
+    task_queue=queues.OFFERS,
+    migrations=Path(__file__).parent / "migrations",
+    port=8002,
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    return create_service_app(SPEC, settings)

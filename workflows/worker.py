@@ -1,0 +1,57 @@
+"""The workflow worker: runs every MIP workflow on the `mip-workflows` task queue.
+
+Activities are not here: each service serves its own on its own task queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from temporalio.worker import Worker
+
+from mip.core.logging import configure_logging
+from mip.core.settings import Settings
+from mip.core.temporal import connect
+from workflows.queues import WORKFLOWS
+from workflows.stack_check import StackCheckWorkflow
+
+ALL_WORKFLOWS: list[type] = [StackCheckWorkflow]
+log = logging.getLogger("mip.worker")
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
+    delay = 0.5
+    while True:
+        try:
+            client = await connect(settings)
+            break
+        except Exception as exc:  # retried the same whatever the cause
+            log.warning(
+                "cannot reach Temporal at %s (%s); retrying", settings.temporal_address, exc
+            )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+    worker = Worker(client, task_queue=WORKFLOWS, workflows=ALL_WORKFLOWS)
+    async with worker:
+        log.info("serving %d workflows on %s", len(ALL_WORKFLOWS), WORKFLOWS)
+        await stop.wait()
+
+
+def main() -> None:
+    settings = Settings()
+    configure_logging("worker", level=settings.log_level, as_json=settings.log_json)
+
+    async def _main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run_worker(settings, stop)
+
+    asyncio.run(_main())
+
+
+if __name__ == "__main__":
+    main()
