@@ -62,7 +62,7 @@ die() { printf '[standin] ERROR: %s\n' "$*" >&2; exit 1; }
 run_logged() {
 	local name="$1"; shift
 	local log="$LOG_DIR/$name.log"
-	if ! "$@" >"$log" 2>&1; then
+	if ! "$@" >"$log" 2>&1 9>&-; then
 		printf '[standin] ERROR: %s failed; last lines of %s:\n' "$name" "$log" >&2
 		tail -n 40 "$log" >&2
 		exit 1
@@ -96,8 +96,9 @@ step_begin
 if docker info >/dev/null 2>&1; then
 	step_end "docker engine" "already running"
 else
-	# fully detached (own session), so it outlives this script
-	$SUDO setsid nohup dockerd >"$DOCKERD_LOG" 2>&1 </dev/null &
+	# fully detached (own session), so it outlives this script; without fd 9,
+	# or the daemon would hold this script's lock for as long as it runs
+	$SUDO setsid nohup dockerd >"$DOCKERD_LOG" 2>&1 </dev/null 9>&- &
 	for _ in $(seq 1 120); do
 		docker info >/dev/null 2>&1 && break
 		sleep 0.5

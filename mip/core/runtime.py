@@ -61,7 +61,7 @@ class ServiceRuntime:
                     for m in await applied_versions(self.pool, self.spec.schema)
                 ]
                 ok = True
-            except db.CONNECT_ERRORS:
+            except Exception:  # reported as database_ok=False, not raised
                 versions, ok = [], False
             return ServiceReport(
                 service=self.spec.name,

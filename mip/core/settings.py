@@ -28,7 +28,9 @@ def _env(*names: str) -> AliasChoices:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="MIP_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="MIP_", extra="ignore", frozen=True, populate_by_name=True
+    )
 
     environment: Environment = Environment.development
     database_url: SecretStr = Field(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import asyncpg
 
-from mip.devstack.process import Child
+from mip.devstack.process import Child, as_user
 
 SERVICE_USER = "mip-postgres"
 
@@ -89,21 +89,13 @@ class EmbeddedPostgres:
         self.data_dir.chmod(0o700)
         if (self.data_dir / "PG_VERSION").exists():
             return
-        subprocess.run(
-            [
-                str(self._bin / "initdb"),
-                "-D",
-                str(self.data_dir),
-                "-U",
-                self.user,
-                "--auth=trust",
-                "--encoding=UTF8",
-                "--locale=C",
-            ],
-            check=True,
-            capture_output=True,
-            user=self._run_as,
+        argv = [str(self._bin / "initdb"), "-D", str(self.data_dir), "-U", self.user]
+        argv += ["--auth=trust", "--encoding=UTF8", "--locale=C"]
+        done = subprocess.run(
+            argv, capture_output=True, text=True, cwd=self.data_dir, **as_user(self._run_as)
         )
+        if done.returncode != 0:
+            raise RuntimeError(f"initdb failed in {self.data_dir}: {done.stderr.strip()}")
 
     def child(self, log_path: Path) -> Child:
         argv = [

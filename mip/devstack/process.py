@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import os
+import pwd
 import signal
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 ReadyCheck = Callable[[], Awaitable[None]]
 
@@ -49,7 +50,7 @@ class Child:
             stderr=subprocess.STDOUT,
             env={**os.environ, **self.env},
             cwd=self.cwd,
-            user=self.user,
+            **as_user(self.user),
             start_new_session=True,  # Ctrl-C reaches `mip dev`, which stops children in order
             preexec_fn=_die_with_parent,
         )
@@ -87,6 +88,13 @@ class Child:
         if self._log is not None:
             self._log.close()
             self._log = None
+
+
+def as_user(user: str | None) -> dict[str, Any]:
+    """Popen arguments that drop to `user` and its group alone (no root groups kept)."""
+    if user is None:
+        return {}
+    return {"user": user, "group": pwd.getpwnam(user).pw_gid, "extra_groups": []}
 
 
 async def tcp_open(host: str, port: int) -> None:

