@@ -46,7 +46,7 @@ def _processes_mentioning(text: str) -> list[int]:
 
 
 @contextmanager
-def mip_dev(data_dir: Path) -> Iterator[list[str]]:
+def mip_dev(data_dir: Path, *extra: str) -> Iterator[list[str]]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SMTP_URL")}
     process = subprocess.Popen(
         [
@@ -58,6 +58,7 @@ def mip_dev(data_dir: Path) -> Iterator[list[str]]:
             str(data_dir),
             "--port-offset",
             str(OFFSET),
+            *extra,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -131,8 +132,15 @@ async def test_mip_dev_runs_everything_stops_cleanly_and_keeps_its_data(tmp_path
     assert _processes_mentioning(str(data_dir)) == []
     assert _processes_mentioning(f"--port {7233 + OFFSET}") == []
 
-    with mip_dev(data_dir):
+    with mip_dev(data_dir, "--demo") as lines:
+        assert any("demo round 'Micro-internships 2019 (as advertised)'" in line for line in lines)
         second_status = await _check_every_part(settings)
+        async with httpx.AsyncClient(timeout=10) as http:
+            listed = await http.get(
+                f"http://127.0.0.1:{SERVICE_PORTS[0]}/v1/placements",
+                headers={"Authorization": f"Bearer {_office_token(settings)}"},
+            )
+        assert len(listed.json()) == 5
         client = await connect(settings)
         described = await client.get_workflow_handle(CHECK_ID).describe()
         assert described.status is not None

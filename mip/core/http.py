@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Self, TypeVar
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from mip.core.problems import PROBLEM_JSON
 from mip.core.schemas import Health, Me, Status
@@ -56,11 +56,21 @@ class ServiceClient:
     async def status(self) -> Status:
         return await self._request("GET", "/v1/admin/status", Status)
 
-    async def _request(self, method: str, path: str, model: type[M], **kwargs: Any) -> M:
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         response = await self._http.request(method, path, **kwargs)
         if response.is_error:
             raise RemoteProblem(response.status_code, _problem_of(response))
+        return response
+
+    async def _request(self, method: str, path: str, model: type[M], **kwargs: Any) -> M:
+        response = await self._send(method, path, **kwargs)
         return model.model_validate_json(response.content)
+
+    async def _request_list(
+        self, method: str, path: str, adapter: TypeAdapter[list[M]], **kwargs: Any
+    ) -> list[M]:
+        response = await self._send(method, path, **kwargs)
+        return adapter.validate_json(response.content)
 
 
 def _problem_of(response: httpx.Response) -> dict[str, Any]:

@@ -66,7 +66,11 @@ async def _mip_error(request: Request, exc: Exception) -> JSONResponse:
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"location": ".".join(str(p) for p in err.get("loc", ())), "message": err.get("msg", "")}
+        {
+            "location": ".".join(str(p) for p in err.get("loc", ())),
+            # pydantic prefixes a validator's own words; the person needs only the words.
+            "message": str(err.get("msg", "")).removeprefix("Value error, "),
+        }
         for err in exc.errors()
     ]
     first = errors[0] if errors else {"location": "request", "message": "invalid"}

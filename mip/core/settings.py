@@ -34,7 +34,7 @@ class Settings(BaseSettings):
 
     environment: Environment = Environment.development
     database_url: SecretStr = Field(
-        default=SecretStr("postgresql://mip@127.0.0.1:55432/mip"),
+        default=SecretStr("postgresql://mip@127.0.0.1:25432/mip"),
         validation_alias=_env("DATABASE_URL", "MIP_DATABASE_URL"),
     )
     db_pool_min: int = Field(default=1, ge=0)

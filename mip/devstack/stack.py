@@ -13,22 +13,28 @@ import signal
 import sys
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import httpx
 
+from mip.core.auth import Role, mint_token
+from mip.core.settings import Settings
+from mip.devstack.demo import load_demo
 from mip.devstack.mailcatcher import MailStore
 from mip.devstack.postgres import EmbeddedPostgres
 from mip.devstack.process import Child, ReadyCheck, tcp_open
 from mip.devstack.temporal import TemporalDevServer
 from services.applications.app import SPEC as APPLICATIONS
+from services.applications.client import ApplicationsClient
 from services.expenses.app import SPEC as EXPENSES
 from services.notifications.app import SPEC as NOTIFICATIONS
 from services.offers.app import SPEC as OFFERS
 
 SERVICES = [APPLICATIONS, OFFERS, EXPENSES, NOTIFICATIONS]
 TEMPORAL_PORT, TEMPORAL_UI_PORT = 7233, 8233
-POSTGRES_PORT = 55432
+# Below every OS's ephemeral range, so an outgoing connection cannot be holding it.
+POSTGRES_PORT = 25432
 SMTP_PORT, MAIL_WEB_PORT = 1025, 8025
 
 
@@ -166,6 +172,18 @@ class DevStack:
                     raise RuntimeError(f"{child.name} failed to start: {result}")
                 _say(f"  ✓ {child.name:<14} ready in {result:.1f}s")
 
+    async def load_demo(self) -> None:
+        settings = Settings()
+        token = mint_token(settings, role=Role.office, subject="office@example.org")
+        url = self._service_url(APPLICATIONS.port)
+        async with ApplicationsClient(url, token) as client:
+            rounds = await load_demo(client, date.today())
+        for loaded in rounds:
+            _say(
+                f"  ✓ demo round {loaded.name!r}: applications close "
+                f"{loaded.clock.deadline_at:%a %d %b %Y %H:%M}"
+            )
+
     def table(self) -> str:
         lines = ["", f"  {'part':<14} {'pid':>7}  where", f"  {'-' * 14} {'-' * 7}  {'-' * 48}"]
         for child in self.children:
@@ -194,6 +212,8 @@ async def run(options: DevOptions) -> int:
     code = 0
     try:
         await stack.start()
+        if options.demo:
+            await stack.load_demo()
         _say(stack.table())
         _say(f"MIP is up in {time.monotonic() - started:.1f}s.")
         while not stop.is_set():

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from mip.core.app import create_service_app
 from mip.core.runtime import ServiceSpec
 from mip.core.settings import Settings
+from services.applications.catalogue.api import router as catalogue
 from workflows import queues
 
 SPEC = ServiceSpec(
@@ -19,6 +20,7 @@ SPEC = ServiceSpec(
     task_queue=queues.APPLICATIONS,
     migrations=Path(__file__).parent / "migrations",
     port=8001,
+    routers=(catalogue,),
 )
 
 

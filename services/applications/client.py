@@ -1,9 +1,46 @@
-"""The typed client other services use to call the applications service over HTTP."""
+"""The typed client other services (and `mip dev --demo`) use to call the applications service."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
+from pydantic import TypeAdapter
+
 from mip.core.http import ServiceClient
+from services.applications.catalogue.schemas import (
+    Host,
+    HostIn,
+    Placement,
+    PlacementIn,
+    Round,
+    RoundIn,
+)
+
+_HOSTS = TypeAdapter(list[Host])
+_ROUNDS = TypeAdapter(list[Round])
+_PLACEMENTS = TypeAdapter(list[Placement])
 
 
 class ApplicationsClient(ServiceClient):
-    """Calls the applications service; domain calls are added beside its routes."""
+    async def create_host(self, host: HostIn) -> Host:
+        return await self._request("POST", "/v1/hosts", Host, json=host.model_dump(mode="json"))
+
+    async def hosts(self) -> list[Host]:
+        return await self._request_list("GET", "/v1/hosts", _HOSTS)
+
+    async def create_round(self, spec: RoundIn) -> Round:
+        return await self._request("POST", "/v1/rounds", Round, json=spec.model_dump(mode="json"))
+
+    async def rounds(self) -> list[Round]:
+        return await self._request_list("GET", "/v1/rounds", _ROUNDS)
+
+    async def create_placement(self, round_id: UUID, placement: PlacementIn) -> Placement:
+        return await self._request(
+            "POST",
+            f"/v1/rounds/{round_id}/placements",
+            Placement,
+            json=placement.model_dump(mode="json"),
+        )
+
+    async def round_placements(self, round_id: UUID) -> list[Placement]:
+        return await self._request_list("GET", f"/v1/rounds/{round_id}/placements", _PLACEMENTS)

@@ -1,0 +1,147 @@
+"""The calendar rules of a round and its placements (R1-R3), as pure functions.
+
+All instants are Europe/London wall-clock times: a deadline is midday on its date,
+whatever the season, and "visible from the advertising date" means from its midnight.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, model_validator
+
+from mip.core.errors import InvalidInput
+
+LONDON = ZoneInfo("Europe/London")
+MIDDAY = time(12, 0)
+MIDNIGHT = time(0, 0)
+OUTCOMES_HOUR = time(9, 0)
+MIN_DAYS, MAX_DAYS = 2, 5
+
+
+def london(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=LONDON)
+
+
+class PlacementWeek(BaseModel):
+    """A Monday-to-Friday week in which placements take place (R2)."""
+
+    starts_on: date
+    ends_on: date
+
+    @model_validator(mode="after")
+    def _monday_to_friday(self) -> PlacementWeek:
+        if self.starts_on.weekday() != 0:
+            raise ValueError(f"a placement week starts on a Monday; {self.starts_on} is not one")
+        if self.ends_on != self.starts_on + timedelta(days=4):
+            raise ValueError(f"the week starting {self.starts_on} ends on the Friday after it")
+        return self
+
+
+class RoundClock(BaseModel):
+    """The instants a round's life turns on, in order (R3, R4)."""
+
+    advertise_at: datetime
+    deadline_at: datetime
+    outcomes_at: datetime
+    second_round_opens_at: datetime | None = None
+    second_round_deadline_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _aware_and_ordered(self) -> RoundClock:
+        # The second round may open before the outcomes-by date (2019: 23 April vs 25 April).
+        first = [
+            ("advertising", self.advertise_at),
+            ("deadline", self.deadline_at),
+            ("outcomes-by", self.outcomes_at),
+        ]
+        second = [
+            ("deadline", self.deadline_at),
+            ("second-round opening", self.second_round_opens_at),
+            ("second-round deadline", self.second_round_deadline_at),
+        ]
+        for name, instant in first + second[1:]:
+            if instant is not None and instant.tzinfo is None:
+                raise ValueError(f"the {name} time needs a time zone")
+        if (self.second_round_opens_at is None) != (self.second_round_deadline_at is None):
+            raise ValueError("a second round needs both an opening and a deadline")
+        for sequence in (first, second):
+            for (earlier, a), (later, b) in pairwise(sequence):
+                if a is not None and b is not None and not a < b:
+                    raise ValueError(f"the {earlier} time must come before the {later} time")
+        return self
+
+    @property
+    def closes_at(self) -> datetime:
+        """When the last application can arrive: the second round's deadline, if any."""
+        return self.second_round_deadline_at or self.deadline_at
+
+    def in_second_round(self, now: datetime) -> bool:
+        opens = self.second_round_opens_at
+        return opens is not None and now >= opens
+
+
+def clock_from_dates(
+    *,
+    advertising_date: date,
+    deadline_date: date,
+    outcomes_by_date: date,
+    second_round_opens_on: date | None,
+    second_round_closes_on: date | None,
+) -> RoundClock:
+    """The programme's calendar: advertised from midnight, deadlines at midday (R3, R14)."""
+    try:
+        return RoundClock(
+            advertise_at=london(advertising_date, MIDNIGHT),
+            deadline_at=london(deadline_date, MIDDAY),
+            outcomes_at=london(outcomes_by_date, OUTCOMES_HOUR),
+            second_round_opens_at=(
+                london(second_round_opens_on, MIDNIGHT) if second_round_opens_on else None
+            ),
+            second_round_deadline_at=(
+                london(second_round_closes_on, MIDDAY) if second_round_closes_on else None
+            ),
+        )
+    except ValueError as exc:
+        raise InvalidInput(_first_message(exc)) from exc
+
+
+def check_weeks_after_clock(weeks: list[PlacementWeek], clock: RoundClock) -> None:
+    starts = sorted(w.starts_on for w in weeks)
+    if len(set(starts)) != len(starts):
+        raise InvalidInput("The round lists the same placement week twice.")
+    first_week = london(starts[0], MIDNIGHT)
+    if first_week <= clock.closes_at:
+        raise InvalidInput(
+            f"Placement weeks must start after applications close ({clock.closes_at:%d %B %Y}); "
+            f"the week of {starts[0]:%d %B %Y} does not."
+        )
+
+
+def check_placement_days(days: list[date], week: PlacementWeek) -> list[date]:
+    """R1: 2 to 5 distinct working days inside the placement's week; returns them sorted."""
+    unique = sorted(set(days))
+    if len(unique) != len(days):
+        raise InvalidInput("A placement lists the same day twice.")
+    if not MIN_DAYS <= len(unique) <= MAX_DAYS:
+        raise InvalidInput(
+            f"A placement lasts {MIN_DAYS} to {MAX_DAYS} working days; this one has {len(unique)}."
+        )
+    outside = [d for d in unique if not week.starts_on <= d <= week.ends_on]
+    if outside:
+        raise InvalidInput(
+            f"{outside[0]:%A %d %B %Y} is outside the placement week "
+            f"{week.starts_on:%d %B} - {week.ends_on:%d %B %Y}."
+        )
+    return unique
+
+
+def _first_message(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        found = errors()
+        if found:
+            return str(found[0]["msg"]).removeprefix("Value error, ")
+    return str(exc)

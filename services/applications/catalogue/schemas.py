@@ -1,0 +1,105 @@
+"""What the office sends to set a round up, and what anyone with a token reads back."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, EmailStr, Field, StringConstraints
+
+from services.applications.catalogue.rules import PlacementWeek, RoundClock
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
+
+
+class HostKind(StrEnum):
+    for_profit = "for_profit"
+    non_profit = "non_profit"
+    college_or_department = "college_or_department"
+
+
+class Location(StrEnum):
+    oxford = "oxford"
+    oxfordshire = "oxfordshire"
+    london = "london"
+    elsewhere = "elsewhere"
+
+
+class Mode(StrEnum):
+    in_person = "in_person"
+    remote = "remote"
+
+
+class HostIn(BaseModel):
+    name: Text
+    sector: Text = Field(examples=["Museums and heritage"])
+    kind: HostKind
+    location: Location
+    contact_name: Text
+    contact_email: EmailStr
+
+
+class Host(HostIn):
+    id: UUID
+    created_at: datetime
+
+
+class RoundIn(BaseModel):
+    name: Text = Field(examples=["Micro-internships, first round 2019"])
+    weeks: list[PlacementWeek] = Field(min_length=1)
+    advertising_date: date = Field(examples=["2019-03-13"])
+    deadline_date: date = Field(examples=["2019-04-01"], description="Applications close at midday")
+    outcomes_by_date: date = Field(examples=["2019-04-25"])
+    second_round_opens_on: date | None = Field(default=None, examples=["2019-04-23"])
+    second_round_closes_on: date | None = Field(default=None, examples=["2019-04-29"])
+    acceptance_window_hours: int = Field(default=48, ge=1, le=24 * 14)
+    applications_per_applicant: int = Field(default=2, ge=1, le=10)
+    second_round_applications_per_applicant: int = Field(default=1, ge=1, le=10)
+    statement_word_limit: int = Field(default=300, ge=50, le=2000)
+    cv_page_limit: int = Field(default=2, ge=1, le=20)
+    clock: RoundClock | None = Field(
+        default=None,
+        description="Rehearsal only (refused in production): exact instants instead of the "
+        "programme's calendar, so a whole round can run in minutes",
+    )
+
+
+class Round(BaseModel):
+    id: UUID
+    name: str
+    weeks: list[PlacementWeek]
+    clock: RoundClock
+    acceptance_window_hours: int
+    applications_per_applicant: int
+    second_round_applications_per_applicant: int
+    statement_word_limit: int
+    cv_page_limit: int
+    created_at: datetime
+
+
+class PlacementIn(BaseModel):
+    host_id: UUID
+    title: Text
+    description: LongText
+    week_starts_on: date
+    days: list[date] = Field(min_length=1, max_length=7)
+    places: int = Field(default=1, ge=1, le=50)
+    mode: Mode = Mode.in_person
+    preparation: LongText = ""
+
+
+class Placement(BaseModel):
+    id: UUID
+    round_id: UUID
+    host: Host
+    title: str
+    description: str
+    week_starts_on: date
+    days: list[date]
+    places: int
+    mode: Mode
+    preparation: str
+    created_at: datetime
