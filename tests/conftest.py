@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from mip.core.auth import Role, mint_token
 from mip.core.settings import Environment, Settings
+from mip.devstack.mailcatcher import MailCatcher
 from tests.servers import (
     Servers,
     TestServerSettings,
@@ -98,6 +99,22 @@ RunApp = Callable[[FastAPI], AbstractAsyncContextManager[httpx.AsyncClient]]
 @pytest.fixture
 def run_app() -> RunApp:
     return running
+
+
+@pytest.fixture
+async def smtp(tmp_path: Path) -> AsyncIterator[MailCatcher]:
+    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives."""
+    catcher = MailCatcher(tmp_path / "smtp", refuse=lambda rcpt: rcpt.startswith("nobody@"))
+    await catcher.start()
+    try:
+        yield catcher
+    finally:
+        await catcher.stop()
+
+
+@pytest.fixture
+def mail_settings(settings: Settings, smtp: MailCatcher) -> Settings:
+    return settings.model_copy(update={"smtp_url": smtp.url})
 
 
 @pytest.fixture

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import asyncpg
+import httpx
 
 from mip.core.auth import Role
 from mip.core.settings import Settings
@@ -12,16 +11,15 @@ from services.notifications.app import create_app as notifications_app
 from services.offers.app import create_app as offers_app
 from tests.conftest import RunApp, auth
 from tests.servers import free_port
+from tests.waiting import eventually
 
 
-async def _healthy(http: object, timeout_s: float = 15.0) -> dict[str, object]:
-    async with asyncio.timeout(timeout_s):
-        while True:
-            response = await http.get("/healthz")  # type: ignore[attr-defined]
-            if response.status_code == 200:
-                body: dict[str, object] = response.json()
-                return body
-            await asyncio.sleep(0.2)
+async def _healthy(http: httpx.AsyncClient) -> dict[str, object]:
+    async def check() -> dict[str, object] | None:
+        response = await http.get("/healthz")
+        return response.json() if response.status_code == 200 else None
+
+    return await eventually(check)
 
 
 async def test_healthz_is_200_when_database_and_temporal_answer(

@@ -12,12 +12,17 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from mip.core.migrations import discover
 from mip.core.settings import Settings
 from mip.core.temporal import connect
 from mip.devstack.temporal import installed_binary
+from services.applications.app import SPEC as APPLICATIONS_SPEC
 from services.applications.app import create_app as applications_app
+from services.expenses.app import SPEC as EXPENSES
 from services.expenses.app import create_app as expenses_app
+from services.notifications.app import SPEC as NOTIFICATIONS_SPEC
 from services.notifications.app import create_app as notifications_app
+from services.offers.app import SPEC as OFFERS_SPEC
 from services.offers.app import create_app as offers_app
 from workflows.queues import APPLICATIONS, OFFERS, SERVICE_QUEUES, WORKFLOWS
 from workflows.stack_check import ServiceReport, StackCheckInput, StackCheckWorkflow
@@ -37,12 +42,11 @@ async def test_every_service_answers_on_its_own_task_queue(settings: Settings) -
                 task_queue=WORKFLOWS,
             )
     assert result.ok
-    assert {a.service: a.report.migrations for a in result.answers if a.report} == {
-        "applications": [1],
-        "offers": [1],
-        "expenses": [1],
-        "notifications": [1],
+    expected = {
+        spec.name: [m.version for m in discover(spec.migrations)]
+        for spec in (APPLICATIONS_SPEC, OFFERS_SPEC, EXPENSES, NOTIFICATIONS_SPEC)
     }
+    assert {a.service: a.report.migrations for a in result.answers if a.report} == expected
 
 
 def _stub_report(name: str) -> Callable[..., Any]:

@@ -9,16 +9,22 @@ import asyncio
 import logging
 import signal
 
+from temporalio.client import Client
 from temporalio.worker import Worker
 
 from mip.core.logging import configure_logging
 from mip.core.settings import Settings
 from mip.core.temporal import connect
+from workflows.notifications import AlertAnnouncementWorkflow, DeliverEmailWorkflow
 from workflows.queues import WORKFLOWS
 from workflows.stack_check import StackCheckWorkflow
 
-ALL_WORKFLOWS: list[type] = [StackCheckWorkflow]
+ALL_WORKFLOWS: list[type] = [StackCheckWorkflow, DeliverEmailWorkflow, AlertAnnouncementWorkflow]
 log = logging.getLogger("mip.worker")
+
+
+def build_worker(client: Client) -> Worker:
+    return Worker(client, task_queue=WORKFLOWS, workflows=ALL_WORKFLOWS)
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
@@ -33,8 +39,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
             )
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
-    worker = Worker(client, task_queue=WORKFLOWS, workflows=ALL_WORKFLOWS)
-    async with worker:
+    async with build_worker(client):
         log.info("serving %d workflows on %s", len(ALL_WORKFLOWS), WORKFLOWS)
         await stop.wait()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,12 +11,17 @@ from typing import Any
 import asyncpg
 from fastapi import APIRouter
 from temporalio import activity
+from temporalio.client import Client
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from mip.core import db
 from mip.core.auth import Role, mint_token
+from mip.core.errors import ServiceUnavailable
 from mip.core.migrations import applied_versions
 from mip.core.settings import Settings
 from mip.core.temporal import TemporalLink
+from workflows.queues import WORKFLOWS
 from workflows.stack_check import DESCRIBE_ACTIVITY, ServiceReport
 
 
@@ -50,6 +56,27 @@ class ServiceRuntime:
         if self.settings.service_token is not None:
             return self.settings.service_token.get_secret_value()
         return mint_token(self.settings, role=Role.service, subject=f"service:{self.spec.name}")
+
+    def workflow_client(self) -> Client:
+        """The Temporal client, or a 503 the caller can act on while Temporal is down."""
+        if self.temporal.client is None:
+            raise ServiceUnavailable(
+                "The workflow engine is unreachable just now; nothing was changed. "
+                "Try again shortly.",
+                reason=self.temporal.last_error,
+            )
+        return self.temporal.client
+
+    async def start_workflow_once(self, run: Any, arg: Any, *, workflow_id: str) -> None:
+        """Start a workflow whose id is its idempotency key: a second start is a no-op."""
+        with contextlib.suppress(WorkflowAlreadyStartedError):
+            await self.workflow_client().start_workflow(
+                run,
+                arg,
+                id=workflow_id,
+                task_queue=WORKFLOWS,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            )
 
     def describe_activity(self) -> Callable[..., Any]:
         @activity.defn(name=DESCRIBE_ACTIVITY)

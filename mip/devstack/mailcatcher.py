@@ -14,6 +14,7 @@ import email.policy
 import html
 import itertools
 import time
+from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -51,8 +52,17 @@ class MailStore:
 
 
 class _Handler:
-    def __init__(self, store: MailStore) -> None:
+    def __init__(self, store: MailStore, refuse: Callable[[str], bool]) -> None:
         self.store = store
+        self.refuse = refuse
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if self.refuse(address):
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.original_content or b""
@@ -61,8 +71,17 @@ class _Handler:
 
 
 class MailCatcher:
-    def __init__(self, directory: Path, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        refuse: Callable[[str], bool] = lambda _: False,
+    ) -> None:
+        """`refuse` picks recipients to answer with 550, as a real server does for a typo."""
         self.store = MailStore(directory)
+        self._refuse = refuse
         self.host = host
         self.port = port
         self._server: asyncio.Server | None = None
@@ -73,7 +92,7 @@ class MailCatcher:
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        handler = _Handler(self.store)
+        handler = _Handler(self.store, self._refuse)
         self._server = await loop.create_server(
             lambda: SMTP(handler, hostname="mip-mailcatcher"), self.host, self.port
         )

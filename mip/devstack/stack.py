@@ -119,7 +119,8 @@ class DevStack:
 
     def apps(self) -> list[Child]:
         urls = {f"MIP_{s.name.upper()}_URL": self._service_url(s.port) for s in SERVICES}
-        env = {**self.env, **urls}
+        public = {"MIP_MAIL_PUBLIC_URL": self._service_url(NOTIFICATIONS.port)}
+        env = {**self.env, **urls, **public}
         worker = Child(
             name="worker",
             argv=[sys.executable, "-m", "workflows.worker"],

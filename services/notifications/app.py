@@ -9,6 +9,9 @@ from fastapi import FastAPI
 from mip.core.app import create_service_app
 from mip.core.runtime import ServiceSpec
 from mip.core.settings import Settings
+from services.notifications.activities import activities
+from services.notifications.alerts.api import router as alerts
+from services.notifications.messages.api import router as messages
 from workflows import queues
 
 SPEC = ServiceSpec(
@@ -18,6 +21,8 @@ SPEC = ServiceSpec(
     task_queue=queues.NOTIFICATIONS,
     migrations=Path(__file__).parent / "migrations",
     port=8004,
+    routers=(messages, alerts),
+    activities=activities,
 )
 
 

@@ -1,0 +1,68 @@
+"""The notifications service's activities, served on the `mip-notifications` task queue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from mip.core.runtime import ServiceRuntime
+from services.notifications.alerts import repository as alerts
+from services.notifications.alerts.links import unsubscribe_url
+from services.notifications.config import MailSettings
+from services.notifications.mail.render import Renderer, TemplateError
+from services.notifications.mail.smtp import SmtpTarget
+from services.notifications.messages.sender import Sender, StillUndelivered
+from workflows.notifications import (
+    LIST_ALERT_RECIPIENTS,
+    SEND_EMAIL,
+    AlertRecipient,
+    EmailOutcome,
+    EmailRequest,
+)
+
+
+def make_sender(runtime: ServiceRuntime, mail: MailSettings | None = None) -> Sender:
+    mail = mail or MailSettings()
+    return Sender(
+        pool=runtime.pool,
+        renderer=Renderer(office_email=mail.reply_to),
+        smtp=SmtpTarget.from_url(runtime.settings.smtp_url),
+        mail=mail,
+    )
+
+
+class NotificationActivities:
+    def __init__(self, runtime: ServiceRuntime, sender: Sender) -> None:
+        self._runtime = runtime
+        self._sender = sender
+
+    @activity.defn(name=SEND_EMAIL)
+    async def send_email(self, request: EmailRequest) -> EmailOutcome:
+        try:
+            return await self._sender.send(request)
+        except TemplateError as exc:
+            raise ApplicationError(str(exc), type="TemplateError", non_retryable=True) from exc
+        except StillUndelivered as exc:
+            raise ApplicationError(str(exc), type="SmtpUnavailable") from exc
+
+    @activity.defn(name=LIST_ALERT_RECIPIENTS)
+    async def list_alert_recipients(self) -> list[AlertRecipient]:
+        public_url = self._sender.mail.public_url
+        async with self._runtime.pool.acquire() as conn:
+            rows = await alerts.confirmed(conn)
+        return [
+            AlertRecipient(
+                subscriber_id=str(r["id"]),
+                email=r["email"],
+                unsubscribe_url=unsubscribe_url(public_url, r["token"]),
+            )
+            for r in rows
+        ]
+
+
+def activities(runtime: ServiceRuntime) -> Sequence[Callable[..., Any]]:
+    acts = NotificationActivities(runtime, make_sender(runtime))
+    return [acts.send_email, acts.list_alert_recipients]

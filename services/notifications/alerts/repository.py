@@ -1,0 +1,62 @@
+"""All SQL for the alerts list."""
+
+from __future__ import annotations
+
+import secrets
+from uuid import UUID
+
+import asyncpg
+
+
+async def subscribe(conn: asyncpg.Connection, email: str) -> asyncpg.Record:
+    """Add `email` as pending, or bring an unsubscribed address back to pending."""
+    row = await conn.fetchrow(
+        "INSERT INTO alert_subscribers (email, token) VALUES ($1, $2)"
+        " ON CONFLICT (lower(email)) DO UPDATE SET"
+        "   status = CASE WHEN alert_subscribers.status = 'unsubscribed' THEN 'pending'"
+        "                 ELSE alert_subscribers.status END"
+        " RETURNING id, email, token, status",
+        email,
+        secrets.token_urlsafe(32),
+    )
+    assert row is not None
+    return row
+
+
+async def set_status(conn: asyncpg.Connection, token: str, status: str) -> asyncpg.Record | None:
+    column = {"confirmed": "confirmed_at", "unsubscribed": "unsubscribed_at"}[status]
+    row: asyncpg.Record | None = await conn.fetchrow(
+        f"UPDATE alert_subscribers SET status = $2, {column} = now()"  # noqa: S608 - fixed column
+        " WHERE token = $1 AND ($2 = 'unsubscribed' OR status = 'pending')"
+        " RETURNING id, email, status",
+        token,
+        status,
+    )
+    if row is None:
+        row = await conn.fetchrow(
+            "SELECT id, email, status FROM alert_subscribers WHERE token = $1", token
+        )
+    return row
+
+
+async def confirmed(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return list(
+        await conn.fetch(
+            "SELECT id, email, token FROM alert_subscribers WHERE status = 'confirmed'"
+            " ORDER BY created_at"
+        )
+    )
+
+
+async def is_confirmed(conn: asyncpg.Connection, subscriber_id: UUID) -> bool:
+    status = await conn.fetchval(
+        "SELECT status FROM alert_subscribers WHERE id = $1", subscriber_id
+    )
+    return bool(status == "confirmed")
+
+
+async def counts(conn: asyncpg.Connection) -> dict[str, int]:
+    rows = await conn.fetch("SELECT status, count(*) AS n FROM alert_subscribers GROUP BY status")
+    found = {"pending": 0, "confirmed": 0, "unsubscribed": 0}
+    found.update({r["status"]: r["n"] for r in rows})
+    return found

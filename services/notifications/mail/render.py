@@ -1,0 +1,53 @@
+"""Templates for every kind of message: a subject, a text part and an HTML part.
+
+HTML is autoescaped and undefined variables are errors, so a template never sends
+"Dear ," or markup smuggled in through a statement or a name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from workflows.notifications import MessageKind
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+class TemplateError(Exception):
+    """A template could not be rendered with the data given: a bug, not a reason to retry."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+class Renderer:
+    def __init__(self, *, office_email: str, directory: Path = TEMPLATES) -> None:
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(directory),
+            autoescape=jinja2.select_autoescape(enabled_extensions=("html",)),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self._env.globals.update(
+            programme_name="the Micro-Internship Programme for Research Staff",
+            office_email=office_email,
+        )
+
+    def render(self, kind: MessageKind, data: dict[str, Any]) -> Rendered:
+        try:
+            subject = self._env.get_template(f"{kind.value}.subject.txt").render(data)
+            text = self._env.get_template(f"{kind.value}.txt").render(data)
+            html = self._env.get_template(f"{kind.value}.html").render(data)
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"cannot render {kind.value}: {exc}") from exc
+        return Rendered(subject=" ".join(subject.split()), text=text, html=html)

@@ -1,0 +1,161 @@
+"""All SQL for messages and delivery attempts."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from services.notifications.mail.render import Rendered
+from services.notifications.messages.schemas import Delivery, MessageDetail, MessageSummary
+from workflows.notifications import EmailRequest
+
+_SUMMARY = (
+    "id, kind, recipients, subject, status, attempts, last_error, round_id, subject_ref,"
+    " created_at, sent_at"
+)
+
+
+async def lock_key(conn: asyncpg.Connection, key: str) -> None:
+    """Serialise every sender of one key until the transaction ends (P4)."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key)
+
+
+async def upsert(
+    conn: asyncpg.Connection, request: EmailRequest, rendered: Rendered, header_id: str
+) -> asyncpg.Record:
+    await conn.execute(
+        "INSERT INTO messages (idempotency_key, kind, recipients, subject, text_body, html_body,"
+        " data, request, header_message_id, round_id, subject_ref)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        " ON CONFLICT (idempotency_key) DO NOTHING",
+        request.idempotency_key,
+        request.kind.value,
+        request.to,
+        rendered.subject,
+        rendered.text,
+        rendered.html,
+        json.dumps(request.data, default=str),
+        request.model_dump_json(),
+        header_id,
+        request.round_id,
+        request.subject_ref,
+    )
+    row = await conn.fetchrow(
+        "SELECT id, status, attempts, last_error FROM messages WHERE idempotency_key = $1",
+        request.idempotency_key,
+    )
+    assert row is not None
+    return row
+
+
+async def record_attempt(
+    conn: asyncpg.Connection,
+    message_id: UUID,
+    *,
+    outcome: str,
+    detail: str,
+    smtp_code: int | None = None,
+) -> int:
+    status = {"sent": "sent", "permanent_failure": "failed"}.get(outcome, "pending")
+    await conn.execute(
+        "INSERT INTO deliveries (message_id, outcome, smtp_code, detail) VALUES ($1, $2, $3, $4)",
+        message_id,
+        outcome,
+        smtp_code,
+        detail,
+    )
+    attempts: int = await conn.fetchval(
+        "UPDATE messages SET attempts = attempts + 1, status = $2,"
+        " last_error = CASE WHEN $2 = 'sent' THEN NULL ELSE $3 END,"
+        " sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END"
+        " WHERE id = $1 RETURNING attempts",
+        message_id,
+        status,
+        detail,
+    )
+    return attempts
+
+
+async def mark_skipped(conn: asyncpg.Connection, message_id: UUID, why: str) -> None:
+    await conn.execute(
+        "UPDATE messages SET status = 'skipped', last_error = $2 WHERE id = $1", message_id, why
+    )
+
+
+async def search(
+    conn: asyncpg.Connection,
+    *,
+    recipient: str | None,
+    kind: str | None,
+    status: str | None,
+    round_id: str | None,
+    subject_ref: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    offset: int,
+) -> list[MessageSummary]:
+    rows = await conn.fetch(
+        f"SELECT {_SUMMARY} FROM messages"  # noqa: S608 - a constant column list
+        " WHERE ($1::text IS NULL OR EXISTS"
+        "        (SELECT 1 FROM unnest(recipients) r WHERE r ILIKE '%' || $1 || '%'))"
+        " AND ($2::text IS NULL OR kind = $2)"
+        " AND ($3::text IS NULL OR status = $3)"
+        " AND ($4::text IS NULL OR round_id = $4)"
+        " AND ($5::text IS NULL OR subject_ref = $5)"
+        " AND ($6::timestamptz IS NULL OR created_at >= $6)"
+        " AND ($7::timestamptz IS NULL OR created_at < $7)"
+        " ORDER BY created_at DESC, id LIMIT $8 OFFSET $9",
+        recipient,
+        kind,
+        status,
+        round_id,
+        subject_ref,
+        since,
+        until,
+        limit,
+        offset,
+    )
+    return [MessageSummary.model_validate(dict(r)) for r in rows]
+
+
+async def overdue(conn: asyncpg.Connection, kind: str, hours: float) -> list[MessageSummary]:
+    """Messages of `kind` not delivered within `hours` of being accepted for sending."""
+    rows = await conn.fetch(
+        f"SELECT {_SUMMARY} FROM messages WHERE kind = $1"  # noqa: S608 - constant columns
+        " AND ((sent_at IS NULL AND created_at < now() - make_interval(secs => $2))"
+        "      OR sent_at - created_at > make_interval(secs => $2))"
+        " ORDER BY created_at",
+        kind,
+        hours * 3600,
+    )
+    return [MessageSummary.model_validate(dict(r)) for r in rows]
+
+
+async def detail(conn: asyncpg.Connection, message_id: UUID) -> MessageDetail | None:
+    row = await conn.fetchrow("SELECT * FROM messages WHERE id = $1", message_id)
+    if row is None:
+        return None
+    attempts = await conn.fetch(
+        "SELECT attempted_at, outcome, smtp_code, detail FROM deliveries"
+        " WHERE message_id = $1 ORDER BY attempted_at, id",
+        message_id,
+    )
+    deliveries = [Delivery.model_validate(dict(a)) for a in attempts]
+    return MessageDetail.model_validate({**dict(row), "deliveries": deliveries})
+
+
+async def original_request(conn: asyncpg.Connection, message_id: UUID) -> dict[str, Any] | None:
+    raw = await conn.fetchval("SELECT request FROM messages WHERE id = $1", message_id)
+    return json.loads(raw) if raw else None
+
+
+async def count_keys_with_prefix(conn: asyncpg.Connection, prefix: str) -> int:
+    count: int = await conn.fetchval(
+        "SELECT count(*) FROM messages WHERE starts_with(idempotency_key, $1)", prefix
+    )
+    return count

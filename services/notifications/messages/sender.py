@@ -1,0 +1,107 @@
+"""Send one message at most once per idempotency key (P4).
+
+Under a per-key lock: record the message, and unless it was already sent (or failed for
+good), send it and record the attempt. A temporary failure is recorded and then raised,
+so Temporal retries the activity with backoff until the server takes the message.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from uuid import UUID
+
+import asyncpg
+
+from services.notifications.alerts import repository as alerts
+from services.notifications.config import MailSettings
+from services.notifications.mail.compose import compose, message_id_for
+from services.notifications.mail.ics import render_ics
+from services.notifications.mail.render import Renderer
+from services.notifications.mail.smtp import (
+    PermanentFailure,
+    SmtpTarget,
+    TemporaryFailure,
+    deliver,
+)
+from services.notifications.messages import repository as repo
+from workflows.notifications import EmailOutcome, EmailRequest, EmailStatus
+
+log = logging.getLogger("mip.notifications")
+DONE = {EmailStatus.sent.value, EmailStatus.failed.value, EmailStatus.skipped.value}
+
+
+class StillUndelivered(Exception):
+    """Raised after a temporary failure is recorded: the caller should try again later."""
+
+
+@dataclass(frozen=True)
+class Sender:
+    pool: asyncpg.Pool
+    renderer: Renderer
+    smtp: SmtpTarget
+    mail: MailSettings
+
+    async def send(self, request: EmailRequest) -> EmailOutcome:
+        rendered = self.renderer.render(request.kind, request.data)
+        header_id = message_id_for(request.idempotency_key, self.mail.message_id_domain)
+        temporary: TemporaryFailure | None = None
+        async with self.pool.acquire() as conn, conn.transaction():
+            await repo.lock_key(conn, request.idempotency_key)
+            row = await repo.upsert(conn, request, rendered, header_id)
+            message_id: UUID = row["id"]
+            if row["status"] in DONE:
+                return _outcome(message_id, row["status"], row["attempts"], row["last_error"])
+            if request.alert_subscriber_id and not await alerts.is_confirmed(
+                conn, UUID(request.alert_subscriber_id)
+            ):
+                await repo.mark_skipped(conn, message_id, "the subscriber has left the list")
+                return _outcome(message_id, EmailStatus.skipped, row["attempts"], None)
+            mime = compose(
+                rendered,
+                sender=self.mail.sender,
+                reply_to=self.mail.reply_to,
+                to=request.to,
+                message_id=header_id,
+                kind=request.kind.value,
+                unsubscribe_url=request.data.get("unsubscribe_url"),
+                ics=render_ics(request.calendar, organizer=self.mail.reply_to)
+                if request.calendar
+                else None,
+            )
+            try:
+                answer = await deliver(self.smtp, mime, timeout_s=self.mail.smtp_timeout_s)
+            except TemporaryFailure as exc:
+                temporary = exc
+                attempts = await repo.record_attempt(
+                    conn,
+                    message_id,
+                    outcome="temporary_failure",
+                    detail=exc.detail,
+                    smtp_code=exc.code,
+                )
+            except PermanentFailure as exc:
+                attempts = await repo.record_attempt(
+                    conn,
+                    message_id,
+                    outcome="permanent_failure",
+                    detail=exc.detail,
+                    smtp_code=exc.code,
+                )
+                log.warning("message %s failed for good: %s", message_id, exc.detail)
+                return _outcome(message_id, EmailStatus.failed, attempts, exc.detail)
+            else:
+                attempts = await repo.record_attempt(
+                    conn, message_id, outcome="sent", detail=answer
+                )
+                return _outcome(message_id, EmailStatus.sent, attempts, None)
+        # Outside the transaction, so the failed attempt stays recorded for the office.
+        raise StillUndelivered(
+            f"message {message_id} not delivered yet (attempt {attempts}): {temporary}"
+        )
+
+
+def _outcome(message_id: UUID, status: str, attempts: int, detail: str | None) -> EmailOutcome:
+    return EmailOutcome(
+        message_id=str(message_id), status=EmailStatus(status), attempts=attempts, detail=detail
+    )

@@ -1,0 +1,113 @@
+"""R30: anyone may join the alerts list (double opt-in) and leave it at once."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from mip.core.auth import Role
+from mip.core.settings import Settings
+from mip.devstack.mailcatcher import MailCatcher
+from services.notifications.app import create_app
+from tests.conftest import auth
+from tests.stack import running_stack
+from tests.waiting import eventually
+
+ANNOUNCEMENT = {
+    "kind": "advertised",
+    "round_name": "Micro-internships 2019",
+    "placements_count": 12,
+    "deadline_label": "Mon 1 April 2019, 12:00",
+    "placements_url": "http://127.0.0.1:8001/v1/placements",
+}
+
+
+def _mail_to(smtp: MailCatcher, address: str, kind: str) -> list[Any]:
+    return [m for m in smtp.store.messages() if m["To"] == address and m["X-MIP-Kind"] == kind]
+
+
+async def _announce(
+    stack: Any, settings: Settings, announcement_id: str, kind: str = "advertised"
+) -> int:
+    response = await stack.http["notifications"].post(
+        "/v1/alerts/announcements",
+        json={**ANNOUNCEMENT, "kind": kind, "announcement_id": announcement_id},
+        headers=auth(settings, Role.office),
+    )
+    assert response.status_code == 202, response.text
+    handle = stack.temporal.get_workflow_handle(response.json()["workflow_id"])
+    sent: int = await handle.result()
+    return sent
+
+
+async def _count_at_least(smtp: MailCatcher, n: int) -> bool:
+    return len(smtp.store.messages()) >= n
+
+
+def _path_of(url: str) -> str:
+    return url.split("8004", 1)[1]
+
+
+async def test_r30_double_opt_in_alerts_and_unsubscribe_at_once(
+    mail_settings: Settings, smtp: MailCatcher
+) -> None:
+    anyone = auth(mail_settings, Role.applicant, "someone@example.org")
+    async with running_stack(mail_settings, notifications=create_app) as stack:
+        http = stack.http["notifications"]
+        for address in ("keen@example.org", "unsure@example.org"):
+            joined = await http.post(
+                "/v1/alerts/subscriptions", json={"email": address}, headers=anyone
+            )
+            assert joined.status_code == 202
+        await eventually(lambda: _count_at_least(smtp, 2))
+        [invite] = _mail_to(smtp, "keen@example.org", "alert_confirm")
+        link = re.search(
+            r"http\S+/v1/alerts/confirm\?token=\S+", invite.get_body(("plain",)).get_content()
+        )
+        assert link is not None
+        confirmed = await http.get(_path_of(link.group(0)))
+        assert confirmed.json()["status"] == "confirmed"
+
+        assert await _announce(stack, mail_settings, "round-2019-advertised") == 1
+        assert await _announce(stack, mail_settings, "round-2019-advertised") == 1  # same id: once
+        [alert] = _mail_to(smtp, "keen@example.org", "alert_advertised")
+        assert _mail_to(smtp, "unsure@example.org", "alert_advertised") == []
+        assert alert["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        unsubscribe = alert["List-Unsubscribe"].strip("<>")
+        assert unsubscribe in alert.get_body(("plain",)).get_content()
+
+        left = await http.post(_path_of(unsubscribe))  # what a mail client's one click sends
+        assert left.json()["status"] == "unsubscribed"
+        assert await _announce(stack, mail_settings, "round-2019-readvertised", "readvertised") == 0
+        counts = (
+            await http.get("/v1/alerts/subscribers", headers=auth(mail_settings, Role.office))
+        ).json()
+        bogus = await http.get("/v1/alerts/confirm", params={"token": "x" * 40})
+    assert _mail_to(smtp, "keen@example.org", "alert_readvertised") == []
+    assert counts == {"pending": 1, "confirmed": 0, "unsubscribed": 1}
+    assert bogus.status_code == 404
+
+
+async def test_r30_an_unsubscribe_between_listing_and_sending_still_stops_the_alert(
+    mail_settings: Settings, smtp: MailCatcher
+) -> None:
+    from services.notifications.activities import make_sender
+    from workflows.notifications import EmailRequest, EmailStatus, MessageKind
+
+    async with running_stack(mail_settings, notifications=create_app) as stack:
+        runtime = stack.apps["notifications"].state.runtime
+        row = await runtime.pool.fetchrow(
+            "INSERT INTO alert_subscribers (email, token, status) VALUES"
+            " ('late@example.org', 'tok-late-0123456789abcdef', 'unsubscribed') RETURNING id"
+        )
+        outcome = await make_sender(runtime).send(
+            EmailRequest(
+                kind=MessageKind.alert_advertised,
+                to=["late@example.org"],
+                data={**ANNOUNCEMENT, "unsubscribe_url": "http://x/u"},
+                idempotency_key="alert:a1:late",
+                alert_subscriber_id=str(row["id"]),
+            )
+        )
+    assert outcome.status is EmailStatus.skipped
+    assert smtp.store.messages() == []

@@ -1,0 +1,153 @@
+"""E-mail as workflows see it: a request to the notifications service's task queue.
+
+Workflows never talk SMTP. They ask the notifications service, through its activity
+`send_email`, to render and deliver a message of a given kind; the idempotency key (the
+workflow id and the step) makes a retried step harmless (P4).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+from workflows.queues import NOTIFICATIONS
+
+SEND_EMAIL = "send_email"
+LIST_ALERT_RECIPIENTS = "list_alert_recipients"
+
+# Until delivered: SMTP being down for hours is a reason to wait, never to give up.
+EMAIL_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=5),
+    non_retryable_error_types=["TemplateError", "InvalidEmailRequest"],
+)
+
+
+class MessageKind(StrEnum):
+    confirmation = "confirmation"
+    forwarded_digest = "forwarded_digest"
+    offer = "offer"
+    offer_reminder = "offer_reminder"
+    offer_lapsed = "offer_lapsed"
+    decline_acknowledgement = "decline_acknowledgement"
+    not_successful = "not_successful"
+    introduction = "introduction"
+    preparation = "preparation"
+    withdrawal_notice = "withdrawal_notice"
+    expense_update = "expense_update"
+    support_booking = "support_booking"
+    alert_confirm = "alert_confirm"
+    alert_advertised = "alert_advertised"
+    alert_readvertised = "alert_readvertised"
+
+
+class CalendarEvent(BaseModel):
+    """An .ics event: whole days (a placement) or a timed slot (a support session)."""
+
+    uid: str
+    summary: str
+    description: str = ""
+    location: str = ""
+    days: list[date] = Field(default_factory=list)
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+
+class EmailRequest(BaseModel):
+    kind: MessageKind
+    to: list[str] = Field(min_length=1)
+    data: dict[str, Any] = Field(default_factory=dict)
+    idempotency_key: str = Field(min_length=1, max_length=300)
+    round_id: str | None = None
+    subject_ref: str | None = Field(default=None, description="e.g. application-<id>")
+    calendar: CalendarEvent | None = None
+    alert_subscriber_id: str | None = None
+
+
+class EmailStatus(StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
+    skipped = "skipped"
+
+
+class EmailOutcome(BaseModel):
+    message_id: str
+    status: EmailStatus
+    attempts: int
+    detail: str | None = None
+
+
+async def send_email(request: EmailRequest) -> EmailOutcome:
+    """From workflow code: deliver through the notifications service, retrying until done."""
+    outcome: EmailOutcome = await workflow.execute_activity(
+        SEND_EMAIL,
+        request,
+        task_queue=NOTIFICATIONS,
+        start_to_close_timeout=timedelta(seconds=60),
+        retry_policy=EMAIL_RETRY,
+        result_type=EmailOutcome,
+    )
+    return outcome
+
+
+@workflow.defn
+class DeliverEmailWorkflow:
+    """One e-mail, durably: used when no other workflow owns the step (resends, bookings)."""
+
+    @workflow.run
+    async def run(self, request: EmailRequest) -> EmailOutcome:
+        return await send_email(request)
+
+
+class Announcement(BaseModel):
+    kind: MessageKind
+    announcement_id: str
+    data: dict[str, Any] = Field(default_factory=dict)
+    round_id: str | None = None
+
+
+class AlertRecipient(BaseModel):
+    subscriber_id: str
+    email: str
+    unsubscribe_url: str
+
+
+@workflow.defn
+class AlertAnnouncementWorkflow:
+    """Tells every confirmed member of the alerts list (R30), each exactly once."""
+
+    @workflow.run
+    async def run(self, announcement: Announcement) -> int:
+        recipients = await workflow.execute_activity(
+            LIST_ALERT_RECIPIENTS,
+            task_queue=NOTIFICATIONS,
+            start_to_close_timeout=timedelta(seconds=30),
+            result_type=list[AlertRecipient],
+        )
+        outcomes = []
+        for batch_start in range(0, len(recipients), 50):
+            batch = recipients[batch_start : batch_start + 50]
+            outcomes += await asyncio.gather(
+                *(
+                    send_email(
+                        EmailRequest(
+                            kind=announcement.kind,
+                            to=[r.email],
+                            data={**announcement.data, "unsubscribe_url": r.unsubscribe_url},
+                            idempotency_key=f"alert:{announcement.announcement_id}:{r.subscriber_id}",
+                            round_id=announcement.round_id,
+                            alert_subscriber_id=r.subscriber_id,
+                        )
+                    )
+                    for r in batch
+                )
+            )
+        return sum(1 for o in outcomes if o.status is EmailStatus.sent)
