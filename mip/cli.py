@@ -47,12 +47,13 @@ def _check(args: argparse.Namespace) -> int:
     from workflows.stack_check import StackCheckInput, StackCheckWorkflow
 
     async def check() -> int:
-        client = await connect(Settings())
+        settings = Settings()
+        client = await connect(settings)
         result = await client.execute_workflow(
             StackCheckWorkflow.run,
             StackCheckInput(answer_within_s=args.within),
             id=f"stack-check-{uuid.uuid4().hex[:8]}",
-            task_queue=WORKFLOWS,
+            task_queue=settings.queue(WORKFLOWS),
         )
         for answer in result.answers:
             if answer.report is not None:

@@ -72,6 +72,8 @@ def settings(database_url: str, servers: Servers) -> Settings:
         database_url=database_url,
         temporal_address=servers.temporal_address,
         startup_timeout_s=10,
+        # Each test's workers poll queues of their own on the shared Temporal server.
+        task_queue_prefix=f"t{uuid.uuid4().hex[:10]}-",
     )
 
 

@@ -20,6 +20,7 @@ from temporalio.client import Client
 
 from mip.devstack.postgres import EmbeddedPostgres
 from mip.devstack.temporal import TemporalDevServer
+from workflows import search
 
 
 class TestServerSettings(BaseSettings):
@@ -98,7 +99,17 @@ async def container_servers(settings: TestServerSettings) -> AsyncIterator[Serve
     )
     temporal = (
         DockerContainer(settings.temporal_image)
-        .with_command("server start-dev --ip 0.0.0.0 --namespace default")
+        .with_command(
+            [
+                "server",
+                "start-dev",
+                "--ip",
+                "0.0.0.0",
+                "--namespace",
+                "default",
+                *search.dev_server_flags(),
+            ]
+        )
         .with_exposed_ports(7233)
     )
     with postgres, temporal:

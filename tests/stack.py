@@ -17,6 +17,7 @@ from workflows.worker import build_worker
 
 @dataclass
 class Stack:
+    settings: Settings
     temporal: Client
     http: dict[str, httpx.AsyncClient] = field(default_factory=dict)
     apps: dict[str, FastAPI] = field(default_factory=dict)
@@ -30,7 +31,7 @@ async def running_stack(
     workflow worker; `stack.http[name]` talks to an app over ASGI."""
     async with AsyncExitStack() as exits:
         client = await connect(settings)
-        stack = Stack(temporal=client)
+        stack = Stack(settings=settings, temporal=client)
         for name, factory in factories.items():
             app = factory(settings)
             await exits.enter_async_context(app.router.lifespan_context(app))
@@ -40,5 +41,5 @@ async def running_stack(
                 httpx.AsyncClient(transport=transport, base_url=f"http://{name}")
             )
             stack.apps[name] = app
-        await exits.enter_async_context(build_worker(client))
+        await exits.enter_async_context(build_worker(client, settings))
         yield stack

@@ -34,7 +34,7 @@ async def test_healthz_is_200_when_database_and_temporal_answer(
         "checks": {"database": "ok", "temporal": "ok"},
     }
     assert status.json()["worker_running"] is True
-    assert status.json()["task_queue"] == "mip-offers"
+    assert status.json()["task_queue"] == settings.queue("mip-offers")
 
 
 async def test_healthz_names_temporal_when_it_is_down(settings: Settings, run_app: RunApp) -> None:

@@ -44,7 +44,10 @@ def _request(kind: MessageKind = MessageKind.confirmation, **overrides: Any) -> 
 
 async def _deliver(stack: Any, request: EmailRequest) -> Any:
     return await stack.temporal.execute_workflow(
-        DeliverEmailWorkflow.run, request, id=f"email-{uuid.uuid4()}", task_queue=WORKFLOWS
+        DeliverEmailWorkflow.run,
+        request,
+        id=f"email-{uuid.uuid4()}",
+        task_queue=stack.settings.queue(WORKFLOWS),
     )
 
 
@@ -89,7 +92,10 @@ async def test_p4_delivered_after_the_smtp_server_was_down(
     request = _request()
     async with running_stack(down, notifications=create_app) as stack:
         handle = await stack.temporal.start_workflow(
-            DeliverEmailWorkflow.run, request, id=f"email-{uuid.uuid4()}", task_queue=WORKFLOWS
+            DeliverEmailWorkflow.run,
+            request,
+            id=f"email-{uuid.uuid4()}",
+            task_queue=stack.settings.queue(WORKFLOWS),
         )
         http = stack.http["notifications"]
 

@@ -34,12 +34,13 @@ async def test_every_service_answers_on_its_own_task_queue(settings: Settings) -
             app = create_app(settings)
             await stack.enter_async_context(app.router.lifespan_context(app))
         client = await connect(settings)
-        async with Worker(client, task_queue=WORKFLOWS, workflows=[StackCheckWorkflow]):
+        queue = settings.queue(WORKFLOWS)
+        async with Worker(client, task_queue=queue, workflows=[StackCheckWorkflow]):
             result = await client.execute_workflow(
                 StackCheckWorkflow.run,
                 StackCheckInput(answer_within_s=20),
                 id=f"stack-check-{uuid.uuid4().hex}",
-                task_queue=WORKFLOWS,
+                task_queue=queue,
             )
     assert result.ok
     expected = {

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
-from workflows.queues import NOTIFICATIONS
+from workflows.queues import NOTIFICATIONS, sibling
 
 SEND_EMAIL = "send_email"
 LIST_ALERT_RECIPIENTS = "list_alert_recipients"
@@ -90,7 +90,7 @@ async def send_email(request: EmailRequest) -> EmailOutcome:
     outcome: EmailOutcome = await workflow.execute_activity(
         SEND_EMAIL,
         request,
-        task_queue=NOTIFICATIONS,
+        task_queue=sibling(NOTIFICATIONS),
         start_to_close_timeout=timedelta(seconds=60),
         retry_policy=EMAIL_RETRY,
         result_type=EmailOutcome,
@@ -128,7 +128,7 @@ class AlertAnnouncementWorkflow:
     async def run(self, announcement: Announcement) -> int:
         recipients = await workflow.execute_activity(
             LIST_ALERT_RECIPIENTS,
-            task_queue=NOTIFICATIONS,
+            task_queue=sibling(NOTIFICATIONS),
             start_to_close_timeout=timedelta(seconds=30),
             result_type=list[AlertRecipient],
         )

@@ -14,7 +14,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
-from workflows.queues import SERVICE_QUEUES
+from workflows.queues import SERVICE_QUEUES, sibling
 
 DESCRIBE_ACTIVITY = "describe"
 
@@ -61,7 +61,7 @@ class StackCheckWorkflow:
         try:
             report = await workflow.execute_activity(
                 DESCRIBE_ACTIVITY,
-                task_queue=queue,
+                task_queue=sibling(queue),
                 result_type=ServiceReport,
                 schedule_to_close_timeout=timedelta(seconds=within_s),
                 retry_policy=RetryPolicy(maximum_interval=timedelta(seconds=1)),

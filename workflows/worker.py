@@ -9,22 +9,51 @@ import asyncio
 import logging
 import signal
 
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import (
+    AddSearchAttributesRequest,
+    ListSearchAttributesRequest,
+)
 from temporalio.client import Client
 from temporalio.worker import Worker
 
 from mip.core.logging import configure_logging
 from mip.core.settings import Settings
 from mip.core.temporal import connect
+from workflows import search
+from workflows.application import ApplicationWorkflow
 from workflows.notifications import AlertAnnouncementWorkflow, DeliverEmailWorkflow
 from workflows.queues import WORKFLOWS
 from workflows.stack_check import StackCheckWorkflow
 
-ALL_WORKFLOWS: list[type] = [StackCheckWorkflow, DeliverEmailWorkflow, AlertAnnouncementWorkflow]
+ALL_WORKFLOWS: list[type] = [
+    StackCheckWorkflow,
+    DeliverEmailWorkflow,
+    AlertAnnouncementWorkflow,
+    ApplicationWorkflow,
+]
 log = logging.getLogger("mip.worker")
 
 
-def build_worker(client: Client) -> Worker:
-    return Worker(client, task_queue=WORKFLOWS, workflows=ALL_WORKFLOWS)
+async def ensure_search_attributes(client: Client, namespace: str) -> None:
+    """Register the keys operators search by, on servers that do not have them yet."""
+    listed = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=namespace)
+    )
+    missing = {
+        k.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+        for k in search.ALL_KEYS
+        if k.name not in listed.custom_attributes
+    }
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=namespace, search_attributes=missing)
+        )
+        log.info("registered search attributes %s", ", ".join(missing))
+
+
+def build_worker(client: Client, settings: Settings) -> Worker:
+    return Worker(client, task_queue=settings.queue(WORKFLOWS), workflows=ALL_WORKFLOWS)
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
@@ -39,8 +68,9 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
             )
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
-    async with build_worker(client):
-        log.info("serving %d workflows on %s", len(ALL_WORKFLOWS), WORKFLOWS)
+    await ensure_search_attributes(client, settings.temporal_namespace)
+    async with build_worker(client, settings):
+        log.info("serving %d workflows on %s", len(ALL_WORKFLOWS), settings.queue(WORKFLOWS))
         await stop.wait()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -71,7 +72,7 @@ async def status(runtime: Runtime, _: OfficeOrService) -> Status:
     return Status(
         service=runtime.spec.name,
         schema_name=runtime.spec.schema,
-        task_queue=runtime.spec.task_queue,
+        task_queue=runtime.settings.queue(runtime.spec.task_queue),
         migrations=await applied_versions(runtime.pool, runtime.spec.schema),
         temporal_connected=runtime.temporal.client is not None,
         worker_running=runtime.temporal.worker_running,
@@ -96,15 +97,19 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
             runtime = ServiceRuntime(spec=spec, settings=settings, pool=pool)
             runtime.temporal = TemporalLink(
                 settings,
-                task_queue=spec.task_queue,
+                task_queue=settings.queue(spec.task_queue),
                 activities=[runtime.describe_activity(), *spec.activities(runtime)],
             )
             runtime.temporal.start()
+            tasks = [asyncio.create_task(job) for job in spec.background(runtime)]
             app.state.runtime = runtime
             log.info("%s ready; serving activities on %s", spec.name, spec.task_queue)
             try:
                 yield
             finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
                 await runtime.temporal.stop()
         finally:
             await pool.close()

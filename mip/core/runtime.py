@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ class ServiceSpec:
     # Built once the pool exists, so activities can close over the runtime.
     activities: Callable[[ServiceRuntime], Sequence[Callable[..., Any]]] = lambda _: ()
     port: int = 8000
+    # Long-running tasks of the service (an outbox relay, say), cancelled at shutdown.
+    background: Callable[[ServiceRuntime], Sequence[Coroutine[Any, Any, None]]] = lambda _: ()
 
     @property
     def schema(self) -> str:
@@ -50,6 +53,8 @@ class ServiceRuntime:
     settings: Settings
     pool: asyncpg.Pool
     temporal: TemporalLink = field(init=False)
+    # The server clock every rule reads; tests set it to stand exactly at a deadline.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     def service_token(self) -> str:
         """The bearer token this service presents to the others."""
@@ -74,7 +79,7 @@ class ServiceRuntime:
                 run,
                 arg,
                 id=workflow_id,
-                task_queue=WORKFLOWS,
+                task_queue=self.settings.queue(WORKFLOWS),
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             )
 

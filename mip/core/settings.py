@@ -66,12 +66,18 @@ class Settings(BaseSettings):
     expenses_url: str = "http://127.0.0.1:8003"
     notifications_url: str = "http://127.0.0.1:8004"
 
+    # Prefixes every task queue, so two deployments (or two tests) can share a namespace.
+    task_queue_prefix: str = ""
+
     log_level: str = "INFO"
     log_json: bool = False
 
     @property
     def production(self) -> bool:
         return self.environment is Environment.production
+
+    def queue(self, base: str) -> str:
+        return self.task_queue_prefix + base
 
     @property
     def signing_secret(self) -> str | None:

@@ -12,6 +12,7 @@ import httpx
 from temporalio.client import Client
 
 from mip.devstack.process import Child
+from workflows import search
 
 
 def installed_binary(name: str, package: str) -> str:
@@ -56,6 +57,7 @@ class TemporalDevServer:
             "warn",
             "--namespace",
             "default",
+            *search.dev_server_flags(),
         ]
         if self.db_file is not None:
             self.db_file.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,11 @@ from fastapi import FastAPI
 from mip.core.app import create_service_app
 from mip.core.runtime import ServiceSpec
 from mip.core.settings import Settings
+from services.applications.activities import activities, background
+from services.applications.applicants.api import router as applicants
 from services.applications.catalogue.api import router as catalogue
+from services.applications.submissions.api import router as submissions
+from services.applications.support.api import router as support
 from workflows import queues
 
 SPEC = ServiceSpec(
@@ -20,7 +24,9 @@ SPEC = ServiceSpec(
     task_queue=queues.APPLICATIONS,
     migrations=Path(__file__).parent / "migrations",
     port=8001,
-    routers=(catalogue,),
+    routers=(catalogue, applicants, submissions, support),
+    activities=activities,
+    background=background,
 )
 
 

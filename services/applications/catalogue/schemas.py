@@ -102,4 +102,5 @@ class Placement(BaseModel):
     places: int
     mode: Mode
     preparation: str
+    readvertised: bool = False
     created_at: datetime

@@ -1,0 +1,111 @@
+"""A transactional outbox for starting workflows: a submission is never lost to Temporal
+being down, and never starts two workflows.
+
+The service writes the row it owns and an outbox row in one transaction. After commit it
+tries to start the workflow at once; whatever did not start (Temporal down, the process
+killed) is started later by the relay. The workflow id is the idempotency key, so a start
+repeated by the relay is harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Any
+
+import asyncpg
+from temporalio.client import Client
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from mip.core.temporal import TemporalLink
+
+log = logging.getLogger("mip.outbox")
+
+# A service using the outbox creates `workflow_outbox` in a migration of its own
+# (services/applications/migrations/0004_workflow_outbox.sql).
+
+
+async def enqueue(
+    conn: asyncpg.Connection, *, workflow_type: str, workflow_id: str, task_queue: str, arg: Any
+) -> None:
+    """Inside the caller's transaction: remember that this workflow must start."""
+    await conn.execute(
+        "INSERT INTO workflow_outbox (workflow_id, workflow_type, task_queue, input)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (workflow_id) DO NOTHING",
+        workflow_id,
+        workflow_type,
+        task_queue,
+        json.dumps(arg, default=str),
+    )
+
+
+async def _start(client: Client, row: asyncpg.Record) -> None:
+    with contextlib.suppress(WorkflowAlreadyStartedError):
+        await client.start_workflow(
+            row["workflow_type"],
+            json.loads(row["input"]),
+            id=row["workflow_id"],
+            task_queue=row["task_queue"],
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+
+
+async def start_pending(pool: asyncpg.Pool, client: Client, workflow_id: str | None = None) -> int:
+    """Start pending workflows (one, or every one); return how many started now."""
+    started = 0
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT * FROM workflow_outbox WHERE started_at IS NULL"
+            " AND ($1::text IS NULL OR workflow_id = $1) ORDER BY created_at LIMIT 500",
+            workflow_id,
+        )
+        for row in rows:
+            try:
+                await _start(client, row)
+            except Exception as exc:  # recorded and retried by the relay, whatever it was
+                await conn.execute(
+                    "UPDATE workflow_outbox SET attempts = attempts + 1, last_error = $2"
+                    " WHERE workflow_id = $1",
+                    row["workflow_id"],
+                    str(exc),
+                )
+                raise
+            await conn.execute(
+                "UPDATE workflow_outbox SET started_at = now(), attempts = attempts + 1,"
+                " last_error = NULL WHERE workflow_id = $1",
+                row["workflow_id"],
+            )
+            started += 1
+    return started
+
+
+async def kick(
+    pool: asyncpg.Pool,
+    temporal: TemporalLink,
+    workflow_id: str | None = None,
+    *,
+    timeout_s: float = 2.0,
+) -> None:
+    """The fast path after a commit: start now if Temporal answers, else leave it to `relay`."""
+    if temporal.client is None:
+        return
+    try:
+        await asyncio.wait_for(start_pending(pool, temporal.client, workflow_id), timeout_s)
+    except Exception as exc:  # whatever failed, the relay retries it
+        log.warning("outbox: %s not started yet (%s); the relay will", workflow_id or "all", exc)
+
+
+async def relay(pool: asyncpg.Pool, temporal: TemporalLink, *, every_s: float = 2.0) -> None:
+    """Run until cancelled: start whatever the fast path could not."""
+    while True:
+        if temporal.client is not None:
+            try:
+                count = await start_pending(pool, temporal.client)
+                if count:
+                    log.info("outbox relay started %d workflow(s)", count)
+            except Exception as exc:  # Temporal or the database briefly away: try again
+                log.warning("outbox relay: %s", exc)
+        await asyncio.sleep(every_s)

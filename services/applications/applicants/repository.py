@@ -1,0 +1,69 @@
+"""All SQL for applicant profiles and equal-opportunities answers."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from services.applications.applicants.schemas import (
+    Answer,
+    EqualOpportunitiesIn,
+    EqualOpportunitiesTotals,
+    Profile,
+    ProfileIn,
+)
+
+
+async def upsert_profile(conn: asyncpg.Connection, email: str, body: ProfileIn) -> Profile:
+    row = await conn.fetchrow(
+        "INSERT INTO applicants (email, name, department, division, role, university_employed,"
+        " contract_type, contract_end_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        " ON CONFLICT (email) DO UPDATE SET name = $2, department = $3, division = $4,"
+        " role = $5, university_employed = $6, contract_type = $7, contract_end_date = $8,"
+        " updated_at = now() RETURNING *",
+        email,
+        body.name,
+        body.department,
+        body.division.value,
+        body.role.value,
+        body.university_employed,
+        body.contract_type.value,
+        body.contract_end_date,
+    )
+    return Profile.model_validate(dict(row))
+
+
+async def get_profile(conn: asyncpg.Connection, email: str) -> Profile | None:
+    row = await conn.fetchrow("SELECT * FROM applicants WHERE email = $1", email)
+    return Profile.model_validate(dict(row)) if row else None
+
+
+async def upsert_equal_opportunities(
+    conn: asyncpg.Connection, email: str, body: EqualOpportunitiesIn
+) -> None:
+    await conn.execute(
+        "INSERT INTO equal_opportunities (applicant_email, disability, under_represented)"
+        " VALUES ($1, $2, $3) ON CONFLICT (applicant_email) DO UPDATE"
+        " SET disability = $2, under_represented = $3, updated_at = now()",
+        email,
+        body.disability.value,
+        body.under_represented.value,
+    )
+
+
+async def equal_opportunities_totals(
+    conn: asyncpg.Connection, round_id: object | None
+) -> EqualOpportunitiesTotals:
+    rows = await conn.fetch(
+        "SELECT e.disability, e.under_represented FROM equal_opportunities e"
+        " WHERE $1::uuid IS NULL OR EXISTS (SELECT 1 FROM applications a"
+        "   WHERE a.applicant_email = e.applicant_email AND a.round_id = $1)",
+        round_id,
+    )
+    disability = dict.fromkeys(Answer, 0)
+    under = dict.fromkeys(Answer, 0)
+    for r in rows:
+        disability[Answer(r["disability"])] += 1
+        under[Answer(r["under_represented"])] += 1
+    return EqualOpportunitiesTotals(
+        answered=len(rows), disability=disability, under_represented=under
+    )

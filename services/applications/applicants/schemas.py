@@ -1,0 +1,67 @@
+"""An applicant's profile (R6-R8) and their optional equal-opportunities answers (R9)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, StringConstraints
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Division(StrEnum):
+    medical_sciences = "medical_sciences"
+    mpls = "mpls"
+    humanities = "humanities"
+    social_sciences = "social_sciences"
+    other = "other"
+
+
+class StaffRole(StrEnum):
+    postdoctoral_researcher = "postdoctoral_researcher"
+    research_assistant = "research_assistant"
+    bioinformatician_or_technician = "bioinformatician_or_technician"
+    college_junior_research_fellow = "college_junior_research_fellow"
+    temporary_teaching_staff_who_research = "temporary_teaching_staff_who_research"
+    other = "other"
+
+
+class ContractType(StrEnum):
+    fixed_term = "fixed_term"
+    open_ended = "open_ended"
+
+
+class ProfileIn(BaseModel):
+    name: Text
+    department: Text
+    division: Division
+    role: StaffRole
+    university_employed: bool = True
+    contract_type: ContractType
+    contract_end_date: date | None = None
+
+
+class Profile(ProfileIn):
+    email: str
+    updated_at: datetime
+
+
+class Answer(StrEnum):
+    yes = "yes"
+    no = "no"
+    prefer_not_to_say = "prefer_not_to_say"
+
+
+class EqualOpportunitiesIn(BaseModel):
+    disability: Answer = Answer.prefer_not_to_say
+    under_represented: Answer = Answer.prefer_not_to_say
+
+
+class EqualOpportunitiesTotals(BaseModel):
+    """What the office sees of R9 answers: counts, never who."""
+
+    answered: int
+    disability: dict[Answer, int]
+    under_represented: dict[Answer, int]

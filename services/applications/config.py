@@ -1,0 +1,22 @@
+"""Settings only the applications service reads."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.applications.applicants.eligibility import DEFAULT_ALLOWANCE
+from services.applications.applicants.schemas import Division
+
+
+class ApplicationsSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MIP_APPLICATIONS_", extra="ignore", frozen=True)
+
+    # R8's table, as JSON in the environment: {"medical_sciences": 5, "social_sciences": null}.
+    allowance_days: dict[Division, int | None] = Field(
+        default_factory=lambda: dict(DEFAULT_ALLOWANCE)
+    )
+    cv_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    statement_max_chars: int = Field(default=20_000, ge=1000)
+    public_url: str = "http://127.0.0.1:8001"
+    office_email: str = "internships@mip.example.org"

@@ -1,0 +1,103 @@
+"""Submitting, reading and withdrawing applications (R10-R16, P1, P6)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, File, Form, Header, Response, UploadFile, status
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+
+from mip.core.auth import Principal, Role
+from mip.core.deps import AnyUser, ApplicantUser, PoolDep, Runtime
+from mip.core.errors import Conflict, NotFound
+from mip.core.runtime import ServiceRuntime
+from services.applications.submissions import repository as repo
+from services.applications.submissions.schemas import Application, Event, WithdrawIn
+from services.applications.submissions.service import Submission, start_now, submit
+from workflows.application import ApplicationWorkflow, WithdrawRequest
+
+router = APIRouter(prefix="/v1", tags=["applications"])
+
+
+@router.post(
+    "/applications",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"description": "A retry with the same Idempotency-Key: the first result"},
+        409: {"description": "Over the limit (R12), or already applied for this placement"},
+        422: {"description": "Late (R14), ineligible (R6-R7), or the CV is refused (R11)"},
+    },
+)
+async def submit_application(
+    response: Response,
+    runtime: Runtime,
+    me: ApplicantUser,
+    placement_id: Annotated[UUID, Form()],
+    statement: Annotated[str, Form(description="about 300 words; a longer one is cut for hosts")],
+    cv: Annotated[UploadFile, File(description="PDF, .docx or .doc; two pages")],
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> Application:
+    content = await cv.read()
+    created, new = await submit(
+        runtime,
+        me,
+        Submission(
+            placement_id=placement_id,
+            statement=statement,
+            cv_filename=cv.filename or "cv",
+            cv_content=content,
+            idempotency_key=idempotency_key,
+        ),
+    )
+    if not new:
+        response.status_code = status.HTTP_200_OK
+    return created
+
+
+@router.get("/me/applications")
+async def my_applications(pool: PoolDep, me: ApplicantUser) -> list[Application]:
+    async with pool.acquire() as conn:
+        return await repo.list_for_applicant(conn, me.subject)
+
+
+async def _readable(runtime: ServiceRuntime, application_id: UUID, who: Principal) -> Application:
+    """Applicants read their own, the office any; hosts nothing before the deadline (R16)."""
+    async with runtime.pool.acquire() as conn:
+        found = await repo.get(conn, application_id)
+    mine = found is not None and found.applicant_email == who.subject
+    if found is None or not (who.role is Role.office or (who.role is Role.applicant and mine)):
+        raise NotFound(f"There is no application {application_id} that you can see.")
+    return found
+
+
+@router.get("/applications/{application_id}")
+async def read_application(application_id: UUID, runtime: Runtime, who: AnyUser) -> Application:
+    return await _readable(runtime, application_id, who)
+
+
+@router.get("/applications/{application_id}/history")
+async def application_history(application_id: UUID, runtime: Runtime, who: AnyUser) -> list[Event]:
+    """Every change of state with who, when and why (P6)."""
+    return (await _readable(runtime, application_id, who)).history
+
+
+@router.post("/applications/{application_id}/withdraw")
+async def withdraw(
+    application_id: UUID, body: WithdrawIn, runtime: Runtime, me: ApplicantUser
+) -> Application:
+    """Before the deadline, frees the slot for another application (R12)."""
+    found = await _readable(runtime, application_id, me)
+    client = runtime.workflow_client()
+    await start_now(runtime, found.workflow_id)
+    handle = client.get_workflow_handle_for(ApplicationWorkflow.run, found.workflow_id)
+    try:
+        await handle.execute_update(
+            ApplicationWorkflow.withdraw, WithdrawRequest(actor=me.subject, reason=body.reason)
+        )
+    except WorkflowUpdateFailedError as exc:
+        cause = exc.cause
+        message = cause.message if isinstance(cause, ApplicationError) else str(cause)
+        raise Conflict(message) from exc
+    return await _readable(runtime, application_id, me)

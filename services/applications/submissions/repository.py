@@ -1,0 +1,189 @@
+"""All SQL for applications, their CVs and their history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from services.applications.submissions.schemas import Application, CvSummary, Event
+
+_SELECT = """
+SELECT a.*, p.title AS placement_title, h.name AS host_name, r.statement_word_limit,
+       r.cv_page_limit, c.format, c.size_bytes, c.pages
+FROM applications a
+JOIN placements p ON p.id = a.placement_id
+JOIN hosts h ON h.id = p.host_id
+JOIN rounds r ON r.id = a.round_id
+JOIN cvs c ON c.application_id = a.id
+"""
+
+
+async def lock_applicant_round(conn: asyncpg.Connection, email: str, round_id: UUID) -> None:
+    """Serialise one applicant's submissions to one round (R12 under concurrency)."""
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", f"{email.lower()}|{round_id}"
+    )
+
+
+async def active_in_phase(
+    conn: asyncpg.Connection, email: str, round_id: UUID, phase: str
+) -> list[asyncpg.Record]:
+    return list(
+        await conn.fetch(
+            "SELECT a.id, a.placement_id, p.title FROM applications a"
+            " JOIN placements p ON p.id = a.placement_id"
+            " WHERE a.applicant_email = $1 AND a.round_id = $2 AND a.phase = $3"
+            " AND a.status <> 'withdrawn'",
+            email,
+            round_id,
+            phase,
+        )
+    )
+
+
+async def find_by_idempotency_key(conn: asyncpg.Connection, email: str, key: str) -> UUID | None:
+    found: UUID | None = await conn.fetchval(
+        "SELECT id FROM applications WHERE applicant_email = $1 AND idempotency_key = $2",
+        email,
+        key,
+    )
+    return found
+
+
+async def insert(conn: asyncpg.Connection, values: dict[str, Any]) -> UUID:
+    application_id: UUID = await conn.fetchval(
+        "INSERT INTO applications (applicant_email, round_id, placement_id, phase, status,"
+        " statement, statement_words, statement_for_hosts, allowance_warning, idempotency_key,"
+        " submitted_at) VALUES ($1, $2, $3, $4, 'submitted', $5, $6, $7, $8, $9, $10)"
+        " RETURNING id",
+        values["applicant_email"],
+        values["round_id"],
+        values["placement_id"],
+        values["phase"],
+        values["statement"],
+        values["statement_words"],
+        values["statement_for_hosts"],
+        values["allowance_warning"],
+        values["idempotency_key"],
+        values["submitted_at"],
+    )
+    return application_id
+
+
+async def insert_cv(conn: asyncpg.Connection, application_id: UUID, cv: dict[str, Any]) -> None:
+    await conn.execute(
+        "INSERT INTO cvs (application_id, filename, format, size_bytes, pages, content, host_copy)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        application_id,
+        cv["filename"],
+        cv["format"],
+        len(cv["content"]),
+        cv["pages"],
+        cv["content"],
+        cv["host_copy"],
+    )
+
+
+async def add_event(
+    conn: asyncpg.Connection,
+    application_id: UUID,
+    *,
+    actor: str,
+    from_status: str | None,
+    to_status: str,
+    reason: str = "",
+    at: datetime | None = None,
+) -> None:
+    await conn.execute(
+        "INSERT INTO application_events (application_id, actor, from_status, to_status, reason, at)"
+        " VALUES ($1, $2, $3, $4, $5, coalesce($6, now()))",
+        application_id,
+        actor,
+        from_status,
+        to_status,
+        reason,
+        at,
+    )
+
+
+async def set_status(
+    conn: asyncpg.Connection, application_id: UUID, status: str, *, actor: str, reason: str
+) -> bool:
+    """Move to `status` and record who and why; False if it was there already (a retry)."""
+    async with conn.transaction():
+        before = await conn.fetchval(
+            "SELECT status FROM applications WHERE id = $1 FOR UPDATE", application_id
+        )
+        if before is None or before == status:
+            return False
+        await conn.execute(
+            "UPDATE applications SET status = $2, updated_at = now() WHERE id = $1",
+            application_id,
+            status,
+        )
+        await add_event(
+            conn, application_id, actor=actor, from_status=before, to_status=status, reason=reason
+        )
+    return True
+
+
+def _application(row: asyncpg.Record, events: list[Event]) -> Application:
+    data = dict(row)
+    warnings = [data["allowance_warning"]] if data["allowance_warning"] else []
+    cut = data["statement_for_hosts"] != data["statement"]
+    if cut:
+        warnings.append(
+            f"Your statement has {data['statement_words']} words; hosts will read its first "
+            f"{data['statement_word_limit']}. It is kept whole for the record."
+        )
+    long_pdf = data["pages"] is not None and data["pages"] > data["cv_page_limit"]
+    if long_pdf:
+        warnings.append(
+            f"Your CV has {data['pages']} pages; hosts will receive "
+            f"its first {data['cv_page_limit']}."
+        )
+    return Application(
+        **data,
+        workflow_id=f"application-{data['id']}",
+        statement_cut=cut,
+        cv=CvSummary(
+            format=data["format"],
+            size_bytes=data["size_bytes"],
+            pages=data["pages"],
+            hosts_receive_pages=min(data["pages"], data["cv_page_limit"])
+            if data["pages"]
+            else None,
+        ),
+        warnings=warnings,
+        history=events,
+    )
+
+
+async def _events(conn: asyncpg.Connection, ids: list[UUID]) -> dict[UUID, list[Event]]:
+    rows = await conn.fetch(
+        "SELECT application_id, at, actor, from_status, to_status, reason FROM application_events"
+        " WHERE application_id = ANY($1) ORDER BY at, id",
+        ids,
+    )
+    found: dict[UUID, list[Event]] = {i: [] for i in ids}
+    for r in rows:
+        found[r["application_id"]].append(Event.model_validate(dict(r)))
+    return found
+
+
+async def get(conn: asyncpg.Connection, application_id: UUID) -> Application | None:
+    row = await conn.fetchrow(_SELECT + " WHERE a.id = $1", application_id)
+    if row is None:
+        return None
+    return _application(row, (await _events(conn, [application_id]))[application_id])
+
+
+async def list_for_applicant(conn: asyncpg.Connection, email: str) -> list[Application]:
+    rows = await conn.fetch(
+        _SELECT + " WHERE a.applicant_email = $1 ORDER BY a.submitted_at", email
+    )
+    events = await _events(conn, [r["id"] for r in rows])
+    return [_application(r, events[r["id"]]) for r in rows]

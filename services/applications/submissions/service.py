@@ -1,0 +1,180 @@
+"""Accepting a submission: every rule checked before anything is written (R6-R14), then
+the row, its CV, its first event and its workflow's start written in one transaction (P1)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from mip.core import outbox
+from mip.core.auth import Principal
+from mip.core.errors import Conflict, InvalidInput, NotFound
+from mip.core.runtime import ServiceRuntime
+from services.applications.applicants import repository as applicants
+from services.applications.applicants.eligibility import allowance_warning, check_eligible
+from services.applications.catalogue import repository as catalogue
+from services.applications.catalogue.rules import LONDON
+from services.applications.catalogue.schemas import Placement, Round
+from services.applications.config import ApplicationsSettings
+from services.applications.submissions import repository as repo
+from services.applications.submissions.cv import check_cv
+from services.applications.submissions.schemas import Application
+from services.applications.submissions.statement import prepare_statement
+from workflows.application import ApplicationInput, ApplicationWorkflow, workflow_id
+from workflows.queues import WORKFLOWS
+
+log = logging.getLogger("mip.submissions")
+
+
+@dataclass(frozen=True)
+class Submission:
+    placement_id: UUID
+    statement: str
+    cv_filename: str
+    cv_content: bytes
+    idempotency_key: str | None
+
+
+class LateSubmission(InvalidInput):
+    slug = "applications-closed"
+    title = "Applications are closed"
+
+
+def phase_of(found: Round, placement: Placement, now: datetime) -> str:
+    """Which round a submission at `now` belongs to, or why none will take it (R4, R14)."""
+    clock = found.clock
+    if now < clock.advertise_at:
+        raise NotFound(f"There is no advertised placement {placement.id}.")
+    if now < clock.deadline_at:
+        return "first"
+    opens, closes = clock.second_round_opens_at, clock.second_round_deadline_at
+    if opens and closes and opens <= now < closes and placement.readvertised:
+        return "second"
+    closed = (closes if closes and now >= closes else clock.deadline_at).astimezone(LONDON)
+    raise LateSubmission(
+        f"Applications closed at midday on {closed:%A %d %B %Y}; late applications cannot "
+        "be accepted, whatever the reason."
+    )
+
+
+async def submit(
+    runtime: ServiceRuntime, who: Principal, sub: Submission
+) -> tuple[Application, bool]:
+    """Accept a submission; return it and whether it is new (False: an idempotent replay)."""
+    config = ApplicationsSettings()
+    pool = runtime.pool
+    async with pool.acquire() as conn:
+        if sub.idempotency_key:
+            earlier = await repo.find_by_idempotency_key(conn, who.subject, sub.idempotency_key)
+            if earlier is not None:
+                found = await repo.get(conn, earlier)
+                assert found is not None
+                return found, False
+        profile = await applicants.get_profile(conn, who.subject)
+        placement = await catalogue.get_placement(conn, sub.placement_id)
+        the_round = await catalogue.get_round(conn, placement.round_id) if placement else None
+    if profile is None:
+        raise InvalidInput("Complete your profile (PUT /v1/me/profile) before applying.")
+    if placement is None or the_round is None:
+        raise NotFound(f"There is no advertised placement {sub.placement_id}.")
+    now = runtime.clock()
+    phase = phase_of(the_round, placement, now)
+    deadline = the_round.clock.deadline_at if phase == "first" else the_round.clock.closes_at
+    check_eligible(profile, deadline.astimezone(LONDON).date())
+    if not sub.statement.strip():
+        raise InvalidInput("The personal statement is empty.")
+    if len(sub.statement) > config.statement_max_chars:
+        raise InvalidInput(f"The statement is over {config.statement_max_chars} characters.")
+    statement = prepare_statement(sub.statement, the_round.statement_word_limit)
+    cv = await asyncio.to_thread(
+        check_cv, sub.cv_content, max_bytes=config.cv_max_bytes, host_pages=the_round.cv_page_limit
+    )
+    warning = allowance_warning(profile.division, len(placement.days), config.allowance_days)
+    limit = (
+        the_round.applications_per_applicant
+        if phase == "first"
+        else the_round.second_round_applications_per_applicant
+    )
+    async with pool.acquire() as conn, conn.transaction():
+        await repo.lock_applicant_round(conn, who.subject, the_round.id)
+        held = await repo.active_in_phase(conn, who.subject, the_round.id, phase)
+        if any(h["placement_id"] == placement.id for h in held):
+            raise Conflict("You have already applied for this placement.")
+        if len(held) >= limit:
+            titles = "; ".join(h["title"] for h in held)
+            raise Conflict(
+                f"You may hold at most {limit} application(s) in this round and already hold "
+                f"{len(held)} ({titles}). Withdraw one before the deadline to apply for another.",
+                limit=limit,
+            )
+        application_id = await repo.insert(
+            conn,
+            {
+                "applicant_email": who.subject,
+                "round_id": the_round.id,
+                "placement_id": placement.id,
+                "phase": phase,
+                "statement": statement.whole,
+                "statement_words": statement.words,
+                "statement_for_hosts": statement.for_hosts,
+                "allowance_warning": warning,
+                "idempotency_key": sub.idempotency_key,
+                "submitted_at": now,
+            },
+        )
+        await repo.insert_cv(
+            conn,
+            application_id,
+            {
+                "filename": sub.cv_filename,
+                "format": cv.format.value,
+                "content": sub.cv_content,
+                "pages": cv.pages,
+                "host_copy": cv.host_copy,
+            },
+        )
+        await repo.add_event(
+            conn,
+            application_id,
+            actor=who.subject,
+            from_status=None,
+            to_status="submitted",
+            reason="submitted through MIP",
+            at=now,
+        )
+        start = ApplicationInput(
+            application_id=str(application_id),
+            round_id=str(the_round.id),
+            placement_id=str(placement.id),
+            applicant_email=who.subject,
+            deadline_at=deadline,
+            confirmation={
+                "applicant_name": profile.name,
+                "placement_title": placement.title,
+                "host_name": placement.host.name,
+                "week_label": f"week of {placement.week_starts_on:%d %B %Y}",
+                "application_id": str(application_id),
+                "submitted_at_label": f"{now.astimezone(LONDON):%A %d %B %Y at %H:%M:%S}",
+                "statement_cut": statement.was_cut,
+                "word_limit": the_round.statement_word_limit,
+                "allowance_warning": warning,
+            },
+        )
+        await outbox.enqueue(
+            conn,
+            workflow_type=ApplicationWorkflow.__name__,
+            workflow_id=workflow_id(str(application_id)),
+            task_queue=runtime.settings.queue(WORKFLOWS),
+            arg=start.model_dump(mode="json"),
+        )
+        created = await repo.get(conn, application_id)
+    assert created is not None
+    await start_now(runtime, created.workflow_id)
+    return created, True
+
+
+async def start_now(runtime: ServiceRuntime, wf_id: str) -> None:
+    await outbox.kick(runtime.pool, runtime.temporal, wf_id)

@@ -1,0 +1,20 @@
+"""The custom search attributes operators filter workflows by in the Temporal UI (P1)."""
+
+from __future__ import annotations
+
+from temporalio.common import SearchAttributeKey
+
+ROUND_ID = SearchAttributeKey.for_keyword("RoundId")
+PLACEMENT_ID = SearchAttributeKey.for_keyword("PlacementId")
+APPLICANT_EMAIL = SearchAttributeKey.for_keyword("ApplicantEmail")
+APPLICATION_STATUS = SearchAttributeKey.for_keyword("ApplicationStatus")
+
+ALL_KEYS = [ROUND_ID, PLACEMENT_ID, APPLICANT_EMAIL, APPLICATION_STATUS]
+
+
+def dev_server_flags() -> list[str]:
+    """`temporal server start-dev` arguments that register every key."""
+    flags = []
+    for key in ALL_KEYS:
+        flags += ["--search-attribute", f"{key.name}=Keyword"]
+    return flags
