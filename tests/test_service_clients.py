@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from mip.core.auth import Role
-from mip.core.http import RemoteProblem
+from mip.core.errors import RemoteProblem
 from mip.core.settings import Settings
 from services.expenses.app import create_app as expenses_app
 from services.expenses.client import ExpensesClient

@@ -101,6 +101,8 @@ async def test_p1_a_submission_while_temporal_is_down_gets_its_workflow_when_it_
             ).describe()
             started = await pool.fetchval(
                 "SELECT count(*) FROM workflow_outbox WHERE started_at IS NOT NULL"
+                " AND workflow_id = $1",
+                response.json()["workflow_id"],
             )
     finally:
         temporal.stop()

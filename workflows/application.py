@@ -1,33 +1,47 @@
 """ApplicationWorkflow: one application's life, durable (P1).
 
-submitted -> (confirmation e-mailed) -> withdrawn | forwarded -> ... (offers: next issue)
+    submitted --forward--> forwarded --offer--> offered --accept--> accepted -> introduced
+        |                      |                   |--decline--> declined
+        |                      |                   |--48 h-----> lapsed        (reminder at 24 h)
+        +--withdraw            +--outcomes due--> not_successful
+    introduced --withdraw--> withdrawn_after_acceptance                       (R23)
 
-The applications service starts it with id `application-<id>` when a submission is
-accepted; its status lives in the service's table (written by an activity) and in the
-ApplicationStatus search attribute, so operators find it in the Temporal UI.
+The applications service starts it as `application-<id>`; its status is written to the
+service's table by an activity and to the ApplicationStatus search attribute, so the
+Temporal UI and the service's API always agree. Signals come from the round and placement
+workflows; accept, decline and withdraw are updates whose validators give the reason.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from enum import StrEnum
+import asyncio
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from pydantic import BaseModel
 from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.tz import LONDON
 from temporalio.exceptions import ApplicationError
 
 from workflows import search
-from workflows.notifications import EmailRequest, MessageKind, send_email
-from workflows.queues import APPLICATIONS, sibling
+from workflows.application_effects import Effects
+from workflows.offer_contracts import (
+    ApplicationStatus,
+    Decision,
+    OfferRequest,
+    PlacementFacts,
+)
 
-RECORD_STATUS = "record_application_status"
-
-
-class ApplicationStatus(StrEnum):
-    submitted = "submitted"
-    withdrawn = "withdrawn"
-    forwarded = "forwarded"
+REMINDER_BEFORE = timedelta(hours=24)
+TERMINAL = {
+    ApplicationStatus.withdrawn,
+    ApplicationStatus.declined,
+    ApplicationStatus.lapsed,
+    ApplicationStatus.not_successful,
+    ApplicationStatus.withdrawn_after_acceptance,
+}
 
 
 class ApplicationInput(BaseModel):
@@ -35,40 +49,53 @@ class ApplicationInput(BaseModel):
     round_id: str
     placement_id: str
     applicant_email: str
+    applicant_name: str
     deadline_at: datetime
+    placement: PlacementFacts
     confirmation: dict[str, Any]
+    office_email: str
+    offers_url: str = "http://127.0.0.1:8002"
     # The time-skipping test server has no custom search attributes.
     search_attributes: bool = True
 
 
-class StatusChange(BaseModel):
-    application_id: str
-    status: ApplicationStatus
-    actor: str
-    reason: str
-
-
-class WithdrawRequest(BaseModel):
-    actor: str
-    reason: str = ""
+class WithdrawRequest(Decision):
+    pass
 
 
 class ApplicationView(BaseModel):
     application_id: str
     status: ApplicationStatus
     confirmation_sent: bool
+    offer_expires_at: datetime | None = None
 
 
 def workflow_id(application_id: str) -> str:
     return f"application-{application_id}"
 
 
+def _refuse(message: str, kind: str) -> ApplicationError:
+    return ApplicationError(message, type=kind, non_retryable=True)
+
+
 @workflow.defn
 class ApplicationWorkflow:
-    def __init__(self) -> None:
+    @workflow.init
+    def __init__(self, request: ApplicationInput) -> None:
+        # The input is here before any signal or update, even one arriving with the start.
         self._status = ApplicationStatus.submitted
-        self._input: ApplicationInput | None = None
+        self._input: ApplicationInput | None = request
         self._confirmation_sent = False
+        self._offer: OfferRequest | None = None
+        self._expires_at: datetime | None = None
+        self._reminded = False
+        self._inbox: list[tuple[str, Any]] = []
+        self._lock = asyncio.Lock()
+
+    @property
+    def _fx(self) -> Effects:
+        assert self._input is not None
+        return Effects(self._input, workflow.info().workflow_id)
 
     @workflow.run
     async def run(self, request: ApplicationInput) -> ApplicationStatus:
@@ -82,20 +109,112 @@ class ApplicationWorkflow:
                     search.APPLICATION_STATUS.value_set(self._status.value),
                 ]
             )
-        await send_email(
-            EmailRequest(
-                kind=MessageKind.confirmation,
-                to=[request.applicant_email],
-                data=request.confirmation,
-                idempotency_key=f"{workflow.info().workflow_id}/confirmation",
-                round_id=request.round_id,
-                subject_ref=workflow.info().workflow_id,
-            )
-        )
+        await self._fx.confirm()
         self._confirmation_sent = True
-        self._set_details()
-        await workflow.wait_condition(lambda: self._status is not ApplicationStatus.submitted)
+        self._show()
+        while self._status not in TERMINAL and not self._placement_started():
+            seen = self._status  # an update may move the status while we wait
+            try:
+                await workflow.wait_condition(
+                    lambda seen=seen: bool(self._inbox) or self._status is not seen,  # type: ignore[misc]
+                    timeout=self._until_timer(),
+                )
+            except TimeoutError:
+                async with self._lock:
+                    await self._on_timer()
+                continue
+            async with self._lock:
+                while self._inbox:
+                    name, payload = self._inbox.pop(0)
+                    await self._on_event(name, payload)
         return self._status
+
+    # --- signals from the round and placement workflows ---------------------------------
+
+    @workflow.signal
+    def forward(self) -> None:
+        self._inbox.append(("forward", None))
+
+    @workflow.signal
+    def offer(self, request: OfferRequest) -> None:
+        self._inbox.append(("offer", request))
+
+    @workflow.signal
+    def outcomes_due(self) -> None:
+        self._inbox.append(("outcomes_due", None))
+
+    @workflow.signal
+    def accepted_elsewhere(self) -> None:
+        self._inbox.append(("accepted_elsewhere", None))
+
+    # --- updates from the services --------------------------------------------------------
+
+    @workflow.update
+    async def accept(self, decision: Decision) -> ApplicationView:
+        async with self._lock:
+            self._validate_offer_open()  # state may have moved while waiting for the lock
+            assert self._input is not None
+            if not await self._fx.claim_acceptance():
+                raise _refuse(
+                    "You have already accepted another offer in this round; only one is allowed.",
+                    "AlreadyAccepted",
+                )
+            await self._set(ApplicationStatus.accepted, decision.actor, "offer accepted")
+            await self._fx.offer_record("accepted", self._expires_at)
+            self._inbox.append(("after_acceptance", None))
+        return self.view()
+
+    @accept.validator
+    def _validate_accept(self, decision: Decision) -> None:
+        self._validate_offer_open()
+
+    @workflow.update
+    async def decline(self, decision: Decision) -> ApplicationView:
+        async with self._lock:
+            self._validate_offer_open()
+            await self._close_offer(
+                ApplicationStatus.declined,
+                decision.actor,
+                decision.reason or "offer declined",
+                "declined",
+            )
+            await self._fx.email_decline_acknowledgement()
+        return self.view()
+
+    @decline.validator
+    def _validate_decline(self, decision: Decision) -> None:
+        self._validate_offer_open()
+
+    @workflow.update
+    async def withdraw(self, request: WithdrawRequest) -> ApplicationView:
+        async with self._lock:
+            self._validate_withdraw(request)
+            if self._status is ApplicationStatus.submitted:
+                await self._set(ApplicationStatus.withdrawn, request.actor, request.reason)
+            else:
+                await self._set(
+                    ApplicationStatus.withdrawn_after_acceptance, request.actor, request.reason
+                )
+                await self._fx.offer_record("withdrawn", None, request.reason)
+                await self._fx.withdrawal_notices(request.reason, after_acceptance=True)
+                await self._fx.tell_placement(self._offer, "withdrawn_after_acceptance")
+        return self.view()
+
+    @withdraw.validator
+    def _validate_withdraw(self, request: WithdrawRequest) -> None:
+        assert self._input is not None
+        if self._status is ApplicationStatus.submitted:
+            if workflow.now() >= self._input.deadline_at:
+                raise _refuse(
+                    "The deadline has passed; withdrawing now is done with the office.",
+                    "NotWithdrawable",
+                )
+            return
+        if self._status not in (ApplicationStatus.accepted, ApplicationStatus.introduced):
+            raise _refuse(
+                f"The application is {self._status.value}; it cannot be withdrawn now.",
+                "NotWithdrawable",
+            )
 
     @workflow.query
     def view(self) -> ApplicationView:
@@ -104,44 +223,121 @@ class ApplicationWorkflow:
             application_id=self._input.application_id,
             status=self._status,
             confirmation_sent=self._confirmation_sent,
+            offer_expires_at=self._expires_at,
         )
 
-    @workflow.update
-    async def withdraw(self, request: WithdrawRequest) -> ApplicationView:
-        await self._change(ApplicationStatus.withdrawn, request.actor, request.reason)
-        return self.view()
+    # --- what happens -----------------------------------------------------------------------
 
-    @withdraw.validator
-    def _validate_withdraw(self, request: WithdrawRequest) -> None:
-        assert self._input is not None
-        if self._status is not ApplicationStatus.submitted:
-            raise ApplicationError(
-                f"The application is {self._status.value}; only a submitted one can be withdrawn.",
-                type="NotWithdrawable",
-                non_retryable=True,
+    async def _on_event(self, name: str, payload: Any) -> None:
+        status = self._status
+        if name == "forward" and status is ApplicationStatus.submitted:
+            await self._set(ApplicationStatus.forwarded, "office", "forwarded to the host")
+        elif name == "offer":
+            await self._on_offer(payload)
+        elif name == "outcomes_due" and status is ApplicationStatus.forwarded:
+            await self._set(
+                ApplicationStatus.not_successful, "office", "no offer by the outcomes date"
             )
-        if workflow.now() >= self._input.deadline_at:
-            raise ApplicationError(
-                "The deadline has passed; withdrawing now is done with the office.",
-                type="NotWithdrawable",
-                non_retryable=True,
-            )
+            await self._fx.email_not_successful()
+        elif name == "accepted_elsewhere":
+            await self._on_accepted_elsewhere()
+        elif name == "after_acceptance" and status is ApplicationStatus.accepted:
+            await self._fx.tell_placement(self._offer, "accepted")
+            await self._fx.withdraw_others()
+            await self._fx.introduce()
+            await self._set(ApplicationStatus.introduced, "office", "intern and host introduced")
 
-    async def _change(self, status: ApplicationStatus, actor: str, reason: str) -> None:
-        assert self._input is not None
-        await workflow.execute_activity(
-            RECORD_STATUS,
-            StatusChange(
-                application_id=self._input.application_id, status=status, actor=actor, reason=reason
+    async def _on_offer(self, request: OfferRequest) -> None:
+        if self._status is not ApplicationStatus.forwarded:
+            await self._fx.tell_placement(request, "unavailable")
+            return
+        self._offer = request
+        window = timedelta(seconds=request.window_seconds)
+        self._expires_at = workflow.now() + window
+        self._reminded = window <= REMINDER_BEFORE  # no reminder for a window that short
+        await self._fx.offer_record("offered", self._expires_at)
+        await self._set(ApplicationStatus.offered, "office", "offer made from the host's ranking")
+        await self._fx.email_offer(self._expires_at)
+
+    async def _on_accepted_elsewhere(self) -> None:
+        reason = "accepted another offer in this round"
+        if self._status is ApplicationStatus.offered:
+            await self._close_offer(ApplicationStatus.declined, "office", reason, "declined")
+            await self._fx.withdrawal_notices(reason, after_acceptance=False)
+        elif self._status in (ApplicationStatus.submitted, ApplicationStatus.forwarded):
+            forwarded = self._status is ApplicationStatus.forwarded
+            await self._set(ApplicationStatus.withdrawn, "office", reason)
+            if forwarded:
+                await self._fx.withdrawal_notices(reason, after_acceptance=False)
+
+    async def _on_timer(self) -> None:
+        if self._status is not ApplicationStatus.offered or self._expires_at is None:
+            return
+        if workflow.now() >= self._expires_at:
+            await self._close_offer(
+                ApplicationStatus.lapsed, "office", "no answer within the window", "lapsed"
+            )
+            await self._fx.email_lapsed()
+        elif not self._reminded:
+            self._reminded = True
+            await self._fx.email_reminder(self._expires_at)
+
+    async def _close_offer(
+        self, status: ApplicationStatus, actor: str, reason: str, outcome: Any
+    ) -> None:
+        await self._set(status, actor, reason)
+        await self._fx.offer_record(outcome, self._expires_at, reason)
+        await self._fx.tell_placement(self._offer, outcome)
+
+    def _validate_offer_open(self) -> None:
+        if self._status is ApplicationStatus.offered:
+            if self._expires_at is not None and workflow.now() >= self._expires_at:
+                raise _refuse("The offer has lapsed.", "OfferLapsed")
+            return
+        reasons = {
+            ApplicationStatus.lapsed: ("The offer has lapsed.", "OfferLapsed"),
+            ApplicationStatus.accepted: ("You have already accepted this offer.", "AlreadyDecided"),
+            ApplicationStatus.introduced: (
+                "You have already accepted this offer.",
+                "AlreadyDecided",
             ),
-            task_queue=sibling(APPLICATIONS),
-            start_to_close_timeout=timedelta(seconds=30),
+            ApplicationStatus.declined: ("The offer was declined.", "AlreadyDecided"),
+            ApplicationStatus.withdrawn: ("The application was withdrawn.", "Withdrawn"),
+        }
+        message, kind = reasons.get(self._status, ("There is no open offer.", "NoOffer"))
+        raise _refuse(message, kind)
+
+    def _until_timer(self) -> timedelta | None:
+        if self._status is ApplicationStatus.offered and self._expires_at is not None:
+            due = self._expires_at if self._reminded else self._expires_at - REMINDER_BEFORE
+            return max(due - workflow.now(), timedelta(0))
+        if self._status is ApplicationStatus.introduced:
+            return max(self._placement_start() - workflow.now(), timedelta(0))
+        return None
+
+    def _placement_start(self) -> datetime:
+        assert self._input is not None
+        first = min(self._input.placement.days)
+        return datetime.combine(first, time(0, 0), tzinfo=LONDON)
+
+    def _placement_started(self) -> bool:
+        return (
+            self._status is ApplicationStatus.introduced
+            and workflow.now() >= self._placement_start()
         )
+
+    async def _set(self, status: ApplicationStatus, actor: str, reason: str) -> None:
+        # The workflow moves first, its read model after: what the service's table shows
+        # (an open offer, say) is always something the workflow will already act on.
         self._status = status
+        assert self._input is not None
         if self._input.search_attributes:
             workflow.upsert_search_attributes([search.APPLICATION_STATUS.value_set(status.value)])
-        self._set_details()
+        self._show()
+        await self._fx.record_status(status, actor, reason)
 
-    def _set_details(self) -> None:
-        sent = "confirmation sent" if self._confirmation_sent else "confirmation pending"
-        workflow.set_current_details(f"{self._status.value}; {sent}")
+    def _show(self) -> None:
+        detail = self._status.value
+        if self._status is ApplicationStatus.offered and self._expires_at is not None:
+            detail += f"; offer lapses at {self._expires_at.astimezone(LONDON):%a %d %b %H:%M}"
+        workflow.set_current_details(detail)

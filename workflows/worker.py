@@ -23,7 +23,9 @@ from mip.core.temporal import connect
 from workflows import search
 from workflows.application import ApplicationWorkflow
 from workflows.notifications import AlertAnnouncementWorkflow, DeliverEmailWorkflow
+from workflows.placement import PlacementWorkflow
 from workflows.queues import WORKFLOWS
+from workflows.round import RoundWorkflow
 from workflows.stack_check import StackCheckWorkflow
 
 ALL_WORKFLOWS: list[type] = [
@@ -31,6 +33,8 @@ ALL_WORKFLOWS: list[type] = [
     DeliverEmailWorkflow,
     AlertAnnouncementWorkflow,
     ApplicationWorkflow,
+    PlacementWorkflow,
+    RoundWorkflow,
 ]
 log = logging.getLogger("mip.worker")
 

@@ -12,6 +12,9 @@ and the stable problem `type` that `mip.core.problems` renders as RFC 9457
     ├── InvalidInput          422  the request is well formed but breaks a rule
     └── ServiceUnavailable    503  a part the service depends on is down
 
+    RemoteProblem             another MIP service answered with a problem; a request that
+                              cannot go on without it answers 502 upstream-error
+
 Services subclass these for their own business failures, giving each its own `slug` so
 that clients can branch on the problem type rather than on the wording of `detail`.
 """
@@ -72,3 +75,12 @@ class ServiceUnavailable(MIPError):
     status = 503
     slug = "service-unavailable"
     title = "A part of the service is unavailable"
+
+
+class RemoteProblem(Exception):
+    """Another service answered with an error; `problem` is its problem+json body."""
+
+    def __init__(self, status: int, problem: dict[str, Any]) -> None:
+        super().__init__(f"{status} {problem.get('title', '')}: {problem.get('detail', '')}")
+        self.status = status
+        self.problem = problem

@@ -7,19 +7,11 @@ from typing import Any, Self, TypeVar
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
+from mip.core.errors import RemoteProblem
 from mip.core.problems import PROBLEM_JSON
 from mip.core.schemas import Health, Me, Status
 
 M = TypeVar("M", bound=BaseModel)
-
-
-class RemoteProblem(Exception):
-    """Another service answered with an error; `problem` is its problem+json body."""
-
-    def __init__(self, status: int, problem: dict[str, Any]) -> None:
-        super().__init__(f"{status} {problem.get('title', '')}: {problem.get('detail', '')}")
-        self.status = status
-        self.problem = problem
 
 
 class ServiceClient:

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mip.core.errors import PROBLEM_TYPE_PREFIX, MIPError, NotAuthenticated
+from mip.core.errors import PROBLEM_TYPE_PREFIX, MIPError, NotAuthenticated, RemoteProblem
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("mip.problems")
@@ -96,6 +96,20 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _remote(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RemoteProblem)
+    log.error("a service this one depends on answered %s: %s", exc.status, exc.problem)
+    return problem_response(
+        request,
+        status=502,
+        slug="upstream-error",
+        title="Another MIP service could not answer",
+        detail=f"A service this request needs answered {exc.status}: "
+        f"{exc.problem.get('detail', '')}".strip(),
+        upstream_status=exc.status,
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     incident = uuid.uuid4().hex
     log.exception(
@@ -115,4 +129,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(MIPError, _mip_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RemoteProblem, _remote)
     app.add_exception_handler(Exception, _unexpected)

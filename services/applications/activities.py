@@ -1,4 +1,6 @@
-"""The applications service's activities, served on the `mip-applications` task queue."""
+"""The applications service's activities, served on the `mip-applications` task queue:
+the workflows' decisions written to the service's own tables (the read model), and the
+facts the round workflow needs."""
 
 from __future__ import annotations
 
@@ -10,18 +12,28 @@ from temporalio import activity
 
 from mip.core import outbox
 from mip.core.runtime import ServiceRuntime
+from services.applications import forwarding
+from services.applications.catalogue import repository as catalogue
 from services.applications.submissions import repository as repo
-from workflows.application import RECORD_STATUS, StatusChange
+from workflows.offer_contracts import (
+    FORWARDING_SNAPSHOT,
+    MARK_READVERTISED,
+    OPEN_APPLICATIONS_OF,
+    RECORD_STATUS,
+    OpenApplicationsQuery,
+    RoundSnapshot,
+    SnapshotQuery,
+    StatusChange,
+)
 
 
 class ApplicationActivities:
     def __init__(self, runtime: ServiceRuntime) -> None:
-        self._runtime = runtime
+        self._pool = runtime.pool
 
     @activity.defn(name=RECORD_STATUS)
     async def record_status(self, change: StatusChange) -> bool:
-        """The workflow's decision, written to the service's own table (the read model)."""
-        async with self._runtime.pool.acquire() as conn:
+        async with self._pool.acquire() as conn:
             return await repo.set_status(
                 conn,
                 UUID(change.application_id),
@@ -30,9 +42,36 @@ class ApplicationActivities:
                 reason=change.reason,
             )
 
+    @activity.defn(name=OPEN_APPLICATIONS_OF)
+    async def open_applications_of(self, query: OpenApplicationsQuery) -> list[str]:
+        async with self._pool.acquire() as conn:
+            found = await repo.open_applications_of(
+                conn,
+                UUID(query.round_id),
+                query.applicant_email,
+                UUID(query.except_application_id),
+            )
+        return [str(a) for a in found]
+
+    @activity.defn(name=FORWARDING_SNAPSHOT)
+    async def forwarding_snapshot(self, query: SnapshotQuery) -> RoundSnapshot:
+        async with self._pool.acquire() as conn:
+            return await forwarding.snapshot(conn, query)
+
+    @activity.defn(name=MARK_READVERTISED)
+    async def mark_readvertised(self, places: dict[str, int]) -> None:
+        async with self._pool.acquire() as conn:
+            await catalogue.mark_readvertised(conn, {UUID(k): v for k, v in places.items()})
+
 
 def activities(runtime: ServiceRuntime) -> Sequence[Callable[..., Any]]:
-    return [ApplicationActivities(runtime).record_status]
+    acts = ApplicationActivities(runtime)
+    return [
+        acts.record_status,
+        acts.open_applications_of,
+        acts.forwarding_snapshot,
+        acts.mark_readvertised,
+    ]
 
 
 def background(runtime: ServiceRuntime) -> Sequence[Coroutine[Any, Any, None]]:

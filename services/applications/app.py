@@ -14,6 +14,7 @@ from services.applications.activities import activities, background
 from services.applications.applicants.api import router as applicants
 from services.applications.catalogue.api import router as catalogue
 from services.applications.submissions.api import router as submissions
+from services.applications.submissions.host_api import router as hosts
 from services.applications.support.api import router as support
 from workflows import queues
 
@@ -24,7 +25,7 @@ SPEC = ServiceSpec(
     task_queue=queues.APPLICATIONS,
     migrations=Path(__file__).parent / "migrations",
     port=8001,
-    routers=(catalogue, applicants, submissions, support),
+    routers=(catalogue, applicants, submissions, hosts, support),
     activities=activities,
     background=background,
 )

@@ -15,10 +15,12 @@ from services.applications.catalogue.schemas import (
     Round,
     RoundIn,
 )
+from services.applications.submissions.host_api import ForwardedApplication
 
 _HOSTS = TypeAdapter(list[Host])
 _ROUNDS = TypeAdapter(list[Round])
 _PLACEMENTS = TypeAdapter(list[Placement])
+_FORWARDED = TypeAdapter(list[ForwardedApplication])
 
 
 class ApplicationsClient(ServiceClient):
@@ -41,6 +43,22 @@ class ApplicationsClient(ServiceClient):
             Placement,
             json=placement.model_dump(mode="json"),
         )
+
+    async def placement(self, placement_id: UUID) -> Placement:
+        return await self._request("GET", f"/v1/placements/{placement_id}", Placement)
+
+    async def forwarded(self, placement_id: UUID) -> list[ForwardedApplication]:
+        return await self._request_list(
+            "GET", f"/v1/host/placements/{placement_id}/applications", _FORWARDED
+        )
+
+    async def application_counts(self, round_id: UUID) -> dict[str, dict[str, int]]:
+        response = await self._send("GET", f"/v1/rounds/{round_id}/application-counts")
+        counts: dict[str, dict[str, int]] = response.json()
+        return counts
+
+    async def round(self, round_id: UUID) -> Round:
+        return await self._request("GET", f"/v1/rounds/{round_id}", Round)
 
     async def round_placements(self, round_id: UUID) -> list[Placement]:
         return await self._request_list("GET", f"/v1/rounds/{round_id}/placements", _PLACEMENTS)

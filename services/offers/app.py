@@ -9,6 +9,10 @@ from fastapi import FastAPI
 from mip.core.app import create_service_app
 from mip.core.runtime import ServiceSpec
 from mip.core.settings import Settings
+from services.offers.activities import activities
+from services.offers.decisions_api import router as decisions
+from services.offers.round_view import router as round_view
+from services.offers.selection_api import router as selection
 from workflows import queues
 
 SPEC = ServiceSpec(
@@ -18,6 +22,8 @@ SPEC = ServiceSpec(
     task_queue=queues.OFFERS,
     migrations=Path(__file__).parent / "migrations",
     port=8002,
+    routers=(selection, decisions, round_view),
+    activities=activities,
 )
 
 

@@ -8,13 +8,17 @@ from uuid import UUID
 
 import asyncpg
 from fastapi import APIRouter, Query, status
+from pydantic import BaseModel
 
 from mip.core.auth import Role
-from mip.core.deps import AnyUser, OfficeUser, PoolDep, Runtime
+from mip.core.deps import AnyUser, OfficeOrService, OfficeUser, PoolDep, Runtime
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from services.applications.catalogue import repository as repo
+from services.applications.catalogue import rounds
 from services.applications.catalogue.rules import (
+    RoundClock,
     check_placement_days,
+    check_programme_calendar,
     check_weeks_after_clock,
     clock_from_dates,
 )
@@ -46,8 +50,9 @@ async def list_hosts(pool: PoolDep, _: OfficeUser) -> list[Host]:
 
 
 @router.post("/rounds", status_code=status.HTTP_201_CREATED)
-async def create_round(body: RoundIn, pool: PoolDep, runtime: Runtime, _: OfficeUser) -> Round:
-    if body.clock is not None and runtime.settings.production:
+async def create_round(body: RoundIn, runtime: Runtime, _: OfficeUser) -> Round:
+    rehearsal = body.clock is not None or body.acceptance_window_seconds is not None
+    if rehearsal and runtime.settings.production:
         raise InvalidInput("Rehearsal clocks are refused in production; give the round's dates.")
     clock = body.clock or clock_from_dates(
         advertising_date=body.advertising_date,
@@ -58,11 +63,21 @@ async def create_round(body: RoundIn, pool: PoolDep, runtime: Runtime, _: Office
     )
     if body.clock is None:
         check_weeks_after_clock(body.weeks, clock)
-    async with pool.acquire() as conn:
-        try:
-            return await repo.insert_round(conn, body, clock)
-        except asyncpg.UniqueViolationError as exc:
-            raise Conflict(f"A round named {body.name!r} already exists.") from exc
+    return await rounds.create_round(runtime, body, clock)
+
+
+class RoundDates(BaseModel):
+    clock: RoundClock
+
+
+@router.put("/rounds/{round_id}/clock")
+async def reschedule_round(
+    round_id: UUID, body: RoundDates, runtime: Runtime, _: OfficeUser
+) -> Round:
+    """Move dates still to come; the round's workflow reschedules its timers."""
+    if runtime.settings.production:
+        check_programme_calendar(body.clock)
+    return await rounds.reschedule(runtime, round_id, body.clock)
 
 
 @router.get("/rounds")
@@ -105,7 +120,9 @@ async def create_placement(
 
 
 @router.get("/rounds/{round_id}/placements")
-async def list_round_placements(round_id: UUID, pool: PoolDep, _: OfficeUser) -> list[Placement]:
+async def list_round_placements(
+    round_id: UUID, pool: PoolDep, _: OfficeOrService
+) -> list[Placement]:
     async with pool.acquire() as conn:
         return await repo.search_placements(conn, round_id=round_id)
 

@@ -53,8 +53,8 @@ async def insert_round(conn: asyncpg.Connection, spec: RoundIn, clock: RoundCloc
             "INSERT INTO rounds (name, advertise_at, deadline_at, outcomes_at,"
             " second_round_opens_at, second_round_deadline_at, acceptance_window_hours,"
             " applications_per_applicant, second_round_applications_per_applicant,"
-            " statement_word_limit, cv_page_limit)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            " statement_word_limit, cv_page_limit, acceptance_window_seconds)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
             spec.name,
             clock.advertise_at,
             clock.deadline_at,
@@ -66,6 +66,7 @@ async def insert_round(conn: asyncpg.Connection, spec: RoundIn, clock: RoundCloc
             spec.second_round_applications_per_applicant,
             spec.statement_word_limit,
             spec.cv_page_limit,
+            spec.acceptance_window_seconds,
         )
         await conn.executemany(
             "INSERT INTO round_weeks (round_id, starts_on, ends_on) VALUES ($1, $2, $3)",
@@ -176,3 +177,41 @@ async def search_placements(
         host_id,
     )
     return [_placement(r) for r in rows]
+
+
+async def second_round_places(conn: asyncpg.Connection, round_id: UUID) -> dict[UUID, int]:
+    rows = await conn.fetch(
+        "SELECT id, second_round_places FROM placements WHERE round_id = $1"
+        " AND second_round_places IS NOT NULL",
+        round_id,
+    )
+    return {r["id"]: r["second_round_places"] for r in rows}
+
+
+async def mark_readvertised(conn: asyncpg.Connection, places: dict[UUID, int]) -> None:
+    await conn.executemany(
+        "UPDATE placements SET readvertised = true, second_round_places = $2 WHERE id = $1",
+        list(places.items()),
+    )
+
+
+async def placements_of_host(conn: asyncpg.Connection, email: str) -> list[Placement]:
+    rows = await conn.fetch(
+        _PLACEMENT_SELECT + " WHERE lower(h.contact_email) = lower($1)"
+        " ORDER BY p.week_starts_on, p.title",
+        email,
+    )
+    return [_placement(r) for r in rows]
+
+
+async def update_clock(conn: asyncpg.Connection, round_id: UUID, clock: RoundClock) -> None:
+    await conn.execute(
+        "UPDATE rounds SET advertise_at = $2, deadline_at = $3, outcomes_at = $4,"
+        " second_round_opens_at = $5, second_round_deadline_at = $6 WHERE id = $1",
+        round_id,
+        clock.advertise_at,
+        clock.deadline_at,
+        clock.outcomes_at,
+        clock.second_round_opens_at,
+        clock.second_round_deadline_at,
+    )

@@ -108,6 +108,16 @@ def clock_from_dates(
         raise InvalidInput(_first_message(exc)) from exc
 
 
+def check_programme_calendar(clock: RoundClock) -> None:
+    """In production a deadline is midday London time (R14), whatever the office types."""
+    for name, at in (
+        ("deadline", clock.deadline_at),
+        ("second-round deadline", clock.second_round_deadline_at),
+    ):
+        if at is not None and at.astimezone(LONDON).timetz().replace(tzinfo=None) != MIDDAY:
+            raise InvalidInput(f"The {name} must be at midday, London time.")
+
+
 def check_weeks_after_clock(weeks: list[PlacementWeek], clock: RoundClock) -> None:
     starts = sorted(w.starts_on for w in weeks)
     if len(set(starts)) != len(starts):

@@ -60,6 +60,12 @@ class RoundIn(BaseModel):
     second_round_applications_per_applicant: int = Field(default=1, ge=1, le=10)
     statement_word_limit: int = Field(default=300, ge=50, le=2000)
     cv_page_limit: int = Field(default=2, ge=1, le=20)
+    acceptance_window_seconds: int | None = Field(
+        default=None,
+        ge=1,
+        description="Rehearsal only (refused in production): the window "
+        "in seconds, so that offers can lapse within a test",
+    )
     clock: RoundClock | None = Field(
         default=None,
         description="Rehearsal only (refused in production): exact instants instead of the "
@@ -73,6 +79,7 @@ class Round(BaseModel):
     weeks: list[PlacementWeek]
     clock: RoundClock
     acceptance_window_hours: int
+    acceptance_window_seconds: int | None = None
     applications_per_applicant: int
     second_round_applications_per_applicant: int
     statement_word_limit: int

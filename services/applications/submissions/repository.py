@@ -187,3 +187,79 @@ async def list_for_applicant(conn: asyncpg.Connection, email: str) -> list[Appli
     )
     events = await _events(conn, [r["id"] for r in rows])
     return [_application(r, events[r["id"]]) for r in rows]
+
+
+async def candidates(conn: asyncpg.Connection, round_id: UUID, phase: str) -> list[asyncpg.Record]:
+    """Applications still standing at the deadline of `phase`, with the applicant's name."""
+    return list(
+        await conn.fetch(
+            "SELECT a.id, a.placement_id, a.applicant_email, p.name FROM applications a"
+            " JOIN applicants p ON p.email = a.applicant_email"
+            " WHERE a.round_id = $1 AND a.phase = $2 AND a.status <> 'withdrawn'"
+            " ORDER BY a.submitted_at",
+            round_id,
+            phase,
+        )
+    )
+
+
+async def open_applications_of(
+    conn: asyncpg.Connection, round_id: UUID, email: str, except_id: UUID
+) -> list[UUID]:
+    rows = await conn.fetch(
+        "SELECT id FROM applications WHERE round_id = $1 AND applicant_email = $2 AND id <> $3"
+        " AND status IN ('submitted', 'forwarded', 'offered')",
+        round_id,
+        email,
+        except_id,
+    )
+    return [r["id"] for r in rows]
+
+
+async def has_accepted_place(conn: asyncpg.Connection, email: str, round_id: UUID) -> bool:
+    found = await conn.fetchval(
+        "SELECT 1 FROM applications WHERE applicant_email = $1 AND round_id = $2"
+        " AND status IN ('accepted', 'introduced')",
+        email,
+        round_id,
+    )
+    return found is not None
+
+
+async def counts_by_placement(
+    conn: asyncpg.Connection, round_id: UUID
+) -> dict[UUID, dict[str, int]]:
+    rows = await conn.fetch(
+        "SELECT placement_id, status, count(*) AS n FROM applications WHERE round_id = $1"
+        " GROUP BY placement_id, status",
+        round_id,
+    )
+    counts: dict[UUID, dict[str, int]] = {}
+    for r in rows:
+        counts.setdefault(r["placement_id"], {})[r["status"]] = r["n"]
+    return counts
+
+
+async def forwarded_to(conn: asyncpg.Connection, placement_id: UUID) -> list[asyncpg.Record]:
+    """What a host sees of the applications forwarded to it (R16, R13, R9: nothing else)."""
+    return list(
+        await conn.fetch(
+            "SELECT a.id, a.status, a.statement_for_hosts, a.submitted_at, p.name,"
+            " a.applicant_email, c.format, c.pages FROM applications a"
+            " JOIN applicants p ON p.email = a.applicant_email"
+            " JOIN cvs c ON c.application_id = a.id"
+            " WHERE a.placement_id = $1 AND a.status NOT IN ('submitted', 'withdrawn')"
+            " ORDER BY a.submitted_at",
+            placement_id,
+        )
+    )
+
+
+async def cv(conn: asyncpg.Connection, application_id: UUID) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT c.filename, c.format, c.content, c.host_copy, a.placement_id, a.status,"
+        " a.applicant_email FROM cvs c JOIN applications a ON a.id = c.application_id"
+        " WHERE c.application_id = $1",
+        application_id,
+    )
+    return row

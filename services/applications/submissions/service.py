@@ -16,6 +16,7 @@ from mip.core.runtime import ServiceRuntime
 from services.applications.applicants import repository as applicants
 from services.applications.applicants.eligibility import allowance_warning, check_eligible
 from services.applications.catalogue import repository as catalogue
+from services.applications.catalogue.facts import facts_of
 from services.applications.catalogue.rules import LONDON
 from services.applications.catalogue.schemas import Placement, Round
 from services.applications.config import ApplicationsSettings
@@ -84,6 +85,13 @@ async def submit(
     phase = phase_of(the_round, placement, now)
     deadline = the_round.clock.deadline_at if phase == "first" else the_round.clock.closes_at
     check_eligible(profile, deadline.astimezone(LONDON).date())
+    if phase == "second":
+        async with pool.acquire() as conn:
+            if await repo.has_accepted_place(conn, who.subject, the_round.id):
+                raise Conflict(
+                    "You have accepted a place in this round; the second round is for those "
+                    "who have not."
+                )
     if not sub.statement.strip():
         raise InvalidInput("The personal statement is empty.")
     if len(sub.statement) > config.statement_max_chars:
@@ -145,23 +153,16 @@ async def submit(
             reason="submitted through MIP",
             at=now,
         )
-        start = ApplicationInput(
-            application_id=str(application_id),
-            round_id=str(the_round.id),
-            placement_id=str(placement.id),
-            applicant_email=who.subject,
-            deadline_at=deadline,
-            confirmation={
-                "applicant_name": profile.name,
-                "placement_title": placement.title,
-                "host_name": placement.host.name,
-                "week_label": f"week of {placement.week_starts_on:%d %B %Y}",
-                "application_id": str(application_id),
-                "submitted_at_label": f"{now.astimezone(LONDON):%A %d %B %Y at %H:%M:%S}",
-                "statement_cut": statement.was_cut,
-                "word_limit": the_round.statement_word_limit,
-                "allowance_warning": warning,
-            },
+        start = _workflow_input(
+            runtime,
+            application_id,
+            the_round,
+            placement,
+            (who.subject, profile.name),
+            deadline,
+            now,
+            statement.was_cut,
+            warning,
         )
         await outbox.enqueue(
             conn,
@@ -174,6 +175,43 @@ async def submit(
     assert created is not None
     await start_now(runtime, created.workflow_id)
     return created, True
+
+
+def _workflow_input(
+    runtime: ServiceRuntime,
+    application_id: UUID,
+    the_round: Round,
+    placement: Placement,
+    applicant: tuple[str, str],
+    deadline: datetime,
+    now: datetime,
+    statement_cut: bool,
+    warning: str | None,
+) -> ApplicationInput:
+    config = ApplicationsSettings()
+    applicant_email, applicant_name = applicant
+    return ApplicationInput(
+        application_id=str(application_id),
+        round_id=str(the_round.id),
+        placement_id=str(placement.id),
+        applicant_email=applicant_email,
+        applicant_name=applicant_name,
+        deadline_at=deadline,
+        placement=facts_of(placement),
+        office_email=config.office_email,
+        offers_url=runtime.settings.offers_url,
+        confirmation={
+            "applicant_name": applicant_name,
+            "placement_title": placement.title,
+            "host_name": placement.host.name,
+            "week_label": f"week of {placement.week_starts_on:%d %B %Y}",
+            "application_id": str(application_id),
+            "submitted_at_label": f"{now.astimezone(LONDON):%A %d %B %Y at %H:%M:%S}",
+            "statement_cut": statement_cut,
+            "word_limit": the_round.statement_word_limit,
+            "allowance_warning": warning,
+        },
+    )
 
 
 async def start_now(runtime: ServiceRuntime, wf_id: str) -> None:

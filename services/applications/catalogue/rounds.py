@@ -1,0 +1,85 @@
+"""A round's life beyond its row: its RoundWorkflow is started with it (through the
+outbox) and told when its dates change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from mip.core import outbox
+from mip.core.errors import Conflict, InvalidInput
+from mip.core.runtime import ServiceRuntime
+from services.applications.catalogue import repository as repo
+from services.applications.catalogue.rules import RoundClock
+from services.applications.catalogue.schemas import Round, RoundIn
+from services.applications.config import ApplicationsSettings
+from workflows.queues import WORKFLOWS
+from workflows.round import RoundClockIn, RoundInput, RoundWorkflow, workflow_id
+
+CLOCK_FIELDS = (
+    "advertise_at",
+    "deadline_at",
+    "outcomes_at",
+    "second_round_opens_at",
+    "second_round_deadline_at",
+)
+
+
+async def create_round(runtime: ServiceRuntime, spec: RoundIn, clock: RoundClock) -> Round:
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        try:
+            created = await repo.insert_round(conn, spec, clock)
+        except asyncpg.UniqueViolationError as exc:
+            raise Conflict(f"A round named {spec.name!r} already exists.") from exc
+        start = RoundInput(
+            round_id=str(created.id),
+            name=created.name,
+            clock=RoundClockIn.model_validate(clock.model_dump()),
+            window_seconds=created.acceptance_window_seconds
+            or created.acceptance_window_hours * 3600,
+            placements_url=f"{ApplicationsSettings().public_url.rstrip('/')}/v1/placements",
+        )
+        await outbox.enqueue(
+            conn,
+            workflow_type=RoundWorkflow.__name__,
+            workflow_id=workflow_id(str(created.id)),
+            task_queue=runtime.settings.queue(WORKFLOWS),
+            arg=start.model_dump(mode="json"),
+        )
+    await outbox.kick(runtime.pool, runtime.temporal, workflow_id(str(created.id)))
+    return created
+
+
+def check_untouched_past(old: RoundClock, new: RoundClock, now: datetime) -> None:
+    """Dates that have passed stay as they were: what happened at them has happened."""
+    for name in CLOCK_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        if before is not None and before <= now and before != after:
+            raise InvalidInput(
+                f"The {name.removesuffix('_at').replace('_', ' ')} has passed; "
+                "it cannot be moved now."
+            )
+        if after is not None and after != before and after <= now:
+            raise InvalidInput(
+                f"The new {name.removesuffix('_at').replace('_', ' ')} is in the "
+                "past; choose a time still to come."
+            )
+
+
+async def reschedule(runtime: ServiceRuntime, round_id: UUID, clock: RoundClock) -> Round:
+    client = runtime.workflow_client()
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        found = await repo.get_round(conn, round_id)
+        if found is None:
+            raise InvalidInput(f"There is no round {round_id}.")
+        check_untouched_past(found.clock, clock, runtime.clock())
+        await repo.update_clock(conn, round_id, clock)
+        # Signalled inside the transaction: if Temporal is away, the dates do not change.
+        await client.get_workflow_handle(workflow_id(str(round_id))).signal(
+            RoundWorkflow.reschedule, RoundClockIn.model_validate(clock.model_dump())
+        )
+        updated = await repo.get_round(conn, round_id)
+    assert updated is not None
+    return updated

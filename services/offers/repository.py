@@ -1,0 +1,91 @@
+"""All SQL of the offers service: marks, offers and acceptances."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+
+from workflows.offer_contracts import AcceptanceClaim, OfferRecord, PlacementCounts
+
+
+async def record_offer(conn: asyncpg.Connection, record: OfferRecord) -> None:
+    await conn.execute(
+        "INSERT INTO offers (application_id, round_id, placement_id, applicant_email, status,"
+        " expires_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        " ON CONFLICT (application_id) DO UPDATE SET status = $5,"
+        " expires_at = coalesce($6, offers.expires_at), reason = $7,"
+        " decided_at = CASE WHEN $5 = 'offered' THEN NULL ELSE now() END",
+        UUID(record.application_id),
+        UUID(record.round_id),
+        UUID(record.placement_id),
+        record.applicant_email,
+        record.status,
+        record.expires_at,
+        record.reason,
+    )
+
+
+async def claim_acceptance(conn: asyncpg.Connection, claim: AcceptanceClaim) -> bool:
+    """True if this application holds the applicant's one acceptance of the round (R20)."""
+    holder = await conn.fetchval(
+        "WITH claimed AS (INSERT INTO acceptances (round_id, applicant_email, application_id)"
+        " VALUES ($1, lower($2), $3) ON CONFLICT DO NOTHING RETURNING application_id)"
+        " SELECT application_id FROM claimed UNION ALL"
+        " SELECT application_id FROM acceptances"
+        " WHERE round_id = $1 AND applicant_email = lower($2)"
+        " LIMIT 1",
+        UUID(claim.round_id),
+        claim.applicant_email,
+        UUID(claim.application_id),
+    )
+    return bool(holder == UUID(claim.application_id))
+
+
+async def counts(conn: asyncpg.Connection, round_id: UUID) -> dict[str, PlacementCounts]:
+    rows = await conn.fetch(
+        "SELECT placement_id, status, count(*) AS n FROM offers WHERE round_id = $1"
+        " GROUP BY placement_id, status",
+        round_id,
+    )
+    found: dict[str, PlacementCounts] = {}
+    for r in rows:
+        entry = found.setdefault(str(r["placement_id"]), PlacementCounts())
+        setattr(entry, r["status"], r["n"])
+    return found
+
+
+async def offer_of(conn: asyncpg.Connection, application_id: UUID) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT * FROM offers WHERE application_id = $1", application_id
+    )
+    return row
+
+
+async def offers_of(conn: asyncpg.Connection, email: str) -> list[asyncpg.Record]:
+    return list(
+        await conn.fetch(
+            "SELECT * FROM offers WHERE lower(applicant_email) = lower($1) ORDER BY offered_at",
+            email,
+        )
+    )
+
+
+async def set_mark(
+    conn: asyncpg.Connection, application_id: UUID, placement_id: UUID, mark: str, by: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO marks (application_id, placement_id, mark, marked_by) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (application_id) DO UPDATE SET mark = $3, marked_by = $4, marked_at = now()",
+        application_id,
+        placement_id,
+        mark,
+        by,
+    )
+
+
+async def marks_of(conn: asyncpg.Connection, placement_id: UUID) -> dict[str, str]:
+    rows = await conn.fetch(
+        "SELECT application_id, mark FROM marks WHERE placement_id = $1", placement_id
+    )
+    return {str(r["application_id"]): r["mark"] for r in rows}

@@ -1,0 +1,234 @@
+"""What ApplicationWorkflow does to the world: activities, e-mail and signals, each step
+with an idempotency key of the workflow id and the step, so a replay or retry sends
+nothing twice (P4)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.tz import LONDON
+
+from workflows.notifications import CalendarEvent, EmailRequest, MessageKind, send_email
+from workflows.offer_contracts import (
+    CLAIM_ACCEPTANCE,
+    OPEN_APPLICATIONS_OF,
+    RECORD_OFFER,
+    RECORD_STATUS,
+    AcceptanceClaim,
+    ApplicationStatus,
+    OfferRecord,
+    OfferRequest,
+    OpenApplicationsQuery,
+    Resolution,
+    StatusChange,
+)
+from workflows.queues import APPLICATIONS, OFFERS, sibling
+from workflows.signals import signal_quietly
+
+if TYPE_CHECKING:
+    from workflows.application import ApplicationInput
+
+ACTIVITY_TIMEOUT = timedelta(seconds=30)
+
+
+def _days_label(days: list[Any]) -> str:
+    ordered = sorted(days)
+    if len(ordered) == 1:
+        return f"{ordered[0]:%A %d %B %Y}"
+    return f"{ordered[0]:%A %d} - {ordered[-1]:%A %d %B %Y} ({len(ordered)} days)"
+
+
+class Effects:
+    def __init__(self, app: ApplicationInput, workflow_id: str) -> None:
+        self.app = app
+        self.wf = workflow_id
+
+    # --- records in the services' own tables --------------------------------------------
+
+    async def record_status(self, status: ApplicationStatus, actor: str, reason: str) -> None:
+        await workflow.execute_activity(
+            RECORD_STATUS,
+            StatusChange(
+                application_id=self.app.application_id, status=status, actor=actor, reason=reason
+            ),
+            task_queue=sibling(APPLICATIONS),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+        )
+
+    async def offer_record(
+        self, status: Any, expires_at: datetime | None, reason: str = ""
+    ) -> None:
+        await workflow.execute_activity(
+            RECORD_OFFER,
+            OfferRecord(
+                application_id=self.app.application_id,
+                round_id=self.app.round_id,
+                placement_id=self.app.placement_id,
+                applicant_email=self.app.applicant_email,
+                status=status,
+                expires_at=expires_at,
+                reason=reason,
+            ),
+            task_queue=sibling(OFFERS),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+        )
+
+    async def claim_acceptance(self) -> bool:
+        granted: bool = await workflow.execute_activity(
+            CLAIM_ACCEPTANCE,
+            AcceptanceClaim(
+                round_id=self.app.round_id,
+                applicant_email=self.app.applicant_email,
+                application_id=self.app.application_id,
+            ),
+            task_queue=sibling(OFFERS),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            result_type=bool,
+        )
+        return granted
+
+    # --- the other workflows ------------------------------------------------------------------
+
+    async def tell_placement(self, offer: OfferRequest | None, outcome: Any) -> None:
+        if offer is None:
+            return
+        resolution = Resolution(application_id=self.app.application_id, outcome=outcome)
+        await signal_quietly(offer.placement_workflow_id, "resolved", resolution)
+
+    async def withdraw_others(self) -> None:
+        """R20: accepting one offer withdraws every other open application of the round."""
+        others: list[str] = await workflow.execute_activity(
+            OPEN_APPLICATIONS_OF,
+            OpenApplicationsQuery(
+                round_id=self.app.round_id,
+                applicant_email=self.app.applicant_email,
+                except_application_id=self.app.application_id,
+            ),
+            task_queue=sibling(APPLICATIONS),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            result_type=list[str],
+        )
+        for other in others:
+            await signal_quietly(f"application-{other}", "accepted_elsewhere")
+
+    # --- e-mail ------------------------------------------------------------------------------
+
+    def _data(self, **extra: Any) -> dict[str, Any]:
+        facts = self.app.placement
+        return {
+            "applicant_name": self.app.applicant_name,
+            "applicant_email": self.app.applicant_email,
+            "placement_title": facts.title,
+            "host_name": facts.host_name,
+            "host_contact_name": facts.host_contact_name,
+            "host_contact_email": facts.host_contact_email,
+            "days_label": _days_label(facts.days),
+            "week_label": f"{facts.week_starts_on:%d %B %Y}",
+            "mode_label": facts.mode.replace("_", " "),
+            "preparation": facts.preparation or "Your host will tell you how to prepare.",
+            **extra,
+        }
+
+    async def _send(
+        self,
+        kind: MessageKind,
+        step: str,
+        to: list[str],
+        data: dict[str, Any],
+        calendar: CalendarEvent | None = None,
+    ) -> None:
+        await send_email(
+            EmailRequest(
+                kind=kind,
+                to=to,
+                data=data,
+                idempotency_key=f"{self.wf}/{step}",
+                round_id=self.app.round_id,
+                subject_ref=self.wf,
+                calendar=calendar,
+            )
+        )
+
+    async def confirm(self) -> None:
+        await self._send(
+            MessageKind.confirmation,
+            "confirmation",
+            [self.app.applicant_email],
+            self.app.confirmation,
+        )
+
+    async def email_offer(self, expires_at: datetime) -> None:
+        await self._send(
+            MessageKind.offer,
+            "offer",
+            [self.app.applicant_email],
+            self._data(respond_by_label=_when(expires_at), respond_url=self._respond_url()),
+        )
+
+    async def email_reminder(self, expires_at: datetime) -> None:
+        await self._send(
+            MessageKind.offer_reminder,
+            "offer-reminder",
+            [self.app.applicant_email],
+            self._data(respond_by_label=_when(expires_at), respond_url=self._respond_url()),
+        )
+
+    async def email_lapsed(self) -> None:
+        await self._send(
+            MessageKind.offer_lapsed, "offer-lapsed", [self.app.applicant_email], self._data()
+        )
+
+    async def email_decline_acknowledgement(self) -> None:
+        await self._send(
+            MessageKind.decline_acknowledgement,
+            "offer-declined",
+            [self.app.applicant_email],
+            self._data(),
+        )
+
+    async def email_not_successful(self) -> None:
+        await self._send(
+            MessageKind.not_successful, "not-successful", [self.app.applicant_email], self._data()
+        )
+
+    async def introduce(self) -> None:
+        """R21, R22: one e-mail to intern and host, with the days and the preparation."""
+        facts = self.app.placement
+        event = CalendarEvent(
+            uid=f"{self.wf}@mip",
+            summary=f"Micro-internship: {facts.title}",
+            description=facts.preparation,
+            location=facts.location,
+            days=sorted(facts.days),
+        )
+        await self._send(
+            MessageKind.introduction,
+            "introduction",
+            [self.app.applicant_email, facts.host_contact_email],
+            self._data(),
+            calendar=event,
+        )
+
+    async def withdrawal_notices(self, reason: str, *, after_acceptance: bool) -> None:
+        facts = self.app.placement
+        recipients = [(facts.host_contact_email, facts.host_contact_name)]
+        if after_acceptance:
+            recipients.append((self.app.office_email, "Internship Office"))
+        for address, name in recipients:
+            await self._send(
+                MessageKind.withdrawal_notice,
+                f"withdrawal/{address}",
+                [address],
+                self._data(recipient_name=name, reason=reason, after_acceptance=after_acceptance),
+            )
+
+    def _respond_url(self) -> str:
+        return f"{self.app.offers_url.rstrip('/')}/v1/offers/{self.app.application_id}"
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment.astimezone(LONDON):%A %d %B %Y at %H:%M} (UK time)"

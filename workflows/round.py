@@ -1,0 +1,260 @@
+"""RoundWorkflow: a round's clock, as durable timers (R3, R4, R16).
+
+    advertising date  -> the alerts list hears that placements are advertised (R30)
+    midday deadline   -> every application forwarded; each host gets one e-mail per
+                         placement; one PlacementWorkflow per placement takes its ranking
+    second round opens-> placements with unfilled places re-advertised (R4)
+    second deadline   -> second-round applications forwarded the same way
+
+Changing the round's dates before they pass reschedules what is still to come.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from pydantic import BaseModel
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.tz import LONDON
+from temporalio.common import RetryPolicy
+from temporalio.workflow import ParentClosePolicy
+
+from workflows.notifications import (
+    AlertAnnouncementWorkflow,
+    Announcement,
+    EmailRequest,
+    MessageKind,
+    send_email,
+)
+from workflows.offer_contracts import (
+    FORWARDING_SNAPSHOT,
+    MARK_READVERTISED,
+    PLACEMENT_COUNTS,
+    PlacementCounts,
+    PlacementSnapshot,
+    RoundSnapshot,
+    SnapshotQuery,
+)
+from workflows.placement import PlacementInput, PlacementWorkflow
+from workflows.placement import workflow_id as placement_workflow_id
+from workflows.queues import APPLICATIONS, OFFERS, sibling
+from workflows.signals import signal_quietly
+
+RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
+
+
+class RoundClockIn(BaseModel):
+    advertise_at: datetime
+    deadline_at: datetime
+    outcomes_at: datetime
+    second_round_opens_at: datetime | None = None
+    second_round_deadline_at: datetime | None = None
+
+
+class RoundInput(BaseModel):
+    round_id: str
+    name: str
+    clock: RoundClockIn
+    window_seconds: int
+    placements_url: str
+
+
+class NextStep(BaseModel):
+    step: str | None
+    at: datetime | None
+    done: list[str]
+
+
+def workflow_id(round_id: str) -> str:
+    return f"round-{round_id}"
+
+
+@workflow.defn
+class RoundWorkflow:
+    @workflow.init
+    def __init__(self, request: RoundInput) -> None:
+        self._input: RoundInput | None = request
+        self._clock: RoundClockIn | None = request.clock
+        self._changed = False
+        self._done: list[str] = []
+
+    @workflow.run
+    async def run(self, request: RoundInput) -> list[str]:
+        while (step := self.next_step()).step is not None:
+            assert step.at is not None
+            workflow.set_current_details(
+                f"next: {step.step} at {step.at.astimezone(LONDON):%a %d %b %Y %H:%M}"
+            )
+            try:
+                await workflow.wait_condition(
+                    lambda: self._changed, timeout=max(step.at - workflow.now(), timedelta(0))
+                )
+                self._changed = False  # new dates: work out the next step again
+                continue
+            except TimeoutError:
+                pass
+            await self._do(step.step)
+            self._done.append(step.step)
+        workflow.set_current_details("every date of the round has passed")
+        return self._done
+
+    @workflow.signal
+    def reschedule(self, clock: RoundClockIn) -> None:
+        self._clock = clock
+        self._changed = True
+
+    @workflow.query
+    def next_step(self) -> NextStep:
+        assert self._clock is not None
+        clock = self._clock
+        steps = [
+            ("advertise", clock.advertise_at),
+            ("forward_first", clock.deadline_at),
+            ("open_second_round", clock.second_round_opens_at),
+            ("forward_second", clock.second_round_deadline_at),
+        ]
+        todo = [(name, at) for name, at in steps if at is not None and name not in self._done]
+        if not todo:
+            return NextStep(step=None, at=None, done=self._done)
+        name, at = todo[0]
+        return NextStep(step=name, at=at, done=self._done)
+
+    async def _do(self, step: str) -> None:
+        if step == "advertise":
+            snapshot = await self._snapshot("first")
+            await self._announce(
+                "advertised", len(snapshot.placements), self._deadline_label("first")
+            )
+        elif step == "forward_first":
+            await self._forward("first")
+        elif step == "open_second_round":
+            await self._open_second_round()
+        elif step == "forward_second":
+            await self._forward("second")
+
+    async def _snapshot(self, phase: str) -> RoundSnapshot:
+        assert self._input is not None
+        snapshot: RoundSnapshot = await workflow.execute_activity(
+            FORWARDING_SNAPSHOT,
+            SnapshotQuery(round_id=self._input.round_id, phase=phase),
+            task_queue=sibling(APPLICATIONS),
+            result_type=RoundSnapshot,
+            start_to_close_timeout=timedelta(seconds=60),
+            retry_policy=RETRY,
+        )
+        return snapshot
+
+    async def _forward(self, phase: str) -> None:
+        """R16: after the deadline every application goes to its placement's host."""
+        snapshot = await self._snapshot(phase)
+        for placement in snapshot.placements:
+            if not placement.candidates:
+                continue
+            for candidate in placement.candidates:
+                await signal_quietly(f"application-{candidate.application_id}", "forward")
+            await self._start_placement(placement, phase)
+            await self._tell_host(snapshot, placement, phase)
+
+    async def _start_placement(self, placement: PlacementSnapshot, phase: str) -> None:
+        assert self._input is not None
+        assert self._clock is not None
+        # The second round's offers can run until the placement's week begins.
+        week_start = datetime.combine(placement.facts.week_starts_on, time(0), tzinfo=LONDON)
+        outcomes_at = self._clock.outcomes_at if phase == "first" else week_start
+        await workflow.start_child_workflow(
+            PlacementWorkflow.run,
+            PlacementInput(
+                placement_id=placement.placement_id,
+                round_id=self._input.round_id,
+                phase=phase,
+                places=placement.places,
+                window_seconds=self._input.window_seconds,
+                outcomes_at=outcomes_at,
+                candidates=placement.candidates,
+            ),
+            id=placement_workflow_id(placement.placement_id, phase),
+            parent_close_policy=ParentClosePolicy.ABANDON,
+        )
+
+    async def _tell_host(
+        self, snapshot: RoundSnapshot, placement: PlacementSnapshot, phase: str
+    ) -> None:
+        facts = placement.facts
+        await send_email(
+            EmailRequest(
+                kind=MessageKind.forwarded_digest,
+                to=[facts.host_contact_email],
+                data={
+                    "host_contact_name": facts.host_contact_name,
+                    "placement_title": facts.title,
+                    "round_name": snapshot.round_name,
+                    "review_url": f"{snapshot.review_url_base}/{placement.placement_id}"
+                    "/applications",
+                    "applicants": [
+                        {"name": c.applicant_name, "email": c.applicant_email}
+                        for c in placement.candidates
+                    ],
+                },
+                idempotency_key=f"{workflow.info().workflow_id}/forward-{phase}/{placement.placement_id}",
+                round_id=snapshot.round_id,
+                subject_ref=f"placement-{placement.placement_id}",
+            )
+        )
+
+    async def _open_second_round(self) -> None:
+        """R4: placements with places still unfilled are re-advertised."""
+        assert self._input is not None
+        snapshot = await self._snapshot("first")
+        counts: dict[str, PlacementCounts] = await workflow.execute_activity(
+            PLACEMENT_COUNTS,
+            self._input.round_id,
+            task_queue=sibling(OFFERS),
+            result_type=dict[str, PlacementCounts],
+            start_to_close_timeout=timedelta(seconds=60),
+            retry_policy=RETRY,
+        )
+        unfilled = {}
+        for placement in snapshot.placements:
+            count = counts.get(placement.placement_id, PlacementCounts())
+            free = placement.places - count.accepted - count.offered
+            if free > 0:
+                unfilled[placement.placement_id] = free
+        if not unfilled:
+            return
+        await workflow.execute_activity(
+            MARK_READVERTISED,
+            unfilled,
+            task_queue=sibling(APPLICATIONS),
+            start_to_close_timeout=timedelta(seconds=60),
+            retry_policy=RETRY,
+        )
+        await self._announce("readvertised", len(unfilled), self._deadline_label("second"))
+
+    async def _announce(self, what: str, count: int, deadline_label: str) -> None:
+        assert self._input is not None
+        kind = (
+            MessageKind.alert_advertised if what == "advertised" else MessageKind.alert_readvertised
+        )
+        await workflow.start_child_workflow(
+            AlertAnnouncementWorkflow.run,
+            Announcement(
+                kind=kind,
+                announcement_id=f"round-{self._input.round_id}-{what}",
+                round_id=self._input.round_id,
+                data={
+                    "round_name": self._input.name,
+                    "placements_count": count,
+                    "deadline_label": deadline_label,
+                    "placements_url": self._input.placements_url,
+                },
+            ),
+            id=f"alerts-round-{self._input.round_id}-{what}",
+            parent_close_policy=ParentClosePolicy.ABANDON,
+        )
+
+    def _deadline_label(self, phase: str) -> str:
+        assert self._clock is not None
+        at = self._clock.deadline_at if phase == "first" else self._clock.second_round_deadline_at
+        return f"{at.astimezone(LONDON):%H:%M on %A %d %B %Y}" if at else "the deadline"
