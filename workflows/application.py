@@ -127,6 +127,8 @@ class ApplicationWorkflow:
                 while self._inbox:
                     name, payload = self._inbox.pop(0)
                     await self._on_event(name, payload)
+        # An update may still be recording or e-mailing; let it finish first.
+        await workflow.wait_condition(workflow.all_handlers_finished)
         return self._status
 
     # --- signals from the round and placement workflows ---------------------------------

@@ -95,6 +95,7 @@ class PlacementWorkflow:
                 self._take(self._pending.pop(0))
         await self._tell_the_rest()
         self._show("closed")
+        await workflow.wait_condition(workflow.all_handlers_finished)
         return self.state()
 
     @workflow.update

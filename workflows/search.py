@@ -8,8 +8,9 @@ ROUND_ID = SearchAttributeKey.for_keyword("RoundId")
 PLACEMENT_ID = SearchAttributeKey.for_keyword("PlacementId")
 APPLICANT_EMAIL = SearchAttributeKey.for_keyword("ApplicantEmail")
 APPLICATION_STATUS = SearchAttributeKey.for_keyword("ApplicationStatus")
+CLAIM_STATUS = SearchAttributeKey.for_keyword("ClaimStatus")
 
-ALL_KEYS = [ROUND_ID, PLACEMENT_ID, APPLICANT_EMAIL, APPLICATION_STATUS]
+ALL_KEYS = [ROUND_ID, PLACEMENT_ID, APPLICANT_EMAIL, APPLICATION_STATUS, CLAIM_STATUS]
 
 
 def dev_server_flags() -> list[str]:

@@ -22,6 +22,7 @@ from mip.core.settings import Settings
 from mip.core.temporal import connect
 from workflows import search
 from workflows.application import ApplicationWorkflow
+from workflows.expense_claim import ExpenseClaimWorkflow
 from workflows.notifications import AlertAnnouncementWorkflow, DeliverEmailWorkflow
 from workflows.placement import PlacementWorkflow
 from workflows.queues import WORKFLOWS
@@ -35,6 +36,7 @@ ALL_WORKFLOWS: list[type] = [
     ApplicationWorkflow,
     PlacementWorkflow,
     RoundWorkflow,
+    ExpenseClaimWorkflow,
 ]
 log = logging.getLogger("mip.worker")
 

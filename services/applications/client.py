@@ -16,6 +16,7 @@ from services.applications.catalogue.schemas import (
     RoundIn,
 )
 from services.applications.submissions.host_api import ForwardedApplication
+from services.applications.submissions.schemas import Application
 
 _HOSTS = TypeAdapter(list[Host])
 _ROUNDS = TypeAdapter(list[Round])
@@ -56,6 +57,9 @@ class ApplicationsClient(ServiceClient):
         response = await self._send("GET", f"/v1/rounds/{round_id}/application-counts")
         counts: dict[str, dict[str, int]] = response.json()
         return counts
+
+    async def application(self, application_id: UUID) -> Application:
+        return await self._request("GET", f"/v1/applications/{application_id}", Application)
 
     async def round(self, round_id: UUID) -> Round:
         return await self._request("GET", f"/v1/rounds/{round_id}", Round)

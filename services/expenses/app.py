@@ -9,6 +9,9 @@ from fastapi import FastAPI
 from mip.core.app import create_service_app
 from mip.core.runtime import ServiceSpec
 from mip.core.settings import Settings
+from services.expenses.activities import activities, background
+from services.expenses.api import router as claims
+from services.expenses.decisions_api import router as decisions
 from workflows import queues
 
 SPEC = ServiceSpec(
@@ -18,6 +21,9 @@ SPEC = ServiceSpec(
     task_queue=queues.EXPENSES,
     migrations=Path(__file__).parent / "migrations",
     port=8003,
+    routers=(claims, decisions),
+    activities=activities,
+    background=background,
 )
 
 

@@ -1,17 +1,16 @@
-"""Calling the workflows' updates, and turning their refusals into 409s a person can read."""
+"""Answers to offers whose workflow has finished: say why, from its last state."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.client import WorkflowHandle
+from temporalio.service import RPCError
 
 from mip.core.errors import Conflict, NotFound
+from mip.core.updates import run_update as _run_update
 from workflows.application import ApplicationView, ApplicationWorkflow
 
-CLOSED = "The offer is no longer open"
 FINAL_REASONS = {
     "lapsed": "The offer has lapsed.",
     "declined": "The offer was declined.",
@@ -22,25 +21,16 @@ FINAL_REASONS = {
 }
 
 
-async def run_update(handle: WorkflowHandle[Any, Any], update: Any, arg: Any) -> Any:
-    try:
-        return await handle.execute_update(update, arg)
-    except WorkflowUpdateFailedError as exc:
-        cause = exc.cause
-        message = cause.message if isinstance(cause, ApplicationError) else str(cause)
-        kind = cause.type if isinstance(cause, ApplicationError) else None
-        raise Conflict(message, reason=kind) from exc
-    except RPCError as exc:
-        if exc.status is not RPCStatusCode.NOT_FOUND:
-            raise
-        raise await _closed(handle) from exc
-
-
-async def _closed(handle: WorkflowHandle[Any, Any]) -> Exception:
-    """The workflow has finished: say why, from its last state."""
+async def why_offer_closed(handle: WorkflowHandle[Any, Any]) -> Exception:
     try:
         view: ApplicationView = await handle.query(ApplicationWorkflow.view)
     except RPCError:
-        return NotFound("There is no such workflow.")
-    reason = FINAL_REASONS.get(view.status.value, f"{CLOSED} ({view.status.value}).")
+        return NotFound("There is no such application workflow.")
+    reason = FINAL_REASONS.get(
+        view.status.value, f"The offer is no longer open ({view.status.value})."
+    )
     return Conflict(reason, reason=view.status.value)
+
+
+async def run_update(handle: WorkflowHandle[Any, Any], update: Any, arg: Any) -> Any:
+    return await _run_update(handle, update, arg, why_closed=why_offer_closed)

@@ -63,11 +63,12 @@ async def my_applications(pool: PoolDep, me: ApplicantUser) -> list[Application]
 
 
 async def _readable(runtime: ServiceRuntime, application_id: UUID, who: Principal) -> Application:
-    """Applicants read their own, the office any; hosts nothing before the deadline (R16)."""
+    """Applicants read their own, the office (and services) any; hosts none here (R16)."""
     async with runtime.pool.acquire() as conn:
         found = await repo.get(conn, application_id)
     mine = found is not None and found.applicant_email == who.subject
-    if found is None or not (who.role is Role.office or (who.role is Role.applicant and mine)):
+    trusted = who.role in (Role.office, Role.service)
+    if found is None or not (trusted or (who.role is Role.applicant and mine)):
         raise NotFound(f"There is no application {application_id} that you can see.")
     return found
 

@@ -31,6 +31,7 @@ class Application(BaseModel):
     placement_title: str
     host_name: str
     applicant_email: str
+    applicant_name: str
     phase: str
     status: str
     submitted_at: datetime

@@ -1,0 +1,39 @@
+"""Calling a workflow's update from a service, and turning its refusal into a 409 with
+the workflow's own words."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from mip.core.errors import Conflict, NotFound
+
+WhyClosed = Callable[[WorkflowHandle[Any, Any]], Awaitable[Exception]]
+
+
+async def _gone(handle: WorkflowHandle[Any, Any]) -> Exception:
+    return Conflict("This has already been closed; nothing more can change it.")
+
+
+async def run_update(
+    handle: WorkflowHandle[Any, Any], update: Any, arg: Any, *, why_closed: WhyClosed = _gone
+) -> Any:
+    try:
+        return await handle.execute_update(update, arg)
+    except WorkflowUpdateFailedError as exc:
+        cause = exc.cause
+        message = cause.message if isinstance(cause, ApplicationError) else str(cause)
+        kind = cause.type if isinstance(cause, ApplicationError) else None
+        raise Conflict(message, reason=kind) from exc
+    except RPCError as exc:
+        if exc.status is not RPCStatusCode.NOT_FOUND:
+            raise
+        try:
+            await handle.describe()
+        except RPCError as missing:
+            raise NotFound("There is no such workflow.") from missing
+        raise await why_closed(handle) from exc

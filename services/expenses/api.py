@@ -1,0 +1,206 @@
+"""Interns claim expenses with receipts; the rules judge each line as it is added (P5)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, File, Form, Response, UploadFile, status
+
+from mip.core import outbox
+from mip.core.auth import Principal, Role
+from mip.core.deps import AnyUser, ApplicantUser, OfficeUser, Runtime
+from mip.core.errors import Conflict, InvalidInput, NotFound
+from mip.core.runtime import ServiceRuntime
+from services.applications.client import ApplicationsClient
+from services.expenses import repository as repo
+from services.expenses.config import ExpensesSettings
+from services.expenses.policy import Category, Host, HostKind, Line, Location, judge
+from services.expenses.receipts import check_receipt
+from services.expenses.schemas import Claim, ClaimIn, HostTotals, to_pence
+from workflows.expense_claim import ClaimInput, ExpenseClaimWorkflow, workflow_id
+from workflows.queues import WORKFLOWS
+
+router = APIRouter(prefix="/v1", tags=["expenses"])
+CLAIMABLE = {"accepted", "introduced"}
+
+
+async def readable(runtime: ServiceRuntime, claim_id: UUID, who: Principal) -> Claim:
+    async with runtime.pool.acquire() as conn:
+        row = await repo.claim_row(conn, claim_id)
+        found = await repo.read(conn, claim_id) if row else None
+    allowed = row is not None and (
+        who.role is Role.office
+        or row["intern_email"].lower() == who.subject.lower()
+        or (who.role is Role.host and row["host_contact_email"].lower() == who.subject.lower())
+    )
+    if found is None or not allowed:
+        raise NotFound(f"There is no claim {claim_id} that you can see.")
+    return found
+
+
+@router.post("/claims", status_code=status.HTTP_201_CREATED)
+async def start_claim(body: ClaimIn, runtime: Runtime, me: ApplicantUser) -> Claim:
+    """From the introduction on, an intern claims for their accepted placement."""
+    async with ApplicationsClient(
+        runtime.settings.applications_url, runtime.service_token()
+    ) as apps:
+        application = await apps.application(body.application_id)
+        placement = await apps.placement(application.placement_id)
+    if application.applicant_email.lower() != me.subject.lower():
+        raise NotFound(f"There is no application {body.application_id} of yours.")
+    if application.status not in CLAIMABLE:
+        raise InvalidInput(
+            "Expenses are claimed for an accepted placement, from the introduction on."
+        )
+    host = placement.host
+    async with runtime.pool.acquire() as conn:
+        claim_id = await repo.insert_claim(
+            conn,
+            {
+                "application_id": application.id,
+                "placement_id": placement.id,
+                "placement_title": placement.title,
+                "days": placement.days,
+                "intern_email": me.subject,
+                "intern_name": application.applicant_name,
+                "host_name": host.name,
+                "host_kind": host.kind.value,
+                "host_location": host.location.value,
+                "host_contact_name": host.contact_name,
+                "host_contact_email": str(host.contact_email),
+            },
+        )
+        await repo.add_event(conn, claim_id, me.subject, "draft", "claim started")
+    return await readable(runtime, claim_id, me)
+
+
+async def _draft_of(runtime: ServiceRuntime, claim_id: UUID, me: Principal) -> Claim:
+    claim = await readable(runtime, claim_id, me)
+    if claim.intern_email.lower() != me.subject.lower():
+        raise NotFound(f"There is no claim {claim_id} of yours.")
+    if claim.status != "draft":
+        raise Conflict(f"The claim is {claim.status}; lines are added before it is submitted.")
+    return claim
+
+
+@router.post("/claims/{claim_id}/lines", status_code=status.HTTP_201_CREATED)
+async def add_line(
+    claim_id: UUID,
+    runtime: Runtime,
+    me: ApplicantUser,
+    category: Annotated[Category, Form()],
+    spent_on: Annotated[date, Form()],
+    amount: Annotated[str, Form(description="pounds and pence, e.g. 12.40")],
+    description: Annotated[str, Form(min_length=1, max_length=500)],
+    receipt: Annotated[UploadFile, File(description="PDF, JPEG or PNG; required (R28)")],
+) -> Claim:
+    await _draft_of(runtime, claim_id, me)
+    try:
+        pence = to_pence(Decimal(amount))
+    except (InvalidOperation, ValueError) as exc:
+        raise InvalidInput(f"The amount {amount!r} is not valid: {exc or 'not a number'}.") from exc
+    config = ExpensesSettings()
+    content = await receipt.read()
+    media_type = check_receipt(content, max_bytes=config.receipt_max_bytes)
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        row = await repo.claim_row(conn, claim_id, lock=True)
+        assert row is not None
+        host = Host(HostKind(row["host_kind"]), Location(row["host_location"]))
+        verdict = judge(
+            Line(category, spent_on, pence),
+            host,
+            list(row["days"]),
+            bus_pass_cap_pence=config.bus_pass_cap_pence,
+        )
+        await repo.insert_line(
+            conn,
+            claim_id,
+            {
+                "category": category.value,
+                "spent_on": spent_on,
+                "amount_pence": pence,
+                "description": description,
+            },
+            verdict,
+            (receipt.filename or "receipt", media_type, content),
+        )
+    return await readable(runtime, claim_id, me)
+
+
+@router.delete("/claims/{claim_id}/lines/{line_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_line(claim_id: UUID, line_id: UUID, runtime: Runtime, me: ApplicantUser) -> None:
+    await _draft_of(runtime, claim_id, me)
+    async with runtime.pool.acquire() as conn:
+        if not await repo.delete_line(conn, claim_id, line_id):
+            raise NotFound(f"The claim has no line {line_id}.")
+
+
+@router.post("/claims/{claim_id}/submit")
+async def submit_claim(claim_id: UUID, runtime: Runtime, me: ApplicantUser) -> Claim:
+    claim = await _draft_of(runtime, claim_id, me)
+    if not claim.lines:
+        raise InvalidInput("Add at least one line, with its receipt, before submitting.")
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        row = await repo.claim_row(conn, claim_id, lock=True)
+        assert row is not None
+        if row["status"] != "draft":
+            raise Conflict("The claim has been submitted already.")
+        await repo.mark_submitted(conn, claim_id)
+        await repo.add_event(conn, claim_id, me.subject, "submitted")
+        start = ClaimInput(
+            claim_id=str(claim_id),
+            placement_id=str(claim.placement_id),
+            placement_title=claim.placement_title,
+            intern_email=claim.intern_email,
+            intern_name=row["intern_name"],
+            host_contact_email=row["host_contact_email"],
+            host_contact_name=row["host_contact_name"],
+            office_email=ExpensesSettings().office_email,
+            line_ids=[str(line.id) for line in claim.lines],
+            owed_pence=claim.owed_pence,
+        )
+        await outbox.enqueue(
+            conn,
+            workflow_type=ExpenseClaimWorkflow.__name__,
+            workflow_id=workflow_id(str(claim_id)),
+            task_queue=runtime.settings.queue(WORKFLOWS),
+            arg=start.model_dump(mode="json"),
+        )
+    await outbox.kick(runtime.pool, runtime.temporal, workflow_id(str(claim_id)))
+    return await readable(runtime, claim_id, me)
+
+
+@router.get("/claims")
+async def list_claims(runtime: Runtime, who: AnyUser) -> list[Claim]:
+    """Interns see their claims, hosts the claims for their placements, the office all."""
+    intern = who.subject if who.role is Role.applicant else None
+    host = who.subject if who.role is Role.host else None
+    if who.role is Role.service:
+        return []
+    async with runtime.pool.acquire() as conn:
+        ids = await repo.claim_ids(conn, intern=intern, host=host)
+    return [await readable(runtime, i, who) for i in ids]
+
+
+@router.get("/claims/{claim_id}")
+async def read_claim(claim_id: UUID, runtime: Runtime, who: AnyUser) -> Claim:
+    return await readable(runtime, claim_id, who)
+
+
+@router.get("/claims/{claim_id}/lines/{line_id}/receipt", response_class=Response)
+async def read_receipt(claim_id: UUID, line_id: UUID, runtime: Runtime, who: AnyUser) -> Response:
+    await readable(runtime, claim_id, who)
+    async with runtime.pool.acquire() as conn:
+        row = await repo.receipt(conn, claim_id, line_id)
+    if row is None:
+        raise NotFound(f"The claim has no line {line_id}.")
+    return Response(row["content"], media_type=row["media_type"])
+
+
+@router.get("/office/expenses/totals")
+async def totals(runtime: Runtime, _: OfficeUser) -> list[HostTotals]:
+    async with runtime.pool.acquire() as conn:
+        return await repo.totals_by_host(conn)

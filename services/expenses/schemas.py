@@ -1,0 +1,92 @@
+"""Claims as interns, hosts and the office read them; money is in integer pence."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from services.expenses.policy import Category
+
+Pence = Annotated[int, Field(description="an amount in pence (GBP)")]
+
+
+class ClaimIn(BaseModel):
+    application_id: UUID
+
+
+class ClaimLine(BaseModel):
+    id: UUID
+    category: Category
+    spent_on: date
+    amount_pence: Pence
+    description: str
+    allowed: bool
+    rule: str
+    owed_pence: Pence
+    reason: str
+    outside_days: bool
+    host_approved: bool | None
+    host_reason: str
+    receipt_url: str
+
+
+class ClaimEvent(BaseModel):
+    at: datetime
+    actor: str
+    status: str
+    note: str
+
+
+class Claim(BaseModel):
+    id: UUID
+    workflow_id: str
+    application_id: UUID
+    placement_id: UUID
+    placement_title: str
+    intern_email: str
+    host_name: str
+    status: str
+    claimed_pence: Pence
+    owed_pence: Pence = Field(description="what the rules say the host owes (P5)")
+    approved_pence: Pence
+    lines: list[ClaimLine]
+    history: list[ClaimEvent]
+    created_at: datetime
+    submitted_at: datetime | None
+    paid_at: datetime | None
+
+
+class LineDecisionIn(BaseModel):
+    line_id: UUID
+    approve: bool
+    reason: str = Field(default="", max_length=1000)
+
+
+class DecisionIn(BaseModel):
+    lines: list[LineDecisionIn] = Field(min_length=1)
+
+
+class NoteIn(BaseModel):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class HostTotals(BaseModel):
+    host_name: str
+    claims: int
+    claimed_pence: Pence
+    approved_pence: Pence
+    paid_pence: Pence
+
+
+def to_pence(amount: Decimal) -> int:
+    """£12.40 -> 1240; more than two decimal places or nothing at all is an error."""
+    if amount <= 0:
+        raise ValueError("the amount must be more than zero")
+    pence = amount * 100
+    if pence != pence.to_integral_value():
+        raise ValueError("give the amount in pounds and pence, e.g. 12.40")
+    return int(pence)
