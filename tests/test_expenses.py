@@ -170,8 +170,6 @@ async def test_r24_r26_r27_r28_p5_a_claim_from_submission_to_payment(
             "paid_pence": 7240,
         }
     ]
-    notes = [
-        m.get_body(("plain",)).get_content() for m in smtp.store.messages() if m["To"] == INTERN
-    ]
+    notes = [_text(m) for m in smtp.store.messages() if m["To"] == INTERN]
     assert any("Inter-city travel (R27)" in n for n in notes)
     assert any("Paid £72.40 by bank transfer" in n for n in notes)
