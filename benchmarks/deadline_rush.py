@@ -1,0 +1,160 @@
+"""The deadline rush: thousands of submissions with real PDF CVs, as fast as the stack
+takes them; then the time until every confirmation reached the SMTP server, and checks
+from the database, Temporal and the mail that nothing was lost or doubled. In the same
+run, the ceiling: bare Temporal workflows and bare asyncpg inserts on the same servers.
+
+    python -m benchmarks.deadline_rush                 # 1,500 applicants, 3,000 submissions
+    python -m benchmarks.deadline_rush --applicants 100 --per-applicant 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import time
+from collections import Counter
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.ceiling import bare_inserts, bare_workflows
+from benchmarks.common import (
+    Target,
+    bounded,
+    latency_figures,
+    peak_memory_by_process,
+    print_table,
+    timed,
+    two_page_cv,
+    write_json,
+)
+from benchmarks.mail import Received, received_since
+from benchmarks.setup_round import Round, create_round
+from mip.core.auth import Role
+from mip.core.temporal import connect
+
+
+async def _rush(
+    target: Target, http: httpx.AsyncClient, rnd: Round, per: int, clients: int, cv: bytes
+) -> tuple[list[tuple[float, httpx.Response]], float]:
+    picks = []
+    for person in rnd.applicants:
+        for placement in random.sample(rnd.placements, per):
+            picks.append((person, placement["id"]))
+    random.shuffle(picks)
+
+    def submit(person: str, placement_id: str) -> Any:
+        return timed(
+            http.post(
+                f"{target.applications}/v1/applications",
+                headers=target.headers(Role.applicant, person),
+                data={"placement_id": placement_id, "statement": "I would like to help. " * 40},
+                files={"cv": ("cv.pdf", cv, "application/pdf")},
+            )
+        )
+
+    started = time.perf_counter()
+    results = await bounded(clients, [partial(submit, p, pl) for p, pl in picks])
+    return results, time.perf_counter() - started
+
+
+async def _confirmations(
+    target: Target, since_ns: int, wanted: set[str], count: int, timeout_s: float
+) -> tuple[dict[str, Received], float]:
+    seen: dict[str, Received] = {}
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout_s:
+        received_since(target.mail_dir, since_ns, seen)
+        mine = [r for r in seen.values() if r.kind == "confirmation" and r.to in wanted]
+        if len(mine) >= count:
+            break
+        await asyncio.sleep(0.5)
+    return seen, time.perf_counter() - started
+
+
+async def main(args: argparse.Namespace) -> None:
+    target = Target()
+    cv = two_page_cv()
+    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+    async with httpx.AsyncClient(timeout=120, limits=limits) as http:
+        print(f"setting up {args.applicants} applicants and {args.placements} placements ...")
+        rnd = await create_round(
+            target, http, placements=args.placements, applicants=args.applicants
+        )
+        since_ns = time.time_ns()
+        print(
+            f"rush: {args.applicants * args.per_applicant} submissions, {args.clients} clients ..."
+        )
+        results, rush_s = await _rush(target, http, rnd, args.per_applicant, args.clients, cv)
+    accepted = [r.json() for _, r in results if r.status_code == 201]
+    statuses = Counter(r.status_code for _, r in results)
+    wanted = set(rnd.applicants)
+    seen, mail_s = await _confirmations(target, since_ns, wanted, len(accepted), args.mail_timeout)
+    end_to_end_s = rush_s + mail_s
+    confirmations = [r for r in seen.values() if r.kind == "confirmation" and r.to in wanted]
+    client = await connect(target.settings)
+    workflows = await client.count_workflows(
+        f"WorkflowType = 'ApplicationWorkflow' AND RoundId = '{rnd.id}'"
+    )
+    rows = await _rows(target, rnd.id)
+    n = len(results)
+    print("ceiling: bare workflows and bare inserts on the same servers ...")
+    bare_wf = await bare_workflows(client, n, args.clients)
+    bare_db = await bare_inserts(
+        target.settings.database_url.get_secret_value(), n, args.clients, cv
+    )
+    mip_rate = len(accepted) / end_to_end_s
+    figures: dict[str, Any] = {
+        "submissions": n,
+        "accepted": len(accepted),
+        "errors_by_status": dict(statuses),
+        "rush_seconds": round(rush_s, 2),
+        "accepted_per_second": round(len(accepted) / rush_s, 1),
+        "latency": latency_figures([s for s, _ in results]),
+        "seconds_until_last_confirmation": round(end_to_end_s, 2),
+        "end_to_end_per_second": round(mip_rate, 1),
+        "rows_in_database": rows,
+        "workflows_in_temporal": workflows.count,
+        "confirmations_received": len(confirmations),
+        "doubled_confirmations": len(confirmations) - len({r.message_id for r in confirmations}),
+        "bare_workflows_per_second": round(bare_wf, 1),
+        "bare_inserts_per_second": round(bare_db, 1),
+        "ratio_to_bare_workflows": round(mip_rate / bare_wf, 2),
+        "ratio_to_bare_inserts": round(mip_rate / bare_db, 3),
+        "peak_memory_kib": peak_memory_by_process(),
+    }
+    lost = len(accepted) - min(rows, workflows.count, len(confirmations))
+    figures["lost"] = lost
+    print_table("Deadline rush", [(k, v) for k, v in figures.items()])
+    write_json(Path(args.out), figures)
+
+
+async def _rows(target: Target, round_id: str) -> int:
+    import asyncpg
+
+    conn = await asyncpg.connect(target.settings.database_url.get_secret_value())
+    try:
+        count: int = await conn.fetchval(
+            "SELECT count(*) FROM applications.applications WHERE round_id = $1", round_id
+        )
+    finally:
+        await conn.close()
+    return count
+
+
+def parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--applicants", type=int, default=1500)
+    parser.add_argument("--per-applicant", type=int, default=2)
+    parser.add_argument("--placements", type=int, default=100)
+    parser.add_argument("--clients", type=int, default=64, help="concurrent HTTP clients")
+    parser.add_argument("--mail-timeout", type=float, default=900)
+    parser.add_argument("--out", default="benchmarks/results/deadline_rush.json")
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(parse()))
