@@ -38,7 +38,13 @@ from mip.core.temporal import connect
 
 
 async def _rush(
-    target: Target, http: httpx.AsyncClient, rnd: Round, per: int, clients: int, cv: bytes
+    target: Target,
+    http: httpx.AsyncClient,
+    rnd: Round,
+    per: int,
+    clients: int,
+    cv: bytes,
+    rate: float | None,
 ) -> tuple[list[tuple[float, httpx.Response]], float]:
     picks = []
     for person in rnd.applicants:
@@ -57,7 +63,14 @@ async def _rush(
         )
 
     started = time.perf_counter()
-    results = await bounded(clients, [partial(submit, p, pl) for p, pl in picks])
+    if rate is None:
+        results = await bounded(clients, [partial(submit, p, pl) for p, pl in picks])
+    else:  # open loop: one submission every 1/rate seconds, whatever the stack does
+        tasks = []
+        for n, (person, placement_id) in enumerate(picks):
+            await asyncio.sleep(max(started + n / rate - time.perf_counter(), 0))
+            tasks.append(asyncio.create_task(submit(person, placement_id)))
+        results = list(await asyncio.gather(*tasks))
     return results, time.perf_counter() - started
 
 
@@ -88,7 +101,9 @@ async def main(args: argparse.Namespace) -> None:
         print(
             f"rush: {args.applicants * args.per_applicant} submissions, {args.clients} clients ..."
         )
-        results, rush_s = await _rush(target, http, rnd, args.per_applicant, args.clients, cv)
+        results, rush_s = await _rush(
+            target, http, rnd, args.per_applicant, args.clients, cv, args.rate
+        )
     accepted = [r.json() for _, r in results if r.status_code == 201]
     statuses = Counter(r.status_code for _, r in results)
     wanted = set(rnd.applicants)
@@ -151,6 +166,12 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--per-applicant", type=int, default=2)
     parser.add_argument("--placements", type=int, default=100)
     parser.add_argument("--clients", type=int, default=64, help="concurrent HTTP clients")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="submissions per second, open loop (default: as fast as taken)",
+    )
     parser.add_argument("--mail-timeout", type=float, default=900)
     parser.add_argument("--out", default="benchmarks/results/deadline_rush.json")
     return parser.parse_args()

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from mip.core import db
+from mip.core import db, outbox
 from mip.core.auth import TokenVerifier
 from mip.core.deps import AnyUser, OfficeOrService, Runtime
 from mip.core.logging import configure_logging
@@ -101,7 +101,11 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
                 activities=[runtime.describe_activity(), *spec.activities(runtime)],
             )
             runtime.temporal.start()
-            tasks = [asyncio.create_task(job) for job in spec.background(runtime)]
+            jobs = list(spec.background(runtime))
+            if spec.uses_outbox:
+                runtime.starter = outbox.Starter(pool, runtime.temporal)
+                jobs += [runtime.starter.run(), outbox.relay(pool, runtime.temporal)]
+            tasks = [asyncio.create_task(job) for job in jobs]
             app.state.runtime = runtime
             log.info("%s ready; serving activities on %s", spec.name, spec.task_queue)
             try:

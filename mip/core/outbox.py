@@ -98,6 +98,29 @@ async def kick(
         log.warning("outbox: %s not started yet (%s); the relay will", workflow_id or "all", exc)
 
 
+class Starter:
+    """Starts committed workflows in the background, a few at a time, so that a request
+    answers as soon as its transaction commits and a burst of submissions never waits on
+    the workflow engine; whatever fails here is left to `relay`."""
+
+    def __init__(self, pool: asyncpg.Pool, temporal: TemporalLink, *, concurrency: int = 8):
+        self._pool = pool
+        self._temporal = temporal
+        self._concurrency = concurrency
+        self._queue: asyncio.Queue[str] = asyncio.Queue()
+
+    def submit(self, workflow_id: str) -> None:
+        self._queue.put_nowait(workflow_id)
+
+    async def run(self) -> None:
+        await asyncio.gather(*(self._work() for _ in range(self._concurrency)))
+
+    async def _work(self) -> None:
+        while True:
+            workflow_id = await self._queue.get()
+            await kick(self._pool, self._temporal, workflow_id, timeout_s=30)
+
+
 async def relay(pool: asyncpg.Pool, temporal: TemporalLink, *, every_s: float = 2.0) -> None:
     """Run until cancelled: start whatever the fast path could not."""
     while True:

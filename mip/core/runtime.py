@@ -16,7 +16,7 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from mip.core import db
+from mip.core import db, outbox
 from mip.core.auth import Role, mint_token
 from mip.core.errors import ServiceUnavailable
 from mip.core.migrations import applied_versions
@@ -39,7 +39,9 @@ class ServiceSpec:
     # Built once the pool exists, so activities can close over the runtime.
     activities: Callable[[ServiceRuntime], Sequence[Callable[..., Any]]] = lambda _: ()
     port: int = 8000
-    # Long-running tasks of the service (an outbox relay, say), cancelled at shutdown.
+    # Whether the service writes workflow starts to its `workflow_outbox` table.
+    uses_outbox: bool = False
+    # Long-running tasks of the service, cancelled at shutdown.
     background: Callable[[ServiceRuntime], Sequence[Coroutine[Any, Any, None]]] = lambda _: ()
 
     @property
@@ -53,6 +55,7 @@ class ServiceRuntime:
     settings: Settings
     pool: asyncpg.Pool
     temporal: TemporalLink = field(init=False)
+    starter: outbox.Starter | None = None
     # The server clock every rule reads; tests set it to stand exactly at a deadline.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
@@ -61,6 +64,11 @@ class ServiceRuntime:
         if self.settings.service_token is not None:
             return self.settings.service_token.get_secret_value()
         return mint_token(self.settings, role=Role.service, subject=f"service:{self.spec.name}")
+
+    def start_soon(self, workflow_id: str) -> None:
+        """After a commit: start this outbox workflow in the background."""
+        if self.starter is not None:
+            self.starter.submit(workflow_id)
 
     def workflow_client(self) -> Client:
         """The Temporal client, or a 503 the caller can act on while Temporal is down."""

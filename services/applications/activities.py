@@ -4,13 +4,12 @@ facts the round workflow needs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
 from temporalio import activity
 
-from mip.core import outbox
 from mip.core.runtime import ServiceRuntime
 from services.applications import forwarding
 from services.applications.catalogue import repository as catalogue
@@ -72,7 +71,3 @@ def activities(runtime: ServiceRuntime) -> Sequence[Callable[..., Any]]:
         acts.forwarding_snapshot,
         acts.mark_readvertised,
     ]
-
-
-def background(runtime: ServiceRuntime) -> Sequence[Coroutine[Any, Any, None]]:
-    return [outbox.relay(runtime.pool, runtime.temporal)]

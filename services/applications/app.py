@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from mip.core.app import create_service_app
 from mip.core.runtime import ServiceSpec
 from mip.core.settings import Settings
-from services.applications.activities import activities, background
+from services.applications.activities import activities
 from services.applications.applicants.api import router as applicants
 from services.applications.catalogue.api import router as catalogue
 from services.applications.submissions.api import router as submissions
@@ -27,7 +27,7 @@ SPEC = ServiceSpec(
     port=8001,
     routers=(catalogue, applicants, submissions, hosts, support),
     activities=activities,
-    background=background,
+    uses_outbox=True,
 )
 
 

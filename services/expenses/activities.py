@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from temporalio import activity
 
-from mip.core import outbox
 from mip.core.runtime import ServiceRuntime
 from services.expenses import repository as repo
 from workflows.expense_claim import RECORD_CLAIM, ClaimChange
@@ -25,7 +24,3 @@ class ExpenseActivities:
 
 def activities(runtime: ServiceRuntime) -> Sequence[Callable[..., Any]]:
     return [ExpenseActivities(runtime).record_claim]
-
-
-def background(runtime: ServiceRuntime) -> Sequence[Coroutine[Any, Any, None]]:
-    return [outbox.relay(runtime.pool, runtime.temporal)]

@@ -169,7 +169,7 @@ async def submit_claim(claim_id: UUID, runtime: Runtime, me: ApplicantUser) -> C
             task_queue=runtime.settings.queue(WORKFLOWS),
             arg=start.model_dump(mode="json"),
         )
-    await outbox.kick(runtime.pool, runtime.temporal, workflow_id(str(claim_id)))
+    runtime.start_soon(workflow_id(str(claim_id)))
     return await readable(runtime, claim_id, me)
 
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from mip.core.app import create_service_app
 from mip.core.runtime import ServiceSpec
 from mip.core.settings import Settings
-from services.expenses.activities import activities, background
+from services.expenses.activities import activities
 from services.expenses.api import router as claims
 from services.expenses.decisions_api import router as decisions
 from workflows import queues
@@ -23,7 +23,7 @@ SPEC = ServiceSpec(
     port=8003,
     routers=(claims, decisions),
     activities=activities,
-    background=background,
+    uses_outbox=True,
 )
 
 

@@ -48,7 +48,7 @@ async def create_round(runtime: ServiceRuntime, spec: RoundIn, clock: RoundClock
             task_queue=runtime.settings.queue(WORKFLOWS),
             arg=start.model_dump(mode="json"),
         )
-    await outbox.kick(runtime.pool, runtime.temporal, workflow_id(str(created.id)))
+    runtime.start_soon(workflow_id(str(created.id)))
     return created
 
 

@@ -173,7 +173,7 @@ async def submit(
         )
         created = await repo.get(conn, application_id)
     assert created is not None
-    await start_now(runtime, created.workflow_id)
+    runtime.start_soon(created.workflow_id)
     return created, True
 
 
