@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 
 from benchmarks.common import Target, bounded, print_table, two_page_cv, write_json
-from benchmarks.mail import received_since
+from benchmarks.mail import Received, received_since
 from benchmarks.setup_round import Round, create_round
 from mip.core.auth import Role
 from mip.core.temporal import connect
@@ -76,17 +76,16 @@ async def _rank_all(target: Target, http: httpx.AsyncClient, rnd: Round) -> int:
     async def rank(placement: dict[str, Any]) -> int:
         host = target.headers(Role.host, placement["host"]["contact_email"])
         url = f"{target.applications}/v1/host/placements/{placement['id']}/applications"
-        for _ in range(600):
-            forwarded = (await http.get(url, headers=host)).json()
-            ranked = await http.post(
-                f"{target.offers}/v1/placements/{placement['id']}/ranking",
-                headers=host,
-                json={
-                    "application_ids": random.sample([a["id"] for a in forwarded], len(forwarded))
-                },
-            )
-            if ranked.status_code == 200 or not forwarded:
-                return 1 if forwarded else 0
+        for _ in range(600):  # until forwarded, and its offers workflow takes the ranking
+            forwarded = [a["id"] for a in (await http.get(url, headers=host)).json()]
+            if forwarded:
+                ranked = await http.post(
+                    f"{target.offers}/v1/placements/{placement['id']}/ranking",
+                    headers=host,
+                    json={"application_ids": random.sample(forwarded, len(forwarded))},
+                )
+                if ranked.status_code == 200:
+                    return 1
             await asyncio.sleep(0.5)
         return 0
 
@@ -131,8 +130,11 @@ async def _answer_offers(
     return tally
 
 
+_SEEN: dict[str, Received] = {}
+
+
 def _all_heard(target: Target, rnd: Round, since_ns: int) -> bool:
-    seen = received_since(target.mail_dir, since_ns, {})
+    seen = received_since(target.mail_dir, since_ns, _SEEN)  # read each file once
     heard = {r.to for r in seen.values() if r.kind in ("offer", "not_successful")}
     accepted = {r.to.split(",")[0] for r in seen.values() if r.kind == "introduction"}
     return heard >= set(rnd.applicants) and bool(accepted)
@@ -149,10 +151,10 @@ async def main(args: argparse.Namespace) -> None:
             window_seconds=args.window,
             places=2,
         )
+        since_ns = time.time_ns()
         started = time.perf_counter()
         ids = await _submit_all(target, http, rnd, args.clients)
         submit_s = time.perf_counter() - started
-        since_ns = time.time_ns()
         deadline = await _move_deadline(target, http, rnd, args.window)
         await asyncio.sleep(max((deadline - datetime.now(UTC)).total_seconds(), 0))
         after_deadline = time.perf_counter()
@@ -187,7 +189,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--applicants", type=int, default=1500)
     parser.add_argument("--placements", type=int, default=100)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--window", type=int, default=30, help="acceptance window, seconds")
+    parser.add_argument("--window", type=int, default=40, help="acceptance window, seconds")
     parser.add_argument("--accept", type=float, default=0.6)
     parser.add_argument("--decline", type=float, default=0.2)
     parser.add_argument("--timeout", type=float, default=1800)

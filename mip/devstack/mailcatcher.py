@@ -104,9 +104,13 @@ class MailCatcher:
             await self._server.wait_closed()
 
 
+SHOWN = 200  # the newest; a rehearsal round leaves thousands
+
+
 def render_index(store: MailStore) -> str:
     rows = []
-    for path in reversed(store.paths()):
+    paths = store.paths()
+    for path in reversed(paths[-SHOWN:]):
         msg = store.read(path)
         cells = (msg["Date"], msg["From"], msg["To"], msg["Subject"])
         link = f'<a href="/messages/{html.escape(path.name)}">{html.escape(str(cells[3]))}</a>'
@@ -118,7 +122,8 @@ def render_index(store: MailStore) -> str:
     return (
         "<!doctype html><meta charset=utf-8><title>MIP mail</title>"
         "<h1>Mail sent by MIP</h1>"
-        f"<p>{len(rows)} message(s) in {html.escape(str(store.directory))}</p>"
+        f"<p>{len(paths)} message(s) in {html.escape(str(store.directory))}"
+        f"{f'; the newest {SHOWN} below' if len(paths) > SHOWN else ''}</p>"
         "<table border=1 cellpadding=4><tr><th>Date<th>From<th>To<th>Subject</tr>"
         + "".join(rows)
         + "</table>"

@@ -8,13 +8,16 @@ row and workflow of the first.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -203,6 +206,27 @@ class DevStack:
         return next((c for c in self.children if not c.running), None)
 
 
+async def _bring_up(stack: DevStack, options: DevOptions) -> None:
+    await stack.start()
+    if options.demo:
+        await stack.load_demo()
+
+
+async def _unless_stopped(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> bool:
+    """Run `work` unless Ctrl-C comes first; a server slow to start is no reason to wait."""
+    task = asyncio.ensure_future(work)
+    stopper = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    stopper.cancel()
+    if not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return False
+    task.result()
+    return True
+
+
 async def run(options: DevOptions) -> int:
     stack = DevStack(options)
     stop = asyncio.Event()
@@ -212,9 +236,9 @@ async def run(options: DevOptions) -> int:
     started = time.monotonic()
     code = 0
     try:
-        await stack.start()
-        if options.demo:
-            await stack.load_demo()
+        if not await _unless_stopped(_bring_up(stack, options), stop):
+            _say("  ■ interrupted while starting")
+            return 130
         _say(stack.table())
         _say(f"MIP is up in {time.monotonic() - started:.1f}s.")
         while not stop.is_set():

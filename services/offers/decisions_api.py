@@ -86,14 +86,16 @@ async def accept(application_id: UUID, runtime: Runtime, me: ApplicantUser) -> A
 
 @router.post("/offers/{application_id}/decline")
 async def decline(
-    application_id: UUID, body: Reason, runtime: Runtime, me: ApplicantUser
+    application_id: UUID, runtime: Runtime, me: ApplicantUser, body: Reason | None = None
 ) -> ApplicationView:
+    """A reason is welcome, not required."""
     await _offer(runtime, application_id, me)
+    reason = body.reason if body else ""
     return await _decide(
         runtime,
         application_id,
         ApplicationWorkflow.decline,
-        Decision(actor=me.subject, reason=body.reason),
+        Decision(actor=me.subject, reason=reason),
     )
 
 

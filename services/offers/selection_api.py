@@ -14,11 +14,11 @@ from mip.core.auth import Principal, Role
 from mip.core.deps import AnyUser, HostUser, Runtime
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
+from mip.core.updates import run_update
 from services.applications.catalogue.schemas import Placement
 from services.applications.client import ApplicationsClient
 from services.applications.submissions.host_api import ForwardedApplication
 from services.offers import repository as repo
-from services.offers.workflow_calls import run_update
 from workflows.placement import PlacementState, PlacementWorkflow, Ranking
 from workflows.placement import workflow_id as placement_workflow
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from temporalio.client import WorkflowHandle
+from temporalio.client import WorkflowHandle, WorkflowQueryFailedError
 from temporalio.service import RPCError
 
 from mip.core.errors import Conflict, NotFound
@@ -24,7 +24,7 @@ FINAL_REASONS = {
 async def why_offer_closed(handle: WorkflowHandle[Any, Any]) -> Exception:
     try:
         view: ApplicationView = await handle.query(ApplicationWorkflow.view)
-    except RPCError:
+    except (RPCError, WorkflowQueryFailedError):
         return NotFound("There is no such application workflow.")
     reason = FINAL_REASONS.get(
         view.status.value, f"The offer is no longer open ({view.status.value})."
