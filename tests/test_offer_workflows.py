@@ -128,7 +128,9 @@ async def test_r17_a_host_ranks_once_and_only_its_own_candidates() -> None:
     assert "ranked already" in str(second)
 
 
-async def test_r20_r21_r22_accepting_introduces_and_withdraws_the_other_application() -> None:
+async def test_r21_r22_accepting_introduces_intern_and_host_and_withdraws_the_rest() -> None:
+    """R21: one e-mail introduces intern and host; R22: it carries the preparation
+    information; R20: the applicant's other open application is withdrawn."""
     async with harness() as h:
         ada_one, ada_two, bob = (
             await h.apply("a1", ADA),
