@@ -117,8 +117,3 @@ async def smtp(tmp_path: Path) -> AsyncIterator[MailCatcher]:
 @pytest.fixture
 def mail_settings(settings: Settings, smtp: MailCatcher) -> Settings:
     return settings.model_copy(update={"smtp_url": smtp.url})
-
-
-@pytest.fixture
-def repo_root() -> Path:
-    return Path(__file__).resolve().parent.parent

@@ -27,4 +27,3 @@ OfficeOrService = Annotated[Principal, Depends(require_role(Role.office, Role.se
 OfficeUser = Annotated[Principal, Depends(require_role(Role.office))]
 ApplicantUser = Annotated[Principal, Depends(require_role(Role.applicant))]
 HostUser = Annotated[Principal, Depends(require_role(Role.host))]
-ServiceCaller = Annotated[Principal, Depends(require_role(Role.service))]

@@ -15,8 +15,7 @@ from services.applications.catalogue.schemas import (
     Round,
     RoundIn,
 )
-from services.applications.submissions.host_api import ForwardedApplication
-from services.applications.submissions.schemas import Application
+from services.applications.submissions.schemas import Application, ForwardedApplication
 
 _HOSTS = TypeAdapter(list[Host])
 _ROUNDS = TypeAdapter(list[Round])

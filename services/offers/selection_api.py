@@ -17,7 +17,7 @@ from mip.core.runtime import ServiceRuntime
 from mip.core.updates import run_update
 from services.applications.catalogue.schemas import Placement
 from services.applications.client import ApplicationsClient
-from services.applications.submissions.host_api import ForwardedApplication
+from services.applications.submissions.schemas import ForwardedApplication
 from services.offers import repository as repo
 from workflows.placement import PlacementState, PlacementWorkflow, Ranking
 from workflows.placement import workflow_id as placement_workflow

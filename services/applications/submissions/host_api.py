@@ -3,11 +3,9 @@ limit, CVs cut to two pages, and nothing of the equal-opportunities answers (R9)
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel
 
 from mip.core.auth import Principal, Role
 from mip.core.deps import AnyUser, HostUser, OfficeOrService, Runtime
@@ -16,6 +14,7 @@ from mip.core.runtime import ServiceRuntime
 from services.applications.catalogue import repository as catalogue
 from services.applications.catalogue.schemas import Placement
 from services.applications.submissions import repository as repo
+from services.applications.submissions.schemas import ForwardedApplication
 
 router = APIRouter(prefix="/v1", tags=["hosts"])
 MEDIA = {
@@ -23,17 +22,6 @@ MEDIA = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "doc": "application/msword",
 }
-
-
-class ForwardedApplication(BaseModel):
-    id: UUID
-    applicant_name: str
-    applicant_email: str
-    status: str
-    statement: str
-    cv_url: str
-    cv_format: str
-    submitted_at: datetime
 
 
 async def _own_placement(runtime: ServiceRuntime, placement_id: UUID, who: Principal) -> Placement:

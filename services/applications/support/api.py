@@ -85,8 +85,9 @@ async def _notify(
     who: Principal,
     *,
     cancelled: bool,
-) -> None:
-    """Tell the applicant and the office, through the outbox so no e-mail is lost."""
+) -> list[str]:
+    """Tell the applicant and the office, through the outbox so no e-mail is lost;
+    return the workflows to start once the transaction commits."""
     profile = await applicants.get_profile(conn, who.subject)
     office = ApplicationsSettings().office_email
     label = f"{slot.starts_at:%A %d %B %Y, %H:%M}"
@@ -98,6 +99,7 @@ async def _notify(
         ends_at=slot.ends_at,
     )
     step = "cancelled" if cancelled else "booked"
+    started = []
     for recipient in (who.subject, office):
         request = EmailRequest(
             kind=MessageKind.support_booking,
@@ -120,6 +122,8 @@ async def _notify(
             task_queue=runtime.settings.queue(WORKFLOWS),
             arg=request.model_dump(mode="json"),
         )
+        started.append(f"email-{request.idempotency_key}")
+    return started
 
 
 @router.post("/slots/{slot_id}/booking", status_code=status.HTTP_201_CREATED)
@@ -134,8 +138,9 @@ async def book_slot(slot_id: UUID, runtime: Runtime, me: ApplicantUser) -> Booki
         booking_id = await repo.book(conn, slot_id, me.subject)
         if booking_id is None:
             raise Conflict("Someone has just booked this slot; choose another.")
-        await _notify(conn, runtime, booking_id, slot, me, cancelled=False)
-    await outbox.kick(runtime.pool, runtime.temporal)
+        emails = await _notify(conn, runtime, booking_id, slot, me, cancelled=False)
+    for email in emails:
+        runtime.start_soon(email)
     return Booking(id=booking_id, slot=slot.model_copy(update={"available": False}))
 
 
@@ -157,5 +162,6 @@ async def cancel_booking(booking_id: UUID, runtime: Runtime, me: ApplicantUser) 
             raise NotFound(f"You have no booking {booking_id}.")
         row = await repo.get_slot(conn, cancelled["slot_id"])
         assert row is not None
-        await _notify(conn, runtime, booking_id, _slot(row), me, cancelled=True)
-    await outbox.kick(runtime.pool, runtime.temporal)
+        emails = await _notify(conn, runtime, booking_id, _slot(row), me, cancelled=True)
+    for email in emails:
+        runtime.start_soon(email)
