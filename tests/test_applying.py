@@ -3,7 +3,7 @@ what follows each accepted submission (R15, P1, P6)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -346,4 +346,56 @@ async def test_r14_applications_close_at_midday_london_time(
     assert response.status_code == status, response.text
     if status == 422:
         assert response.json()["type"] == "urn:mip:problem:applications-closed"
-        assert "midday on Monday 01 April 2019" in response.json()["detail"]
+        assert "closed at 12:00 on Monday 01 April 2019 (UK time" in response.json()["detail"]
+
+
+async def test_r14_a_rehearsal_round_refuses_with_its_own_deadline_in_london_time(
+    settings: Settings, run_app: RunApp
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    london = ZoneInfo("Europe/London")
+    yesterday = datetime.now(london).date() - timedelta(days=1)
+    deadline = datetime.combine(yesterday, time(21, 53, 10), tzinfo=london)
+    spec = open_round(advertise_at=deadline - timedelta(days=1), deadline_at=deadline)
+    async with run_app(applications_app(settings)) as http:
+        _, [placement] = await make_round(http, settings, spec)
+        me = await make_profile(http, settings, "ada@example.org")
+        response = await apply(http, me, placement["id"])
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["type"] == "urn:mip:problem:applications-closed"
+    assert f"closed at 21:53:10 on {yesterday:%A %d %B %Y} (UK time" in body["detail"]
+    assert "midday" not in body["detail"]
+    assert datetime.fromisoformat(body["deadline"]) == deadline
+
+
+async def test_r14_a_late_second_round_application_is_told_the_second_round_deadline(
+    settings: Settings, run_app: RunApp
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from tests.test_catalogue import ROUND_2019
+
+    app = applications_app(settings)
+    async with run_app(app) as http:
+        _, [placement] = await make_round(http, settings, ROUND_2019)
+        await app.state.runtime.pool.execute(
+            "UPDATE placements SET readvertised = true WHERE id = $1", placement["id"]
+        )
+        me = await make_profile(http, settings, "ada@example.org", contract_end_date="2019-12-31")
+        london = ZoneInfo("Europe/London")
+        app.state.runtime.clock = lambda: datetime(2019, 4, 10, 9, 0, tzinfo=london)
+        between = await apply(http, me, placement["id"])
+        app.state.runtime.clock = lambda: datetime(2019, 4, 29, 12, 0, tzinfo=london)
+        after = await apply(http, me, placement["id"])
+    assert between.status_code == 422
+    assert between.json()["detail"].startswith(
+        "Applications closed at 12:00 on Monday 01 April 2019 (UK time, BST); this placement "
+        "is re-advertised in a second round from 00:00 on Tuesday 23 April 2019"
+    )
+    assert after.status_code == 422
+    assert after.json()["detail"] == (
+        "Applications to the second round closed at 12:00 on Monday 29 April 2019 "
+        "(UK time, BST). Late applications cannot be accepted, whatever the reason."
+    )

@@ -54,11 +54,35 @@ def phase_of(found: Round, placement: Placement, now: datetime) -> str:
     opens, closes = clock.second_round_opens_at, clock.second_round_deadline_at
     if opens and closes and opens <= now < closes and placement.readvertised:
         return "second"
-    closed = (closes if closes and now >= closes else clock.deadline_at).astimezone(LONDON)
-    raise LateSubmission(
-        f"Applications closed at midday on {closed:%A %d %B %Y}; late applications cannot "
-        "be accepted, whatever the reason."
+    raise _late(found, placement, now)
+
+
+def _late(found: Round, placement: Placement, now: datetime) -> LateSubmission:
+    """The refusal names the deadline that was applied, as the round's clock has it (R14)."""
+    clock = found.clock
+    opens, closes = clock.second_round_opens_at, clock.second_round_deadline_at
+    if placement.readvertised and opens and closes and now >= closes:
+        deadline, which = closes, "Applications to the second round closed"
+    else:
+        deadline, which = clock.deadline_at, "Applications closed"
+    detail = f"{which} at {london_label(deadline)}"
+    if placement.readvertised and opens and now < opens:
+        detail += f"; this placement is re-advertised in a second round from {london_label(opens)}"
+    return LateSubmission(
+        f"{detail}. Late applications cannot be accepted, whatever the reason.",
+        deadline=deadline.isoformat(),
     )
+
+
+def london_label(instant: datetime) -> str:
+    """`12:00 on Monday 01 April 2019 (UK time, BST)`; seconds only when the instant has them."""
+    local = instant.astimezone(LONDON)
+    at = f"{local:%H:%M}"
+    if local.second or local.microsecond:
+        at += f":{local:%S}"
+    if local.microsecond:
+        at += f".{local.microsecond // 1000:03d}"
+    return f"{at} on {local:%A %d %B %Y} (UK time, {local:%Z})"
 
 
 async def submit(
