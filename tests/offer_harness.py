@@ -19,13 +19,16 @@ from workflows.application import ApplicationInput, ApplicationView, Application
 from workflows.notifications import SEND_EMAIL, EmailOutcome, EmailRequest, EmailStatus
 from workflows.offer_contracts import (
     CLAIM_ACCEPTANCE,
+    HOLD_PLACE,
     OPEN_APPLICATIONS_OF,
     RECORD_OFFER,
     RECORD_STATUS,
+    RELEASE_PLACE,
     AcceptanceClaim,
     Candidate,
     OfferRecord,
     OpenApplicationsQuery,
+    PlaceHold,
     PlacementFacts,
     StatusChange,
 )
@@ -54,6 +57,7 @@ class World:
     offers: list[OfferRecord] = field(default_factory=list)
     accepted: dict[tuple[str, str], str] = field(default_factory=dict)
     applications: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (email, round)
+    holds: dict[str, str] = field(default_factory=dict)  # application -> placement, places held
 
     @activity.defn(name=SEND_EMAIL)
     async def send_email(self, request: EmailRequest) -> EmailOutcome:
@@ -74,6 +78,20 @@ class World:
         key = (claim.round_id, claim.applicant_email)
         holder = self.accepted.setdefault(key, claim.application_id)
         return holder == claim.application_id
+
+    @activity.defn(name=HOLD_PLACE)
+    async def hold_place(self, hold: PlaceHold) -> bool:
+        if hold.application_id in self.holds:
+            return True
+        held = sum(p == hold.placement_id for p in self.holds.values())
+        if held >= hold.capacity:
+            return False
+        self.holds[hold.application_id] = hold.placement_id
+        return True
+
+    @activity.defn(name=RELEASE_PLACE)
+    async def release_place(self, hold: PlaceHold) -> bool:
+        return self.holds.pop(hold.application_id, None) is not None
 
     @activity.defn(name=OPEN_APPLICATIONS_OF)
     async def open_applications_of(self, query: OpenApplicationsQuery) -> list[str]:
@@ -187,7 +205,12 @@ async def harness() -> AsyncIterator[Harness]:
         {
             NOTIFICATIONS: [world.send_email],
             APPLICATIONS: [world.record_status, world.open_applications_of],
-            OFFERS: [world.record_offer, world.claim_acceptance],
+            OFFERS: [
+                world.record_offer,
+                world.claim_acceptance,
+                world.hold_place,
+                world.release_place,
+            ],
         },
     ) as env:
         yield Harness(env, world)

@@ -127,7 +127,7 @@ async def test_r4_unfilled_places_are_readvertised_and_the_alerts_list_hears() -
     assert kinds.count("alert_advertised") == 1
     assert kinds.count("alert_readvertised") == 1
     assert step.step == "forward_second"
-    assert step.done == ["advertise", "forward_first", "open_second_round"]
+    assert step.done == ["advertise", "forward_first", "outcomes", "open_second_round"]
 
 
 async def test_r3_changing_the_deadline_before_it_passes_reschedules_forwarding() -> None:
@@ -147,4 +147,5 @@ async def test_r3_changing_the_deadline_before_it_passes_reschedules_forwarding(
         final = await handle.result()
     assert before == ["first"]  # the advertising step only
     assert after == ["first", "first"]
-    assert final == ["advertise", "forward_first"]  # the second round was taken away
+    # The second round was taken away; the round lived on until its outcomes-by date.
+    assert final == ["advertise", "forward_first", "outcomes"]

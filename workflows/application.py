@@ -35,6 +35,8 @@ from workflows.offer_contracts import (
 )
 
 REMINDER_BEFORE = timedelta(hours=24)
+# Histories recorded before this patch wrote the offers service's row before the status.
+OFFER_STATE_FIRST = "offer-state-before-offer-row"
 TERMINAL = {
     ApplicationStatus.withdrawn,
     ApplicationStatus.declined,
@@ -257,8 +259,16 @@ class ApplicationWorkflow:
         window = timedelta(seconds=request.window_seconds)
         self._expires_at = workflow.now() + window
         self._reminded = window <= REMINDER_BEFORE  # no reminder for a window that short
-        await self._fx.offer_record("offered", self._expires_at)
-        await self._set(ApplicationStatus.offered, "office", "offer made from the host's ranking")
+        reason = "offer made from the host's ranking"
+        if workflow.patched(OFFER_STATE_FIRST):
+            # Both read models show the offer only once this workflow takes an accept for
+            # it, the offers service's row first: whoever reads "offered" can answer at once.
+            self._move(ApplicationStatus.offered)
+            await self._fx.offer_record("offered", self._expires_at)
+            await self._fx.record_status(ApplicationStatus.offered, "office", reason)
+        else:
+            await self._fx.offer_record("offered", self._expires_at)
+            await self._set(ApplicationStatus.offered, "office", reason)
         await self._fx.email_offer(self._expires_at)
 
     async def _on_accepted_elsewhere(self) -> None:
@@ -331,12 +341,15 @@ class ApplicationWorkflow:
     async def _set(self, status: ApplicationStatus, actor: str, reason: str) -> None:
         # The workflow moves first, its read model after: what the service's table shows
         # (an open offer, say) is always something the workflow will already act on.
+        self._move(status)
+        await self._fx.record_status(status, actor, reason)
+
+    def _move(self, status: ApplicationStatus) -> None:
         self._status = status
         assert self._input is not None
         if self._input.search_attributes:
             workflow.upsert_search_attributes([search.APPLICATION_STATUS.value_set(status.value)])
         self._show()
-        await self._fx.record_status(status, actor, reason)
 
     def _show(self) -> None:
         detail = self._status.value

@@ -18,6 +18,8 @@ MARK_READVERTISED = "mark_readvertised"
 RECORD_OFFER = "record_offer"
 CLAIM_ACCEPTANCE = "claim_acceptance"
 PLACEMENT_COUNTS = "placement_counts"
+HOLD_PLACE = "hold_place"
+RELEASE_PLACE = "release_place"
 
 
 class ApplicationStatus(StrEnum):
@@ -100,6 +102,16 @@ class PlacementSnapshot(BaseModel):
     facts: PlacementFacts
     places: int
     candidates: list[Candidate]
+    # Every place of the placement, whichever round offers it; None in older snapshots.
+    capacity: int | None = None
+
+
+class PlaceHold(BaseModel):
+    """One place of a placement held for one offer, across both rounds (R4, P2)."""
+
+    placement_id: str
+    application_id: str
+    capacity: int = Field(ge=1)
 
 
 class SnapshotQuery(BaseModel):

@@ -2,22 +2,39 @@
 
 The host ranks the forwarded candidates once. The top ones are offered the places; each
 decline, lapse or withdrawal passes the place to the next ranked candidate at once, until
-the places are full, the ranking is spent or the outcomes-by date passes. Then every
-candidate who was never offered a place hears "not successful this time" (R18).
+the places are full, the ranking is spent or the outcomes-by date passes. At that date
+every candidate who was never offered a place hears "not successful this time" (R18), even
+while an offer made earlier is still open; that offer runs its course.
+
+Each offer first holds one of the placement's places in the offers service's ledger, which
+both rounds share: a place re-advertised in the second round is never offered twice (R4).
+The round moves the outcomes-by date with `reschedule` (R3).
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, Field
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
-from workflows.offer_contracts import Candidate, OfferRequest, Resolution
+from workflows.offer_contracts import (
+    HOLD_PLACE,
+    RELEASE_PLACE,
+    Candidate,
+    OfferRequest,
+    PlaceHold,
+    Resolution,
+)
+from workflows.queues import OFFERS, sibling
 from workflows.signals import signal_quietly
 
-OPEN_OUTCOMES = {"declined", "lapsed", "unavailable"}
+# Histories recorded before this patch told the rest only after every offer had closed,
+# and held no places in the ledger; they replay as they ran.
+OUTCOMES_ON_TIME = "outcomes-on-time-and-place-holds"
+ACTIVITY_TIMEOUT = timedelta(seconds=30)
 
 
 class PlacementInput(BaseModel):
@@ -28,6 +45,12 @@ class PlacementInput(BaseModel):
     window_seconds: int = Field(ge=1)
     outcomes_at: datetime
     candidates: list[Candidate]
+    # Every place of the placement across both rounds; None: `places`.
+    capacity: int | None = None
+
+
+class Reschedule(BaseModel):
+    outcomes_at: datetime
 
 
 class Ranking(BaseModel):
@@ -59,6 +82,7 @@ class PlacementWorkflow:
     def __init__(self, request: PlacementInput) -> None:
         # The input is here before any signal or update, even one arriving with the start.
         self._input: PlacementInput | None = request
+        self._outcomes_at = request.outcomes_at
         self._ranking: list[str] = []
         self._next = 0
         self._open: list[str] = []
@@ -72,28 +96,39 @@ class PlacementWorkflow:
         self._offered: list[str] = []
         self._pending: list[Resolution] = []
         self._closed = False
+        self._woken = False
+        # Every place is held by an offer of the other round until one of ours resolves.
+        self._blocked = False
+        self._on_time = False
+        # The host's ranking and the main loop both fill places; one at a time.
+        self._filling = asyncio.Lock()
 
     @workflow.run
     async def run(self, request: PlacementInput) -> PlacementState:
         self._input = request
+        self._on_time = workflow.patched(OUTCOMES_ON_TIME)
         self._show("waiting for the host's ranking")
-        while True:
+        while workflow.now() < self._outcomes_at:
+            self._woken = False
             try:
                 await workflow.wait_condition(
-                    lambda: bool(self._pending) or self._ranked_and_idle(),
-                    timeout=max(request.outcomes_at - workflow.now(), timedelta(0)),
+                    lambda: bool(self._pending) or self._ranked_and_idle() or self._woken,
+                    timeout=max(self._outcomes_at - workflow.now(), timedelta(0)),
                 )
             except TimeoutError:
-                break
-            while self._pending:
-                self._take(self._pending.pop(0))
+                if not self._on_time:
+                    break
+                continue  # the loop's test decides: the date may have moved meanwhile
+            await self._take_pending()
             await self._fill()
         self._closed = True
+        if self._on_time:
+            await self._tell_the_rest()
         while self._open or self._pending:  # offers already made still run their course
             await workflow.wait_condition(lambda: bool(self._pending))
-            while self._pending:
-                self._take(self._pending.pop(0))
-        await self._tell_the_rest()
+            await self._take_pending()
+        if not self._on_time:
+            await self._tell_the_rest()
         self._show("closed")
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.state()
@@ -113,7 +148,7 @@ class PlacementWorkflow:
                 type="AlreadyRanked",
                 non_retryable=True,
             )
-        if self._closed or workflow.now() >= self._input.outcomes_at:
+        if self._closed or workflow.now() >= self._outcomes_at:
             raise ApplicationError(
                 "The outcomes-by date has passed; no more offers are made.",
                 type="Closed",
@@ -135,6 +170,13 @@ class PlacementWorkflow:
     @workflow.signal
     def resolved(self, resolution: Resolution) -> None:
         self._pending.append(resolution)
+
+    @workflow.signal
+    def reschedule(self, change: Reschedule) -> None:
+        """R3: the office moved the outcomes-by date; a closed placement stays closed."""
+        if not self._closed:
+            self._outcomes_at = change.outcomes_at
+            self._woken = True
 
     @workflow.query
     def state(self) -> PlacementState:
@@ -163,11 +205,16 @@ class PlacementWorkflow:
         return (
             filled < self._input.places
             and self._next < len(self._ranking)
-            and workflow.now() < self._input.outcomes_at
+            and workflow.now() < self._outcomes_at
             and not self._closed
+            and not self._blocked
         )
 
-    def _take(self, resolution: Resolution) -> None:
+    async def _take_pending(self) -> None:
+        while self._pending:
+            await self._take(self._pending.pop(0))
+
+    async def _take(self, resolution: Resolution) -> None:
         application = resolution.application_id
         if application in self._open:
             self._open.remove(application)
@@ -177,11 +224,21 @@ class PlacementWorkflow:
             self._outcomes["withdrawn"].append(application)
         else:
             self._outcomes[resolution.outcome].append(application)
+        if resolution.outcome != "accepted" and self._on_time:
+            await self._place_activity(RELEASE_PLACE, application)
+            self._blocked = False
 
     async def _fill(self) -> None:
+        async with self._filling:
+            await self._fill_places()
+
+    async def _fill_places(self) -> None:
         assert self._input is not None
         while self._can_offer():
             application = self._ranking[self._next]
+            if self._on_time and not await self._place_activity(HOLD_PLACE, application):
+                self._blocked = True  # the other round's offers hold every place
+                break
             self._next += 1
             self._open.append(application)
             self._offered.append(application)
@@ -190,13 +247,27 @@ class PlacementWorkflow:
                 placement_workflow_id=workflow.info().workflow_id,
             )
             if not await signal_quietly(f"application-{application}", "offer", offer):
-                self._open.remove(application)
-                self._outcomes["unavailable"].append(application)
+                await self._take(Resolution(application_id=application, outcome="unavailable"))
         state = self.state()
         self._show(
             f"{len(state.accepted)} accepted, {len(state.open_offers)} open, "
             f"{state.unfilled} unfilled of {state.places}"
         )
+
+    async def _place_activity(self, name: str, application: str) -> bool:
+        assert self._input is not None
+        held: bool = await workflow.execute_activity(
+            name,
+            PlaceHold(
+                placement_id=self._input.placement_id,
+                application_id=application,
+                capacity=self._input.capacity or self._input.places,
+            ),
+            task_queue=sibling(OFFERS),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            result_type=bool,
+        )
+        return held
 
     async def _tell_the_rest(self) -> None:
         """R18: every candidate never offered a place hears the outcome."""

@@ -3,10 +3,13 @@
     advertising date  -> the alerts list hears that placements are advertised (R30)
     midday deadline   -> every application forwarded; each host gets one e-mail per
                          placement; one PlacementWorkflow per placement takes its ranking
+    outcomes-by date  -> the first round's placements stop offering and tell the rest (R18)
     second round opens-> placements with unfilled places re-advertised (R4)
     second deadline   -> second-round applications forwarded the same way
 
-Changing the round's dates before they pass reschedules what is still to come.
+The workflow lives until the last of its dates has passed, so every date still to come can
+be moved in any phase (R3); a moved outcomes-by date reaches the placement workflows
+already running.
 """
 
 from __future__ import annotations
@@ -37,12 +40,16 @@ from workflows.offer_contracts import (
     RoundSnapshot,
     SnapshotQuery,
 )
-from workflows.placement import PlacementInput, PlacementWorkflow
+from workflows.placement import PlacementInput, PlacementWorkflow, Reschedule
 from workflows.placement import workflow_id as placement_workflow_id
 from workflows.queues import APPLICATIONS, OFFERS, sibling
 from workflows.signals import signal_quietly
 
 RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
+# Histories recorded before this patch ended at the last forwarding, took the steps in a
+# fixed order and forwarded applications before their placement's workflow had started;
+# they replay as they ran.
+UNTIL_OUTCOMES = "round-lives-until-outcomes"
 
 
 class RoundClockIn(BaseModel):
@@ -79,9 +86,14 @@ class RoundWorkflow:
         self._clock: RoundClockIn | None = request.clock
         self._changed = False
         self._done: list[str] = []
+        self._until_outcomes = False
+        # Placement workflows started at the first deadline, told when the outcomes move.
+        self._first_placements: list[str] = []
+        self._told_outcomes_at = request.clock.outcomes_at
 
     @workflow.run
     async def run(self, request: RoundInput) -> list[str]:
+        self._until_outcomes = workflow.patched(UNTIL_OUTCOMES)
         while (step := self.next_step()).step is not None:
             assert step.at is not None
             workflow.set_current_details(
@@ -92,6 +104,7 @@ class RoundWorkflow:
                     lambda: self._changed, timeout=max(step.at - workflow.now(), timedelta(0))
                 )
                 self._changed = False  # new dates: work out the next step again
+                await self._pass_on_outcomes()
                 continue
             except TimeoutError:
                 pass
@@ -112,14 +125,27 @@ class RoundWorkflow:
         steps = [
             ("advertise", clock.advertise_at),
             ("forward_first", clock.deadline_at),
+            ("outcomes", clock.outcomes_at if self._until_outcomes else None),
             ("open_second_round", clock.second_round_opens_at),
             ("forward_second", clock.second_round_deadline_at),
         ]
         todo = [(name, at) for name, at in steps if at is not None and name not in self._done]
         if not todo:
             return NextStep(step=None, at=None, done=self._done)
+        if self._until_outcomes:  # the outcomes date may fall inside the second round
+            todo.sort(key=lambda step: step[1])
         name, at = todo[0]
         return NextStep(step=name, at=at, done=self._done)
+
+    async def _pass_on_outcomes(self) -> None:
+        """R3: a moved outcomes-by date reaches the placements already taking offers."""
+        assert self._clock is not None
+        moved = self._clock.outcomes_at
+        if moved == self._told_outcomes_at or not self._until_outcomes:
+            return
+        self._told_outcomes_at = moved
+        for placement_wf in self._first_placements:
+            await signal_quietly(placement_wf, "reschedule", Reschedule(outcomes_at=moved))
 
     async def _do(self, step: str) -> None:
         if step == "advertise":
@@ -129,6 +155,8 @@ class RoundWorkflow:
             )
         elif step == "forward_first":
             await self._forward("first")
+        elif step == "outcomes":
+            workflow.logger.info("outcomes-by date: the first round's placements close")
         elif step == "open_second_round":
             await self._open_second_round()
         elif step == "forward_second":
@@ -152,9 +180,14 @@ class RoundWorkflow:
         for placement in snapshot.placements:
             if not placement.candidates:
                 continue
+            if self._until_outcomes:
+                # The host sees an application once it is forwarded and may rank at once:
+                # the placement's workflow is there to take that ranking first.
+                await self._start_placement(placement, phase)
             for candidate in placement.candidates:
                 await signal_quietly(f"application-{candidate.application_id}", "forward")
-            await self._start_placement(placement, phase)
+            if not self._until_outcomes:
+                await self._start_placement(placement, phase)
             await self._tell_host(snapshot, placement, phase)
 
     async def _start_placement(self, placement: PlacementSnapshot, phase: str) -> None:
@@ -163,6 +196,7 @@ class RoundWorkflow:
         # The second round's offers can run until the placement's week begins.
         week_start = datetime.combine(placement.facts.week_starts_on, time(0), tzinfo=LONDON)
         outcomes_at = self._clock.outcomes_at if phase == "first" else week_start
+        wf_id = placement_workflow_id(placement.placement_id, phase)
         await workflow.start_child_workflow(
             PlacementWorkflow.run,
             PlacementInput(
@@ -173,10 +207,13 @@ class RoundWorkflow:
                 window_seconds=self._input.window_seconds,
                 outcomes_at=outcomes_at,
                 candidates=placement.candidates,
+                capacity=placement.capacity,
             ),
-            id=placement_workflow_id(placement.placement_id, phase),
+            id=wf_id,
             parent_close_policy=ParentClosePolicy.ABANDON,
         )
+        if phase == "first":
+            self._first_placements.append(wf_id)
 
     async def _tell_host(
         self, snapshot: RoundSnapshot, placement: PlacementSnapshot, phase: str

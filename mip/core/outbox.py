@@ -82,6 +82,17 @@ async def start_pending(pool: asyncpg.Pool, client: Client, workflow_id: str | N
     return started
 
 
+async def ensure_started(pool: asyncpg.Pool, client: Client, workflow_id: str) -> bool:
+    """Start `workflow_id` now if the outbox still holds it; True if it has been started."""
+    await start_pending(pool, client, workflow_id)
+    async with pool.acquire() as conn:
+        started = await conn.fetchval(
+            "SELECT started_at IS NOT NULL FROM workflow_outbox WHERE workflow_id = $1",
+            workflow_id,
+        )
+    return bool(started)
+
+
 async def kick(
     pool: asyncpg.Pool,
     temporal: TemporalLink,

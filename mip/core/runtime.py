@@ -22,6 +22,7 @@ from mip.core.errors import ServiceUnavailable
 from mip.core.migrations import applied_versions
 from mip.core.settings import Settings
 from mip.core.temporal import TemporalLink
+from mip.core.updates import WhyClosed, closed_for_good, run_update
 from workflows.queues import WORKFLOWS
 from workflows.stack_check import DESCRIBE_ACTIVITY, ServiceReport
 
@@ -79,6 +80,23 @@ class ServiceRuntime:
                 reason=self.temporal.last_error,
             )
         return self.temporal.client
+
+    async def update_workflow(
+        self, workflow_id: str, update: Any, arg: Any, *, why_closed: WhyClosed | None = None
+    ) -> Any:
+        """Run a workflow's update; one this service's outbox has yet to start starts first."""
+        client = self.workflow_client()
+
+        async def ensure_started() -> bool:
+            return await outbox.ensure_started(self.pool, client, workflow_id)
+
+        return await run_update(
+            client.get_workflow_handle(workflow_id),
+            update,
+            arg,
+            why_closed=why_closed or closed_for_good,
+            ensure_started=ensure_started if self.spec.uses_outbox else None,
+        )
 
     async def start_workflow_once(self, run: Any, arg: Any, *, workflow_id: str) -> None:
         """Start a workflow whose id is its idempotency key: a second start is a no-op."""

@@ -1,5 +1,9 @@
 """Calling a workflow's update from a service, and turning its refusal into a 409 with
-the workflow's own words."""
+the workflow's own words.
+
+A service shows a state as soon as its transaction commits, and its workflow may start a
+moment later (mip.core.outbox). An update that finds no workflow first starts the one the
+outbox holds, then runs: what a client was just shown, it can act on at once."""
 
 from __future__ import annotations
 
@@ -13,14 +17,21 @@ from temporalio.service import RPCError, RPCStatusCode
 from mip.core.errors import Conflict, NotFound
 
 WhyClosed = Callable[[WorkflowHandle[Any, Any]], Awaitable[Exception]]
+# Starts the workflow if a committed outbox row still waits for it; True if it now exists.
+EnsureStarted = Callable[[], Awaitable[bool]]
 
 
-async def _gone(handle: WorkflowHandle[Any, Any]) -> Exception:
+async def closed_for_good(handle: WorkflowHandle[Any, Any]) -> Exception:
     return Conflict("This has already been closed; nothing more can change it.")
 
 
 async def run_update(
-    handle: WorkflowHandle[Any, Any], update: Any, arg: Any, *, why_closed: WhyClosed = _gone
+    handle: WorkflowHandle[Any, Any],
+    update: Any,
+    arg: Any,
+    *,
+    why_closed: WhyClosed = closed_for_good,
+    ensure_started: EnsureStarted | None = None,
 ) -> Any:
     try:
         return await handle.execute_update(update, arg)
@@ -32,6 +43,8 @@ async def run_update(
     except RPCError as exc:
         if exc.status is not RPCStatusCode.NOT_FOUND:
             raise
+        if ensure_started is not None and await ensure_started():
+            return await run_update(handle, update, arg, why_closed=why_closed)
         try:
             await handle.describe()
         except RPCError as missing:

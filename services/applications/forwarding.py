@@ -33,6 +33,7 @@ async def snapshot(conn: asyncpg.Connection, query: SnapshotQuery) -> RoundSnaps
                 places=places.get(placement.id, placement.places)
                 if query.phase == "second"
                 else placement.places,
+                capacity=placement.places,
                 candidates=[
                     Candidate(
                         application_id=str(r["id"]),

@@ -10,7 +10,6 @@ from fastapi import APIRouter
 
 from mip.core.deps import ApplicantUser, HostUser, Runtime
 from mip.core.errors import NotFound
-from mip.core.updates import run_update
 from services.expenses.api import readable
 from services.expenses.schemas import Claim, DecisionIn, NoteIn
 from workflows.expense_claim import (
@@ -25,8 +24,8 @@ router = APIRouter(prefix="/v1/claims", tags=["expenses"])
 
 
 async def _update(runtime: Runtime, claim_id: UUID, update: Any, arg: Any) -> None:
-    handle = runtime.workflow_client().get_workflow_handle(workflow_id(str(claim_id)))
-    await run_update(handle, update, arg)
+    # A claim shown as submitted can be decided at once, even before its workflow started.
+    await runtime.update_workflow(workflow_id(str(claim_id)), update, arg)
 
 
 async def _as_host(runtime: Runtime, claim_id: UUID, host: Any) -> Claim:

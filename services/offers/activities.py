@@ -12,10 +12,13 @@ from mip.core.runtime import ServiceRuntime
 from services.offers import repository as repo
 from workflows.offer_contracts import (
     CLAIM_ACCEPTANCE,
+    HOLD_PLACE,
     PLACEMENT_COUNTS,
     RECORD_OFFER,
+    RELEASE_PLACE,
     AcceptanceClaim,
     OfferRecord,
+    PlaceHold,
     PlacementCounts,
 )
 
@@ -34,6 +37,16 @@ class OfferActivities:
         async with self._pool.acquire() as conn:
             return await repo.claim_acceptance(conn, claim)
 
+    @activity.defn(name=HOLD_PLACE)
+    async def hold_place(self, hold: PlaceHold) -> bool:
+        async with self._pool.acquire() as conn:
+            return await repo.hold_place(conn, hold)
+
+    @activity.defn(name=RELEASE_PLACE)
+    async def release_place(self, hold: PlaceHold) -> bool:
+        async with self._pool.acquire() as conn:
+            return await repo.release_place(conn, hold)
+
     @activity.defn(name=PLACEMENT_COUNTS)
     async def placement_counts(self, round_id: str) -> dict[str, PlacementCounts]:
         async with self._pool.acquire() as conn:
@@ -42,4 +55,10 @@ class OfferActivities:
 
 def activities(runtime: ServiceRuntime) -> Sequence[Callable[..., Any]]:
     acts = OfferActivities(runtime)
-    return [acts.record_offer, acts.claim_acceptance, acts.placement_counts]
+    return [
+        acts.record_offer,
+        acts.claim_acceptance,
+        acts.hold_place,
+        acts.release_place,
+        acts.placement_counts,
+    ]

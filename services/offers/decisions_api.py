@@ -13,7 +13,7 @@ from mip.core.deps import AnyUser, ApplicantUser, Runtime
 from mip.core.errors import NotFound
 from mip.core.runtime import ServiceRuntime
 from services.offers import repository as repo
-from services.offers.workflow_calls import run_update
+from services.offers.workflow_calls import why_offer_closed
 from workflows.application import ApplicationView, ApplicationWorkflow, WithdrawRequest
 from workflows.application import workflow_id as application_workflow
 from workflows.offer_contracts import Decision
@@ -60,10 +60,9 @@ async def read_offer(application_id: UUID, runtime: Runtime, who: AnyUser) -> Of
 async def _decide(
     runtime: ServiceRuntime, application_id: UUID, update: object, arg: object
 ) -> ApplicationView:
-    handle = runtime.workflow_client().get_workflow_handle(
-        application_workflow(str(application_id))
+    view: ApplicationView = await runtime.update_workflow(
+        application_workflow(str(application_id)), update, arg, why_closed=why_offer_closed
     )
-    view: ApplicationView = await run_update(handle, update, arg)
     return view
 
 

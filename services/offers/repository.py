@@ -6,7 +6,7 @@ from uuid import UUID
 
 import asyncpg
 
-from workflows.offer_contracts import AcceptanceClaim, OfferRecord, PlacementCounts
+from workflows.offer_contracts import AcceptanceClaim, OfferRecord, PlaceHold, PlacementCounts
 
 
 async def record_offer(conn: asyncpg.Connection, record: OfferRecord) -> None:
@@ -40,6 +40,44 @@ async def claim_acceptance(conn: asyncpg.Connection, claim: AcceptanceClaim) -> 
         UUID(claim.application_id),
     )
     return bool(holder == UUID(claim.application_id))
+
+
+async def hold_place(conn: asyncpg.Connection, hold: PlaceHold) -> bool:
+    """True if `hold.application_id` holds one of the placement's places (now or already)."""
+    async with conn.transaction():
+        # One placement's holds are taken one at a time, whichever round asks.
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended('place:' || $1, 0))",
+            hold.placement_id,
+        )
+        earlier = await conn.fetchrow(
+            "SELECT released_at FROM place_holds WHERE application_id = $1",
+            UUID(hold.application_id),
+        )
+        if earlier is not None:  # a retried activity: the first answer stands
+            return bool(earlier["released_at"] is None)
+        held = await conn.fetchval(
+            "SELECT count(*) FROM place_holds WHERE placement_id = $1 AND released_at IS NULL",
+            UUID(hold.placement_id),
+        )
+        if held >= hold.capacity:
+            return False
+        await conn.execute(
+            "INSERT INTO place_holds (application_id, placement_id) VALUES ($1, $2)",
+            UUID(hold.application_id),
+            UUID(hold.placement_id),
+        )
+        return True
+
+
+async def release_place(conn: asyncpg.Connection, hold: PlaceHold) -> bool:
+    """The offer declined, lapsed or was withdrawn: its place is free for the next one."""
+    status: str = await conn.execute(
+        "UPDATE place_holds SET released_at = now()"
+        " WHERE application_id = $1 AND released_at IS NULL",
+        UUID(hold.application_id),
+    )
+    return status != "UPDATE 0"
 
 
 async def counts(conn: asyncpg.Connection, round_id: UUID) -> dict[str, PlacementCounts]:

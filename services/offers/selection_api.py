@@ -14,7 +14,6 @@ from mip.core.auth import Principal, Role
 from mip.core.deps import AnyUser, HostUser, Runtime
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
-from mip.core.updates import run_update
 from services.applications.catalogue.schemas import Placement
 from services.applications.client import ApplicationsClient
 from services.applications.submissions.schemas import ForwardedApplication
@@ -122,7 +121,8 @@ async def rank(
         raise Conflict(
             "Applications for this placement are forwarded after the deadline; rank them then."
         )
-    handle = runtime.workflow_client().get_workflow_handle(wf)
     ranking = Ranking(application_ids=[str(a) for a in body.application_ids], ranked_by=me.subject)
-    state: PlacementState = await run_update(handle, PlacementWorkflow.submit_ranking, ranking)
+    state: PlacementState = await runtime.update_workflow(
+        wf, PlacementWorkflow.submit_ranking, ranking
+    )
     return state

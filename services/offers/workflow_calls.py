@@ -8,7 +8,6 @@ from temporalio.client import WorkflowHandle, WorkflowQueryFailedError
 from temporalio.service import RPCError
 
 from mip.core.errors import Conflict, NotFound
-from mip.core.updates import run_update as _run_update
 from workflows.application import ApplicationView, ApplicationWorkflow
 
 FINAL_REASONS = {
@@ -30,7 +29,3 @@ async def why_offer_closed(handle: WorkflowHandle[Any, Any]) -> Exception:
         view.status.value, f"The offer is no longer open ({view.status.value})."
     )
     return Conflict(reason, reason=view.status.value)
-
-
-async def run_update(handle: WorkflowHandle[Any, Any], update: Any, arg: Any) -> Any:
-    return await _run_update(handle, update, arg, why_closed=why_offer_closed)

@@ -104,8 +104,16 @@ async def _weeks(
     return weeks
 
 
-async def get_round(conn: asyncpg.Connection, round_id: UUID) -> Round | None:
-    row = await conn.fetchrow("SELECT * FROM rounds WHERE id = $1", round_id)
+ROUND = "SELECT * FROM rounds WHERE id = $1"
+ROUND_FOR_UPDATE = ROUND + " FOR UPDATE"
+
+
+async def get_round(
+    conn: asyncpg.Connection, round_id: UUID, *, lock: bool = False
+) -> Round | None:
+    # FOR UPDATE: two offices moving one round's dates are taken one after the other.
+    query = ROUND_FOR_UPDATE if lock else ROUND
+    row = await conn.fetchrow(query, round_id)
     if row is None:
         return None
     return _round(row, (await _weeks(conn, [round_id]))[round_id])

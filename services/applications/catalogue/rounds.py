@@ -7,9 +7,10 @@ from datetime import datetime
 from uuid import UUID
 
 import asyncpg
+from temporalio.service import RPCError, RPCStatusCode
 
 from mip.core import outbox
-from mip.core.errors import Conflict, InvalidInput
+from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
 from services.applications.catalogue import repository as repo
 from services.applications.catalogue.rules import RoundClock
@@ -17,6 +18,7 @@ from services.applications.catalogue.schemas import Round, RoundIn
 from services.applications.config import ApplicationsSettings
 from workflows.queues import WORKFLOWS
 from workflows.round import RoundClockIn, RoundInput, RoundWorkflow, workflow_id
+from workflows.tz import LONDON
 
 CLOCK_FIELDS = (
     "advertise_at",
@@ -52,34 +54,58 @@ async def create_round(runtime: ServiceRuntime, spec: RoundIn, clock: RoundClock
     return created
 
 
+def _label(name: str) -> str:
+    return {
+        "advertise_at": "advertising date",
+        "deadline_at": "application deadline",
+        "outcomes_at": "outcomes-by date",
+        "second_round_opens_at": "second round's opening",
+        "second_round_deadline_at": "second round's deadline",
+    }[name]
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment.astimezone(LONDON):%H:%M on %A %d %B %Y} (UK time)"
+
+
 def check_untouched_past(old: RoundClock, new: RoundClock, now: datetime) -> None:
     """Dates that have passed stay as they were: what happened at them has happened."""
     for name in CLOCK_FIELDS:
         before, after = getattr(old, name), getattr(new, name)
         if before is not None and before <= now and before != after:
-            raise InvalidInput(
-                f"The {name.removesuffix('_at').replace('_', ' ')} has passed; "
-                "it cannot be moved now."
+            raise Conflict(
+                f"The {_label(name)} ({_when(before)}) has passed; it cannot be moved now.",
+                field=name,
             )
         if after is not None and after != before and after <= now:
             raise InvalidInput(
-                f"The new {name.removesuffix('_at').replace('_', ' ')} is in the "
-                "past; choose a time still to come."
+                f"The new {_label(name)} ({_when(after)}) is in the past; "
+                "choose a time still to come.",
+                field=name,
             )
 
 
 async def reschedule(runtime: ServiceRuntime, round_id: UUID, clock: RoundClock) -> Round:
+    """R3: move the dates still to come, in any phase; the round's workflow (and through it
+    every placement workflow already running) takes the new dates."""
     client = runtime.workflow_client()
+    wf_id = workflow_id(str(round_id))
     async with runtime.pool.acquire() as conn, conn.transaction():
-        found = await repo.get_round(conn, round_id)
+        found = await repo.get_round(conn, round_id, lock=True)
         if found is None:
-            raise InvalidInput(f"There is no round {round_id}.")
+            raise NotFound(f"There is no round {round_id}.")
         check_untouched_past(found.clock, clock, runtime.clock())
         await repo.update_clock(conn, round_id, clock)
+        await outbox.ensure_started(runtime.pool, client, wf_id)
         # Signalled inside the transaction: if Temporal is away, the dates do not change.
-        await client.get_workflow_handle(workflow_id(str(round_id))).signal(
-            RoundWorkflow.reschedule, RoundClockIn.model_validate(clock.model_dump())
-        )
+        try:
+            await client.get_workflow_handle(wf_id).signal(
+                RoundWorkflow.reschedule, RoundClockIn.model_validate(clock.model_dump())
+            )
+        except RPCError as exc:
+            if exc.status is not RPCStatusCode.NOT_FOUND:
+                raise
+            raise Conflict("Every date of this round has passed; it can no longer change.") from exc
         updated = await repo.get_round(conn, round_id)
     assert updated is not None
     return updated
