@@ -24,6 +24,11 @@ LONDON_FIRM = {
     "location": "london",
     "contact_email": "tom@bloomsbury.example.com",
 }
+OXFORDSHIRE_FIRM = {
+    "kind": "for_profit",
+    "location": "oxfordshire",
+    "contact_email": "pat@miltonpark.example.com",
+}
 
 
 async def _intern_with_placement(stack: Stack, host: dict[str, str]) -> tuple[str, dict[str, Any]]:
@@ -48,14 +53,14 @@ async def _line(
     day: str,
     amount: str,
     receipt: bytes | None = PNG,
+    journey: tuple[str, str, str] | None = None,
 ) -> httpx.Response:
+    """`journey` is (travel_from, travel_to, travel_mode); a lunch line has none."""
     files = {"receipt": ("receipt.png", receipt, "image/png")} if receipt is not None else None
-    return await http.post(
-        f"/v1/claims/{claim_id}/lines",
-        headers=me,
-        files=files,
-        data={"category": category, "spent_on": day, "amount": amount, "description": category},
-    )
+    data = {"category": category, "spent_on": day, "amount": amount, "description": category}
+    if journey is not None:
+        data |= dict(zip(("travel_from", "travel_to", "travel_mode"), journey, strict=True))
+    return await http.post(f"/v1/claims/{claim_id}/lines", headers=me, files=files, data=data)
 
 
 def _text(message: Any) -> str:
@@ -94,8 +99,24 @@ async def test_r24_r26_r27_r28_p5_a_claim_from_submission_to_payment(
         ).json()
         day = placement["days"][0]
         lunch = await _line(expenses, claim["id"], me, "lunch", day, "12.40")
-        bus_pass = await _line(expenses, claim["id"], me, "london_bus_pass", day, "72.00")
-        train = await _line(expenses, claim["id"], me, "other_travel", day, "34.10")
+        bus_pass = await _line(
+            expenses,
+            claim["id"],
+            me,
+            "london_bus_pass",
+            day,
+            "72.00",
+            journey=("Oxford Gloucester Green", "London Victoria", "coach"),
+        )
+        train = await _line(
+            expenses,
+            claim["id"],
+            me,
+            "other_travel",
+            day,
+            "34.10",
+            journey=("Banbury", "London Paddington", "train"),
+        )
         no_receipt = await _line(expenses, claim["id"], me, "lunch", day, "9.00", receipt=None)
         empty_receipt = await _line(expenses, claim["id"], me, "lunch", day, "9.00", receipt=b"")
         text_receipt = await _line(
@@ -147,6 +168,11 @@ async def test_r24_r26_r27_r28_p5_a_claim_from_submission_to_payment(
         "london_bus_pass": (True, "R26", 6000),
         "other_travel": (False, "R27", 0),
     }
+    assert {(line["travel_from"], line["travel_mode"]) for line in submitted["lines"]} == {
+        (None, None),
+        ("Oxford Gloucester Green", "coach"),
+        ("Banbury", "train"),
+    }
     assert no_receipt.status_code == 422
     assert no_receipt.json()["errors"][0]["location"] == "body.receipt"
     assert empty_receipt.status_code == 422
@@ -173,3 +199,76 @@ async def test_r24_r26_r27_r28_p5_a_claim_from_submission_to_payment(
     notes = [_text(m) for m in smtp.store.messages() if m["To"] == INTERN]
     assert any("Inter-city travel (R27)" in n for n in notes)
     assert any("Paid £72.40 by bank transfer" in n for n in notes)
+
+
+async def test_r25_r27_a_travel_line_is_judged_and_shown_by_its_journey(
+    settings: Settings,
+) -> None:
+    async with running_stack(
+        settings, applications=applications_app, expenses=expenses_app
+    ) as stack:
+        application_id, placement = await _intern_with_placement(stack, OXFORDSHIRE_FIRM)
+        await stack.apps["applications"].state.runtime.pool.execute(
+            "UPDATE applications SET status = 'introduced' WHERE id = $1", application_id
+        )
+        expenses, me = stack.http["expenses"], auth(stack.settings, Role.applicant, INTERN)
+        claim = (
+            await expenses.post("/v1/claims", json={"application_id": application_id}, headers=me)
+        ).json()
+        day = placement["days"][0]
+        bus = await _line(
+            expenses,
+            claim["id"],
+            me,
+            "other_travel",
+            day,
+            "4.50",
+            journey=("Abingdon bus station", "Oxford", "bus"),
+        )
+        train = await _line(
+            expenses,
+            claim["id"],
+            me,
+            "oxfordshire_travel",
+            day,
+            "34.10",
+            journey=("Banbury", "London", "train"),
+        )
+        no_destination = await _line(
+            expenses,
+            claim["id"],
+            me,
+            "local_travel",
+            day,
+            "2.20",
+            journey=("Headington", "", "bus"),
+        )
+        two_lines = await _line(
+            expenses,
+            claim["id"],
+            me,
+            "local_travel",
+            day,
+            "2.20",
+            journey=("Headington\nJericho", "Cowley", "bus"),
+        )
+        lunch = await _line(expenses, claim["id"], me, "lunch", day, "6.00")
+        shown = (await expenses.get(f"/v1/claims/{claim['id']}", headers=me)).json()
+    lines = {line["travel_from"]: line for line in shown["lines"]}
+    assert bus.status_code == train.status_code == lunch.status_code == 201
+    assert set(lines) == {"Abingdon bus station", "Banbury", None}
+    abingdon, banbury = lines["Abingdon bus station"], lines["Banbury"]
+    assert (abingdon["travel_to"], abingdon["travel_mode"]) == ("Oxford", "bus")
+    assert (abingdon["allowed"], abingdon["rule"], abingdon["owed_pence"]) == (True, "R25", 450)
+    assert (banbury["travel_to"], banbury["travel_mode"]) == ("London", "train")
+    assert (banbury["allowed"], banbury["rule"], banbury["owed_pence"]) == (False, "R27", 0)
+    assert "A train from Banbury to London" in banbury["reason"]
+    assert (lines[None]["category"], lines[None]["travel_mode"]) == ("lunch", None)
+    assert shown["owed_pence"] == 450 + 600
+    assert no_destination.status_code == 422
+    assert "travel_to" in no_destination.json()["detail"]
+    assert no_destination.json()["errors"] == [
+        {"location": "body.travel_to", "message": "required"}
+    ]
+    assert two_lines.status_code == 422
+    assert two_lines.json()["errors"][0]["location"] == "body.travel_from"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
@@ -17,9 +18,18 @@ from mip.core.runtime import ServiceRuntime
 from services.applications.client import ApplicationsClient
 from services.expenses import repository as repo
 from services.expenses.config import ExpensesSettings
-from services.expenses.policy import Category, Host, HostKind, Line, Location, judge
+from services.expenses.policy import (
+    Category,
+    Host,
+    HostKind,
+    Journey,
+    Line,
+    Location,
+    TravelMode,
+    judge,
+)
 from services.expenses.receipts import check_receipt
-from services.expenses.schemas import Claim, ClaimIn, HostTotals, to_pence
+from services.expenses.schemas import PLACE_MAX_LENGTH, Claim, ClaimIn, HostTotals, to_pence
 from workflows.expense_claim import ClaimInput, ExpenseClaimWorkflow, workflow_id
 from workflows.queues import WORKFLOWS
 
@@ -86,6 +96,37 @@ async def _draft_of(runtime: ServiceRuntime, claim_id: UUID, me: Principal) -> C
     return claim
 
 
+def _breaks_line(char: str) -> bool:
+    return char != "\t" and unicodedata.category(char) in ("Cc", "Zl", "Zp")
+
+
+def _journey(
+    category: Category, origin: str | None, destination: str | None, mode: TravelMode | None
+) -> Journey | None:
+    """A travel line's journey, every fact of it; a lunch line has none (R24-R27)."""
+    if not category.is_travel:
+        return None
+    facts = {"travel_from": origin, "travel_to": destination}
+    for field, value in facts.items():
+        if value is not None and any(_breaks_line(c) for c in value.strip()):
+            raise InvalidInput(
+                f"{field} is a place name on one line.",
+                errors=[{"location": f"body.{field}", "message": "one line of text"}],
+            )
+    places = {field: " ".join((value or "").split()) for field, value in facts.items()}
+    missing = [field for field, value in places.items() if not value]
+    if mode is None:
+        missing.append("travel_mode")
+    if missing:
+        raise InvalidInput(
+            "A travel line says from where, to where and how (bus, train, ...); "
+            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing.",
+            errors=[{"location": f"body.{field}", "message": "required"} for field in missing],
+        )
+    assert mode is not None
+    return Journey(places["travel_from"], places["travel_to"], mode)
+
+
 @router.post("/claims/{claim_id}/lines", status_code=status.HTTP_201_CREATED)
 async def add_line(
     claim_id: UUID,
@@ -96,8 +137,18 @@ async def add_line(
     amount: Annotated[str, Form(description="pounds and pence, e.g. 12.40")],
     description: Annotated[str, Form(min_length=1, max_length=500)],
     receipt: Annotated[UploadFile, File(description="PDF, JPEG or PNG; required (R28)")],
+    travel_from: Annotated[
+        str | None, Form(max_length=PLACE_MAX_LENGTH, description="travel: where it began")
+    ] = None,
+    travel_to: Annotated[
+        str | None, Form(max_length=PLACE_MAX_LENGTH, description="travel: where it ended")
+    ] = None,
+    travel_mode: Annotated[TravelMode | None, Form(description="travel: how")] = None,
 ) -> Claim:
+    """A line and its receipt; a travel line also says from where, to where and how,
+    and the rules judge that journey (R24-R27). A lunch line needs no journey."""
     await _draft_of(runtime, claim_id, me)
+    journey = _journey(category, travel_from, travel_to, travel_mode)
     try:
         pence = to_pence(Decimal(amount))
     except (InvalidOperation, ValueError) as exc:
@@ -110,10 +161,11 @@ async def add_line(
         assert row is not None
         host = Host(HostKind(row["host_kind"]), Location(row["host_location"]))
         verdict = judge(
-            Line(category, spent_on, pence),
+            Line(category, spent_on, pence, journey),
             host,
             list(row["days"]),
             bus_pass_cap_pence=config.bus_pass_cap_pence,
+            places=config.gazetteer(),
         )
         await repo.insert_line(
             conn,
@@ -123,6 +175,9 @@ async def add_line(
                 "spent_on": spent_on,
                 "amount_pence": pence,
                 "description": description,
+                "travel_from": journey.origin if journey else None,
+                "travel_to": journey.destination if journey else None,
+                "travel_mode": journey.mode.value if journey else None,
             },
             verdict,
             (receipt.filename or "receipt", media_type, content),

@@ -1,11 +1,24 @@
-"""Settings only the expenses service reads."""
+"""Settings only the expenses service reads.
+
+The gazetteer's lists (which names count as Oxford, Oxfordshire, London, or surely
+elsewhere) are set with ``MIP_EXPENSES_PLACES_OXFORD`` and its siblings, as a JSON list
+(``["Oxford", "Headington"]``) or comma-separated (``Oxford,Headington``); a list set
+replaces its default (`services/expenses/places.py`).
+"""
 
 from __future__ import annotations
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+import json
+from typing import Annotated, Any
 
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from services.expenses import places
+from services.expenses.places import Gazetteer
 from services.expenses.policy import DEFAULT_BUS_PASS_CAP_PENCE
+
+PlaceNames = Annotated[tuple[str, ...], NoDecode]
 
 
 class ExpensesSettings(BaseSettings):
@@ -14,3 +27,39 @@ class ExpensesSettings(BaseSettings):
     bus_pass_cap_pence: int = Field(default=DEFAULT_BUS_PASS_CAP_PENCE, ge=0)
     receipt_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     office_email: str = "internships@mip.example.org"
+    places_oxford: PlaceNames = Field(
+        default=places.OXFORD, min_length=1, description="Oxford city and its districts (R24)"
+    )
+    places_oxfordshire: PlaceNames = Field(
+        default=places.OXFORDSHIRE,
+        description="Oxfordshire beyond Oxford; Oxford's names count as Oxfordshire too (R25)",
+    )
+    places_london: PlaceNames = Field(
+        default=places.LONDON, min_length=1, description="London and its areas (R24, R26)"
+    )
+    places_elsewhere: PlaceNames = Field(
+        default=places.ELSEWHERE,
+        description="names outside all three that would otherwise be read as inside, "
+        "such as Stratford-upon-Avon",
+    )
+
+    @field_validator(
+        "places_oxford", "places_oxfordshire", "places_london", "places_elsewhere", mode="before"
+    )
+    @classmethod
+    def _names(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else text.split(",")
+        if isinstance(value, list | tuple):
+            names = (n.strip() if isinstance(n, str) else n for n in value)
+            return tuple(n for n in names if n != "")
+        return value
+
+    def gazetteer(self) -> Gazetteer:
+        return Gazetteer(
+            oxford=self.places_oxford,
+            oxfordshire=self.places_oxfordshire,
+            london=self.places_london,
+            elsewhere=self.places_elsewhere,
+        )

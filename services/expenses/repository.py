@@ -58,13 +58,16 @@ async def insert_line(
 ) -> UUID:
     line_id: UUID = await conn.fetchval(
         "INSERT INTO claim_lines (claim_id, category, spent_on, amount_pence, description,"
-        " allowed, rule, owed_pence, reason, outside_days)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        " travel_from, travel_to, travel_mode, allowed, rule, owed_pence, reason, outside_days)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
         claim_id,
         line["category"],
         line["spent_on"],
         line["amount_pence"],
         line["description"],
+        line["travel_from"],
+        line["travel_to"],
+        line["travel_mode"],
         verdict.allowed,
         verdict.rule,
         verdict.owed_pence,

@@ -9,9 +9,10 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from services.expenses.policy import Category
+from services.expenses.policy import Category, TravelMode
 
 Pence = Annotated[int, Field(description="an amount in pence (GBP)")]
+PLACE_MAX_LENGTH = 100
 
 
 class ClaimIn(BaseModel):
@@ -24,6 +25,9 @@ class ClaimLine(BaseModel):
     spent_on: date
     amount_pence: Pence
     description: str
+    travel_from: str | None = Field(default=None, description="travel: where it began")
+    travel_to: str | None = Field(default=None, description="travel: where it ended")
+    travel_mode: TravelMode | None = Field(default=None, description="travel: how")
     allowed: bool
     rule: str
     owed_pence: Pence
