@@ -25,9 +25,15 @@ router = APIRouter(prefix="/v1", tags=["applications"])
     "/applications",
     status_code=status.HTTP_201_CREATED,
     responses={
-        200: {"description": "A retry with the same Idempotency-Key: the first result"},
-        409: {"description": "Over the limit (R12), or already applied for this placement"},
-        422: {"description": "Late (R14), ineligible (R6-R7), or the CV is refused (R11)"},
+        200: {"description": "A retry with the same Idempotency-Key and request: the first result"},
+        409: {
+            "description": "Over the limit (R12), already applied for this placement, or a "
+            "request with the same Idempotency-Key is still being processed (retry shortly)"
+        },
+        422: {
+            "description": "Late (R14), ineligible (R6-R7), the CV is refused (R11), or the "
+            "Idempotency-Key was already used for a different request"
+        },
     },
 )
 async def submit_application(

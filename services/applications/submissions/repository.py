@@ -45,21 +45,35 @@ async def active_in_phase(
     )
 
 
-async def find_by_idempotency_key(conn: asyncpg.Connection, email: str, key: str) -> UUID | None:
-    found: UUID | None = await conn.fetchval(
-        "SELECT id FROM applications WHERE applicant_email = $1 AND idempotency_key = $2",
+async def try_hold_idempotency_key(conn: asyncpg.Connection, email: str, key: str) -> bool:
+    """Hold one applicant's Idempotency-Key until the transaction ends; False while another
+    request holds it (it is still being processed)."""
+    held: bool = await conn.fetchval(
+        "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 2))",
+        f"idempotency-key|{email.lower()}|{key}",
+    )
+    return held
+
+
+async def find_by_idempotency_key(
+    conn: asyncpg.Connection, email: str, key: str
+) -> tuple[UUID, str | None] | None:
+    """The application first made with `key`, and the fingerprint of its request."""
+    row = await conn.fetchrow(
+        "SELECT id, request_fingerprint FROM applications"
+        " WHERE applicant_email = $1 AND idempotency_key = $2",
         email,
         key,
     )
-    return found
+    return None if row is None else (row["id"], row["request_fingerprint"])
 
 
 async def insert(conn: asyncpg.Connection, values: dict[str, Any]) -> UUID:
     application_id: UUID = await conn.fetchval(
         "INSERT INTO applications (applicant_email, round_id, placement_id, phase, status,"
         " statement, statement_words, statement_for_hosts, allowance_warning, idempotency_key,"
-        " submitted_at) VALUES ($1, $2, $3, $4, 'submitted', $5, $6, $7, $8, $9, $10)"
-        " RETURNING id",
+        " request_fingerprint, submitted_at)"
+        " VALUES ($1, $2, $3, $4, 'submitted', $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         values["applicant_email"],
         values["round_id"],
         values["placement_id"],
@@ -69,6 +83,7 @@ async def insert(conn: asyncpg.Connection, values: dict[str, Any]) -> UUID:
         values["statement_for_hosts"],
         values["allowance_warning"],
         values["idempotency_key"],
+        values["request_fingerprint"],
         values["submitted_at"],
     )
     return application_id

@@ -4,10 +4,14 @@ the row, its CV, its first event and its workflow's start written in one transac
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from uuid import UUID
+
+from asyncpg import Connection
 
 from mip.core import outbox
 from mip.core.auth import Principal
@@ -38,10 +42,29 @@ class Submission:
     cv_content: bytes
     idempotency_key: str | None
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """What the request asks for: sha256 over its placement, statement and CV bytes."""
+        digest = hashlib.sha256()
+        for part in (self.placement_id.bytes, self.statement.encode(), self.cv_content):
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+        return digest.hexdigest()
+
 
 class LateSubmission(InvalidInput):
     slug = "applications-closed"
     title = "Applications are closed"
+
+
+class IdempotencyKeyReused(InvalidInput):
+    slug = "idempotency-key-reused"
+    title = "The Idempotency-Key was already used for a different request"
+
+
+class IdempotencyKeyInFlight(Conflict):
+    slug = "idempotency-key-in-flight"
+    title = "A request with this Idempotency-Key is still being processed"
 
 
 def phase_of(found: Round, placement: Placement, now: datetime) -> str:
@@ -92,12 +115,9 @@ async def submit(
     config = ApplicationsSettings()
     pool = runtime.pool
     async with pool.acquire() as conn:
-        if sub.idempotency_key:
-            earlier = await repo.find_by_idempotency_key(conn, who.subject, sub.idempotency_key)
-            if earlier is not None:
-                found = await repo.get(conn, earlier)
-                assert found is not None
-                return found, False
+        earlier = await _replay(conn, who, sub)
+        if earlier is not None:
+            return earlier, False
         profile = await applicants.get_profile(conn, who.subject)
         placement = await catalogue.get_placement(conn, sub.placement_id)
         the_round = await catalogue.get_round(conn, placement.round_id) if placement else None
@@ -131,17 +151,10 @@ async def submit(
         else the_round.second_round_applications_per_applicant
     )
     async with pool.acquire() as conn, conn.transaction():
-        await repo.lock_applicant_round(conn, who.subject, the_round.id)
-        held = await repo.active_in_phase(conn, who.subject, the_round.id, phase)
-        if any(h["placement_id"] == placement.id for h in held):
-            raise Conflict("You have already applied for this placement.")
-        if len(held) >= limit:
-            titles = "; ".join(h["title"] for h in held)
-            raise Conflict(
-                f"You may hold at most {limit} application(s) in this round and already hold "
-                f"{len(held)} ({titles}). Withdraw one before the deadline to apply for another.",
-                limit=limit,
-            )
+        earlier = await _hold_key(conn, who, sub)
+        if earlier is not None:
+            return earlier, False
+        await _check_room(conn, who, the_round.id, placement.id, phase, limit)
         application_id = await repo.insert(
             conn,
             {
@@ -154,6 +167,7 @@ async def submit(
                 "statement_for_hosts": statement.for_hosts,
                 "allowance_warning": warning,
                 "idempotency_key": sub.idempotency_key,
+                "request_fingerprint": sub.fingerprint if sub.idempotency_key else None,
                 "submitted_at": now,
             },
         )
@@ -199,6 +213,58 @@ async def submit(
     assert created is not None
     runtime.start_soon(created.workflow_id)
     return created, True
+
+
+async def _replay(conn: Connection, who: Principal, sub: Submission) -> Application | None:
+    """The first result when this applicant used the key before for this same request; None
+    for a key not used yet. The key sent with a different request is refused, never replayed."""
+    if not sub.idempotency_key:
+        return None
+    earlier = await repo.find_by_idempotency_key(conn, who.subject, sub.idempotency_key)
+    if earlier is None:
+        return None
+    application_id, fingerprint = earlier
+    # Applications made before fingerprints were kept have none; they replay as they did.
+    if fingerprint is not None and fingerprint != sub.fingerprint:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was already used for a different request (another placement, "
+            "statement or CV); send a new key for a new application.",
+            application_id=str(application_id),
+        )
+    found = await repo.get(conn, application_id)
+    assert found is not None
+    return found
+
+
+async def _hold_key(conn: Connection, who: Principal, sub: Submission) -> Application | None:
+    """Inside the submission's transaction: hold the key until it commits, so that a retry
+    arriving meanwhile is told apart from a second application (409, not a duplicate)."""
+    if not sub.idempotency_key:
+        return None
+    if not await repo.try_hold_idempotency_key(conn, who.subject, sub.idempotency_key):
+        raise IdempotencyKeyInFlight(
+            "A request with this Idempotency-Key is still being processed; retry shortly to "
+            "get its result."
+        )
+    # The request that held it may have finished since the first look.
+    return await _replay(conn, who, sub)
+
+
+async def _check_room(
+    conn: Connection, who: Principal, round_id: UUID, placement_id: UUID, phase: str, limit: int
+) -> None:
+    """Under the applicant's round lock: not this placement twice, not over the limit (R12)."""
+    await repo.lock_applicant_round(conn, who.subject, round_id)
+    held = await repo.active_in_phase(conn, who.subject, round_id, phase)
+    if any(h["placement_id"] == placement_id for h in held):
+        raise Conflict("You have already applied for this placement.")
+    if len(held) >= limit:
+        titles = "; ".join(h["title"] for h in held)
+        raise Conflict(
+            f"You may hold at most {limit} application(s) in this round and already hold "
+            f"{len(held)} ({titles}). Withdraw one before the deadline to apply for another.",
+            limit=limit,
+        )
 
 
 def _workflow_input(
