@@ -12,6 +12,7 @@ from typing import Any
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from mip.core.settings import Settings
@@ -20,6 +21,8 @@ log = logging.getLogger("mip.temporal")
 
 
 async def connect(settings: Settings) -> Client:
+    # HTTP/2 keep-alive pings are on by default (every 30 s, 15 s to answer), so a dead
+    # connection is found and replaced without help; see `TemporalLink.check` for the rest.
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
@@ -87,12 +90,29 @@ class TemporalLink:
             self.worker_running = False
 
     async def check(self, timeout_s: float = 2.0) -> None:
-        """Raise unless the Temporal frontend answers now."""
+        """Raise unless the Temporal frontend answers now, or at once when asked again.
+
+        The frontend closes every client connection after about five minutes (its
+        keepAliveMaxConnectionAge; an idle one after two, keepAliveMaxConnectionIdle) with
+        an HTTP/2 GOAWAY. A call that meets the connection as it closes fails, once, with
+        CANCELLED "operation was canceled" (or a transport error), and the next call goes
+        on a new connection. The SDK retries that failure for calls made with retry=True,
+        but a health check is made without, so that its answer is prompt when Temporal is
+        down; it is retried here once, at once. A frontend that is down fails both times.
+        """
         if self.client is None:
             raise ConnectionError(self.last_error or "not connected yet")
-        ok = await self.client.service_client.check_health(timeout=timedelta(seconds=timeout_s))
+        try:
+            ok = await self._check_health(self.client, timeout_s)
+        except RPCError as exc:
+            log.info("Temporal health check failed (%s); asking again on a fresh call", exc)
+            ok = await self._check_health(self.client, timeout_s)
         if not ok:
             raise ConnectionError("Temporal reports itself unhealthy")
+
+    @staticmethod
+    async def _check_health(client: Client, timeout_s: float) -> bool:
+        return await client.service_client.check_health(timeout=timedelta(seconds=timeout_s))
 
     async def stop(self) -> None:
         if self._task is None:
