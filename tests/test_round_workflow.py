@@ -60,7 +60,6 @@ class Services:
         return RoundSnapshot(
             round_id="r1",
             round_name="2030",
-            review_url_base="http://x",
             placements=[PlacementSnapshot(placement_id="p1", facts=FACTS, places=2, candidates=[])],
         )
 
@@ -109,7 +108,6 @@ async def round_started(
                 name="2030",
                 clock=clock,
                 window_seconds=48 * 3600,
-                placements_url="http://x/p",
             ),
             id="round-r1",
             task_queue=WORKFLOWS,

@@ -258,3 +258,29 @@ async def test_r4_r16_r23_p2_p7_a_whole_round_on_real_servers(
     ) == (2, 1, 1)
     assert view["totals"]["applications"] == 6
     assert view["next_step"] == "forward_second"
+    _assert_words_true_to_the_round(mail, stack, ids[EVE, KIM], placement[KIM])
+
+
+def _text(message: Any) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    text: str = body.get_content()
+    return text
+
+
+def _assert_words_true_to_the_round(
+    mail: list[Any], stack: Stack, application_id: str, placement_id: str
+) -> None:
+    """The offer states the round's real window; every link points at the stack that sent it."""
+    offer = _text(next(m for m in mail if m["To"] == EVE and m["X-MIP-Kind"] == "offer"))
+    assert "You have 6 seconds to accept or decline" in offer
+    assert f"{stack.settings.offers_url}/v1/offers/{application_id}" in offer
+    lapsed = _text(next(m for m in mail if m["To"] == EVE and m["X-MIP-Kind"] == "offer_lapsed"))
+    assert "within 6 seconds" in lapsed
+    digest = _text(
+        next(m for m in mail if m["To"] == KIM and m["X-MIP-Kind"] == "forwarded_digest")
+    )
+    review = f"{stack.settings.applications_url}/v1/host/placements/{placement_id}/applications"
+    assert review in digest
+    alert = _text(next(m for m in mail if m["To"] == FAN and m["X-MIP-Kind"] == "alert_advertised"))
+    assert f"{stack.settings.applications_url}/v1/placements" in alert

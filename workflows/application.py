@@ -56,7 +56,6 @@ class ApplicationInput(BaseModel):
     placement: PlacementFacts
     confirmation: dict[str, Any]
     office_email: str
-    offers_url: str = "http://127.0.0.1:8002"
     # The time-skipping test server has no custom search attributes.
     search_attributes: bool = True
 
@@ -269,7 +268,7 @@ class ApplicationWorkflow:
         else:
             await self._fx.offer_record("offered", self._expires_at)
             await self._set(ApplicationStatus.offered, "office", reason)
-        await self._fx.email_offer(self._expires_at)
+        await self._fx.email_offer(self._expires_at, window)
 
     async def _on_accepted_elsewhere(self) -> None:
         reason = "accepted another offer in this round"
@@ -289,7 +288,8 @@ class ApplicationWorkflow:
             await self._close_offer(
                 ApplicationStatus.lapsed, "office", "no answer within the window", "lapsed"
             )
-            await self._fx.email_lapsed()
+            assert self._offer is not None
+            await self._fx.email_lapsed(timedelta(seconds=self._offer.window_seconds))
         elif not self._reminded:
             self._reminded = True
             await self._fx.email_reminder(self._expires_at)

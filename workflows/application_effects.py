@@ -12,7 +12,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from workflows.tz import LONDON
 
-from workflows.notifications import CalendarEvent, EmailRequest, MessageKind, send_email
+from workflows.notifications import CalendarEvent, EmailRequest, Link, MessageKind, send_email
 from workflows.offer_contracts import (
     CLAIM_ACCEPTANCE,
     OPEN_APPLICATIONS_OF,
@@ -140,12 +140,14 @@ class Effects:
         to: list[str],
         data: dict[str, Any],
         calendar: CalendarEvent | None = None,
+        links: dict[str, Link] | None = None,
     ) -> None:
         await send_email(
             EmailRequest(
                 kind=kind,
                 to=to,
                 data=data,
+                links=links or {},
                 idempotency_key=f"{self.wf}/{step}",
                 round_id=self.app.round_id,
                 subject_ref=self.wf,
@@ -161,12 +163,13 @@ class Effects:
             self.app.confirmation,
         )
 
-    async def email_offer(self, expires_at: datetime) -> None:
+    async def email_offer(self, expires_at: datetime, window: timedelta) -> None:
         await self._send(
             MessageKind.offer,
             "offer",
             [self.app.applicant_email],
-            self._data(respond_by_label=_when(expires_at), respond_url=self._respond_url()),
+            self._data(respond_by_label=_when(expires_at), window_label=_duration(window)),
+            links=self._respond_link(),
         )
 
     async def email_reminder(self, expires_at: datetime) -> None:
@@ -174,12 +177,16 @@ class Effects:
             MessageKind.offer_reminder,
             "offer-reminder",
             [self.app.applicant_email],
-            self._data(respond_by_label=_when(expires_at), respond_url=self._respond_url()),
+            self._data(respond_by_label=_when(expires_at)),
+            links=self._respond_link(),
         )
 
-    async def email_lapsed(self) -> None:
+    async def email_lapsed(self, window: timedelta) -> None:
         await self._send(
-            MessageKind.offer_lapsed, "offer-lapsed", [self.app.applicant_email], self._data()
+            MessageKind.offer_lapsed,
+            "offer-lapsed",
+            [self.app.applicant_email],
+            self._data(window_label=_duration(window)),
         )
 
     async def email_decline_acknowledgement(self) -> None:
@@ -226,8 +233,20 @@ class Effects:
                 self._data(recipient_name=name, reason=reason, after_acceptance=after_acceptance),
             )
 
-    def _respond_url(self) -> str:
-        return f"{self.app.offers_url.rstrip('/')}/v1/offers/{self.app.application_id}"
+    def _respond_link(self) -> dict[str, Link]:
+        path = f"/v1/offers/{self.app.application_id}"
+        return {"respond_url": Link(service="offers", path=path)}
+
+
+def _duration(window: timedelta) -> str:
+    """The offer's real window in words: "two days" (48 h, R19), "90 seconds" (a rehearsal)."""
+    seconds = int(window.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            words = {1: "one", 2: "two", 3: "three"}
+            return f"{words.get(count, str(count))} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
 def _when(moment: datetime) -> str:

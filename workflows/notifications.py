@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from temporalio import workflow
@@ -60,10 +60,21 @@ class CalendarEvent(BaseModel):
     ends_at: datetime | None = None
 
 
+class Link(BaseModel):
+    """A link in an e-mail, by service and path: the notifications service puts it on that
+    service's public address when it composes the message, so no workflow history holds a
+    deployment's addresses and every link points at the stack that sent it."""
+
+    service: Literal["applications", "offers", "expenses", "notifications"]
+    path: str = Field(pattern=r"^/")
+
+
 class EmailRequest(BaseModel):
     kind: MessageKind
     to: list[str] = Field(min_length=1)
     data: dict[str, Any] = Field(default_factory=dict)
+    # Template variables that are links, e.g. {"respond_url": Link(service="offers", ...)}.
+    links: dict[str, Link] = Field(default_factory=dict)
     idempotency_key: str = Field(min_length=1, max_length=300)
     round_id: str | None = None
     subject_ref: str | None = Field(default=None, description="e.g. application-<id>")
@@ -111,6 +122,7 @@ class Announcement(BaseModel):
     kind: MessageKind
     announcement_id: str
     data: dict[str, Any] = Field(default_factory=dict)
+    links: dict[str, Link] = Field(default_factory=dict)
     round_id: str | None = None
 
 
@@ -142,6 +154,7 @@ class AlertAnnouncementWorkflow:
                             kind=announcement.kind,
                             to=[r.email],
                             data={**announcement.data, "unsubscribe_url": r.unsubscribe_url},
+                            links=announcement.links,
                             idempotency_key=f"alert:{announcement.announcement_id}:{r.subscriber_id}",
                             round_id=announcement.round_id,
                             alert_subscriber_id=r.subscriber_id,

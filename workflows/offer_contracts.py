@@ -122,7 +122,6 @@ class SnapshotQuery(BaseModel):
 class RoundSnapshot(BaseModel):
     round_id: str
     round_name: str
-    review_url_base: str
     placements: list[PlacementSnapshot]
 
 

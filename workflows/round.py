@@ -28,6 +28,7 @@ from workflows.notifications import (
     AlertAnnouncementWorkflow,
     Announcement,
     EmailRequest,
+    Link,
     MessageKind,
     send_email,
 )
@@ -65,7 +66,6 @@ class RoundInput(BaseModel):
     name: str
     clock: RoundClockIn
     window_seconds: int
-    placements_url: str
 
 
 class NextStep(BaseModel):
@@ -227,12 +227,16 @@ class RoundWorkflow:
                     "host_contact_name": facts.host_contact_name,
                     "placement_title": facts.title,
                     "round_name": snapshot.round_name,
-                    "review_url": f"{snapshot.review_url_base}/{placement.placement_id}"
-                    "/applications",
                     "applicants": [
                         {"name": c.applicant_name, "email": c.applicant_email}
                         for c in placement.candidates
                     ],
+                },
+                links={
+                    "review_url": Link(
+                        service="applications",
+                        path=f"/v1/host/placements/{placement.placement_id}/applications",
+                    )
                 },
                 idempotency_key=f"{workflow.info().workflow_id}/forward-{phase}/{placement.placement_id}",
                 round_id=snapshot.round_id,
@@ -284,8 +288,8 @@ class RoundWorkflow:
                     "round_name": self._input.name,
                     "placements_count": count,
                     "deadline_label": deadline_label,
-                    "placements_url": self._input.placements_url,
                 },
+                links={"placements_url": Link(service="applications", path="/v1/placements")},
             ),
             id=f"alerts-round-{self._input.round_id}-{what}",
             parent_close_policy=ParentClosePolicy.ABANDON,

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     offers_url: str = "http://127.0.0.1:8002"
     expenses_url: str = "http://127.0.0.1:8003"
     notifications_url: str = "http://127.0.0.1:8004"
+    # Where people reach each service, for links in e-mail; unset: the address above.
+    applications_public_url: str | None = None
+    offers_public_url: str | None = None
+    expenses_public_url: str | None = None
+    notifications_public_url: str | None = None
 
     # Prefixes every task queue, so two deployments (or two tests) can share a namespace.
     task_queue_prefix: str = ""
@@ -75,6 +80,11 @@ class Settings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.environment is Environment.production
+
+    def public_url(self, service: str) -> str:
+        """Where a person reaches `service` (links in e-mail), without a trailing slash."""
+        url: str = getattr(self, f"{service}_public_url") or getattr(self, f"{service}_url")
+        return url.rstrip("/")
 
     def queue(self, base: str) -> str:
         return self.task_queue_prefix + base

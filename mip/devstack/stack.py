@@ -122,8 +122,7 @@ class DevStack:
 
     def apps(self) -> list[Child]:
         urls = {f"MIP_{s.name.upper()}_URL": self._service_url(s.port) for s in SERVICES}
-        public = {"MIP_MAIL_PUBLIC_URL": self._service_url(NOTIFICATIONS.port)}
-        env = {**self.env, **urls, **public}
+        env = {**self.env, **urls}
         worker = Child(
             name="worker",
             argv=[sys.executable, "-m", "workflows.worker"],

@@ -18,5 +18,4 @@ class ApplicationsSettings(BaseSettings):
     )
     cv_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     statement_max_chars: int = Field(default=20_000, ge=1000)
-    public_url: str = "http://127.0.0.1:8001"
     office_email: str = "internships@mip.example.org"

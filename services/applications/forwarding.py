@@ -9,7 +9,6 @@ import asyncpg
 
 from services.applications.catalogue import repository as catalogue
 from services.applications.catalogue.facts import facts_of
-from services.applications.config import ApplicationsSettings
 from services.applications.submissions import repository as submissions
 from workflows.offer_contracts import Candidate, PlacementSnapshot, RoundSnapshot, SnapshotQuery
 
@@ -45,10 +44,4 @@ async def snapshot(conn: asyncpg.Connection, query: SnapshotQuery) -> RoundSnaps
                 ],
             )
         )
-    base = ApplicationsSettings().public_url.rstrip("/")
-    return RoundSnapshot(
-        round_id=query.round_id,
-        round_name=found.name,
-        review_url_base=f"{base}/v1/host/placements",
-        placements=snapshots,
-    )
+    return RoundSnapshot(round_id=query.round_id, round_name=found.name, placements=snapshots)

@@ -31,6 +31,7 @@ def make_sender(runtime: ServiceRuntime, mail: MailSettings | None = None) -> Se
         renderer=Renderer(office_email=mail.reply_to),
         smtp=SmtpTarget.from_url(runtime.settings.smtp_url),
         mail=mail,
+        public_url=runtime.settings.public_url,
     )
 
 
@@ -50,7 +51,7 @@ class NotificationActivities:
 
     @activity.defn(name=LIST_ALERT_RECIPIENTS)
     async def list_alert_recipients(self) -> list[AlertRecipient]:
-        public_url = self._sender.mail.public_url
+        public_url = self._runtime.settings.public_url("notifications")
         async with self._runtime.pool.acquire() as conn:
             rows = await alerts.confirmed(conn)
         return [

@@ -10,7 +10,5 @@ class MailSettings(BaseSettings):
 
     sender: str = "MIP Internship Office <internships@mip.example.org>"
     reply_to: str = "internships@mip.example.org"
-    # Where links in e-mail (alerts confirmation, unsubscribe) point: this service, publicly.
-    public_url: str = "http://127.0.0.1:8004"
     message_id_domain: str = "mip.example.org"
     smtp_timeout_s: float = 20.0

@@ -15,7 +15,6 @@ from mip.core.runtime import ServiceRuntime
 from services.applications.catalogue import repository as repo
 from services.applications.catalogue.rules import RoundClock
 from services.applications.catalogue.schemas import Round, RoundIn
-from services.applications.config import ApplicationsSettings
 from workflows.queues import WORKFLOWS
 from workflows.round import RoundClockIn, RoundInput, RoundWorkflow, workflow_id
 from workflows.tz import LONDON
@@ -41,7 +40,6 @@ async def create_round(runtime: ServiceRuntime, spec: RoundIn, clock: RoundClock
             clock=RoundClockIn.model_validate(clock.model_dump()),
             window_seconds=created.acceptance_window_seconds
             or created.acceptance_window_hours * 3600,
-            placements_url=f"{ApplicationsSettings().public_url.rstrip('/')}/v1/placements",
         )
         await outbox.enqueue(
             conn,

@@ -289,7 +289,6 @@ def _workflow_input(
         deadline_at=deadline,
         placement=facts_of(placement),
         office_email=config.office_email,
-        offers_url=runtime.settings.offers_url,
         confirmation={
             "applicant_name": applicant_name,
             "placement_title": placement.title,

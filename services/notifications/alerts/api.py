@@ -15,7 +15,6 @@ from mip.core.deps import AnyUser, OfficeOrService, OfficeUser, PoolDep, Runtime
 from mip.core.errors import NotFound
 from services.notifications.alerts import repository as repo
 from services.notifications.alerts.links import confirm_url
-from services.notifications.config import MailSettings
 from workflows.notifications import (
     AlertAnnouncementWorkflow,
     Announcement,
@@ -61,7 +60,7 @@ async def subscribe(
     async with pool.acquire() as conn:
         row = await repo.subscribe(conn, str(body.email))
     if row["status"] == "pending":
-        link = confirm_url(MailSettings().public_url, row["token"])
+        link = confirm_url(runtime.settings.public_url("notifications"), row["token"])
         request = EmailRequest(
             kind=MessageKind.alert_confirm,
             to=[row["email"]],

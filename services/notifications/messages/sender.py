@@ -8,7 +8,9 @@ so Temporal retries the activity with backoff until the server takes the message
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -41,9 +43,17 @@ class Sender:
     renderer: Renderer
     smtp: SmtpTarget
     mail: MailSettings
+    # A service's public address, for the links a request names by service and path.
+    public_url: Callable[[str], str]
+
+    def template_data(self, request: EmailRequest) -> dict[str, Any]:
+        links = {
+            name: self.public_url(link.service) + link.path for name, link in request.links.items()
+        }
+        return {**request.data, **links}
 
     async def send(self, request: EmailRequest) -> EmailOutcome:
-        rendered = self.renderer.render(request.kind, request.data)
+        rendered = self.renderer.render(request.kind, self.template_data(request))
         header_id = message_id_for(request.idempotency_key, self.mail.message_id_domain)
         temporary: TemporaryFailure | None = None
         async with self.pool.acquire() as conn, conn.transaction():
