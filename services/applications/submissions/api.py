@@ -6,16 +6,14 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, File, Form, Header, Response, UploadFile, status
-from temporalio.client import WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
 
 from mip.core.auth import Principal, Role
 from mip.core.deps import AnyUser, ApplicantUser, PoolDep, Runtime
-from mip.core.errors import Conflict, NotFound
+from mip.core.errors import NotFound
 from mip.core.runtime import ServiceRuntime
 from services.applications.submissions import repository as repo
 from services.applications.submissions.schemas import Application, Event, WithdrawIn
-from services.applications.submissions.service import Submission, start_now, submit
+from services.applications.submissions.service import Submission, submit
 from workflows.application import ApplicationWorkflow, WithdrawRequest
 
 router = APIRouter(prefix="/v1", tags=["applications"])
@@ -96,15 +94,10 @@ async def withdraw(
 ) -> Application:
     """Before the deadline, frees the slot for another application (R12)."""
     found = await _readable(runtime, application_id, me)
-    client = runtime.workflow_client()
-    await start_now(runtime, found.workflow_id)
-    handle = client.get_workflow_handle_for(ApplicationWorkflow.run, found.workflow_id)
-    try:
-        await handle.execute_update(
-            ApplicationWorkflow.withdraw, WithdrawRequest(actor=me.subject, reason=body.reason)
-        )
-    except WorkflowUpdateFailedError as exc:
-        cause = exc.cause
-        message = cause.message if isinstance(cause, ApplicationError) else str(cause)
-        raise Conflict(message) from exc
+    # A refusal is a 409 in the workflow's words; a finished workflow a 409, never a 500.
+    await runtime.update_workflow(
+        found.workflow_id,
+        ApplicationWorkflow.withdraw,
+        WithdrawRequest(actor=me.subject, reason=body.reason),
+    )
     return await _readable(runtime, application_id, me)

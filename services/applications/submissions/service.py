@@ -302,6 +302,3 @@ def _workflow_input(
         },
     )
 
-
-async def start_now(runtime: ServiceRuntime, wf_id: str) -> None:
-    await outbox.kick(runtime.pool, runtime.temporal, wf_id)
