@@ -30,7 +30,12 @@ def _token(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    print(mint_token(settings, role=Role(args.role), subject=args.sub, ttl_s=args.ttl))
+    try:
+        token = mint_token(settings, role=Role(args.role), subject=args.sub, ttl_s=args.ttl)
+    except ValueError as exc:
+        print(f"mip token: {exc}", file=sys.stderr)
+        return 2
+    print(token)
     return 0
 
 
@@ -89,7 +94,12 @@ def parser() -> argparse.ArgumentParser:
     token = sub.add_parser("token", help="print a development bearer token")
     token.add_argument("--role", choices=[r.value for r in Role], required=True)
     token.add_argument("--sub", required=True, help="the subject: an e-mail or a service name")
-    token.add_argument("--ttl", type=int, default=12 * 3600, help="seconds until it expires")
+    token.add_argument(
+        "--ttl",
+        type=int,
+        default=12 * 3600,
+        help="seconds until it expires: at least 1, at most MIP_JWT_MAX_LIFETIME_S (a day)",
+    )
     token.set_defaults(func=_token)
 
     check = sub.add_parser("check", help="ask every service to answer through Temporal")

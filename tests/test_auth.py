@@ -112,3 +112,141 @@ async def test_mip_token_prints_a_token_the_services_accept(
     async with run_app(notifications_app(settings)) as http:
         response = await http.get("/v1/me", headers={"Authorization": f"Bearer {printed}"})
     assert response.json() == {"subject": "office@example.org", "role": "office"}
+
+
+def _signed(settings: Settings, **overrides: object) -> dict[str, str]:
+    secret = settings.signing_secret
+    assert secret is not None
+    return {"Authorization": f"Bearer {jwt.encode(_claims(settings, **overrides), secret)}"}
+
+
+@pytest.mark.parametrize(
+    ("subject", "says"),
+    [
+        ("ada@example.org, bob@example.org", "exactly one address"),
+        ("ada@example.org;bob@example.org", "exactly one address"),
+        ("Ada Lovelace <ada@example.org>", "no display name"),
+        ("ada@example.org\r\nBcc: eve@example.org", "line break"),
+        ("ada@example.org\n", "line break"),
+        ("", "subject is empty"),
+        ("   ", "subject is empty"),
+        ("service:applications", "one e-mail address"),
+        ("ada@", "one e-mail address"),
+        ("a" * 300 + "@example.org", "longer than"),
+    ],
+    ids=[
+        "list",
+        "semicolons",
+        "display-name",
+        "crlf",
+        "lf",
+        "empty",
+        "blank",
+        "no-at",
+        "no-domain",
+        "long",
+    ],
+)
+@pytest.mark.parametrize("role", ["applicant", "host", "office"])
+async def test_a_persons_subject_must_be_one_valid_address(
+    subject: str, says: str, role: str, settings: Settings, run_app: RunApp
+) -> None:
+    async with run_app(applications_app(settings)) as http:
+        response = await http.get("/v1/me", headers=_signed(settings, sub=subject, role=role))
+    assert response.status_code == 401, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["type"] == "urn:mip:problem:not-authenticated"
+    assert says in body["detail"]
+
+
+async def test_subjects_are_read_lower_cased_and_services_keep_their_names(
+    settings: Settings, run_app: RunApp
+) -> None:
+    async with run_app(applications_app(settings)) as http:
+        person = await http.get("/v1/me", headers=_signed(settings, sub="Ada.Lovelace@Example.ORG"))
+        service = await http.get(
+            "/v1/me", headers=_signed(settings, sub="service:applications", role="service")
+        )
+        nameless = await http.get("/v1/me", headers=_signed(settings, sub="", role="service"))
+    assert person.json() == {"subject": "ada.lovelace@example.org", "role": "office"}
+    assert service.json() == {"subject": "service:applications", "role": "service"}
+    assert nameless.status_code == 401
+    assert "subject is empty" in nameless.json()["detail"]
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+@pytest.mark.parametrize(
+    ("overrides", "says"),
+    [
+        ({"iat": _now(), "exp": _now() + 2 * 24 * 3600}, "longer than the allowed 86400"),
+        ({"iat": _now() - 100, "exp": _now() + 24 * 3600}, "longer than the allowed 86400"),
+        ({"iat": _now() + 10 * 24 * 3600 - 10, "exp": _now() + 10 * 24 * 3600}, "not yet valid"),
+        ({"exp": str(_now() + 600)}, "'exp' claim must be a number"),
+        ({"exp": [_now() + 600]}, "exp"),
+        ({"exp": True}, "exp"),
+        ({"exp": None}, "exp"),
+        ({"iat": str(_now())}, "iat"),
+        ({"iat": None}, "iat"),
+    ],
+    ids=[
+        "two-days",
+        "a-day-and-more",
+        "issued-in-the-future",
+        "exp-string",
+        "exp-list",
+        "exp-bool",
+        "exp-missing",
+        "iat-string",
+        "iat-missing",
+    ],
+)
+async def test_long_lived_or_malformed_lifetimes_are_401(
+    overrides: dict[str, object], says: str, settings: Settings, run_app: RunApp
+) -> None:
+    claims = {k: v for k, v in overrides.items() if v is not None}
+    missing = [k for k, v in overrides.items() if v is None]
+    secret = settings.signing_secret
+    assert secret is not None
+    full = {k: v for k, v in _claims(settings, **claims).items() if k not in missing}
+    bad = jwt.encode(full, secret, algorithm="HS256")
+    async with run_app(applications_app(settings)) as http:
+        response = await http.get("/v1/me", headers={"Authorization": f"Bearer {bad}"})
+    assert response.status_code == 401, response.text
+    assert response.headers["content-type"] == PROBLEM
+    assert says in response.json()["detail"]
+
+
+async def test_the_maximum_lifetime_is_a_setting(settings: Settings, run_app: RunApp) -> None:
+    short = settings.model_copy(update={"jwt_max_lifetime_s": 300})
+    async with run_app(applications_app(short)) as http:
+        ten_minutes = await http.get("/v1/me", headers=_signed(short))
+        four_minutes = await http.get("/v1/me", headers=_signed(short, exp=_now() + 240))
+    assert ten_minutes.status_code == 401
+    assert four_minutes.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--ttl", "-60"], "between 1 and 86400"),
+        (["--ttl", "0"], "between 1 and 86400"),
+        (["--ttl", str(2 * 24 * 3600)], "between 1 and 86400"),
+        (["--sub", "Ada <ada@example.org>"], "display name"),
+        (["--sub", "ada@example.org,bob@example.org"], "exactly one address"),
+    ],
+    ids=["negative", "zero", "two-days", "display-name", "list"],
+)
+def test_mip_token_refuses_bad_lifetimes_and_subjects(
+    argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = {"--role": "office", "--sub": "office@example.org"}
+    options.update(zip(argv[::2], argv[1::2], strict=True))
+    args = ["token", *(part for option in options.items() for part in option)]
+    assert mip_main(args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert says in captured.err

@@ -1,12 +1,18 @@
 """Bearer-token authentication: who is calling, and in which role.
 
-Tokens are JWTs with `sub` (a person's e-mail or a service's name), `role`, `iss`, `aud`
-and `exp`. Development signs and checks them with a shared secret; production checks
+Tokens are JWTs with `sub` (a person's e-mail or a service's name), `role`, `iss`, `aud`,
+`iat` and `exp`. Development signs and checks them with a shared secret; production checks
 them against a configured public key or JWKS endpoint (see `mip.core.settings`).
+
+A person's subject (applicant, host, office) is exactly one e-mail address: no list, no
+display name, no line break. It is read lower-cased, so every comparison of a subject with
+a stored address is case-insensitive as long as the stored address came from a subject or
+through `valid_address`. A token may live at most `Settings.jwt_max_lifetime_s`.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -14,6 +20,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import jwt
+from email_validator import EmailNotValidError, validate_email
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -22,6 +29,7 @@ from mip.core.settings import Settings
 
 ASYMMETRIC_ALGORITHMS = ["RS256", "ES256", "EdDSA"]
 DEFAULT_TTL_S = 12 * 3600
+LEEWAY_S = 30  # clock skew between the IdP and this service, for the lifetime check
 
 
 class Role(StrEnum):
@@ -31,10 +39,57 @@ class Role(StrEnum):
     service = "service"
 
 
+PEOPLE = frozenset({Role.applicant, Role.host, Role.office})
+MAX_ADDRESS_LENGTH = 254
+
+
 @dataclass(frozen=True, slots=True)
 class Principal:
-    subject: str
+    subject: str  # a person's address lower-cased, or a service's name
     role: Role
+
+
+def valid_address(text: str) -> str:
+    """One e-mail address, checked and lower-cased; ValueError says what is wrong with it.
+
+    Refuses lists, display names ("Ada <ada@x.org>"), line breaks and anything else that is
+    not a single deliverable-looking address. Non-ASCII addresses are allowed (they need a
+    server with SMTPUTF8 to be delivered).
+    """
+    if not text:
+        raise ValueError("the address is empty")
+    if len(text) > MAX_ADDRESS_LENGTH:
+        raise ValueError(f"the address is longer than {MAX_ADDRESS_LENGTH} characters")
+    if any(c in text for c in "\r\n\0"):
+        raise ValueError("the address contains a line break or NUL character")
+    if any(c in text for c in ",;<>"):
+        raise ValueError("give exactly one address, with no display name or list")
+    try:
+        checked = validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(str(exc)) from exc
+    return checked.normalized.lower()
+
+
+def _subject(claims: dict[str, Any], role: Role) -> str:
+    raw = claims["sub"]
+    if not isinstance(raw, str) or not raw.strip():
+        raise NotAuthenticated("The token's subject is empty.")
+    if role not in PEOPLE:
+        return raw
+    try:
+        return valid_address(raw)
+    except ValueError as exc:
+        raise NotAuthenticated(
+            f"The token's subject must be one e-mail address for the role {role.value}: {exc}."
+        ) from exc
+
+
+def _instant(claims: dict[str, Any], name: str) -> float:
+    value = claims[name]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise NotAuthenticated(f"The token's {name!r} claim must be a number of seconds.")
+    return float(value)
 
 
 class TokenVerifier:
@@ -63,7 +118,7 @@ class TokenVerifier:
                 algorithms=algorithms,
                 audience=self._settings.jwt_audience,
                 issuer=self._settings.jwt_issuer,
-                options={"require": ["exp", "sub", "role"]},
+                options={"require": ["exp", "iat", "sub", "role"]},
             )
         except jwt.ExpiredSignatureError as exc:
             raise NotAuthenticated("The token has expired; sign in again.") from exc
@@ -71,16 +126,39 @@ class TokenVerifier:
             raise NotAuthenticated(f"The token is not valid: {exc}.") from exc
         try:
             role = Role(claims["role"])
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:
             raise NotAuthenticated(f"The token names an unknown role {claims['role']!r}.") from exc
-        return Principal(subject=str(claims["sub"]), role=role)
+        self._check_lifetime(claims)
+        return Principal(subject=_subject(claims, role), role=role)
+
+    def _check_lifetime(self, claims: dict[str, Any]) -> None:
+        """No token may live longer than the configured maximum, however it was issued."""
+        exp, iat = _instant(claims, "exp"), _instant(claims, "iat")
+        longest = self._settings.jwt_max_lifetime_s
+        if exp - iat > longest or exp - time.time() > longest + LEEWAY_S:
+            raise NotAuthenticated(
+                f"The token lives longer than the allowed {longest} seconds; ask for a new one."
+            )
 
 
 def mint_token(settings: Settings, *, role: Role, subject: str, ttl_s: int = DEFAULT_TTL_S) -> str:
-    """Sign a token with the shared secret (development, tests and `mip token`)."""
+    """Sign a token with the shared secret (development, tests and `mip token`).
+
+    ValueError if the lifetime is not positive or beyond the maximum, or a person's subject
+    is not one e-mail address; the subject is signed as the services will read it.
+    """
     secret = settings.signing_secret
     if secret is None:
         raise RuntimeError("No signing secret is configured; production tokens come from the IdP.")
+    if not 0 < ttl_s <= settings.jwt_max_lifetime_s:
+        raise ValueError(
+            f"a token's lifetime must be between 1 and {settings.jwt_max_lifetime_s} seconds,"
+            f" not {ttl_s}"
+        )
+    if role in PEOPLE:
+        subject = valid_address(subject)
+    elif not subject.strip():
+        raise ValueError("the subject is empty")
     now = int(time.time())
     claims = {
         "sub": subject,

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     db_pool_min: int = Field(default=1, ge=0)
     db_pool_max: int = Field(default=10, ge=1)
     startup_timeout_s: float = Field(default=60.0, gt=0)
+    # While the database is down or frozen a request must fail fast with a 503 rather than
+    # hold its client for the driver's own defaults (60 s to connect, no limit on a query).
+    db_acquire_timeout_s: float = Field(default=3.0, gt=0)
+    db_connect_timeout_s: float = Field(default=5.0, gt=0)
+    db_statement_timeout_s: float = Field(default=10.0, gt=0)
 
     temporal_address: str = Field(
         default="127.0.0.1:7233", validation_alias=_env("TEMPORAL_ADDRESS", "MIP_TEMPORAL_ADDRESS")
@@ -58,6 +63,8 @@ class Settings(BaseSettings):
     jwt_jwks_url: str | None = None
     jwt_issuer: str = "mip"
     jwt_audience: str = "mip"
+    # No token is accepted (or minted by `mip token`) that lives longer than this.
+    jwt_max_lifetime_s: int = Field(default=24 * 3600, gt=0)
     # What this service presents when it calls another; minted from the dev secret in development.
     service_token: SecretStr | None = None
 
