@@ -13,9 +13,10 @@ from mip.core.settings import Settings
 from mip.devstack.mailcatcher import MailCatcher
 from services.applications.app import create_app as applications_app
 from services.notifications.app import create_app as notifications_app
-from tests.applying import apply, doc, docx, make_profile, make_round, open_round, pdf
+from tests.applying import apply, make_profile, make_round, open_round, pdf
 from tests.conftest import RunApp, auth
 from tests.stack import running_stack
+from tests.upload_samples import docx, ole2
 from tests.waiting import eventually
 
 
@@ -172,13 +173,25 @@ async def test_r10_an_application_is_a_placement_a_cv_and_a_statement(
     [
         (pdf(2), "my-cv.docx", 201, "pdf"),
         (docx(), "cv.bin", 201, "docx"),
-        (doc(), "CV", 201, "doc"),
+        (ole2(), "CV", 201, "doc"),
+        (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 1024, "cv.doc", 422, None),
+        (ole2("Workbook"), "cv.doc", 422, None),
         (b"Dear host, my CV follows.", "cv.pdf", 422, None),
         (b"PK\x03\x04not really a zip", "cv.docx", 422, None),
         (b"", "cv.pdf", 422, None),
         (b"%PDF-1.7 broken", "cv.pdf", 422, None),
     ],
-    ids=["pdf-misnamed", "docx", "doc", "text-named-pdf", "fake-docx", "empty", "broken-pdf"],
+    ids=[
+        "pdf-misnamed",
+        "docx",
+        "doc",
+        "ole2-magic-only",
+        "ole2-not-word",
+        "text-named-pdf",
+        "fake-docx",
+        "empty",
+        "broken-pdf",
+    ],
 )
 async def test_r11_the_cv_is_judged_by_its_content(
     content: bytes,
@@ -234,8 +247,9 @@ async def test_r11_an_oversized_cv_is_refused(
         placement = await _one_open_placement(http, settings)
         me = await make_profile(http, settings, "ada@example.org")
         response = await apply(http, me, placement["id"], cv=pdf(2) + b"\n%" + b"x" * 4096)
-    assert response.status_code == 422
-    assert "the limit is" in response.json()["detail"]
+    assert response.status_code == 413
+    assert "larger than" in response.json()["detail"]
+    assert response.json()["errors"][0]["location"] == "body.cv"
 
 
 async def test_r12_third_application_is_refused_and_a_withdrawal_frees_a_slot(

@@ -15,10 +15,11 @@ from services.notifications.app import create_app as notifications_app
 from tests.applying import HOST, apply, make_profile, make_round, open_round
 from tests.conftest import auth
 from tests.stack import Stack, running_stack
+from tests.upload_samples import png
 from tests.waiting import eventually
 
 INTERN = "ada@example.org"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PNG = png()
 LONDON_FIRM = {
     "kind": "for_profit",
     "location": "london",

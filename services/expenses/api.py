@@ -15,6 +15,7 @@ from mip.core.auth import Principal, Role
 from mip.core.deps import AnyUser, ApplicantUser, OfficeUser, Runtime
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
+from mip.core.uploads import bounded_upload, read_bounded
 from services.applications.client import ApplicationsClient
 from services.expenses import repository as repo
 from services.expenses.config import ExpensesSettings
@@ -127,7 +128,6 @@ def _journey(
     return Journey(places["travel_from"], places["travel_to"], mode)
 
 
-@router.post("/claims/{claim_id}/lines", status_code=status.HTTP_201_CREATED)
 async def add_line(
     claim_id: UUID,
     runtime: Runtime,
@@ -154,7 +154,7 @@ async def add_line(
     except (InvalidOperation, ValueError) as exc:
         raise InvalidInput(f"The amount {amount!r} is not valid: {exc or 'not a number'}.") from exc
     config = ExpensesSettings()
-    content = await receipt.read()
+    content = await read_bounded(receipt, field="receipt", max_bytes=config.receipt_max_bytes)
     media_type = check_receipt(content, max_bytes=config.receipt_max_bytes)
     async with runtime.pool.acquire() as conn, conn.transaction():
         row = await repo.claim_row(conn, claim_id, lock=True)
@@ -183,6 +183,24 @@ async def add_line(
             (receipt.filename or "receipt", media_type, content),
         )
     return await readable(runtime, claim_id, me)
+
+
+router.add_api_route(
+    "/claims/{claim_id}/lines",
+    add_line,
+    methods=["POST"],
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        413: {"description": "The receipt is larger than the limit; nothing past it is read"}
+    },
+    # The token is checked before the body is read, and the body is read no further than
+    # the receipt's size limit (see `mip.core.uploads`).
+    route_class_override=bounded_upload(
+        field="receipt",
+        max_file_bytes=lambda: ExpensesSettings().receipt_max_bytes,
+        roles=(Role.applicant,),
+    ),
+)
 
 
 @router.delete("/claims/{claim_id}/lines/{line_id}", status_code=status.HTTP_204_NO_CONTENT)

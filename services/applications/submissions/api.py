@@ -11,6 +11,8 @@ from mip.core.auth import Principal, Role
 from mip.core.deps import AnyUser, ApplicantUser, PoolDep, Runtime
 from mip.core.errors import NotFound
 from mip.core.runtime import ServiceRuntime
+from mip.core.uploads import bounded_upload, read_bounded
+from services.applications.config import ApplicationsSettings
 from services.applications.submissions import repository as repo
 from services.applications.submissions.schemas import Application, Event, WithdrawIn
 from services.applications.submissions.service import Submission, submit
@@ -19,21 +21,6 @@ from workflows.application import ApplicationWorkflow, WithdrawRequest
 router = APIRouter(prefix="/v1", tags=["applications"])
 
 
-@router.post(
-    "/applications",
-    status_code=status.HTTP_201_CREATED,
-    responses={
-        200: {"description": "A retry with the same Idempotency-Key and request: the first result"},
-        409: {
-            "description": "Over the limit (R12), already applied for this placement, or a "
-            "request with the same Idempotency-Key is still being processed (retry shortly)"
-        },
-        422: {
-            "description": "Late (R14), ineligible (R6-R7), the CV is refused (R11), or the "
-            "Idempotency-Key was already used for a different request"
-        },
-    },
-)
 async def submit_application(
     response: Response,
     runtime: Runtime,
@@ -43,7 +30,9 @@ async def submit_application(
     cv: Annotated[UploadFile, File(description="PDF, .docx or .doc; two pages")],
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Application:
-    content = await cv.read()
+    """The token is checked before the body is read, and the body is read no further than
+    the CV's size limit (see `mip.core.uploads`)."""
+    content = await read_bounded(cv, field="cv", max_bytes=ApplicationsSettings().cv_max_bytes)
     created, new = await submit(
         runtime,
         me,
@@ -58,6 +47,31 @@ async def submit_application(
     if not new:
         response.status_code = status.HTTP_200_OK
     return created
+
+
+router.add_api_route(
+    "/applications",
+    submit_application,
+    methods=["POST"],
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"description": "A retry with the same Idempotency-Key and request: the first result"},
+        409: {
+            "description": "Over the limit (R12), already applied for this placement, or a "
+            "request with the same Idempotency-Key is still being processed (retry shortly)"
+        },
+        413: {"description": "The CV is larger than the limit; nothing past it is read"},
+        422: {
+            "description": "Late (R14), ineligible (R6-R7), the CV is refused (R11), or the "
+            "Idempotency-Key was already used for a different request"
+        },
+    },
+    route_class_override=bounded_upload(
+        field="cv",
+        max_file_bytes=lambda: ApplicationsSettings().cv_max_bytes,
+        roles=(Role.applicant,),
+    ),
+)
 
 
 @router.get("/me/applications")

@@ -1,0 +1,237 @@
+"""Uploads bounded while they stream, and the content checks shared by CVs and receipts.
+
+FastAPI parses a whole multipart body before any dependency runs, so neither a token check
+nor a size check in the endpoint can stop a large body from being read. `bounded_upload`
+gives an upload route a handler that, before the body is touched, checks the bearer token
+and role and refuses a declared `Content-Length` over the limit; then it counts the body as
+it arrives and stops reading once the count passes the limit. Such early answers carry
+``Connection: close``, so the client stops sending the rest.
+
+`read_bounded` reads a parsed file in chunks, never more than one byte past its limit;
+`check_pdf` refuses a PDF with too many pages or whose streams inflate past a budget,
+measured with a bounded inflater rather than by decompressing everything.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response, UploadFile
+from fastapi.routing import APIRoute
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, IndirectObject, NameObject, StreamObject
+from starlette.types import Message
+
+from mip.core.auth import Principal, Role, TokenVerifier
+from mip.core.errors import MIPError, NotAuthenticated, PermissionDenied
+from mip.core.problems import problem_response
+
+MB = 1_048_576
+CHUNK = 64 * 1024
+# Room in a multipart body for its other fields and boundaries besides the file itself.
+FORM_ROOM = 256 * 1024
+
+
+class TooLarge(MIPError):
+    status = 413
+    slug = "payload-too-large"
+    title = "The upload is too large"
+
+
+class Refused(Exception):
+    """A file's content breaks a limit; the message is for the person who sent it."""
+
+
+def megabytes(n: int) -> str:
+    return f"{n / MB:.1f}".removesuffix(".0")
+
+
+def too_large(field: str, max_bytes: int) -> TooLarge:
+    return TooLarge(
+        f"The file is larger than {megabytes(max_bytes)} MB ({field}); "
+        "a smaller export or a lower-resolution scan will do.",
+        errors=[{"location": f"body.{field}", "message": f"at most {megabytes(max_bytes)} MB"}],
+    )
+
+
+def _principal(request: Request) -> Principal:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthenticated("This endpoint needs an 'Authorization: Bearer <token>' header.")
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return verifier.verify(token.strip())
+
+
+def _refusal(request: Request, error: MIPError) -> Response:
+    """The problem for `error`, closing the connection: the rest of the body is unread."""
+    headers = {"Connection": "close"}
+    if isinstance(error, NotAuthenticated):
+        headers["WWW-Authenticate"] = 'Bearer realm="mip"'
+    return problem_response(
+        request,
+        status=error.status,
+        slug=error.slug,
+        title=error.title,
+        detail=error.detail,
+        headers=headers,
+        **error.extensions,
+    )
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def bounded_upload(
+    *, field: str, max_file_bytes: Callable[[], int], roles: tuple[Role, ...]
+) -> type[APIRoute]:
+    """A route class for an upload of `field`: token and role are checked before the body
+    is read, and the body is read only up to the file's limit plus room for the form."""
+    allowed = ", ".join(r.value for r in roles)
+
+    class BoundedUploadRoute(APIRoute):
+        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+            handler = super().get_route_handler()
+
+            async def bounded(request: Request) -> Response:
+                try:
+                    principal = _principal(request)
+                    if principal.role not in roles:
+                        raise PermissionDenied(
+                            f"This needs the role {allowed}; your token has the role "
+                            f"{principal.role.value}.",
+                            required_roles=[r.value for r in roles],
+                        )
+                    limit = max_file_bytes()
+                    declared = request.headers.get("content-length", "")
+                    if declared.isdigit() and int(declared) > limit + FORM_ROOM:
+                        raise too_large(field, limit)
+                except MIPError as error:
+                    return _refusal(request, error)
+                received = 0
+                upstream = request.receive
+
+                async def counted() -> Message:
+                    nonlocal received
+                    message = await upstream()
+                    if message["type"] == "http.request":
+                        received += len(message.get("body", b""))
+                        if received > limit + FORM_ROOM:
+                            raise _BodyTooLarge
+                    return message
+
+                try:
+                    return await handler(Request(request.scope, counted))
+                except Exception:
+                    if received > limit + FORM_ROOM:
+                        return _refusal(request, too_large(field, limit))
+                    raise
+
+            return bounded
+
+    return BoundedUploadRoute
+
+
+async def read_bounded(upload: UploadFile, *, field: str, max_bytes: int) -> bytes:
+    """The file's bytes, read in chunks; over `max_bytes` it is refused with 413."""
+    parts: list[bytes] = []
+    size = 0
+    while size <= max_bytes:
+        chunk = await upload.read(min(CHUNK, max_bytes + 1 - size))
+        if not chunk:
+            return b"".join(parts)
+        parts.append(chunk)
+        size += len(chunk)
+    raise too_large(field, max_bytes)
+
+
+# --- PDF ----------------------------------------------------------------------------------
+
+_FLATE = {"/FlateDecode", "/Fl"}
+_TEXT = {"/ASCIIHexDecode", "/AHx", "/ASCII85Decode", "/A85"}
+# Image codecs are not decoded here; their encoded size counts against the budget.
+_IMAGES = {"/DCTDecode", "/DCT", "/JPXDecode", "/CCITTFaxDecode", "/CCF", "/JBIG2Decode"}
+
+
+def _filters(stream: StreamObject) -> list[str]:
+    found: Any = stream.get("/Filter")
+    if isinstance(found, IndirectObject):
+        found = found.get_object()
+    if found is None:
+        return []
+    if isinstance(found, NameObject):
+        return [str(found)]
+    if isinstance(found, ArrayObject):
+        return [str(f.get_object()) for f in found]
+    raise Refused("The PDF has a stream with a malformed filter.")
+
+
+def _inflated_size(data: bytes, budget: int) -> int:
+    """How many bytes `data` inflates to, reading no further than `budget` + 1 of them."""
+    inflater = zlib.decompressobj()
+    size = 0
+    pending = data
+    try:
+        while pending and size <= budget:
+            size += len(inflater.decompress(pending, CHUNK))
+            pending = inflater.unconsumed_tail
+        if size <= budget:
+            size += len(inflater.flush(CHUNK))
+    except zlib.error:
+        # A damaged stream: readers recover what they can, which is no more than this.
+        return size + len(pending)
+    return size
+
+
+def _decoded_size(stream: StreamObject, budget: int) -> int:
+    from pypdf.filters import ASCII85Decode, ASCIIHexDecode  # only for these rare streams
+
+    data: bytes = stream._data  # the encoded bytes as stored in the file
+    filters = _filters(stream)
+    for name in filters:
+        if name in _FLATE:  # what may follow is an image codec, measured as it is stored
+            return _inflated_size(data, budget)
+        if name in _TEXT:
+            decoder: Any = ASCIIHexDecode if name in {"/ASCIIHexDecode", "/AHx"} else ASCII85Decode
+            decoded = decoder.decode(data)
+            data = decoded if isinstance(decoded, bytes) else decoded.encode("latin-1")
+        elif name in _IMAGES:
+            return len(data)
+        else:
+            raise Refused(
+                f"The PDF uses the {name.lstrip('/')} filter, which cannot be checked; "
+                "export or print it to PDF again."
+            )
+    return len(data)
+
+
+def check_pdf(content: bytes, *, max_pages: int, max_inflated_bytes: int) -> PdfReader:
+    """A reader for a PDF within the limits, or `Refused` (pypdf errors pass through).
+
+    Every stream stored in the file is measured before any page is read, so that the
+    object streams pypdf would inflate to find the pages are within the budget too."""
+    reader = PdfReader(io.BytesIO(content))
+    if reader.is_encrypted:
+        raise Refused("The PDF is password-protected; save a copy without a password.")
+    spent = 0
+    for generation, entries in list(reader.xref.items()):
+        for idnum in list(entries):
+            found = reader.get_object(IndirectObject(idnum, generation, reader))
+            if isinstance(found, StreamObject):
+                spent += _decoded_size(found, max_inflated_bytes - spent)
+                if spent > max_inflated_bytes:
+                    raise Refused(
+                        f"The PDF's content expands to more than {megabytes(max_inflated_bytes)}"
+                        " MB, far more than any document of this kind needs; export it again."
+                    )
+    pages = len(reader.pages)
+    if pages > max_pages:
+        raise Refused(f"The PDF has {pages} pages; at most {max_pages} are accepted.")
+    return reader
+
+
+PDF_ERRORS: tuple[type[Exception], ...] = (PyPdfError, ValueError, KeyError, TypeError, zlib.error)
