@@ -15,7 +15,7 @@ from mip.core.auth import TokenVerifier
 from mip.core.deps import AnyUser, OfficeOrService, Runtime
 from mip.core.logging import configure_logging
 from mip.core.migrations import applied_versions, apply_migrations
-from mip.core.problems import install_problem_handlers, problem_response
+from mip.core.problems import RETRY_AFTER_S, describe, install_problem_handlers, problem_response
 from mip.core.runtime import ServiceRuntime, ServiceSpec
 from mip.core.schemas import Health, Me, Status
 from mip.core.settings import Settings
@@ -33,19 +33,23 @@ system = APIRouter(tags=["system"])
     responses={503: {"description": "A part the service needs is down; `checks` names it"}},
 )
 async def healthz(request: Request, runtime: Runtime) -> Health | JSONResponse:
+    # `checks` is public: it names the part that is down, never its address or the
+    # driver's words about it; those go to the log for whoever runs the service.
     checks: dict[str, str] = {}
     try:
         await db.ping(runtime.pool)
         checks["database"] = "ok"
     except Exception as exc:  # a health check reports every failure rather than raising it
-        checks["database"] = f"unreachable: {exc or type(exc).__name__}"
+        log.warning("health check: database unreachable: %s", describe(exc))
+        checks["database"] = "unreachable"
     try:
         await runtime.temporal.check()
         checks["temporal"] = (
             "ok" if runtime.temporal.worker_running else "connected, worker starting"
         )
     except Exception as exc:  # the check reports any failure rather than raising it
-        checks["temporal"] = f"unreachable: {exc}"
+        log.warning("health check: temporal unreachable: %s", describe(exc))
+        checks["temporal"] = "unreachable"
     failing = [name for name, state in checks.items() if state != "ok"]
     if failing:
         return problem_response(
@@ -56,6 +60,7 @@ async def healthz(request: Request, runtime: Runtime) -> Health | JSONResponse:
             detail=f"{runtime.spec.name}: {', '.join(failing)} not ready ("
             + "; ".join(f"{n}: {checks[n]}" for n in failing)
             + ")",
+            headers={"Retry-After": str(RETRY_AFTER_S)},
             service=runtime.spec.name,
             checks=checks,
         )
@@ -85,15 +90,27 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(spec.name, level=settings.log_level, as_json=settings.log_json)
+        dsn = settings.database_url.get_secret_value()
+        # Migrations get a pool of their own without the request timeouts: building an
+        # index or waiting for another replica's migration lock may rightly take minutes.
+        migrating = await db.create_pool(
+            dsn, schema=spec.schema, min_size=1, max_size=1, timeout_s=settings.startup_timeout_s
+        )
+        try:
+            await apply_migrations(migrating, spec.schema, spec.migrations)
+        finally:
+            await migrating.close()
         pool = await db.create_pool(
-            settings.database_url.get_secret_value(),
+            dsn,
             schema=spec.schema,
             min_size=settings.db_pool_min,
             max_size=settings.db_pool_max,
             timeout_s=settings.startup_timeout_s,
+            acquire_timeout_s=settings.db_acquire_timeout_s,
+            connect_timeout_s=settings.db_connect_timeout_s,
+            statement_timeout_s=settings.db_statement_timeout_s,
         )
         try:
-            await apply_migrations(pool, spec.schema, spec.migrations)
             runtime = ServiceRuntime(spec=spec, settings=settings, pool=pool)
             runtime.temporal = TemporalLink(
                 settings,

@@ -10,7 +10,8 @@ and the stable problem `type` that `mip.core.problems` renders as RFC 9457
     ├── NotFound              404
     ├── Conflict              409  the request clashes with the current state
     ├── InvalidInput          422  the request is well formed but breaks a rule
-    └── ServiceUnavailable    503  a part the service depends on is down
+    └── ServiceUnavailable    503  a part the service depends on is down; with Retry-After
+        └── DatabaseUnavailable      PostgreSQL is stopped, frozen or out of connections
 
     RemoteProblem             another MIP service answered with a problem; a request that
                               cannot go on without it answers 502 upstream-error
@@ -30,6 +31,8 @@ class MIPError(Exception):
     status: ClassVar[int] = 500
     slug: ClassVar[str] = "internal-error"
     title: ClassVar[str] = "Something went wrong"
+    # Seconds a client should wait before trying again, sent as `Retry-After`.
+    retry_after_s: ClassVar[int | None] = None
 
     def __init__(self, detail: str, **extensions: Any) -> None:
         super().__init__(detail)
@@ -75,6 +78,22 @@ class ServiceUnavailable(MIPError):
     status = 503
     slug = "service-unavailable"
     title = "A part of the service is unavailable"
+    retry_after_s = 5
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """What a request that needs PostgreSQL answers while PostgreSQL cannot answer it.
+
+    The problem `type` stays `service-unavailable`, so a client handles every outage
+    alike; `unavailable` names the part for the people reading it.
+    """
+
+    DETAIL = (
+        "The database is unreachable just now; nothing was changed. Try again in a few seconds."
+    )
+
+    def __init__(self, detail: str = DETAIL) -> None:
+        super().__init__(detail, unavailable="database")
 
 
 class RemoteProblem(Exception):
