@@ -301,4 +301,3 @@ def _workflow_input(
             "allowance_warning": warning,
         },
     )
-
