@@ -27,6 +27,7 @@ from mip.devstack.demo import load_demo
 from mip.devstack.mailcatcher import MailStore
 from mip.devstack.postgres import EmbeddedPostgres
 from mip.devstack.process import Child, ReadyCheck, tcp_open
+from mip.devstack.redact import mask_secrets
 from mip.devstack.temporal import TemporalDevServer
 from services.applications.app import SPEC as APPLICATIONS
 from services.applications.client import ApplicationsClient
@@ -50,7 +51,8 @@ class DevOptions:
 
 
 def _say(text: str) -> None:
-    print(text, flush=True)
+    """Print a line for the developer; a password in any URL in it is masked."""
+    print(mask_secrets(text), flush=True)
 
 
 def _http_ok(url: str) -> ReadyCheck:
@@ -69,6 +71,7 @@ class DevStack:
         self.children: list[Child] = []
         self.env: dict[str, str] = {}
         self.mail_note = ""
+        self.database_note = ""
 
     def _port(self, port: int) -> int:
         return port + self.options.port_offset
@@ -77,6 +80,7 @@ class DevStack:
         children = []
         if "DATABASE_URL" in os.environ:
             self.env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+            self.database_note = f"the database is {os.environ['DATABASE_URL']}"
         else:
             pg = EmbeddedPostgres(self.data / "postgres", port=self._port(POSTGRES_PORT))
             pg.initialize()
@@ -192,7 +196,8 @@ class DevStack:
         for child in self.children:
             pid = child.process.pid if child.process else 0
             lines.append(f"  {child.name:<14} {pid:>7}  {child.url}")
-        lines += ["", f"  {self.mail_note}", "  Ctrl-C stops everything.", ""]
+        notes = [note for note in (self.database_note, self.mail_note) if note]
+        lines += ["", *(f"  {note}" for note in notes), "  Ctrl-C stops everything.", ""]
         return "\n".join(lines)
 
     def stop(self) -> None:
