@@ -9,10 +9,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, EmailStr, Field, StringConstraints
 
+from mip.core.links import WebLinksOnly
 from services.applications.catalogue.rules import PlacementWeek, RoundClock
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
+# Office text that applicants read, in e-mails too: any link in it is http(s).
+MailedText = Annotated[LongText, WebLinksOnly]
 
 
 class HostKind(StrEnum):
@@ -90,12 +93,12 @@ class Round(BaseModel):
 class PlacementIn(BaseModel):
     host_id: UUID
     title: Text
-    description: LongText
+    description: MailedText
     week_starts_on: date
     days: list[date] = Field(min_length=1, max_length=7)
     places: int = Field(default=1, ge=1, le=50)
     mode: Mode = Mode.in_person
-    preparation: LongText = ""
+    preparation: MailedText = ""
 
 
 class Placement(BaseModel):

@@ -14,6 +14,7 @@ from mip.core import outbox
 from mip.core.auth import Principal
 from mip.core.deps import AnyUser, ApplicantUser, OfficeUser, Runtime
 from mip.core.errors import Conflict, InvalidInput, NotFound
+from mip.core.links import WebLinksOnly
 from mip.core.runtime import ServiceRuntime
 from services.applications.applicants import repository as applicants
 from services.applications.catalogue.rules import LONDON
@@ -37,7 +38,9 @@ class SlotsIn(BaseModel):
         min_length=1, max_length=200
     )
     adviser_name: str = Field(min_length=1, max_length=200)
-    location: str = Field(min_length=1, max_length=200)
+    location: Annotated[str, WebLinksOnly] = Field(
+        min_length=1, max_length=200, description="a room, or a meeting link (http or https)"
+    )
 
 
 class Slot(BaseModel):

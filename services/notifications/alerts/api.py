@@ -13,6 +13,7 @@ from pydantic import BaseModel, EmailStr, Field
 
 from mip.core.deps import AnyUser, OfficeOrService, OfficeUser, PoolDep, Runtime
 from mip.core.errors import NotFound
+from mip.core.links import WebUrl
 from services.notifications.alerts import repository as repo
 from services.notifications.alerts.links import confirm_url
 from workflows.notifications import (
@@ -46,7 +47,7 @@ class AnnouncementIn(BaseModel):
     round_name: str
     placements_count: int = Field(ge=0)
     deadline_label: str
-    placements_url: str
+    placements_url: WebUrl
 
 
 class AnnouncementAccepted(BaseModel):
