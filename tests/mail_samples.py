@@ -93,4 +93,10 @@ SAMPLES: dict[MessageKind, dict[str, Any]] = {
         "placements_url": "http://x/p",
         "unsubscribe_url": "http://x/u",
     },
+    MessageKind.undeliverable_notice: {
+        **APPLICANT,
+        "applicant_email": "nobody@example.org",
+        "message_label": "confirmation of the application",
+        "reason": "nobody@example.org: 550 5.1.1 No such user here",
+    },
 }

@@ -58,11 +58,21 @@ class World:
     accepted: dict[tuple[str, str], str] = field(default_factory=dict)
     applications: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (email, round)
     holds: dict[str, str] = field(default_factory=dict)  # application -> placement, places held
+    # Addresses the stand-in mail server refuses for good, as a real one answers 550.
+    undeliverable: set[str] = field(default_factory=set)
 
     @activity.defn(name=SEND_EMAIL)
     async def send_email(self, request: EmailRequest) -> EmailOutcome:
         self.emails.append(request)
-        return EmailOutcome(message_id=request.idempotency_key, status=EmailStatus.sent, attempts=1)
+        refused = {a: "550 5.1.1 No such user here" for a in request.to if a in self.undeliverable}
+        reached = len(refused) < len(request.to)
+        return EmailOutcome(
+            message_id=request.idempotency_key,
+            status=EmailStatus.sent if reached else EmailStatus.failed,
+            attempts=1,
+            detail="; ".join(f"{a}: {why}" for a, why in refused.items()) or None,
+            refused=refused,
+        )
 
     @activity.defn(name=RECORD_STATUS)
     async def record_status(self, change: StatusChange) -> bool:

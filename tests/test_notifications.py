@@ -263,3 +263,57 @@ def test_a_malformed_smtp_url_is_refused_with_its_shape(smtp_url: str) -> None:
 
     with pytest.raises(ValueError, match="smtp://host:port"):
         SmtpTarget.from_url(smtp_url)
+
+
+@pytest.mark.parametrize(
+    ("to", "says", "smtp_code"),
+    [
+        ("nobody@example.org", "550 5.1.1 No such user here", 550),
+        ("ada@exämple.org", "does not support SMTPUTF8", None),
+        ("not an address", "not a valid e-mail address", None),
+        ("ada@example.org\r\nBcc: eve@example.org", "line break", None),
+        ("ada@example.org, eve@example.org", "exactly one address", None),
+    ],
+    ids=["refused", "non-ascii-without-smtputf8", "malformed", "header-injection", "a-list"],
+)
+async def test_item5_a_recipient_never_reachable_fails_once_with_its_reason(
+    to: str, says: str, smtp_code: int | None, mail_settings: Settings, smtp: MailCatcher
+) -> None:
+    office = auth(mail_settings, Role.office)
+    request = _request(to=[to])
+    async with running_stack(mail_settings, notifications=create_app) as stack:
+        outcome = await asyncio.wait_for(_deliver(stack, request), 30)  # not retried for ever
+        http = stack.http["notifications"]
+        [listed] = (await http.get("/v1/messages", headers=office)).json()
+        detail = (await http.get(f"/v1/messages/{listed['id']}", headers=office)).json()
+        overdue = (await http.get("/v1/messages/overdue-confirmations", headers=office)).json()
+    assert (outcome.status, outcome.attempts) == (EmailStatus.failed, 1)
+    assert says in outcome.refused[to]
+    assert listed["status"] == "failed"
+    assert says in listed["last_error"]
+    assert [(d["outcome"], d["smtp_code"]) for d in detail["deliveries"]] == [
+        ("permanent_failure", smtp_code)
+    ]
+    assert [m["id"] for m in overdue] == [listed["id"]]  # R15: at once, not after 3 hours
+    assert says in overdue[0]["last_error"]
+    assert smtp.store.messages() == []
+
+
+async def test_item5_a_message_reaching_only_some_recipients_says_who_not(
+    mail_settings: Settings, smtp: MailCatcher
+) -> None:
+    office = auth(mail_settings, Role.office)
+    request = _request(
+        MessageKind.introduction, to=["nobody@example.org", "collections@sjc.example.org"]
+    )
+    async with running_stack(mail_settings, notifications=create_app) as stack:
+        outcome = await _deliver(stack, request)
+        http = stack.http["notifications"]
+        [listed] = (await http.get("/v1/messages", headers=office)).json()
+    assert outcome.status is EmailStatus.sent
+    assert list(outcome.refused) == ["nobody@example.org"]
+    assert not outcome.reached("Nobody@Example.org")
+    assert outcome.reached("collections@sjc.example.org")
+    assert listed["status"] == "sent"
+    assert "nobody@example.org: 550" in listed["last_error"]
+    assert len(smtp.store.messages()) == 1

@@ -1,6 +1,11 @@
 """What ApplicationWorkflow does to the world: activities, e-mail and signals, each step
 with an idempotency key of the workflow id and the step, so a replay or retry sends
-nothing twice (P4)."""
+nothing twice (P4).
+
+An e-mail the applicant can never receive (a refused or malformed address) comes back
+failed rather than being retried for ever; the application goes on, and the office is
+told the applicant could not be e-mailed, and why (R15, R18).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,14 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from workflows.tz import LONDON
 
-from workflows.notifications import CalendarEvent, EmailRequest, Link, MessageKind, send_email
+from workflows.notifications import (
+    CalendarEvent,
+    EmailOutcome,
+    EmailRequest,
+    Link,
+    MessageKind,
+    send_email,
+)
 from workflows.offer_contracts import (
     CLAIM_ACCEPTANCE,
     OPEN_APPLICATIONS_OF,
@@ -33,6 +45,8 @@ if TYPE_CHECKING:
     from workflows.application import ApplicationInput
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
+# Histories recorded before this patch sent nothing to the office for an undelivered e-mail.
+UNDELIVERABLE_NOTICE = "undeliverable-notice-to-office"
 
 
 def _days_label(days: list[Any]) -> str:
@@ -141,8 +155,8 @@ class Effects:
         data: dict[str, Any],
         calendar: CalendarEvent | None = None,
         links: dict[str, Link] | None = None,
-    ) -> None:
-        await send_email(
+    ) -> EmailOutcome:
+        return await send_email(
             EmailRequest(
                 kind=kind,
                 to=to,
@@ -155,51 +169,85 @@ class Effects:
             )
         )
 
-    async def confirm(self) -> None:
+    async def _to_applicant(
+        self,
+        kind: MessageKind,
+        step: str,
+        label: str,
+        data: dict[str, Any],
+        *,
+        also: list[str] | None = None,
+        calendar: CalendarEvent | None = None,
+        links: dict[str, Link] | None = None,
+    ) -> None:
+        """Send an applicant-facing e-mail; if it cannot reach them, tell the office."""
+        applicant = self.app.applicant_email
+        outcome = await self._send(kind, step, [applicant, *(also or [])], data, calendar, links)
+        if outcome.reached(applicant) or not workflow.patched(UNDELIVERABLE_NOTICE):
+            return
         await self._send(
+            MessageKind.undeliverable_notice,
+            f"undeliverable/{step}",
+            [self.app.office_email],
+            {
+                "applicant_name": self.app.applicant_name,
+                "applicant_email": applicant,
+                "placement_title": self.app.placement.title,
+                "application_id": self.app.application_id,
+                "message_label": label,
+                "message_id": outcome.message_id,
+                "reason": outcome.why_not(applicant),
+            },
+        )
+
+    async def confirm(self) -> None:
+        await self._to_applicant(
             MessageKind.confirmation,
             "confirmation",
-            [self.app.applicant_email],
+            "confirmation of the application",
             self.app.confirmation,
         )
 
     async def email_offer(self, expires_at: datetime, window: timedelta) -> None:
-        await self._send(
+        await self._to_applicant(
             MessageKind.offer,
             "offer",
-            [self.app.applicant_email],
+            "offer of the place",
             self._data(respond_by_label=_when(expires_at), window_label=_duration(window)),
             links=self._respond_link(),
         )
 
     async def email_reminder(self, expires_at: datetime) -> None:
-        await self._send(
+        await self._to_applicant(
             MessageKind.offer_reminder,
             "offer-reminder",
-            [self.app.applicant_email],
+            "reminder of the offer",
             self._data(respond_by_label=_when(expires_at)),
             links=self._respond_link(),
         )
 
     async def email_lapsed(self, window: timedelta) -> None:
-        await self._send(
+        await self._to_applicant(
             MessageKind.offer_lapsed,
             "offer-lapsed",
-            [self.app.applicant_email],
+            "notice that the offer lapsed",
             self._data(window_label=_duration(window)),
         )
 
     async def email_decline_acknowledgement(self) -> None:
-        await self._send(
+        await self._to_applicant(
             MessageKind.decline_acknowledgement,
             "offer-declined",
-            [self.app.applicant_email],
+            "acknowledgement of the declined offer",
             self._data(),
         )
 
     async def email_not_successful(self) -> None:
-        await self._send(
-            MessageKind.not_successful, "not-successful", [self.app.applicant_email], self._data()
+        await self._to_applicant(
+            MessageKind.not_successful,
+            "not-successful",
+            "news that the application was not successful",
+            self._data(),
         )
 
     async def introduce(self) -> None:
@@ -212,11 +260,12 @@ class Effects:
             location=facts.location,
             days=sorted(facts.days),
         )
-        await self._send(
+        await self._to_applicant(
             MessageKind.introduction,
             "introduction",
-            [self.app.applicant_email, facts.host_contact_email],
+            "introduction to the host",
             self._data(),
+            also=[facts.host_contact_email],
             calendar=event,
         )
 

@@ -46,6 +46,7 @@ class MessageKind(StrEnum):
     alert_confirm = "alert_confirm"
     alert_advertised = "alert_advertised"
     alert_readvertised = "alert_readvertised"
+    undeliverable_notice = "undeliverable_notice"
 
 
 class CalendarEvent(BaseModel):
@@ -90,10 +91,26 @@ class EmailStatus(StrEnum):
 
 
 class EmailOutcome(BaseModel):
+    """What became of one e-mail. `failed` is for good (never retried); `refused` names each
+    recipient that could not be reached and why, also when others were (status `sent`)."""
+
     message_id: str
     status: EmailStatus
     attempts: int
     detail: str | None = None
+    refused: dict[str, str] = Field(default_factory=dict)
+
+    def reached(self, address: str) -> bool:
+        """Whether `address` was sent this message (compared case-insensitively)."""
+        if self.status is not EmailStatus.sent:
+            return False
+        return address.lower() not in {a.lower() for a in self.refused}
+
+    def why_not(self, address: str) -> str:
+        for refused, why in self.refused.items():
+            if refused.lower() == address.lower():
+                return why
+        return self.detail or self.status.value
 
 
 async def send_email(request: EmailRequest) -> EmailOutcome:

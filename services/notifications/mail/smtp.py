@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -21,7 +21,8 @@ class TemporaryFailure(DeliveryFailure):
 
 
 class PermanentFailure(DeliveryFailure):
-    """The server answered 5xx (a bad address, a refused message): retrying cannot help."""
+    """Retrying cannot help: the server answered 5xx (a refused address or message), or
+    the address needs SMTPUTF8 and the server has none."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,20 @@ def _is_permanent(code: int) -> bool:
     return 500 <= code < 600
 
 
-async def deliver(target: SmtpTarget, message: EmailMessage, *, timeout_s: float) -> str:
+@dataclass(frozen=True)
+class Delivered:
+    """The server took the message; `refused` are recipients it would not take, with why."""
+
+    answer: str
+    refused: dict[str, str] = field(default_factory=dict)
+
+
+def _non_ascii_addresses(message: EmailMessage) -> list[str]:
+    fields = (message.get_all(name) or [] for name in ("From", "To", "Cc", "Bcc"))
+    return [str(value) for values in fields for value in values if not str(value).isascii()]
+
+
+async def deliver(target: SmtpTarget, message: EmailMessage, *, timeout_s: float) -> Delivered:
     """Send `message`; return the server's answer, or raise a DeliveryFailure."""
     try:
         refused, answer = await aiosmtplib.send(
@@ -78,9 +92,17 @@ async def deliver(target: SmtpTarget, message: EmailMessage, *, timeout_s: float
     except aiosmtplib.SMTPResponseException as exc:
         failure = PermanentFailure if _is_permanent(exc.code) else TemporaryFailure
         raise failure(f"{exc.code} {exc.message}", exc.code) from exc
+    except aiosmtplib.SMTPNotSupported as exc:
+        # A non-ASCII address needs SMTPUTF8; a server without it will never take it.
+        non_ascii = _non_ascii_addresses(message)
+        if non_ascii:
+            raise PermanentFailure(
+                f"the server does not support SMTPUTF8, needed for {', '.join(non_ascii)}: {exc}"
+            ) from exc
+        raise TemporaryFailure(f"{target.host}:{target.port} cannot send it: {exc}") from exc
     except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
         raise TemporaryFailure(f"cannot reach {target.host}:{target.port}: {exc}") from exc
-    if refused:
-        partly = "; ".join(f"{addr}: {resp.code} {resp.message}" for addr, resp in refused.items())
-        return f"{answer} (refused: {partly})"
-    return answer
+    return Delivered(
+        answer=answer,
+        refused={addr: f"{resp.code} {resp.message}" for addr, resp in refused.items()},
+    )

@@ -59,7 +59,9 @@ async def record_attempt(
     outcome: str,
     detail: str,
     smtp_code: int | None = None,
+    refused: str | None = None,
 ) -> int:
+    """Record one attempt; `refused` is why some recipients of a sent message were not."""
     status = {"sent": "sent", "permanent_failure": "failed"}.get(outcome, "pending")
     await conn.execute(
         "INSERT INTO deliveries (message_id, outcome, smtp_code, detail) VALUES ($1, $2, $3, $4)",
@@ -70,12 +72,13 @@ async def record_attempt(
     )
     attempts: int = await conn.fetchval(
         "UPDATE messages SET attempts = attempts + 1, status = $2,"
-        " last_error = CASE WHEN $2 = 'sent' THEN NULL ELSE $3 END,"
+        " last_error = CASE WHEN $2 = 'sent' THEN $4 ELSE $3 END,"
         " sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END"
         " WHERE id = $1 RETURNING attempts",
         message_id,
         status,
         detail,
+        refused,
     )
     return attempts
 
@@ -124,10 +127,13 @@ async def search(
 
 
 async def overdue(conn: asyncpg.Connection, kind: str, hours: float) -> list[MessageSummary]:
-    """Messages of `kind` not delivered within `hours` of being accepted for sending."""
+    """Messages of `kind` not delivered within `hours` of being accepted for sending, and
+    those that failed for good (or reached only some recipients) however recent."""
     rows = await conn.fetch(
         f"SELECT {_SUMMARY} FROM messages WHERE kind = $1"  # noqa: S608 - constant columns
-        " AND ((sent_at IS NULL AND created_at < now() - make_interval(secs => $2))"
+        " AND (status = 'failed'"
+        "      OR (status = 'sent' AND last_error IS NOT NULL)"
+        "      OR (sent_at IS NULL AND created_at < now() - make_interval(secs => $2))"
         "      OR sent_at - created_at > make_interval(secs => $2))"
         " ORDER BY created_at",
         kind,

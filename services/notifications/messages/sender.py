@@ -3,6 +3,10 @@
 Under a per-key lock: record the message, and unless it was already sent (or failed for
 good), send it and record the attempt. A temporary failure is recorded and then raised,
 so Temporal retries the activity with backoff until the server takes the message.
+
+A recipient that can never be reached (a malformed address, one the server refuses with
+5xx, a non-ASCII one on a server without SMTPUTF8) is a permanent failure: recorded with
+its reason and returned, never retried, so the workflow that asked goes on without it.
 """
 
 from __future__ import annotations
@@ -15,12 +19,14 @@ from uuid import UUID
 
 import asyncpg
 
+from mip.core.auth import valid_address
 from services.notifications.alerts import repository as alerts
 from services.notifications.config import MailSettings
 from services.notifications.mail.compose import compose, message_id_for
 from services.notifications.mail.ics import render_ics
 from services.notifications.mail.render import Renderer
 from services.notifications.mail.smtp import (
+    Delivered,
     PermanentFailure,
     SmtpTarget,
     TemporaryFailure,
@@ -67,11 +73,19 @@ class Sender:
             ):
                 await repo.mark_skipped(conn, message_id, "the subscriber has left the list")
                 return _outcome(message_id, EmailStatus.skipped, row["attempts"], None)
+            recipients, malformed = _checked(request.to)
+            if not recipients:
+                detail = "; ".join(f"{a!r}: {why}" for a, why in malformed.items())
+                attempts = await repo.record_attempt(
+                    conn, message_id, outcome="permanent_failure", detail=detail
+                )
+                log.warning("message %s has no valid recipient: %s", message_id, detail)
+                return _outcome(message_id, EmailStatus.failed, attempts, detail, malformed)
             mime = compose(
                 rendered,
                 sender=self.mail.sender,
                 reply_to=self.mail.reply_to,
-                to=request.to,
+                to=recipients,
                 message_id=header_id,
                 kind=request.kind.value,
                 unsubscribe_url=request.data.get("unsubscribe_url"),
@@ -80,7 +94,7 @@ class Sender:
                 else None,
             )
             try:
-                answer = await deliver(self.smtp, mime, timeout_s=self.mail.smtp_timeout_s)
+                delivered = await deliver(self.smtp, mime, timeout_s=self.mail.smtp_timeout_s)
             except TemporaryFailure as exc:
                 temporary = exc
                 attempts = await repo.record_attempt(
@@ -99,19 +113,55 @@ class Sender:
                     smtp_code=exc.code,
                 )
                 log.warning("message %s failed for good: %s", message_id, exc.detail)
-                return _outcome(message_id, EmailStatus.failed, attempts, exc.detail)
+                refused = {a: exc.detail for a in recipients} | malformed
+                return _outcome(message_id, EmailStatus.failed, attempts, exc.detail, refused)
             else:
+                refused = _refused(delivered, malformed)
+                partly = "; ".join(f"{a}: {why}" for a, why in refused.items()) or None
+                answer = f"{delivered.answer} (refused: {partly})" if partly else delivered.answer
                 attempts = await repo.record_attempt(
-                    conn, message_id, outcome="sent", detail=answer
+                    conn,
+                    message_id,
+                    outcome="sent",
+                    detail=answer,
+                    refused=partly,
                 )
-                return _outcome(message_id, EmailStatus.sent, attempts, None)
+                return _outcome(message_id, EmailStatus.sent, attempts, partly, refused)
         # Outside the transaction, so the failed attempt stays recorded for the office.
         raise StillUndelivered(
             f"message {message_id} not delivered yet (attempt {attempts}): {temporary}"
         )
 
 
-def _outcome(message_id: UUID, status: str, attempts: int, detail: str | None) -> EmailOutcome:
+def _checked(addresses: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The addresses that can be sent to, and the malformed ones with what is wrong."""
+    good: list[str] = []
+    bad: dict[str, str] = {}
+    for address in addresses:
+        try:
+            valid_address(address)
+        except ValueError as exc:
+            bad[address] = f"not a valid e-mail address: {exc}"
+        else:
+            good.append(address)
+    return good, bad
+
+
+def _refused(delivered: Delivered, malformed: dict[str, str]) -> dict[str, str]:
+    return {**delivered.refused, **malformed}
+
+
+def _outcome(
+    message_id: UUID,
+    status: str,
+    attempts: int,
+    detail: str | None,
+    refused: dict[str, str] | None = None,
+) -> EmailOutcome:
     return EmailOutcome(
-        message_id=str(message_id), status=EmailStatus(status), attempts=attempts, detail=detail
+        message_id=str(message_id),
+        status=EmailStatus(status),
+        attempts=attempts,
+        detail=detail,
+        refused=refused or {},
     )
