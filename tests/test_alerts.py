@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+
 from mip.core.auth import Role
 from mip.core.settings import Settings
 from mip.devstack.mailcatcher import MailCatcher
 from services.notifications.app import create_app
-from tests.conftest import auth
+from tests.conftest import RunApp, auth
 from tests.stack import running_stack
 from tests.waiting import eventually
 
@@ -114,3 +116,47 @@ async def test_r30_an_unsubscribe_between_listing_and_sending_still_stops_the_al
         )
     assert outcome.status is EmailStatus.skipped
     assert smtp.store.messages() == []
+
+
+HOSTILE_TOKENS = {
+    "nul": "abcdefghij\x00klmnopqrstuvwxyz",
+    "control": "abcdefghij\x01\x1b[31mklmnopqrst",
+    "line-break": "abcdefghij\r\nSet-Cookie: x=1",
+    "space": "abcdefghij klmnopqrstuvwxyz",
+    "non-ascii": "abcdefghijklmnopqrstü",
+    "ten-kb": "x" * 10_000,
+    "short": "abc",
+    "empty": "",
+}
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("path", ["/v1/alerts/confirm", "/v1/alerts/unsubscribe"])
+@pytest.mark.parametrize("token", list(HOSTILE_TOKENS.values()), ids=list(HOSTILE_TOKENS))
+async def test_item1_a_hostile_alert_link_is_a_422_naming_the_token_never_a_500(
+    token: str, path: str, method: str, settings: Settings, run_app: RunApp
+) -> None:
+    if method == "POST" and path.endswith("confirm"):
+        pytest.skip("confirm is GET only")
+    async with run_app(create_app(settings)) as http:
+        response = await http.request(method, path, params={"token": token})
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["type"] == "urn:mip:problem:invalid-request"
+    assert [e["location"] for e in body["errors"]] == ["query.token"]
+
+
+async def test_item1_alert_links_without_a_token_or_with_a_stranger_s_are_problems(
+    settings: Settings, run_app: RunApp
+) -> None:
+    async with run_app(create_app(settings)) as http:
+        missing = await http.get("/v1/alerts/confirm")
+        not_utf8 = await http.get("/v1/alerts/unsubscribe?token=%FF%FE" + "a" * 30)
+        unknown = await http.post("/v1/alerts/unsubscribe", params={"token": "A-_z" * 10})
+    assert missing.status_code == 422
+    assert missing.json()["errors"] == [{"location": "query.token", "message": "Field required"}]
+    assert not_utf8.status_code == 422
+    assert not_utf8.json()["errors"][0]["location"] == "query.token"
+    assert unknown.status_code == 404
+    assert unknown.headers["content-type"] == "application/problem+json"

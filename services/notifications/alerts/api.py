@@ -25,7 +25,17 @@ from workflows.notifications import (
 )
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
-Token = Annotated[str, Query(min_length=20, max_length=100)]
+# What `secrets.token_urlsafe` makes. Anything else (a NUL, a control character, a
+# 10 kB string) is a 422 naming the field before it can reach the database.
+Token = Annotated[
+    str,
+    Query(
+        min_length=20,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="the token from the link in the e-mail",
+    ),
+]
 
 
 class SubscribeIn(BaseModel):
