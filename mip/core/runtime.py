@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +26,8 @@ from mip.core.temporal import TemporalLink
 from mip.core.updates import WhyClosed, closed_for_good, run_update
 from workflows.queues import WORKFLOWS
 from workflows.stack_check import DESCRIBE_ACTIVITY, ServiceReport
+
+log = logging.getLogger("mip.runtime")
 
 
 @dataclass(frozen=True)
@@ -74,10 +77,12 @@ class ServiceRuntime:
     def workflow_client(self) -> Client:
         """The Temporal client, or a 503 the caller can act on while Temporal is down."""
         if self.temporal.client is None:
+            # The library's words (and the engine's address) go to the log, not to clients.
+            log.warning("workflow engine unreachable: %s", self.temporal.last_error)
             raise ServiceUnavailable(
                 "The workflow engine is unreachable just now; nothing was changed. "
                 "Try again shortly.",
-                reason=self.temporal.last_error,
+                unavailable="workflows",
             )
         return self.temporal.client
 
