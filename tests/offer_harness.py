@@ -165,13 +165,14 @@ class Harness:
         *,
         places: int = 1,
         outcomes_in: timedelta = timedelta(days=20),
+        phase: str = "first",
     ) -> WorkflowHandle[Any, Any]:
         return await self.client.start_workflow(
             PlacementWorkflow.run,
             PlacementInput(
                 placement_id=placement_id,
                 round_id="r1",
-                phase="first",
+                phase=phase,
                 places=places,
                 window_seconds=48 * 3600,
                 outcomes_at=await self.now() + outcomes_in,
@@ -180,7 +181,7 @@ class Harness:
                     for c in candidates
                 ],
             ),
-            id=f"placement-{placement_id}-first",
+            id=f"placement-{placement_id}-{phase}",
             task_queue=WORKFLOWS,
         )
 

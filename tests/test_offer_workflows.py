@@ -88,6 +88,23 @@ async def test_p2_a_decline_passes_the_place_on_at_once() -> None:
     assert h.world.kinds_to(ADA)[-1] == "decline_acknowledgement"
 
 
+async def test_r4_p2_a_place_given_back_by_one_round_goes_to_the_other_rounds_ranking() -> None:
+    async with harness() as h:
+        ada, cy = await h.apply("a", ADA), await h.apply("c", CY)
+        await h.forward(ada, cy)
+        first = await h.placement("p1", ["a"])
+        await h.rank(first, "a")
+        await h.until(ada, "offered")
+        second = await h.placement("p1", ["c"], phase="second")
+        waiting = await h.rank(second, "c")  # the one place is held by the first round
+        await ada.execute_update(ApplicationWorkflow.decline, Decision(actor=ADA))
+        await h.until(cy, "offered")
+        state = await h.state(second)
+    assert waiting.open_offers == []
+    assert state.open_offers == ["c"]
+    assert h.world.holds == {"c": "p1"}  # one place, held once
+
+
 async def test_p2_r18_a_spent_ranking_leaves_the_place_unfilled_and_the_rest_hear() -> None:
     async with harness() as h:
         ada, bob, cy = await h.apply("a", ADA), await h.apply("b", BOB), await h.apply("c", CY)

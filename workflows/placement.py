@@ -178,6 +178,12 @@ class PlacementWorkflow:
             self._outcomes_at = change.outcomes_at
             self._woken = True
 
+    @workflow.signal
+    def place_freed(self) -> None:
+        """The other round's workflow gave a place back: try the ranking again (P2)."""
+        self._blocked = False
+        self._woken = True
+
     @workflow.query
     def state(self) -> PlacementState:
         assert self._input is not None
@@ -225,7 +231,8 @@ class PlacementWorkflow:
         else:
             self._outcomes[resolution.outcome].append(application)
         if resolution.outcome != "accepted" and self._on_time:
-            await self._place_activity(RELEASE_PLACE, application)
+            if await self._place_activity(RELEASE_PLACE, application):
+                await self._tell_other_round()
             self._blocked = False
 
     async def _fill(self) -> None:
@@ -268,6 +275,12 @@ class PlacementWorkflow:
             result_type=bool,
         )
         return held
+
+    async def _tell_other_round(self) -> None:
+        """A place this round held is free: the other round may be waiting for one."""
+        assert self._input is not None
+        other = "second" if self._input.phase == "first" else "first"
+        await signal_quietly(workflow_id(self._input.placement_id, other), "place_freed")
 
     async def _tell_the_rest(self) -> None:
         """R18: every candidate never offered a place hears the outcome."""
