@@ -28,6 +28,14 @@ EMAIL_RETRY = RetryPolicy(
     maximum_interval=timedelta(minutes=5),
     non_retryable_error_types=["TemplateError", "InvalidEmailRequest"],
 )
+# R15 (a confirmation within a minute) even when the notifications process dies mid-send:
+# the sender heartbeats while it works, so a dead process is noticed after EMAIL_HEARTBEAT
+# and the send retried (after EMAIL_RETRY's 2 s) by whichever process polls next, well
+# inside the minute. The start-to-close bound is for a live but stuck send: above one
+# SMTP command's time-out (MailSettings.smtp_timeout_s, 20 s) so a slow server that
+# answers is waited for, yet short enough that a hung attempt is retried in good time.
+EMAIL_HEARTBEAT = timedelta(seconds=10)
+EMAIL_START_TO_CLOSE = timedelta(seconds=30)
 
 
 class MessageKind(StrEnum):
@@ -119,7 +127,8 @@ async def send_email(request: EmailRequest) -> EmailOutcome:
         SEND_EMAIL,
         request,
         task_queue=sibling(NOTIFICATIONS),
-        start_to_close_timeout=timedelta(seconds=60),
+        start_to_close_timeout=EMAIL_START_TO_CLOSE,
+        heartbeat_timeout=EMAIL_HEARTBEAT,
         retry_policy=EMAIL_RETRY,
         result_type=EmailOutcome,
     )

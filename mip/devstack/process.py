@@ -37,11 +37,16 @@ class Child:
     user: str | None = None
     stop_signal: int = signal.SIGTERM
     url: str = ""
+    # Where the running process's id is written, for a person (or a test) to signal it.
+    pid_file: Path | None = None
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = None
 
     def start(self) -> None:
+        """Start the process; again after it exited, appending to the same log."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        if self._log is not None:
+            self._log.close()
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             list(self.argv),
@@ -54,6 +59,14 @@ class Child:
             start_new_session=True,  # Ctrl-C reaches `mip dev`, which stops children in order
             preexec_fn=_die_with_parent,
         )
+        if self.pid_file is not None:
+            self.pid_file.parent.mkdir(parents=True, exist_ok=True)
+            self.pid_file.write_text(f"{self.process.pid}\n")
+
+    @property
+    def exit_code(self) -> int | None:
+        """None while it runs; its exit status after (negative: the signal that ended it)."""
+        return None if self.process is None else self.process.poll()
 
     @property
     def running(self) -> bool:
@@ -88,6 +101,8 @@ class Child:
         if self._log is not None:
             self._log.close()
             self._log = None
+        if self.pid_file is not None:
+            self.pid_file.unlink(missing_ok=True)
 
 
 def as_user(user: str | None) -> dict[str, Any]:

@@ -3,6 +3,10 @@
 Servers come up first (PostgreSQL, Temporal, a mail catcher), then the workflow worker
 and the four services. State lives under the data directory, so a second run finds every
 row and workflow of the first.
+
+Once up, the stack heals: a part that dies is started again after a back-off (see
+supervise.py), each restart shown on the console; only Ctrl-C stops everything. Each
+part's process id is in <data dir>/run/<part>.pid while it runs.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import signal
 import sys
 import time
 from collections.abc import Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,6 +32,7 @@ from mip.devstack.mailcatcher import MailStore
 from mip.devstack.postgres import EmbeddedPostgres
 from mip.devstack.process import Child, ReadyCheck, tcp_open
 from mip.devstack.redact import mask_secrets
+from mip.devstack.supervise import Backoff, Supervisor
 from mip.devstack.temporal import TemporalDevServer
 from services.applications.app import SPEC as APPLICATIONS
 from services.applications.client import ApplicationsClient
@@ -48,6 +53,7 @@ class DevOptions:
     port_offset: int = 0
     demo: bool = False
     startup_timeout_s: float = 120.0
+    backoff: Backoff = field(default_factory=Backoff)
 
 
 def _say(text: str) -> None:
@@ -68,6 +74,7 @@ class DevStack:
         self.options = options
         self.data = options.data_dir.resolve()
         self.logs = self.data / "logs"
+        self.run_dir = self.data / "run"
         self.children: list[Child] = []
         self.env: dict[str, str] = {}
         self.mail_note = ""
@@ -167,6 +174,7 @@ class DevStack:
         _say(f"MIP dev stack: data in {self.data}, logs in {self.logs}")
         for stage in (self.servers(), self.apps()):
             for child in stage:
+                child.pid_file = self.run_dir / f"{child.name}.pid"
                 child.start()
                 self.children.append(child)
                 _say(f"  … {child.name:<14} starting")
@@ -197,7 +205,12 @@ class DevStack:
             pid = child.process.pid if child.process else 0
             lines.append(f"  {child.name:<14} {pid:>7}  {child.url}")
         notes = [note for note in (self.database_note, self.mail_note) if note]
-        lines += ["", *(f"  {note}" for note in notes), "  Ctrl-C stops everything.", ""]
+        lines += [
+            "",
+            *(f"  {note}" for note in notes),
+            "  A part that dies is restarted; Ctrl-C stops everything.",
+            "",
+        ]
         return "\n".join(lines)
 
     def stop(self) -> None:
@@ -206,8 +219,18 @@ class DevStack:
                 _say(f"  ■ stopping {child.name}")
             child.stop()
 
-    def exited(self) -> Child | None:
-        return next((c for c in self.children if not c.running), None)
+    async def supervise(self) -> None:
+        """Restart any part that dies, for as long as the stack runs (until cancelled)."""
+        supervisors = [
+            Supervisor(
+                child,
+                say=_say,
+                backoff=self.options.backoff,
+                startup_timeout_s=self.options.startup_timeout_s,
+            )
+            for child in self.children
+        ]
+        await asyncio.gather(*(s.run() for s in supervisors))
 
 
 async def _bring_up(stack: DevStack, options: DevOptions) -> None:
@@ -245,16 +268,8 @@ async def run(options: DevOptions) -> int:
             return 130
         _say(stack.table())
         _say(f"MIP is up in {time.monotonic() - started:.1f}s.")
-        while not stop.is_set():
-            crashed = stack.exited()
-            if crashed is not None:
-                _say(f"  ✗ {crashed.name} exited; see {crashed.log_path}. Stopping.")
-                code = 1
-                break
-            try:
-                await asyncio.wait_for(stop.wait(), 1.0)
-            except TimeoutError:
-                continue
+        # Returns only on Ctrl-C: a part that dies meanwhile is restarted, not fatal.
+        await _unless_stopped(stack.supervise(), stop)
     except RuntimeError as exc:
         _say(f"  ✗ {exc}")
         code = 1

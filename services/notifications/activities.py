@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+import contextlib
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from temporalio import activity
@@ -22,6 +24,8 @@ from workflows.notifications import (
     EmailOutcome,
     EmailRequest,
 )
+
+HEARTBEAT_EVERY_S = 1.0  # the SDK sends at most one per 0.8 x the heartbeat time-out
 
 
 def make_sender(runtime: ServiceRuntime, mail: MailSettings | None = None) -> Sender:
@@ -43,7 +47,7 @@ class NotificationActivities:
     @activity.defn(name=SEND_EMAIL)
     async def send_email(self, request: EmailRequest) -> EmailOutcome:
         try:
-            return await self._sender.send(request)
+            return await _heartbeating(self._sender.send(request))
         except TemplateError as exc:
             raise ApplicationError(str(exc), type="TemplateError", non_retryable=True) from exc
         except StillUndelivered as exc:
@@ -62,6 +66,28 @@ class NotificationActivities:
             )
             for r in rows
         ]
+
+
+async def _heartbeating(send: Coroutine[Any, Any, EmailOutcome]) -> EmailOutcome:
+    """Run `send`, heartbeating meanwhile so Temporal soon notices a process that died.
+
+    Shielded: if Temporal gives up on this attempt (a heartbeat missed while this process
+    lives on), the send still finishes and records its outcome under the key's lock, so
+    the retry waiting on that lock finds the message sent rather than sending it again.
+    """
+
+    async def beat() -> None:
+        while True:
+            activity.heartbeat()
+            await asyncio.sleep(HEARTBEAT_EVERY_S)
+
+    beating = asyncio.create_task(beat())
+    try:
+        return await asyncio.shield(send)
+    finally:
+        beating.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beating
 
 
 def activities(runtime: ServiceRuntime) -> Sequence[Callable[..., Any]]:
