@@ -20,6 +20,7 @@ from mip.core.runtime import ServiceRuntime, ServiceSpec
 from mip.core.schemas import Health, Me, Status
 from mip.core.settings import Settings
 from mip.core.temporal import TemporalLink
+from mip.core.text import RefuseUnstorableText
 
 log = logging.getLogger("mip.app")
 
@@ -143,6 +144,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
     )
     app.state.token_verifier = TokenVerifier(settings)
     install_problem_handlers(app)
+    app.add_middleware(RefuseUnstorableText)
     app.include_router(system)
     for router in spec.routers:
         app.include_router(router)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, File, Form, Response, UploadFile, status
+from pydantic import AfterValidator
 
 from mip.core import outbox
 from mip.core.auth import Principal, Role
+from mip.core.bounds import Day
 from mip.core.deps import AnyUser, ApplicantUser, OfficeUser, Runtime
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
+from mip.core.text import checked_text
 from mip.core.uploads import bounded_upload, read_bounded
 from services.applications.client import ApplicationsClient
 from services.expenses import repository as repo
@@ -133,9 +135,9 @@ async def add_line(
     runtime: Runtime,
     me: ApplicantUser,
     category: Annotated[Category, Form()],
-    spent_on: Annotated[date, Form()],
+    spent_on: Annotated[Day, Form()],
     amount: Annotated[str, Form(description="pounds and pence, e.g. 12.40")],
-    description: Annotated[str, Form(min_length=1, max_length=500)],
+    description: Annotated[str, AfterValidator(checked_text), Form(min_length=1, max_length=500)],
     receipt: Annotated[UploadFile, File(description="PDF, JPEG or PNG; required (R28)")],
     travel_from: Annotated[
         str | None, Form(max_length=PLACE_MAX_LENGTH, description="travel: where it began")
@@ -149,11 +151,14 @@ async def add_line(
     and the rules judge that journey (R24-R27). A lunch line needs no journey."""
     await _draft_of(runtime, claim_id, me)
     journey = _journey(category, travel_from, travel_to, travel_mode)
-    try:
-        pence = to_pence(Decimal(amount))
-    except (InvalidOperation, ValueError) as exc:
-        raise InvalidInput(f"The amount {amount!r} is not valid: {exc or 'not a number'}.") from exc
     config = ExpensesSettings()
+    try:
+        pence = to_pence(Decimal(amount), max_pence=config.line_max_pence)
+    except (InvalidOperation, ValueError) as exc:
+        raise InvalidInput(
+            f"The amount {amount[:40]!r} is not valid: {exc or 'not a number'}.",
+            errors=[{"location": "body.amount", "message": str(exc) or "not a number"}],
+        ) from exc
     content = await read_bounded(receipt, field="receipt", max_bytes=config.receipt_max_bytes)
     media_type = check_receipt(content, max_bytes=config.receipt_max_bytes)
     async with runtime.pool.acquire() as conn, conn.transaction():

@@ -26,6 +26,8 @@ class ExpensesSettings(BaseSettings):
 
     bus_pass_cap_pence: int = Field(default=DEFAULT_BUS_PASS_CAP_PENCE, ge=0)
     receipt_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    # One line of a claim: well above a week's bus pass, far inside an integer column.
+    line_max_pence: int = Field(default=50_000, ge=100, le=10_000_000)
     office_email: str = "internships@mip.example.org"
     places_oxford: PlaceNames = Field(
         default=places.OXFORD, min_length=1, description="Oxford city and its districts (R24)"

@@ -86,10 +86,15 @@ class HostTotals(BaseModel):
     paid_pence: Pence
 
 
-def to_pence(amount: Decimal) -> int:
-    """£12.40 -> 1240; more than two decimal places or nothing at all is an error."""
+def to_pence(amount: Decimal, *, max_pence: int) -> int:
+    """£12.40 -> 1240; more than two decimal places, nothing at all, or more than one
+    line of a claim can sensibly be (`max_pence`) is an error."""
+    if not amount.is_finite():
+        raise ValueError("the amount must be a number of pounds and pence")
     if amount <= 0:
         raise ValueError("the amount must be more than zero")
+    if amount * 100 > max_pence:
+        raise ValueError(f"one line can claim at most £{Decimal(max_pence) / 100:,.2f}")
     pence = amount * 100
     if pence != pence.to_integral_value():
         raise ValueError("give the amount in pounds and pence, e.g. 12.40")

@@ -8,7 +8,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, StringConstraints
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+from mip.core.bounds import Day
+from mip.core.text import OneLine
+
+Text = Annotated[OneLine, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class Division(StrEnum):
@@ -40,10 +43,18 @@ class ProfileIn(BaseModel):
     role: StaffRole
     university_employed: bool = True
     contract_type: ContractType
+    contract_end_date: Day | None = None
+
+
+class Profile(BaseModel):
+    # What was stored is shown as it is: the input's rules are for what comes in.
+    name: str
+    department: str
+    division: Division
+    role: StaffRole
+    university_employed: bool
+    contract_type: ContractType
     contract_end_date: date | None = None
-
-
-class Profile(ProfileIn):
     email: str
     updated_at: datetime
 

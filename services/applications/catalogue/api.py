@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, status
 from pydantic import BaseModel
 
 from mip.core.auth import Role
+from mip.core.bounds import Day
 from mip.core.deps import AnyUser, OfficeOrService, OfficeUser, PoolDep, Runtime
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from services.applications.catalogue import repository as repo
@@ -131,7 +132,7 @@ async def list_round_placements(
 async def list_advertised_placements(
     pool: PoolDep,
     _: AnyUser,
-    week: Annotated[date | None, Query(description="the Monday of a placement week")] = None,
+    week: Annotated[Day | None, Query(description="the Monday of a placement week")] = None,
     sector: str | None = None,
     host_id: UUID | None = None,
 ) -> list[Placement]:

@@ -32,7 +32,8 @@ async def insert_host(conn: asyncpg.Connection, host: HostIn) -> Host:
         host.kind.value,
         host.location.value,
         host.contact_name,
-        str(host.contact_email),
+        # Stored lower-cased, as a host's token subject is read (issue 11 item 5).
+        str(host.contact_email).lower(),
     )
     return Host.model_validate(dict(row))
 

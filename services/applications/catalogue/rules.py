@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, model_validator
 
+from mip.core.bounds import Day, Moment
 from mip.core.errors import InvalidInput
 
 LONDON = ZoneInfo("Europe/London")
@@ -28,8 +29,8 @@ def london(day: date, at: time) -> datetime:
 class PlacementWeek(BaseModel):
     """A Monday-to-Friday week in which placements take place (R2)."""
 
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
 
     @model_validator(mode="after")
     def _monday_to_friday(self) -> PlacementWeek:
@@ -43,11 +44,11 @@ class PlacementWeek(BaseModel):
 class RoundClock(BaseModel):
     """The instants a round's life turns on, in order (R3, R4)."""
 
-    advertise_at: datetime
-    deadline_at: datetime
-    outcomes_at: datetime
-    second_round_opens_at: datetime | None = None
-    second_round_deadline_at: datetime | None = None
+    advertise_at: Moment
+    deadline_at: Moment
+    outcomes_at: Moment
+    second_round_opens_at: Moment | None = None
+    second_round_deadline_at: Moment | None = None
 
     @model_validator(mode="after")
     def _aware_and_ordered(self) -> RoundClock:

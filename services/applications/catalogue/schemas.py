@@ -9,10 +9,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, EmailStr, Field, StringConstraints
 
+from mip.core.bounds import Day
 from mip.core.links import WebLinksOnly
+from mip.core.text import OneLine
 from services.applications.catalogue.rules import PlacementWeek, RoundClock
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Names, titles, sectors: one line each, since they head e-mails and lists.
+Text = Annotated[OneLine, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
 # Office text that applicants read, in e-mails too: any link in it is http(s).
 MailedText = Annotated[LongText, WebLinksOnly]
@@ -45,7 +48,14 @@ class HostIn(BaseModel):
     contact_email: EmailStr
 
 
-class Host(HostIn):
+class Host(BaseModel):
+    # What was stored is shown as it is: the input's rules are for what comes in.
+    name: str
+    sector: str
+    kind: HostKind
+    location: Location
+    contact_name: str
+    contact_email: str
     id: UUID
     created_at: datetime
 
@@ -53,11 +63,11 @@ class Host(HostIn):
 class RoundIn(BaseModel):
     name: Text = Field(examples=["Micro-internships, first round 2019"])
     weeks: list[PlacementWeek] = Field(min_length=1)
-    advertising_date: date = Field(examples=["2019-03-13"])
-    deadline_date: date = Field(examples=["2019-04-01"], description="Applications close at midday")
-    outcomes_by_date: date = Field(examples=["2019-04-25"])
-    second_round_opens_on: date | None = Field(default=None, examples=["2019-04-23"])
-    second_round_closes_on: date | None = Field(default=None, examples=["2019-04-29"])
+    advertising_date: Day = Field(examples=["2019-03-13"])
+    deadline_date: Day = Field(examples=["2019-04-01"], description="Applications close at midday")
+    outcomes_by_date: Day = Field(examples=["2019-04-25"])
+    second_round_opens_on: Day | None = Field(default=None, examples=["2019-04-23"])
+    second_round_closes_on: Day | None = Field(default=None, examples=["2019-04-29"])
     acceptance_window_hours: int = Field(default=48, ge=1, le=24 * 14)
     applications_per_applicant: int = Field(default=2, ge=1, le=10)
     second_round_applications_per_applicant: int = Field(default=1, ge=1, le=10)
@@ -94,8 +104,8 @@ class PlacementIn(BaseModel):
     host_id: UUID
     title: Text
     description: MailedText
-    week_starts_on: date
-    days: list[date] = Field(min_length=1, max_length=7)
+    week_starts_on: Day
+    days: list[Day] = Field(min_length=1, max_length=7)
     places: int = Field(default=1, ge=1, le=50)
     mode: Mode = Mode.in_person
     preparation: MailedText = ""

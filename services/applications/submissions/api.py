@@ -6,11 +6,13 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, File, Form, Header, Response, UploadFile, status
+from pydantic import AfterValidator
 
 from mip.core.auth import Principal, Role
 from mip.core.deps import AnyUser, ApplicantUser, PoolDep, Runtime
 from mip.core.errors import NotFound
 from mip.core.runtime import ServiceRuntime
+from mip.core.text import checked_text
 from mip.core.uploads import bounded_upload, read_bounded
 from services.applications.config import ApplicationsSettings
 from services.applications.submissions import repository as repo
@@ -26,7 +28,11 @@ async def submit_application(
     runtime: Runtime,
     me: ApplicantUser,
     placement_id: Annotated[UUID, Form()],
-    statement: Annotated[str, Form(description="about 300 words; a longer one is cut for hosts")],
+    statement: Annotated[
+        str,
+        AfterValidator(checked_text),
+        Form(description="about 300 words; a longer one is cut for hosts"),
+    ],
     cv: Annotated[UploadFile, File(description="PDF, .docx or .doc; two pages")],
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Application:
@@ -84,7 +90,7 @@ async def _readable(runtime: ServiceRuntime, application_id: UUID, who: Principa
     """Applicants read their own, the office (and services) any; hosts none here (R16)."""
     async with runtime.pool.acquire() as conn:
         found = await repo.get(conn, application_id)
-    mine = found is not None and found.applicant_email == who.subject
+    mine = found is not None and found.applicant_email.lower() == who.subject.lower()
     trusted = who.role in (Role.office, Role.service)
     if found is None or not (trusted or (who.role is Role.applicant and mine)):
         raise NotFound(f"There is no application {application_id} that you can see.")

@@ -8,14 +8,16 @@ from uuid import UUID
 
 import asyncpg
 from fastapi import APIRouter, status
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from mip.core import outbox
 from mip.core.auth import Principal
+from mip.core.bounds import Moment
 from mip.core.deps import AnyUser, ApplicantUser, OfficeUser, Runtime
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.links import WebLinksOnly
 from mip.core.runtime import ServiceRuntime
+from mip.core.text import OneLine
 from services.applications.applicants import repository as applicants
 from services.applications.catalogue.rules import LONDON
 from services.applications.config import ApplicationsSettings
@@ -27,18 +29,10 @@ router = APIRouter(prefix="/v1/support", tags=["support sessions"])
 SLOT = timedelta(minutes=15)
 
 
-def _aware(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("give the time with its zone, e.g. 2019-03-19T10:15:00+00:00")
-    return value
-
-
 class SlotsIn(BaseModel):
-    starts_at: list[Annotated[datetime, AfterValidator(_aware)]] = Field(
-        min_length=1, max_length=200
-    )
-    adviser_name: str = Field(min_length=1, max_length=200)
-    location: Annotated[str, WebLinksOnly] = Field(
+    starts_at: list[Moment] = Field(min_length=1, max_length=200)
+    adviser_name: OneLine = Field(min_length=1, max_length=200)
+    location: Annotated[OneLine, WebLinksOnly] = Field(
         min_length=1, max_length=200, description="a room, or a meeting link (http or https)"
     )
 

@@ -102,10 +102,16 @@ async def confirm(token: Token, pool: PoolDep) -> SubscriptionState:
     return await _change(pool, token, "confirmed", "You are on the internship alerts list.")
 
 
-@router.api_route("/unsubscribe", methods=["GET", "POST"])
+@router.get("/unsubscribe")
 async def unsubscribe(token: Token, pool: PoolDep) -> SubscriptionState:
     """One click, effective at once: alerts not yet sent to this address are skipped."""
     return await _change(pool, token, "unsubscribed", "You have left the internship alerts list.")
+
+
+@router.post("/unsubscribe")
+async def unsubscribe_one_click(token: Token, pool: PoolDep) -> SubscriptionState:
+    """RFC 8058 one-click unsubscribe, as a mail client's List-Unsubscribe-Post sends it."""
+    return await unsubscribe(token, pool)
 
 
 @router.post("/announcements", status_code=status.HTTP_202_ACCEPTED)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
+from mip.core.bounds import MAX_OFFSET, Moment
 from mip.core.deps import OfficeUser, PoolDep, Runtime
 from mip.core.errors import NotFound
 from services.notifications.messages import repository as repo
@@ -32,10 +32,10 @@ async def search_messages(
     status: EmailStatus | None = None,
     round_id: str | None = None,
     subject_ref: Annotated[str | None, Query(description="e.g. application-<id>")] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Moment | None = None,
+    until: Moment | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[MessageSummary]:
     async with pool.acquire() as conn:
         return await repo.search(

@@ -1,0 +1,189 @@
+"""Text MIP can store and show: the checks every service applies to what people send.
+
+PostgreSQL cannot store the NUL character, UTF-8 cannot carry a lone surrogate, and a
+control character in a name or an e-mail header is at best noise. `RefuseUnstorableText`
+refuses such text in any query parameter or JSON body before a route sees it, naming the
+field, so no request can reach the database with it; `OneLine` is the annotation for
+fields that must be one line (names, titles, places).
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterator
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
+
+from pydantic import AfterValidator
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mip.core.problems import problem_response
+
+# Line breaks and tabs belong in a statement or a reason; no other control character does.
+MULTI_LINE_CONTROLS = {"\n", "\r", "\t"}
+# A JSON body this size is far beyond any form MIP has; files come as multipart.
+JSON_BODY_MAX_BYTES = 1024 * 1024
+
+
+def unstorable(text: str, *, one_line: bool = False) -> str | None:
+    """Why `text` cannot be kept as it is, or None if it can."""
+    for char in text:
+        if char == "\x00":
+            return "contains the NUL character, which cannot be stored"
+        if 0xD800 <= ord(char) <= 0xDFFF:
+            return "contains an unpaired surrogate, which is not valid Unicode text"
+        if unicodedata.category(char) == "Cc":
+            if one_line and char in MULTI_LINE_CONTROLS:
+                return "must be a single line"
+            if char not in MULTI_LINE_CONTROLS:
+                return f"contains the control character U+{ord(char):04X}"
+    return None
+
+
+def _one_line(value: str) -> str:
+    reason = unstorable(value, one_line=True)
+    if reason:
+        raise ValueError(f"The text {reason}.")
+    return value
+
+
+def checked_text(value: str) -> str:
+    """For a form field no model checks: the same words as everywhere else."""
+    reason = unstorable(value)
+    if reason:
+        raise ValueError(f"The text {reason}.")
+    return value
+
+
+OneLine = Annotated[str, AfterValidator(_one_line)]
+
+
+def _walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield path, str(key)
+            yield from _walk(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk(item, f"{path}.{index}")
+
+
+def first_unstorable(value: Any, path: str) -> tuple[str, str] | None:
+    for where, text in _walk(value, path):
+        reason = unstorable(text)
+        if reason:
+            return where, reason
+    return None
+
+
+class RefuseUnstorableText:
+    """422 for unstorable text in a query parameter or a JSON body, before any route."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        found = self._in_query(scope)
+        body: bytes | None = None
+        if found is None and _is_json(scope):
+            try:
+                body = await _read_body(receive)
+            except _TooLarge:
+                limit = f"is larger than {JSON_BODY_MAX_BYTES // 1024} KB"
+                await self._refuse(scope, receive, send, "body", limit, status=413)
+                return
+            found = _in_json(body)
+        if found is not None:
+            await self._refuse(scope, receive, send, *found)
+            return
+        await self.app(scope, _replaying(body, receive) if body is not None else receive, send)
+
+    @staticmethod
+    def _in_query(scope: Scope) -> tuple[str, str] | None:
+        raw = scope.get("query_string", b"").decode("latin-1")
+        try:
+            pairs = parse_qsl(raw, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            return "query", "is not valid UTF-8 text"
+        for name, value in pairs:
+            reason = unstorable(name) or unstorable(value)
+            if reason:
+                return f"query.{name if not unstorable(name) else '?'}", reason
+        return None
+
+    @staticmethod
+    async def _refuse(
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        location: str,
+        reason: str,
+        *,
+        status: int = 422,
+    ) -> None:
+        response = problem_response(
+            Request(scope),
+            status=status,
+            slug="invalid-request",
+            title="The request is not valid",
+            detail=f"{location}: the text {reason}.",
+            errors=[{"location": location, "message": f"The text {reason}."}],
+        )
+        await response(scope, receive, send)
+
+
+def _is_json(scope: Scope) -> bool:
+    for name, value in scope.get("headers", []):
+        if name == b"content-type":
+            media: bytes = value.split(b";", 1)[0].strip().lower()
+            return media == b"application/json" or media.endswith(b"+json")
+    return False
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > JSON_BODY_MAX_BYTES:
+            raise _TooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _in_json(body: bytes) -> tuple[str, str] | None:
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return None  # not JSON: the route's own validation says so, in its words
+    return first_unstorable(document, "body")
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
