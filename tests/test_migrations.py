@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import cast
 
 import asyncpg
 import pytest
@@ -99,3 +103,248 @@ async def test_each_service_owns_its_schema(database_url: str) -> None:
         assert {r["nspname"] for r in schemas} == {"applications", "offers"}
     finally:
         await pool.close()
+
+
+# Addresses lower-cased (issue 11 item 5): each service's migration is applied to rows
+# written, mixed-case, under the migrations before it.
+
+
+def _before(source: Path, version: int, directory: Path) -> Path:
+    """A copy of `source`'s migrations numbered below `version`."""
+    return _write(
+        directory,
+        {p.name: p.read_text() for p in sorted(source.glob("*.sql")) if int(p.name[:4]) < version},
+    )
+
+
+def _add(source: Path, version: int, directory: Path) -> None:
+    (found,) = [p for p in source.glob("*.sql") if int(p.name[:4]) == version]
+    _write(directory, {found.name: found.read_text()})
+
+
+class _Hearing:
+    """One connection that keeps the server's notices, lent as a pool to the migrations
+    (asyncpg refuses to pool a connection with a log listener)."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+        self.notices: list[str] = []
+        conn.add_log_listener(lambda _conn, message: self.notices.append(str(message)))
+
+    @classmethod
+    async def connect(cls, database_url: str, schema: str) -> _Hearing:
+        return cls(
+            await asyncpg.connect(database_url, server_settings={"search_path": f"{schema},public"})
+        )
+
+    @asynccontextmanager
+    async def acquire(self) -> AsyncIterator[asyncpg.Connection]:
+        yield self.conn
+
+    async def apply(self, schema: str, directory: Path) -> list[int]:
+        return await apply_migrations(cast(asyncpg.Pool, self), schema, directory)
+
+
+_APPLICANT = (
+    "INSERT INTO applicants (email, name, department, division, role, university_employed,"
+    " contract_type) VALUES ($1, $2, 'Engineering Science', 'mpls', 'postdoctoral_researcher',"
+    " true, 'fixed_term')"
+)
+_APPLICATION = (
+    "INSERT INTO applications (applicant_email, round_id, placement_id, phase, status,"
+    " statement, statement_words, statement_for_hosts, idempotency_key, submitted_at)"
+    " VALUES ($1, $2, $3, 'first', 'submitted', 'Hello', 1, 'Hello', $4, now()) RETURNING id"
+)
+
+
+async def test_applicants_addresses_are_lower_cased_with_their_keys_and_twins_kept(
+    database_url: str, tmp_path: Path
+) -> None:
+    from services.applications.app import SPEC
+
+    migrations = _before(SPEC.migrations, 7, tmp_path / "m")
+    db = await _Hearing.connect(database_url, SPEC.schema)
+    conn = db.conn
+    try:
+        assert await db.apply(SPEC.schema, migrations) == [1, 2, 3, 4, 5, 6]
+        host_id = await conn.fetchval(
+            "INSERT INTO hosts (name, sector, kind, location, contact_name, contact_email)"
+            " VALUES ('Isis Robotics', 'Technology', 'for_profit', 'oxford', 'Sam',"
+            " 'Sam@Isis.Example.com') RETURNING id"
+        )
+        round_id = await conn.fetchval(
+            "INSERT INTO rounds (name, advertise_at, deadline_at, outcomes_at,"
+            " acceptance_window_hours, applications_per_applicant,"
+            " second_round_applications_per_applicant, statement_word_limit, cv_page_limit)"
+            " VALUES ('R', now(), now() + interval '1 day', now() + interval '2 days',"
+            " 48, 2, 1, 300, 2) RETURNING id"
+        )
+        await conn.execute(
+            "INSERT INTO round_weeks VALUES ($1, DATE '2030-03-04', DATE '2030-03-08')", round_id
+        )
+        placement_id = await conn.fetchval(
+            "INSERT INTO placements (round_id, host_id, title, description, week_starts_on,"
+            " days, places, mode) VALUES ($1, $2, 'P', 'D', DATE '2030-03-04',"
+            " ARRAY[DATE '2030-03-04', DATE '2030-03-05'], 1, 'in_person') RETURNING id",
+            round_id,
+            host_id,
+        )
+        for email, name in (
+            ("Ada@Example.org", "Ada"),
+            ("Bob@Example.org", "Bob, first profile"),
+            ("bob@example.org", "Bob, second profile"),
+            ("cy@example.org", "Cy"),
+        ):
+            await conn.execute(_APPLICANT, email, name)
+        await conn.execute(
+            "INSERT INTO equal_opportunities VALUES ('Ada@Example.org', 'no', 'yes', now())"
+        )
+        ada = await conn.fetchval(_APPLICATION, "Ada@Example.org", round_id, placement_id, "k1")
+        bobs = [
+            await conn.fetchval(_APPLICATION, email, round_id, placement_id, "k1")
+            for email in ("Bob@Example.org", "bob@example.org")
+        ]
+        slots = [
+            await conn.fetchval(
+                "INSERT INTO support_slots (starts_at, adviser_name, location)"
+                " VALUES (now() + $1 * interval '1 day', 'Adviser', 'Careers') RETURNING id",
+                n,
+            )
+            for n in (1, 2)
+        ]
+        for slot, email in zip(slots, ("Ada@Example.org", "Bob@Example.org"), strict=True):
+            await conn.execute(
+                "INSERT INTO support_bookings (slot_id, applicant_email) VALUES ($1, $2)",
+                slot,
+                email,
+            )
+
+        _add(SPEC.migrations, 7, migrations)
+        assert await db.apply(SPEC.schema, migrations) == [7]
+
+        applicants = await conn.fetch("SELECT email, name FROM applicants ORDER BY name")
+        assert [(r["email"], r["name"]) for r in applicants] == [
+            ("ada@example.org", "Ada"),
+            ("Bob@Example.org", "Bob, first profile"),  # a twin: kept as it was
+            ("bob@example.org", "Bob, second profile"),
+            ("cy@example.org", "Cy"),
+        ]
+        by_id = {
+            r["id"]: r["applicant_email"]
+            for r in await conn.fetch("SELECT id, applicant_email FROM applications")
+        }
+        assert by_id == {
+            ada: "ada@example.org",
+            bobs[0]: "Bob@Example.org",
+            bobs[1]: "bob@example.org",
+        }
+        assert await conn.fetchval("SELECT applicant_email FROM equal_opportunities") == (
+            "ada@example.org"
+        )
+        bookings = await conn.fetch("SELECT applicant_email FROM support_bookings")
+        assert sorted(r["applicant_email"] for r in bookings) == [
+            "ada@example.org",
+            "bob@example.org",
+        ]
+        assert await conn.fetchval("SELECT contact_email FROM hosts") == "sam@isis.example.com"
+        assert any("Bob@Example.org, bob@example.org" in n for n in db.notices), db.notices
+
+        keys = await conn.fetch(
+            "SELECT conname, conrelid::regclass::text AS tbl,"
+            " confrelid::regclass::text AS refs FROM pg_constraint"
+            " WHERE contype = 'f' AND conname LIKE '%applicant_email_fkey' ORDER BY conname"
+        )
+        assert [(r["conname"], r["tbl"], r["refs"]) for r in keys] == [
+            ("applications_applicant_email_fkey", "applications", "applicants"),
+            ("equal_opportunities_applicant_email_fkey", "equal_opportunities", "applicants"),
+        ]
+        with pytest.raises(asyncpg.ForeignKeyViolationError):
+            await conn.execute(_APPLICATION, "Ada@Example.org", round_id, placement_id, "k2")
+        with pytest.raises(asyncpg.ForeignKeyViolationError):
+            await conn.execute("DELETE FROM applicants WHERE email = 'ada@example.org'")
+    finally:
+        await conn.close()
+
+
+async def test_offers_addresses_are_lower_cased_and_twin_acceptances_kept(
+    database_url: str, tmp_path: Path
+) -> None:
+    from services.offers.app import SPEC
+
+    migrations = _before(SPEC.migrations, 4, tmp_path / "m")
+    db = await _Hearing.connect(database_url, SPEC.schema)
+    conn = db.conn
+    try:
+        assert await db.apply(SPEC.schema, migrations) == [1, 2, 3]
+        one, two = uuid.uuid4(), uuid.uuid4()
+        await conn.execute(
+            "INSERT INTO offers (application_id, round_id, placement_id, applicant_email, status)"
+            " VALUES ($1, $2, $3, 'Ada@Example.org', 'accepted')",
+            uuid.uuid4(),
+            one,
+            uuid.uuid4(),
+        )
+        for round_id, email in (
+            (one, "Ada@Example.org"),
+            (two, "Bob@Example.org"),
+            (two, "bob@example.org"),
+        ):
+            await conn.execute(
+                "INSERT INTO acceptances (round_id, applicant_email, application_id)"
+                " VALUES ($1, $2, $3)",
+                round_id,
+                email,
+                uuid.uuid4(),
+            )
+
+        _add(SPEC.migrations, 4, migrations)
+        assert await db.apply(SPEC.schema, migrations) == [4]
+
+        assert await conn.fetchval("SELECT applicant_email FROM offers") == "ada@example.org"
+        accepted = await conn.fetch("SELECT round_id, applicant_email FROM acceptances")
+        assert sorted((r["round_id"] == one, r["applicant_email"]) for r in accepted) == [
+            (False, "Bob@Example.org"),
+            (False, "bob@example.org"),
+            (True, "ada@example.org"),
+        ]
+        assert any("Bob@Example.org, bob@example.org" in n for n in db.notices), db.notices
+    finally:
+        await conn.close()
+
+
+async def test_expenses_and_alerts_addresses_are_lower_cased(
+    database_url: str, tmp_path: Path
+) -> None:
+    from services.expenses.app import SPEC as expenses
+    from services.notifications.app import SPEC as notifications
+
+    claims = _before(expenses.migrations, 5, tmp_path / "expenses")
+    alerts = _before(notifications.migrations, 3, tmp_path / "notifications")
+    pools = [await create_pool(database_url, schema=s.schema) for s in (expenses, notifications)]
+    try:
+        assert await apply_migrations(pools[0], expenses.schema, claims) == [1, 2, 3, 4]
+        assert await apply_migrations(pools[1], notifications.schema, alerts) == [1, 2]
+        await pools[0].execute(
+            "INSERT INTO claims (application_id, placement_id, placement_title, days,"
+            " intern_email, intern_name, host_name, host_kind, host_location,"
+            " host_contact_name, host_contact_email) VALUES ($1, $2, 'P', ARRAY[]::date[],"
+            " 'Ada@Example.org', 'Ada', 'Isis', 'for_profit', 'oxford', 'Sam',"
+            " 'Sam@Isis.Example.com')",
+            uuid.uuid4(),
+            uuid.uuid4(),
+        )
+        await pools[1].execute(
+            "INSERT INTO alert_subscribers (email, token) VALUES ('Fan@Example.org', 't')"
+        )
+
+        _add(expenses.migrations, 5, claims)
+        _add(notifications.migrations, 3, alerts)
+        assert await apply_migrations(pools[0], expenses.schema, claims) == [5]
+        assert await apply_migrations(pools[1], notifications.schema, alerts) == [3]
+
+        claim = await pools[0].fetchrow("SELECT intern_email, host_contact_email FROM claims")
+        assert tuple(claim) == ("ada@example.org", "sam@isis.example.com")
+        assert await pools[1].fetchval("SELECT email FROM alert_subscribers") == ("fan@example.org")
+    finally:
+        for pool in pools:
+            await pool.close()

@@ -13,6 +13,10 @@ from workflows.expense_claim import ClaimChange
 
 
 async def insert_claim(conn: asyncpg.Connection, values: dict[str, Any]) -> UUID:
+    """The intern's and the host contact's addresses are stored lower-cased, as a token's
+    subject is read (issue 11 item 5; migration 0005 lower-cased the older rows)."""
+    addresses = ("intern_email", "host_contact_email")
+    values = {k: v.lower() if k in addresses else v for k, v in values.items()}
     claim_id: UUID = await conn.fetchval(
         "INSERT INTO claims (application_id, placement_id, placement_title, days, intern_email,"
         " intern_name, host_name, host_kind, host_location, host_contact_name,"

@@ -19,7 +19,7 @@ async def record_offer(conn: asyncpg.Connection, record: OfferRecord) -> None:
         UUID(record.application_id),
         UUID(record.round_id),
         UUID(record.placement_id),
-        record.applicant_email,
+        record.applicant_email.lower(),  # stored as a token's subject is read (issue 11 item 5)
         record.status,
         record.expires_at,
         record.reason,

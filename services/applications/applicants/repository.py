@@ -1,4 +1,8 @@
-"""All SQL for applicant profiles and equal-opportunities answers."""
+"""All SQL for applicant profiles and equal-opportunities answers.
+
+An applicant's address (the primary key) is stored lower-cased and looked up lower-cased
+with plain `=` on the key (issue 11 item 5; migration 0007 lower-cased the older rows).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ async def upsert_profile(conn: asyncpg.Connection, email: str, body: ProfileIn) 
         " ON CONFLICT (email) DO UPDATE SET name = $2, department = $3, division = $4,"
         " role = $5, university_employed = $6, contract_type = $7, contract_end_date = $8,"
         " updated_at = now() RETURNING *",
-        email,
+        email.lower(),
         body.name,
         body.department,
         body.division.value,
@@ -33,7 +37,7 @@ async def upsert_profile(conn: asyncpg.Connection, email: str, body: ProfileIn) 
 
 
 async def get_profile(conn: asyncpg.Connection, email: str) -> Profile | None:
-    row = await conn.fetchrow("SELECT * FROM applicants WHERE email = $1", email)
+    row = await conn.fetchrow("SELECT * FROM applicants WHERE email = $1", email.lower())
     return Profile.model_validate(dict(row)) if row else None
 
 
@@ -44,7 +48,7 @@ async def upsert_equal_opportunities(
         "INSERT INTO equal_opportunities (applicant_email, disability, under_represented)"
         " VALUES ($1, $2, $3) ON CONFLICT (applicant_email) DO UPDATE"
         " SET disability = $2, under_represented = $3, updated_at = now()",
-        email,
+        email.lower(),
         body.disability.value,
         body.under_represented.value,
     )

@@ -75,7 +75,7 @@ async def read_cv(application_id: UUID, runtime: Runtime, who: AnyUser) -> Respo
         if row["status"] in ("submitted", "withdrawn"):
             raise NotFound(f"There is no application {application_id} forwarded to you.")
         content = row["host_copy"]
-    elif who.role is Role.office or who.subject == row["applicant_email"]:
+    elif who.role is Role.office or row["applicant_email"].lower() == who.subject.lower():
         content = row["content"]
     else:
         raise NotFound(f"There is no application {application_id}.")

@@ -1,4 +1,9 @@
-"""All SQL for applications, their CVs and their history."""
+"""All SQL for applications, their CVs and their history.
+
+Applicants' addresses are stored lower-cased (a token's subject is read lower-cased, and
+migration 0007 lower-cased the older rows), so an address given here is lower-cased and
+compared with plain `=`, which the indexes on `applicant_email` serve (issue 11 item 5).
+"""
 
 from __future__ import annotations
 
@@ -38,7 +43,7 @@ async def active_in_phase(
             " JOIN placements p ON p.id = a.placement_id"
             " WHERE a.applicant_email = $1 AND a.round_id = $2 AND a.phase = $3"
             " AND a.status <> 'withdrawn'",
-            email,
+            email.lower(),
             round_id,
             phase,
         )
@@ -62,7 +67,7 @@ async def find_by_idempotency_key(
     row = await conn.fetchrow(
         "SELECT id, request_fingerprint FROM applications"
         " WHERE applicant_email = $1 AND idempotency_key = $2",
-        email,
+        email.lower(),
         key,
     )
     return None if row is None else (row["id"], row["request_fingerprint"])
@@ -74,7 +79,7 @@ async def insert(conn: asyncpg.Connection, values: dict[str, Any]) -> UUID:
         " statement, statement_words, statement_for_hosts, allowance_warning, idempotency_key,"
         " request_fingerprint, submitted_at)"
         " VALUES ($1, $2, $3, $4, 'submitted', $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        values["applicant_email"],
+        values["applicant_email"].lower(),
         values["round_id"],
         values["placement_id"],
         values["phase"],
@@ -199,7 +204,7 @@ async def get(conn: asyncpg.Connection, application_id: UUID) -> Application | N
 
 async def list_for_applicant(conn: asyncpg.Connection, email: str) -> list[Application]:
     rows = await conn.fetch(
-        _SELECT + " WHERE a.applicant_email = $1 ORDER BY a.submitted_at", email
+        _SELECT + " WHERE a.applicant_email = $1 ORDER BY a.submitted_at", email.lower()
     )
     events = await _events(conn, [r["id"] for r in rows])
     return [_application(r, events[r["id"]]) for r in rows]
@@ -222,6 +227,8 @@ async def candidates(conn: asyncpg.Connection, round_id: UUID, phase: str) -> li
 async def open_applications_of(
     conn: asyncpg.Connection, round_id: UUID, email: str, except_id: UUID
 ) -> list[UUID]:
+    """`email` is an application's own stored address (from the workflow), matched exactly:
+    a profile migration 0007 left mixed-case because of a twin keeps its own applications."""
     rows = await conn.fetch(
         "SELECT id FROM applications WHERE round_id = $1 AND applicant_email = $2 AND id <> $3"
         " AND status IN ('submitted', 'forwarded', 'offered')",
@@ -236,7 +243,7 @@ async def has_accepted_place(conn: asyncpg.Connection, email: str, round_id: UUI
     found = await conn.fetchval(
         "SELECT 1 FROM applications WHERE applicant_email = $1 AND round_id = $2"
         " AND status IN ('accepted', 'introduced')",
-        email,
+        email.lower(),
         round_id,
     )
     return found is not None

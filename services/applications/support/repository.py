@@ -1,4 +1,8 @@
-"""All SQL for support-session slots and bookings (R29)."""
+"""All SQL for support-session slots and bookings (R29).
+
+A booking's address is stored lower-cased and compared lower-cased with plain `=`
+(issue 11 item 5; migration 0007 lower-cased the older rows).
+"""
 
 from __future__ import annotations
 
@@ -43,7 +47,7 @@ async def book(conn: asyncpg.Connection, slot_id: UUID, email: str) -> UUID | No
         booking: UUID = await conn.fetchval(
             "INSERT INTO support_bookings (slot_id, applicant_email) VALUES ($1, $2) RETURNING id",
             slot_id,
-            email,
+            email.lower(),
         )
     except asyncpg.UniqueViolationError:
         return None
@@ -55,7 +59,7 @@ async def cancel(conn: asyncpg.Connection, booking_id: UUID, email: str) -> asyn
         "UPDATE support_bookings SET cancelled_at = now()"
         " WHERE id = $1 AND applicant_email = $2 AND cancelled_at IS NULL RETURNING slot_id",
         booking_id,
-        email,
+        email.lower(),
     )
     return row
 
@@ -66,6 +70,6 @@ async def bookings_of(conn: asyncpg.Connection, email: str) -> list[asyncpg.Reco
             "SELECT b.id, b.slot_id, s.starts_at, s.adviser_name, s.location, b.booked_at"
             " FROM support_bookings b JOIN support_slots s ON s.id = b.slot_id"
             " WHERE b.applicant_email = $1 AND b.cancelled_at IS NULL ORDER BY s.starts_at",
-            email,
+            email.lower(),
         )
     )
