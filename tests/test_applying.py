@@ -280,6 +280,26 @@ async def test_r12_third_application_is_refused_and_a_withdrawal_frees_a_slot(
     assert third_now.status_code == 201
 
 
+async def test_r12_withdrawing_a_finished_application_again_is_a_409_with_the_reason(
+    mail_settings: Settings, smtp: MailCatcher
+) -> None:
+    async with running_stack(
+        mail_settings, applications=applications_app, notifications=notifications_app
+    ) as stack:
+        http = stack.http["applications"]
+        _, placements = await make_round(http, mail_settings, open_round(), placements=1)
+        me = await make_profile(http, mail_settings, "ada@example.org")
+        applied = (await apply(http, me, placements[0]["id"])).json()
+        url = f"/v1/applications/{applied['id']}/withdraw"
+        first = await http.post(url, json={"reason": "Changed my mind"}, headers=me)
+        handle = stack.temporal.get_workflow_handle(applied["workflow_id"])
+        await handle.result()  # the application's life is over
+        again = await http.post(url, json={"reason": "Once more"}, headers=me)
+    assert first.status_code == 200, first.text
+    assert again.status_code == 409, again.text
+    assert again.json()["detail"] == "The application is withdrawn; it cannot be withdrawn now."
+
+
 async def test_r12_the_second_round_allows_one_application(
     settings: Settings, run_app: RunApp
 ) -> None:

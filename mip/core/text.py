@@ -13,7 +13,7 @@ import json
 import unicodedata
 from collections.abc import Iterator
 from typing import Annotated, Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 
 from pydantic import AfterValidator
 from starlette.requests import Request
@@ -108,14 +108,18 @@ class RefuseUnstorableText:
     @staticmethod
     def _in_query(scope: Scope) -> tuple[str, str] | None:
         raw = scope.get("query_string", b"").decode("latin-1")
-        try:
-            pairs = parse_qsl(raw, keep_blank_values=True, errors="strict")
-        except UnicodeDecodeError:
-            return "query", "is not valid UTF-8 text"
-        for name, value in pairs:
-            reason = unstorable(name) or unstorable(value)
+        for part in filter(None, raw.split("&")):
+            encoded_name, _, encoded_value = part.partition("=")
+            name = unquote_plus(encoded_name, errors="replace")
+            location = f"query.{name}" if not unstorable(name) else "query"
+            try:
+                value = unquote_plus(encoded_value, errors="strict")
+                strict_name = unquote_plus(encoded_name, errors="strict")
+            except UnicodeDecodeError:
+                return location, "is not valid UTF-8 text"
+            reason = unstorable(strict_name) or unstorable(value)
             if reason:
-                return f"query.{name if not unstorable(name) else '?'}", reason
+                return location, reason
         return None
 
     @staticmethod

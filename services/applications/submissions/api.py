@@ -10,7 +10,7 @@ from pydantic import AfterValidator
 
 from mip.core.auth import Principal, Role
 from mip.core.deps import AnyUser, ApplicantUser, PoolDep, Runtime
-from mip.core.errors import NotFound
+from mip.core.errors import Conflict, NotFound
 from mip.core.runtime import ServiceRuntime
 from mip.core.text import checked_text
 from mip.core.uploads import bounded_upload, read_bounded
@@ -114,10 +114,17 @@ async def withdraw(
 ) -> Application:
     """Before the deadline, frees the slot for another application (R12)."""
     found = await _readable(runtime, application_id, me)
+
+    async def finished(_: object) -> Exception:
+        status = (await _readable(runtime, application_id, me)).status
+        words = status.replace("_", " ")
+        return Conflict(f"The application is {words}; it cannot be withdrawn now.", reason=status)
+
     # A refusal is a 409 in the workflow's words; a finished workflow a 409, never a 500.
     await runtime.update_workflow(
         found.workflow_id,
         ApplicationWorkflow.withdraw,
         WithdrawRequest(actor=me.subject, reason=body.reason),
+        why_closed=finished,
     )
     return await _readable(runtime, application_id, me)
