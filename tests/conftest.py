@@ -11,9 +11,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from launcher.mailcatcher import MailCatcher
 from mip.core.auth import Role, mint_token
 from mip.core.settings import Environment, Settings
-from mip.devstack.mailcatcher import MailCatcher
 from tests.servers import (
     Servers,
     TestServerSettings,

@@ -18,8 +18,8 @@ from pathlib import Path
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio.client import Client
 
-from mip.devstack.postgres import EmbeddedPostgres
-from mip.devstack.temporal import TemporalDevServer
+from launcher.postgres import EmbeddedPostgres
+from launcher.temporal import TemporalDevServer
 from workflows import search
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from launcher.mailcatcher import MailCatcher
 from mip.core.auth import Role
 from mip.core.settings import Settings
-from mip.devstack.mailcatcher import MailCatcher
 from services.applications.app import create_app as applications_app
 from services.notifications.app import create_app as notifications_app
 from services.offers.app import create_app as offers_app

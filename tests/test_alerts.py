@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from launcher.mailcatcher import MailCatcher
 from mip.core.auth import Role
 from mip.core.settings import Settings
-from mip.devstack.mailcatcher import MailCatcher
 from services.notifications.app import create_app
 from tests.conftest import RunApp, auth
 from tests.stack import running_stack

@@ -7,9 +7,9 @@ from typing import Any
 
 from temporalio.client import WorkflowExecutionStatus
 
+from launcher.mailcatcher import MailCatcher
 from mip.core.auth import Role
 from mip.core.settings import Settings
-from mip.devstack.mailcatcher import MailCatcher
 from services.applications.app import create_app as applications_app
 from services.notifications.app import create_app as notifications_app
 from tests.applying import apply, make_profile, make_round, open_round

@@ -7,7 +7,7 @@ import time
 import jwt
 import pytest
 
-from mip.cli import main as mip_main
+from launcher.cli import main as mip_main
 from mip.core.auth import Role
 from mip.core.settings import Settings
 from services.applications.app import create_app as applications_app

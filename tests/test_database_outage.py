@@ -20,9 +20,9 @@ import asyncpg
 import httpx
 import pytest
 
+from launcher.postgres import EmbeddedPostgres
 from mip.core.auth import Role
 from mip.core.settings import Environment, Settings
-from mip.devstack.postgres import EmbeddedPostgres
 from services.offers.app import create_app as offers_app
 from tests.conftest import auth
 from tests.servers import Servers, free_port

@@ -6,9 +6,9 @@ from datetime import date
 
 import httpx
 
+from launcher.demo import load_demo, shift_to
 from mip.core.auth import Role
 from mip.core.settings import Settings
-from mip.devstack.demo import load_demo, shift_to
 from services.applications.app import create_app
 from services.applications.client import ApplicationsClient
 from tests.conftest import token

@@ -27,10 +27,10 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from launcher.mailcatcher import MailStore
 from mip.core.auth import Role
 from mip.core.settings import Settings
 from mip.core.temporal import connect
-from mip.devstack.mailcatcher import MailStore
 from tests.applying import apply, make_profile, make_round, open_round
 from tests.conftest import auth
 from tests.waiting import eventually
@@ -113,7 +113,7 @@ def mip_dev(data_dir: Path, offset: int, smtp_url: str) -> Iterator[DevProcess]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     process = subprocess.Popen(
         [
-            *(sys.executable, "-m", "mip.cli", "dev"),
+            *(sys.executable, "-m", "launcher.cli", "dev"),
             *("--data-dir", str(data_dir), "--port-offset", str(offset)),
         ],
         stdout=subprocess.PIPE,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mip.devstack.redact import mask_secrets
-from mip.devstack.stack import DevOptions, DevStack, _say
+from launcher.redact import mask_secrets
+from launcher.stack import DevOptions, DevStack, _say
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,7 @@ def mip_dev(data_dir: Path, *extra: str) -> Iterator[list[str]]:
         [
             sys.executable,
             "-m",
-            "mip.cli",
+            "launcher.cli",
             "dev",
             "--data-dir",
             str(data_dir),

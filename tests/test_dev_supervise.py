@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from mip.devstack.process import Child
-from mip.devstack.supervise import Backoff, Supervisor
+from launcher.process import Child
+from launcher.supervise import Backoff, Supervisor
 from tests.waiting import eventually
 
 

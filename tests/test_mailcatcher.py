@@ -8,7 +8,7 @@ from pathlib import Path
 import aiosmtplib
 import httpx
 
-from mip.devstack.mailcatcher import MailCatcher, web_app
+from launcher.mailcatcher import MailCatcher, web_app
 
 
 async def test_mail_sent_over_smtp_is_kept_and_listed(tmp_path: Path) -> None:

@@ -11,9 +11,9 @@ from typing import Any
 import icalendar
 import pytest
 
+from launcher.mailcatcher import MailCatcher
 from mip.core.auth import Role
 from mip.core.settings import Settings
-from mip.devstack.mailcatcher import MailCatcher
 from services.notifications.activities import make_sender
 from services.notifications.app import create_app
 from tests.conftest import auth

@@ -19,11 +19,11 @@ import pytest
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from launcher.mailcatcher import MailCatcher
 from mip.core import outbox
 from mip.core.auth import Role
 from mip.core.runtime import ServiceRuntime
 from mip.core.settings import Settings
-from mip.devstack.mailcatcher import MailCatcher
 from services.applications.app import create_app as applications_app
 from services.expenses.app import create_app as expenses_app
 from services.notifications.app import create_app as notifications_app

@@ -12,10 +12,11 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from launcher.temporal import installed_binary
 from mip.core.migrations import discover
 from mip.core.settings import Settings
+from mip.core.stack_report import ServiceReport
 from mip.core.temporal import connect
-from mip.devstack.temporal import installed_binary
 from services.applications.app import SPEC as APPLICATIONS_SPEC
 from services.applications.app import create_app as applications_app
 from services.expenses.app import SPEC as EXPENSES
@@ -25,7 +26,7 @@ from services.notifications.app import create_app as notifications_app
 from services.offers.app import SPEC as OFFERS_SPEC
 from services.offers.app import create_app as offers_app
 from workflows.queues import APPLICATIONS, OFFERS, SERVICE_QUEUES, WORKFLOWS
-from workflows.stack_check import ServiceReport, StackCheckInput, StackCheckWorkflow
+from workflows.stack_check import StackCheckInput, StackCheckWorkflow
 
 
 async def test_every_service_answers_on_its_own_task_queue(settings: Settings) -> None:

@@ -9,9 +9,9 @@ from typing import Any
 
 from temporalio.client import WorkflowExecutionStatus
 
+from launcher.mailcatcher import MailCatcher
+from launcher.temporal import TemporalDevServer
 from mip.core.settings import Settings
-from mip.devstack.mailcatcher import MailCatcher
-from mip.devstack.temporal import TemporalDevServer
 from services.applications.app import create_app as applications_app
 from services.notifications.app import create_app as notifications_app
 from tests.applying import apply, make_profile, make_round, open_round, pdf

@@ -9,9 +9,9 @@ import asyncio
 from collections import Counter
 from typing import Any
 
+from launcher.mailcatcher import MailCatcher
 from mip.core.auth import Role
 from mip.core.settings import Settings
-from mip.devstack.mailcatcher import MailCatcher
 from services.applications.app import create_app as applications_app
 from services.applications.config import ApplicationsSettings
 from services.notifications.app import create_app as notifications_app

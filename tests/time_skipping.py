@@ -10,7 +10,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from mip.devstack.temporal import installed_binary
+from launcher.temporal import installed_binary
 from workflows.queues import WORKFLOWS
 
 

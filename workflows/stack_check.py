@@ -14,16 +14,8 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
+from mip.core.stack_report import DESCRIBE_ACTIVITY, ServiceReport
 from workflows.queues import SERVICE_QUEUES, sibling
-
-DESCRIBE_ACTIVITY = "describe"
-
-
-class ServiceReport(BaseModel):
-    service: str
-    schema_name: str
-    migrations: list[int]
-    database_ok: bool
 
 
 class StackCheckInput(BaseModel):

@@ -22,10 +22,9 @@ from mip.core.auth import Role, mint_token
 from mip.core.errors import ServiceUnavailable
 from mip.core.migrations import applied_versions
 from mip.core.settings import Settings
+from mip.core.stack_report import DESCRIBE_ACTIVITY, ServiceReport
 from mip.core.temporal import TemporalLink
 from mip.core.updates import WhyClosed, closed_for_good, run_update
-from workflows.queues import WORKFLOWS
-from workflows.stack_check import DESCRIBE_ACTIVITY, ServiceReport
 
 log = logging.getLogger("mip.runtime")
 
@@ -38,6 +37,8 @@ class ServiceSpec:
     title: str
     description: str
     task_queue: str
+    # Where the workflows this service starts run; named by the layer above the core.
+    workflow_queue: str
     migrations: Path
     routers: Sequence[APIRouter] = ()
     # Built once the pool exists, so activities can close over the runtime.
@@ -110,7 +111,7 @@ class ServiceRuntime:
                 run,
                 arg,
                 id=workflow_id,
-                task_queue=self.settings.queue(WORKFLOWS),
+                task_queue=self.settings.queue(self.spec.workflow_queue),
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             )
 

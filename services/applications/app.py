@@ -23,6 +23,7 @@ SPEC = ServiceSpec(
     title="Applications",
     description="Hosts, rounds, placements, applicants, applications, CVs and support sessions.",
     task_queue=queues.APPLICATIONS,
+    workflow_queue=queues.WORKFLOWS,
     migrations=Path(__file__).parent / "migrations",
     port=8001,
     routers=(catalogue, applicants, submissions, hosts, support),

@@ -19,6 +19,7 @@ SPEC = ServiceSpec(
     title="Expenses",
     description="Expense claims, claim lines and receipts.",
     task_queue=queues.EXPENSES,
+    workflow_queue=queues.WORKFLOWS,
     migrations=Path(__file__).parent / "migrations",
     port=8003,
     routers=(claims, decisions),

@@ -19,6 +19,7 @@ SPEC = ServiceSpec(
     title="Notifications",
     description="Messages, templates, deliveries and the alerts list.",
     task_queue=queues.NOTIFICATIONS,
+    workflow_queue=queues.WORKFLOWS,
     migrations=Path(__file__).parent / "migrations",
     port=8004,
     routers=(messages, alerts),

@@ -20,6 +20,7 @@ SPEC = ServiceSpec(
     title="Offers",
     description="Selections, host rankings and offers.",
     task_queue=queues.OFFERS,
+    workflow_queue=queues.WORKFLOWS,
     migrations=Path(__file__).parent / "migrations",
     port=8002,
     routers=(selection, decisions, round_view),

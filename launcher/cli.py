@@ -40,7 +40,7 @@ def _token(args: argparse.Namespace) -> int:
 
 
 def _dev(args: argparse.Namespace) -> int:
-    from mip.devstack.stack import DevOptions, run
+    from launcher.stack import DevOptions, run
 
     options = DevOptions(data_dir=args.data_dir, port_offset=args.port_offset, demo=args.demo)
     return asyncio.run(run(options))

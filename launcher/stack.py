@@ -25,15 +25,15 @@ from typing import Any
 
 import httpx
 
+from launcher.demo import load_demo
+from launcher.mailcatcher import MailStore
+from launcher.postgres import EmbeddedPostgres
+from launcher.process import Child, ReadyCheck, tcp_open
+from launcher.redact import mask_secrets
+from launcher.supervise import Backoff, Supervisor
+from launcher.temporal import TemporalDevServer
 from mip.core.auth import Role, mint_token
 from mip.core.settings import Settings
-from mip.devstack.demo import load_demo
-from mip.devstack.mailcatcher import MailStore
-from mip.devstack.postgres import EmbeddedPostgres
-from mip.devstack.process import Child, ReadyCheck, tcp_open
-from mip.devstack.redact import mask_secrets
-from mip.devstack.supervise import Backoff, Supervisor
-from mip.devstack.temporal import TemporalDevServer
 from services.applications.app import SPEC as APPLICATIONS
 from services.applications.client import ApplicationsClient
 from services.expenses.app import SPEC as EXPENSES
@@ -118,7 +118,7 @@ class DevStack:
             argv=[
                 sys.executable,
                 "-m",
-                "mip.devstack.mailcatcher",
+                "launcher.mailcatcher",
                 "--dir",
                 str(mail_dir),
                 "--smtp-port",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import asyncpg
 
-from mip.devstack.process import Child, as_user
+from launcher.process import Child, as_user
 
 SERVICE_USER = "mip-postgres"
 

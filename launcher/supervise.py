@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mip.devstack.process import Child
+from launcher.process import Child
 
 POLL_S = 0.25  # how soon a death is noticed
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 from temporalio.client import Client
 
-from mip.devstack.process import Child
+from launcher.process import Child
 from workflows import search
 
 
