@@ -12,6 +12,8 @@ from launcher.mailcatcher import MailCatcher
 from mip.core.auth import Role
 from mip.core.settings import Settings
 from services.applications.app import create_app as applications_app
+from services.applications.applicants.schemas import Division
+from services.applications.config import ApplicationsSettings
 from services.notifications.app import create_app as notifications_app
 from tests.applying import apply, make_profile, make_round, open_round, pdf
 from tests.conftest import RunApp, auth
@@ -85,11 +87,13 @@ async def test_r7_only_eligible_roles_may_apply(
 
 
 async def test_r8_a_placement_longer_than_the_allowance_warns_but_is_accepted(
-    mail_settings: Settings, smtp: MailCatcher, monkeypatch: pytest.MonkeyPatch
+    mail_settings: Settings, smtp: MailCatcher
 ) -> None:
-    monkeypatch.setenv("MIP_APPLICATIONS_ALLOWANCE_DAYS", '{"medical_sciences": 3}')
+    config = ApplicationsSettings(allowance_days={Division.medical_sciences: 3})
     async with running_stack(
-        mail_settings, applications=applications_app, notifications=notifications_app
+        mail_settings,
+        applications=lambda s: applications_app(s, config),
+        notifications=notifications_app,
     ) as stack:
         http = stack.http["applications"]
         placement = await _one_open_placement(http, mail_settings, days=5)
@@ -239,11 +243,9 @@ async def test_r11_a_long_pdf_is_kept_and_hosts_get_its_first_two_pages(
     assert len(PdfReader(io.BytesIO(row["host_copy"])).pages) == 2
 
 
-async def test_r11_an_oversized_cv_is_refused(
-    settings: Settings, run_app: RunApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("MIP_APPLICATIONS_CV_MAX_BYTES", "2048")
-    async with run_app(applications_app(settings)) as http:
+async def test_r11_an_oversized_cv_is_refused(settings: Settings, run_app: RunApp) -> None:
+    config = ApplicationsSettings(cv_max_bytes=2048)
+    async with run_app(applications_app(settings, config)) as http:
         placement = await _one_open_placement(http, settings)
         me = await make_profile(http, settings, "ada@example.org")
         response = await apply(http, me, placement["id"], cv=pdf(2) + b"\n%" + b"x" * 4096)

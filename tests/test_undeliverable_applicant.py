@@ -13,7 +13,6 @@ from launcher.mailcatcher import MailCatcher
 from mip.core.auth import Role
 from mip.core.settings import Settings
 from services.applications.app import create_app as applications_app
-from services.applications.config import ApplicationsSettings
 from services.notifications.app import create_app as notifications_app
 from services.offers.app import create_app as offers_app
 from tests.applying import apply, make_profile
@@ -23,7 +22,7 @@ from tests.test_whole_round import SAM, _setup, _wait_status
 from tests.waiting import eventually
 
 NOBODY = "nobody@example.org"  # the `smtp` fixture answers 550 for it
-OFFICE = ApplicationsSettings().office_email
+OFFICE = Settings().office_email
 REFUSED = "550 5.1.1 No such user here"
 
 

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
+from fastapi import FastAPI
 
 from mip.core.auth import Role
 from mip.core.settings import Settings
 from services.applications.app import create_app as applications_app
+from services.applications.config import ApplicationsSettings
 from services.applications.submissions.cv import CvFormat, UnacceptableCv, check_cv
 from services.expenses.receipts import UnacceptableReceipt, check_receipt
 from tests.applying import apply, make_profile, make_round, open_round
@@ -141,9 +143,13 @@ async def _post_streaming(
 
 
 @pytest.fixture
-def small_cvs(monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setenv("MIP_APPLICATIONS_CV_MAX_BYTES", str(MB))
+def small_cvs() -> int:
     return MB
+
+
+def small_cv_app(settings: Settings) -> FastAPI:
+    """The applications service taking CVs of at most 1 MB."""
+    return applications_app(settings, ApplicationsSettings(cv_max_bytes=MB))
 
 
 async def test_an_unauthenticated_big_upload_is_refused_before_its_body_is_read(
@@ -168,7 +174,7 @@ async def test_a_body_over_the_limit_is_refused_before_or_while_it_streams(
     settings: Settings, small_cvs: int
 ) -> None:
     me = auth(settings, Role.applicant, "ada@example.org")
-    async with running_stack(settings, applications=applications_app) as stack:
+    async with running_stack(settings, applications=small_cv_app) as stack:
         base = stack.settings.applications_url
         declared = await _post_streaming(base, "/v1/applications", me, size=BODY)
         chunked = await _post_streaming(base, "/v1/applications", me, size=BODY, declare=False)
@@ -180,7 +186,7 @@ async def test_a_body_over_the_limit_is_refused_before_or_while_it_streams(
 async def test_a_cv_over_the_limit_is_413_naming_the_field(
     settings: Settings, small_cvs: int
 ) -> None:
-    async with running_stack(settings, applications=applications_app) as stack:
+    async with running_stack(settings, applications=small_cv_app) as stack:
         http = stack.http["applications"]
         _, [placement] = await make_round(http, stack.settings, open_round())
         me = await make_profile(http, stack.settings, "ada@example.org")

@@ -135,6 +135,11 @@ async def send_email(request: EmailRequest) -> EmailOutcome:
     return outcome
 
 
+def email_workflow_id(idempotency_key: str) -> str:
+    """The one id a message's `DeliverEmailWorkflow` runs under: a second start is a no-op."""
+    return f"email-{idempotency_key}"
+
+
 @workflow.defn
 class DeliverEmailWorkflow:
     """One e-mail, durably: used when no other workflow owns the step (resends, bookings)."""

@@ -85,8 +85,12 @@ async def status(runtime: Runtime, _: OfficeOrService) -> Status:
     )
 
 
-def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
+def create_service_app(
+    spec: ServiceSpec, settings: Settings | None = None, config: object = None
+) -> FastAPI:
+    """The service's app; settings (shared and its own) are read here, once, unless given."""
     settings = settings or Settings()
+    config = spec.config() if config is None else config
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -112,7 +116,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
             statement_timeout_s=settings.db_statement_timeout_s,
         )
         try:
-            runtime = ServiceRuntime(spec=spec, settings=settings, pool=pool)
+            runtime = ServiceRuntime(spec=spec, settings=settings, pool=pool, config=config)
             runtime.temporal = TemporalLink(
                 settings,
                 task_queue=settings.queue(spec.task_queue),

@@ -48,6 +48,8 @@ class ServiceSpec:
     uses_outbox: bool = False
     # Long-running tasks of the service, cancelled at shutdown.
     background: Callable[[ServiceRuntime], Sequence[Coroutine[Any, Any, None]]] = lambda _: ()
+    # Builds the service's own settings (beside the shared `Settings`), once, at start.
+    config: Callable[[], object] = lambda: None
 
     @property
     def schema(self) -> str:
@@ -59,6 +61,9 @@ class ServiceRuntime:
     spec: ServiceSpec
     settings: Settings
     pool: asyncpg.Pool
+    # The service's own settings, as `spec.config` built them; each service reads them
+    # through a typed accessor beside its settings class.
+    config: object = None
     temporal: TemporalLink = field(init=False)
     starter: outbox.Starter | None = None
     # The server clock every rule reads; tests set it to stand exactly at a deadline.

@@ -78,6 +78,15 @@ class Settings(BaseSettings):
     expenses_public_url: str | None = None
     notifications_public_url: str | None = None
 
+    # The internship office's address: told of bookings, withdrawals and claims. The
+    # per-service names it once had are still read.
+    office_email: str = Field(
+        default="internships@mip.example.org",
+        validation_alias=_env(
+            "MIP_OFFICE_EMAIL", "MIP_APPLICATIONS_OFFICE_EMAIL", "MIP_EXPENSES_OFFICE_EMAIL"
+        ),
+    )
+
     # Prefixes every task queue, so two deployments (or two tests) can share a namespace.
     task_queue_prefix: str = ""
 

@@ -87,7 +87,7 @@ class _BodyTooLarge(Exception):
 
 
 def bounded_upload(
-    *, field: str, max_file_bytes: Callable[[], int], roles: tuple[Role, ...]
+    *, field: str, max_file_bytes: Callable[[Request], int], roles: tuple[Role, ...]
 ) -> type[APIRoute]:
     """A route class for an upload of `field`: token and role are checked before the body
     is read, and the body is read only up to the file's limit plus room for the form."""
@@ -106,7 +106,7 @@ def bounded_upload(
                             f"{principal.role.value}.",
                             required_roles=[r.value for r in roles],
                         )
-                    limit = max_file_bytes()
+                    limit = max_file_bytes(request)
                     declared = request.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > limit + FORM_ROOM:
                         raise too_large(field, limit)

@@ -13,6 +13,7 @@ from mip.core.settings import Settings
 from services.applications.activities import activities
 from services.applications.applicants.api import router as applicants
 from services.applications.catalogue.api import router as catalogue
+from services.applications.config import ApplicationsSettings
 from services.applications.submissions.api import router as submissions
 from services.applications.submissions.host_api import router as hosts
 from services.applications.support.api import router as support
@@ -29,8 +30,11 @@ SPEC = ServiceSpec(
     routers=(catalogue, applicants, submissions, hosts, support),
     activities=activities,
     uses_outbox=True,
+    config=ApplicationsSettings,
 )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app(SPEC, settings)
+def create_app(
+    settings: Settings | None = None, config: ApplicationsSettings | None = None
+) -> FastAPI:
+    return create_service_app(SPEC, settings, config)

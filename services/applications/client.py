@@ -7,7 +7,9 @@ from uuid import UUID
 from pydantic import TypeAdapter
 
 from mip.core.http import ServiceClient
-from services.applications.catalogue.schemas import (
+from services.applications.contract import (
+    Application,
+    ForwardedApplication,
     Host,
     HostIn,
     Placement,
@@ -15,7 +17,6 @@ from services.applications.catalogue.schemas import (
     Round,
     RoundIn,
 )
-from services.applications.submissions.schemas import Application, ForwardedApplication
 
 _HOSTS = TypeAdapter(list[Host])
 _ROUNDS = TypeAdapter(list[Round])

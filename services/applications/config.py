@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from starlette.requests import Request
 
+from mip.core.runtime import ServiceRuntime
 from services.applications.applicants.eligibility import DEFAULT_ALLOWANCE
 from services.applications.applicants.schemas import Division
 
@@ -18,4 +20,15 @@ class ApplicationsSettings(BaseSettings):
     )
     cv_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     statement_max_chars: int = Field(default=20_000, ge=1000)
-    office_email: str = "internships@mip.example.org"
+
+
+def applications_settings(runtime: ServiceRuntime) -> ApplicationsSettings:
+    """The settings the applications service built at start."""
+    if not isinstance(runtime.config, ApplicationsSettings):
+        raise TypeError(f"{runtime.spec.name} holds no applications settings")
+    return runtime.config
+
+
+def cv_limit(request: Request) -> int:
+    """The CV size limit, read before the request's body is."""
+    return applications_settings(request.app.state.runtime).cv_max_bytes

@@ -8,7 +8,7 @@ from typing import Any
 from temporalio import activity
 
 from mip.core.runtime import ServiceRuntime
-from services.expenses import repository as repo
+from services.expenses.claims import repository as repo
 from workflows.expense_claim import RECORD_CLAIM, ClaimChange
 
 

@@ -10,8 +10,9 @@ from mip.core.app import create_service_app
 from mip.core.runtime import ServiceSpec
 from mip.core.settings import Settings
 from services.expenses.activities import activities
-from services.expenses.api import router as claims
-from services.expenses.decisions_api import router as decisions
+from services.expenses.claims.api import router as claims
+from services.expenses.config import ExpensesSettings
+from services.expenses.decisions.api import router as decisions
 from workflows import queues
 
 SPEC = ServiceSpec(
@@ -25,8 +26,9 @@ SPEC = ServiceSpec(
     routers=(claims, decisions),
     activities=activities,
     uses_outbox=True,
+    config=ExpensesSettings,
 )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app(SPEC, settings)
+def create_app(settings: Settings | None = None, config: ExpensesSettings | None = None) -> FastAPI:
+    return create_service_app(SPEC, settings, config)

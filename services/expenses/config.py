@@ -13,7 +13,9 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from starlette.requests import Request
 
+from mip.core.runtime import ServiceRuntime
 from services.expenses import places
 from services.expenses.places import Gazetteer
 from services.expenses.policy import DEFAULT_BUS_PASS_CAP_PENCE
@@ -28,7 +30,6 @@ class ExpensesSettings(BaseSettings):
     receipt_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     # One line of a claim: well above a week's bus pass, far inside an integer column.
     line_max_pence: int = Field(default=50_000, ge=100, le=10_000_000)
-    office_email: str = "internships@mip.example.org"
     places_oxford: PlaceNames = Field(
         default=places.OXFORD, min_length=1, description="Oxford city and its districts (R24)"
     )
@@ -65,3 +66,15 @@ class ExpensesSettings(BaseSettings):
             london=self.places_london,
             elsewhere=self.places_elsewhere,
         )
+
+
+def expenses_settings(runtime: ServiceRuntime) -> ExpensesSettings:
+    """The settings the expenses service built at start."""
+    if not isinstance(runtime.config, ExpensesSettings):
+        raise TypeError(f"{runtime.spec.name} holds no expenses settings")
+    return runtime.config
+
+
+def receipt_limit(request: Request) -> int:
+    """The receipt size limit, read before the request's body is."""
+    return expenses_settings(request.app.state.runtime).receipt_max_bytes

@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
-from services.applications.catalogue.schemas import Location
+from services.applications.contract import Location
 
 __all__ = ["Gazetteer", "Place", "normalise"]
 

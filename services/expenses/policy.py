@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from services.applications.catalogue.schemas import HostKind, Location
+from services.applications.contract import HostKind, Location
 from services.expenses.places import Gazetteer, Place
 
 __all__ = [

@@ -13,7 +13,7 @@ from temporalio.exceptions import ApplicationError
 from mip.core.runtime import ServiceRuntime
 from services.notifications.alerts import repository as alerts
 from services.notifications.alerts.links import unsubscribe_url
-from services.notifications.config import MailSettings
+from services.notifications.config import MailSettings, mail_settings
 from services.notifications.mail.render import Renderer, TemplateError
 from services.notifications.mail.smtp import SmtpTarget
 from services.notifications.messages.sender import Sender, StillUndelivered
@@ -29,7 +29,7 @@ HEARTBEAT_EVERY_S = 1.0  # the SDK sends at most one per 0.8 x the heartbeat tim
 
 
 def make_sender(runtime: ServiceRuntime, mail: MailSettings | None = None) -> Sender:
-    mail = mail or MailSettings()
+    mail = mail or mail_settings(runtime)
     return Sender(
         pool=runtime.pool,
         renderer=Renderer(office_email=mail.reply_to),

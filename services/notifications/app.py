@@ -11,6 +11,7 @@ from mip.core.runtime import ServiceSpec
 from mip.core.settings import Settings
 from services.notifications.activities import activities
 from services.notifications.alerts.api import router as alerts
+from services.notifications.config import MailSettings
 from services.notifications.messages.api import router as messages
 from workflows import queues
 
@@ -24,8 +25,9 @@ SPEC = ServiceSpec(
     port=8004,
     routers=(messages, alerts),
     activities=activities,
+    config=MailSettings,
 )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app(SPEC, settings)
+def create_app(settings: Settings | None = None, config: MailSettings | None = None) -> FastAPI:
+    return create_service_app(SPEC, settings, config)

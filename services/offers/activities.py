@@ -9,7 +9,7 @@ from uuid import UUID
 from temporalio import activity
 
 from mip.core.runtime import ServiceRuntime
-from services.offers import repository as repo
+from services.offers.decisions import repository as repo
 from workflows.offer_contracts import (
     CLAIM_ACCEPTANCE,
     HOLD_PLACE,

@@ -10,9 +10,9 @@ from mip.core.app import create_service_app
 from mip.core.runtime import ServiceSpec
 from mip.core.settings import Settings
 from services.offers.activities import activities
-from services.offers.decisions_api import router as decisions
-from services.offers.round_view import router as round_view
-from services.offers.selection_api import router as selection
+from services.offers.decisions.api import router as decisions
+from services.offers.round_view.api import router as round_view
+from services.offers.selection.api import router as selection
 from workflows import queues
 
 SPEC = ServiceSpec(

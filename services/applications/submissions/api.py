@@ -8,17 +8,15 @@ from uuid import UUID
 from fastapi import APIRouter, File, Form, Header, Response, UploadFile, status
 from pydantic import AfterValidator
 
-from mip.core.auth import Principal, Role
+from mip.core.auth import Role
 from mip.core.deps import AnyUser, ApplicantUser, PoolDep, Runtime
-from mip.core.errors import Conflict, NotFound
-from mip.core.runtime import ServiceRuntime
 from mip.core.text import checked_text
 from mip.core.uploads import bounded_upload, read_bounded
-from services.applications.config import ApplicationsSettings
+from services.applications.config import applications_settings, cv_limit
 from services.applications.submissions import repository as repo
+from services.applications.submissions import service
+from services.applications.submissions.idempotency import Submission
 from services.applications.submissions.schemas import Application, Event, WithdrawIn
-from services.applications.submissions.service import Submission, submit
-from workflows.application import ApplicationWorkflow, WithdrawRequest
 
 router = APIRouter(prefix="/v1", tags=["applications"])
 
@@ -38,8 +36,10 @@ async def submit_application(
 ) -> Application:
     """The token is checked before the body is read, and the body is read no further than
     the CV's size limit (see `mip.core.uploads`)."""
-    content = await read_bounded(cv, field="cv", max_bytes=ApplicationsSettings().cv_max_bytes)
-    created, new = await submit(
+    content = await read_bounded(
+        cv, field="cv", max_bytes=applications_settings(runtime).cv_max_bytes
+    )
+    created, new = await service.submit(
         runtime,
         me,
         Submission(
@@ -73,9 +73,7 @@ router.add_api_route(
         },
     },
     route_class_override=bounded_upload(
-        field="cv",
-        max_file_bytes=lambda: ApplicationsSettings().cv_max_bytes,
-        roles=(Role.applicant,),
+        field="cv", max_file_bytes=cv_limit, roles=(Role.applicant,)
     ),
 )
 
@@ -86,26 +84,15 @@ async def my_applications(pool: PoolDep, me: ApplicantUser) -> list[Application]
         return await repo.list_for_applicant(conn, me.subject)
 
 
-async def _readable(runtime: ServiceRuntime, application_id: UUID, who: Principal) -> Application:
-    """Applicants read their own, the office (and services) any; hosts none here (R16)."""
-    async with runtime.pool.acquire() as conn:
-        found = await repo.get(conn, application_id)
-    mine = found is not None and found.applicant_email.lower() == who.subject.lower()
-    trusted = who.role in (Role.office, Role.service)
-    if found is None or not (trusted or (who.role is Role.applicant and mine)):
-        raise NotFound(f"There is no application {application_id} that you can see.")
-    return found
-
-
 @router.get("/applications/{application_id}")
 async def read_application(application_id: UUID, runtime: Runtime, who: AnyUser) -> Application:
-    return await _readable(runtime, application_id, who)
+    return await service.readable(runtime, application_id, who)
 
 
 @router.get("/applications/{application_id}/history")
 async def application_history(application_id: UUID, runtime: Runtime, who: AnyUser) -> list[Event]:
     """Every change of state with who, when and why (P6)."""
-    return (await _readable(runtime, application_id, who)).history
+    return (await service.readable(runtime, application_id, who)).history
 
 
 @router.post("/applications/{application_id}/withdraw")
@@ -113,18 +100,4 @@ async def withdraw(
     application_id: UUID, body: WithdrawIn, runtime: Runtime, me: ApplicantUser
 ) -> Application:
     """Before the deadline, frees the slot for another application (R12)."""
-    found = await _readable(runtime, application_id, me)
-
-    async def finished(_: object) -> Exception:
-        status = (await _readable(runtime, application_id, me)).status
-        words = status.replace("_", " ")
-        return Conflict(f"The application is {words}; it cannot be withdrawn now.", reason=status)
-
-    # A refusal is a 409 in the workflow's words; a finished workflow a 409, never a 500.
-    await runtime.update_workflow(
-        found.workflow_id,
-        ApplicationWorkflow.withdraw,
-        WithdrawRequest(actor=me.subject, reason=body.reason),
-        why_closed=finished,
-    )
-    return await _readable(runtime, application_id, me)
+    return await service.withdraw(runtime, application_id, me, body.reason)

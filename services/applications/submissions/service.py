@@ -1,121 +1,67 @@
 """Accepting a submission: every rule checked before anything is written (R6-R14), then
-the row, its CV, its first event and its workflow's start written in one transaction (P1)."""
+the row, its CV, its first event and its workflow's start written in one transaction (P1);
+reading and withdrawing it (R12, R16)."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
 from uuid import UUID
 
 from asyncpg import Connection
 
 from mip.core import outbox
-from mip.core.auth import Principal
+from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
 from services.applications.applicants import repository as applicants
 from services.applications.applicants.eligibility import allowance_warning, check_eligible
+from services.applications.applicants.schemas import Profile
 from services.applications.catalogue import repository as catalogue
 from services.applications.catalogue.facts import facts_of
 from services.applications.catalogue.rules import LONDON
 from services.applications.catalogue.schemas import Placement, Round
-from services.applications.config import ApplicationsSettings
+from services.applications.config import applications_settings
 from services.applications.submissions import repository as repo
-from services.applications.submissions.cv import check_cv
+from services.applications.submissions.cv import CheckedCv, check_cv
+from services.applications.submissions.deadlines import phase_of
+from services.applications.submissions.idempotency import Submission, hold_key, replay
 from services.applications.submissions.schemas import Application
-from services.applications.submissions.statement import prepare_statement
-from workflows.application import ApplicationInput, ApplicationWorkflow, workflow_id
-from workflows.queues import WORKFLOWS
+from services.applications.submissions.statement import Statement, prepare_statement
+from workflows.application import (
+    ApplicationInput,
+    ApplicationWorkflow,
+    WithdrawRequest,
+    workflow_id,
+)
 
 log = logging.getLogger("mip.submissions")
 
 
 @dataclass(frozen=True)
-class Submission:
-    placement_id: UUID
-    statement: str
-    cv_filename: str
-    cv_content: bytes
-    idempotency_key: str | None
+class Accepted:
+    """A submission every rule has passed: what is written and what its workflow is told."""
 
-    @cached_property
-    def fingerprint(self) -> str:
-        """What the request asks for: sha256 over its placement, statement and CV bytes."""
-        digest = hashlib.sha256()
-        for part in (self.placement_id.bytes, self.statement.encode(), self.cv_content):
-            digest.update(len(part).to_bytes(8, "big"))
-            digest.update(part)
-        return digest.hexdigest()
-
-
-class LateSubmission(InvalidInput):
-    slug = "applications-closed"
-    title = "Applications are closed"
-
-
-class IdempotencyKeyReused(InvalidInput):
-    slug = "idempotency-key-reused"
-    title = "The Idempotency-Key was already used for a different request"
-
-
-class IdempotencyKeyInFlight(Conflict):
-    slug = "idempotency-key-in-flight"
-    title = "A request with this Idempotency-Key is still being processed"
-
-
-def phase_of(found: Round, placement: Placement, now: datetime) -> str:
-    """Which round a submission at `now` belongs to, or why none will take it (R4, R14)."""
-    clock = found.clock
-    if now < clock.advertise_at:
-        raise NotFound(f"There is no advertised placement {placement.id}.")
-    if now < clock.deadline_at:
-        return "first"
-    opens, closes = clock.second_round_opens_at, clock.second_round_deadline_at
-    if opens and closes and opens <= now < closes and placement.readvertised:
-        return "second"
-    raise _late(found, placement, now)
-
-
-def _late(found: Round, placement: Placement, now: datetime) -> LateSubmission:
-    """The refusal names the deadline that was applied, as the round's clock has it (R14)."""
-    clock = found.clock
-    opens, closes = clock.second_round_opens_at, clock.second_round_deadline_at
-    if placement.readvertised and opens and closes and now >= closes:
-        deadline, which = closes, "Applications to the second round closed"
-    else:
-        deadline, which = clock.deadline_at, "Applications closed"
-    detail = f"{which} at {london_label(deadline)}"
-    if placement.readvertised and opens and now < opens:
-        detail += f"; this placement is re-advertised in a second round from {london_label(opens)}"
-    return LateSubmission(
-        f"{detail}. Late applications cannot be accepted, whatever the reason.",
-        deadline=deadline.isoformat(),
-    )
-
-
-def london_label(instant: datetime) -> str:
-    """`12:00 on Monday 01 April 2019 (UK time, BST)`; seconds only when the instant has them."""
-    local = instant.astimezone(LONDON)
-    at = f"{local:%H:%M}"
-    if local.second or local.microsecond:
-        at += f":{local:%S}"
-    if local.microsecond:
-        at += f".{local.microsecond // 1000:03d}"
-    return f"{at} on {local:%A %d %B %Y} (UK time, {local:%Z})"
+    applicant_name: str
+    the_round: Round
+    placement: Placement
+    phase: str
+    deadline: datetime
+    now: datetime
+    statement: Statement
+    cv: CheckedCv
+    warning: str | None
+    limit: int
 
 
 async def submit(
     runtime: ServiceRuntime, who: Principal, sub: Submission
 ) -> tuple[Application, bool]:
     """Accept a submission; return it and whether it is new (False: an idempotent replay)."""
-    config = ApplicationsSettings()
-    pool = runtime.pool
-    async with pool.acquire() as conn:
-        earlier = await _replay(conn, who, sub)
+    async with runtime.pool.acquire() as conn:
+        earlier = await replay(conn, who, sub)
         if earlier is not None:
             return earlier, False
         profile = await applicants.get_profile(conn, who.subject)
@@ -125,88 +71,21 @@ async def submit(
         raise InvalidInput("Complete your profile (PUT /v1/me/profile) before applying.")
     if placement is None or the_round is None:
         raise NotFound(f"There is no advertised placement {sub.placement_id}.")
-    now = runtime.clock()
-    phase = phase_of(the_round, placement, now)
-    deadline = the_round.clock.deadline_at if phase == "first" else the_round.clock.closes_at
-    check_eligible(profile, deadline.astimezone(LONDON).date())
-    if phase == "second":
-        async with pool.acquire() as conn:
-            if await repo.has_accepted_place(conn, who.subject, the_round.id):
-                raise Conflict(
-                    "You have accepted a place in this round; the second round is for those "
-                    "who have not."
-                )
-    if not sub.statement.strip():
-        raise InvalidInput("The personal statement is empty.")
-    if len(sub.statement) > config.statement_max_chars:
-        raise InvalidInput(f"The statement is over {config.statement_max_chars} characters.")
-    statement = prepare_statement(sub.statement, the_round.statement_word_limit)
-    cv = await asyncio.to_thread(
-        check_cv, sub.cv_content, max_bytes=config.cv_max_bytes, host_pages=the_round.cv_page_limit
-    )
-    warning = allowance_warning(profile.division, len(placement.days), config.allowance_days)
-    limit = (
-        the_round.applications_per_applicant
-        if phase == "first"
-        else the_round.second_round_applications_per_applicant
-    )
-    async with pool.acquire() as conn, conn.transaction():
-        earlier = await _hold_key(conn, who, sub)
+    accepted = await _check(runtime, who, sub, (profile, placement, the_round))
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        earlier = await hold_key(conn, who, sub)
         if earlier is not None:
             return earlier, False
-        await _check_room(conn, who, the_round.id, placement.id, phase, limit)
-        application_id = await repo.insert(
-            conn,
-            {
-                "applicant_email": who.subject,
-                "round_id": the_round.id,
-                "placement_id": placement.id,
-                "phase": phase,
-                "statement": statement.whole,
-                "statement_words": statement.words,
-                "statement_for_hosts": statement.for_hosts,
-                "allowance_warning": warning,
-                "idempotency_key": sub.idempotency_key,
-                "request_fingerprint": sub.fingerprint if sub.idempotency_key else None,
-                "submitted_at": now,
-            },
+        await _check_room(
+            conn, who, accepted.the_round.id, accepted.placement.id, accepted.phase, accepted.limit
         )
-        await repo.insert_cv(
-            conn,
-            application_id,
-            {
-                "filename": sub.cv_filename,
-                "format": cv.format.value,
-                "content": sub.cv_content,
-                "pages": cv.pages,
-                "host_copy": cv.host_copy,
-            },
-        )
-        await repo.add_event(
-            conn,
-            application_id,
-            actor=who.subject,
-            from_status=None,
-            to_status="submitted",
-            reason="submitted through MIP",
-            at=now,
-        )
-        start = _workflow_input(
-            runtime,
-            application_id,
-            the_round,
-            placement,
-            (who.subject, profile.name),
-            deadline,
-            now,
-            statement.was_cut,
-            warning,
-        )
+        application_id = await _record(conn, who, sub, accepted)
+        start = _workflow_input(runtime, application_id, who.subject, accepted)
         await outbox.enqueue(
             conn,
             workflow_type=ApplicationWorkflow.__name__,
             workflow_id=workflow_id(str(application_id)),
-            task_queue=runtime.settings.queue(WORKFLOWS),
+            task_queue=runtime.settings.queue(runtime.spec.workflow_queue),
             arg=start.model_dump(mode="json"),
         )
         created = await repo.get(conn, application_id)
@@ -215,39 +94,96 @@ async def submit(
     return created, True
 
 
-async def _replay(conn: Connection, who: Principal, sub: Submission) -> Application | None:
-    """The first result when this applicant used the key before for this same request; None
-    for a key not used yet. The key sent with a different request is refused, never replayed."""
-    if not sub.idempotency_key:
-        return None
-    earlier = await repo.find_by_idempotency_key(conn, who.subject, sub.idempotency_key)
-    if earlier is None:
-        return None
-    application_id, fingerprint = earlier
-    # Applications made before fingerprints were kept have none; they replay as they did.
-    if fingerprint is not None and fingerprint != sub.fingerprint:
-        raise IdempotencyKeyReused(
-            "This Idempotency-Key was already used for a different request (another placement, "
-            "statement or CV); send a new key for a new application.",
-            application_id=str(application_id),
-        )
-    found = await repo.get(conn, application_id)
-    assert found is not None
-    return found
+async def _check(
+    runtime: ServiceRuntime,
+    who: Principal,
+    sub: Submission,
+    found: tuple[Profile, Placement, Round],
+) -> Accepted:
+    """Every rule that needs no lock, before anything is written (R6-R14)."""
+    config = applications_settings(runtime)
+    profile, placement, the_round = found
+    now = runtime.clock()
+    phase = phase_of(the_round, placement, now)
+    deadline = the_round.clock.deadline_at if phase == "first" else the_round.clock.closes_at
+    check_eligible(profile, deadline.astimezone(LONDON).date())
+    if phase == "second":
+        await _check_second_round(runtime, who, the_round.id)
+    if not sub.statement.strip():
+        raise InvalidInput("The personal statement is empty.")
+    if len(sub.statement) > config.statement_max_chars:
+        raise InvalidInput(f"The statement is over {config.statement_max_chars} characters.")
+    statement = prepare_statement(sub.statement, the_round.statement_word_limit)
+    cv = await asyncio.to_thread(
+        check_cv, sub.cv_content, max_bytes=config.cv_max_bytes, host_pages=the_round.cv_page_limit
+    )
+    return Accepted(
+        applicant_name=profile.name,
+        the_round=the_round,
+        placement=placement,
+        phase=phase,
+        deadline=deadline,
+        now=now,
+        statement=statement,
+        cv=cv,
+        warning=allowance_warning(profile.division, len(placement.days), config.allowance_days),
+        limit=(
+            the_round.applications_per_applicant
+            if phase == "first"
+            else the_round.second_round_applications_per_applicant
+        ),
+    )
 
 
-async def _hold_key(conn: Connection, who: Principal, sub: Submission) -> Application | None:
-    """Inside the submission's transaction: hold the key until it commits, so that a retry
-    arriving meanwhile is told apart from a second application (409, not a duplicate)."""
-    if not sub.idempotency_key:
-        return None
-    if not await repo.try_hold_idempotency_key(conn, who.subject, sub.idempotency_key):
-        raise IdempotencyKeyInFlight(
-            "A request with this Idempotency-Key is still being processed; retry shortly to "
-            "get its result."
-        )
-    # The request that held it may have finished since the first look.
-    return await _replay(conn, who, sub)
+async def _check_second_round(runtime: ServiceRuntime, who: Principal, round_id: UUID) -> None:
+    async with runtime.pool.acquire() as conn:
+        if await repo.has_accepted_place(conn, who.subject, round_id):
+            raise Conflict(
+                "You have accepted a place in this round; the second round is for those "
+                "who have not."
+            )
+
+
+async def _record(conn: Connection, who: Principal, sub: Submission, accepted: Accepted) -> UUID:
+    """The application's row, its CV and its first event, inside the caller's transaction."""
+    statement, cv, now = accepted.statement, accepted.cv, accepted.now
+    application_id = await repo.insert(
+        conn,
+        {
+            "applicant_email": who.subject,
+            "round_id": accepted.the_round.id,
+            "placement_id": accepted.placement.id,
+            "phase": accepted.phase,
+            "statement": statement.whole,
+            "statement_words": statement.words,
+            "statement_for_hosts": statement.for_hosts,
+            "allowance_warning": accepted.warning,
+            "idempotency_key": sub.idempotency_key,
+            "request_fingerprint": sub.fingerprint if sub.idempotency_key else None,
+            "submitted_at": now,
+        },
+    )
+    await repo.insert_cv(
+        conn,
+        application_id,
+        {
+            "filename": sub.cv_filename,
+            "format": cv.format.value,
+            "content": sub.cv_content,
+            "pages": cv.pages,
+            "host_copy": cv.host_copy,
+        },
+    )
+    await repo.add_event(
+        conn,
+        application_id,
+        actor=who.subject,
+        from_status=None,
+        to_status="submitted",
+        reason="submitted through MIP",
+        at=now,
+    )
+    return application_id
 
 
 async def _check_room(
@@ -268,36 +204,60 @@ async def _check_room(
 
 
 def _workflow_input(
-    runtime: ServiceRuntime,
-    application_id: UUID,
-    the_round: Round,
-    placement: Placement,
-    applicant: tuple[str, str],
-    deadline: datetime,
-    now: datetime,
-    statement_cut: bool,
-    warning: str | None,
+    runtime: ServiceRuntime, application_id: UUID, applicant_email: str, accepted: Accepted
 ) -> ApplicationInput:
-    config = ApplicationsSettings()
-    applicant_email, applicant_name = applicant
+    placement, the_round = accepted.placement, accepted.the_round
+    name = accepted.applicant_name
     return ApplicationInput(
         application_id=str(application_id),
         round_id=str(the_round.id),
         placement_id=str(placement.id),
         applicant_email=applicant_email,
-        applicant_name=applicant_name,
-        deadline_at=deadline,
+        applicant_name=name,
+        deadline_at=accepted.deadline,
         placement=facts_of(placement),
-        office_email=config.office_email,
+        office_email=runtime.settings.office_email,
         confirmation={
-            "applicant_name": applicant_name,
+            "applicant_name": name,
             "placement_title": placement.title,
             "host_name": placement.host.name,
             "week_label": f"week of {placement.week_starts_on:%d %B %Y}",
             "application_id": str(application_id),
-            "submitted_at_label": f"{now.astimezone(LONDON):%A %d %B %Y at %H:%M:%S}",
-            "statement_cut": statement_cut,
+            "submitted_at_label": f"{accepted.now.astimezone(LONDON):%A %d %B %Y at %H:%M:%S}",
+            "statement_cut": accepted.statement.was_cut,
             "word_limit": the_round.statement_word_limit,
-            "allowance_warning": warning,
+            "allowance_warning": accepted.warning,
         },
     )
+
+
+async def readable(runtime: ServiceRuntime, application_id: UUID, who: Principal) -> Application:
+    """Applicants read their own, the office (and services) any; hosts none here (R16)."""
+    async with runtime.pool.acquire() as conn:
+        found = await repo.get(conn, application_id)
+    mine = found is not None and found.applicant_email.lower() == who.subject.lower()
+    trusted = who.role in (Role.office, Role.service)
+    if found is None or not (trusted or (who.role is Role.applicant and mine)):
+        raise NotFound(f"There is no application {application_id} that you can see.")
+    return found
+
+
+async def withdraw(
+    runtime: ServiceRuntime, application_id: UUID, me: Principal, reason: str
+) -> Application:
+    """Before the deadline, frees the slot for another application (R12)."""
+    found = await readable(runtime, application_id, me)
+
+    async def finished(_: object) -> Exception:
+        status = (await readable(runtime, application_id, me)).status
+        words = status.replace("_", " ")
+        return Conflict(f"The application is {words}; it cannot be withdrawn now.", reason=status)
+
+    # A refusal is a 409 in the workflow's words; a finished workflow a 409, never a 500.
+    await runtime.update_workflow(
+        found.workflow_id,
+        ApplicationWorkflow.withdraw,
+        WithdrawRequest(actor=me.subject, reason=reason),
+        why_closed=finished,
+    )
+    return await readable(runtime, application_id, me)

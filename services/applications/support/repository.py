@@ -32,6 +32,14 @@ async def insert_slot(
     return row
 
 
+async def slot_id_at(conn: asyncpg.Connection, starts_at: datetime) -> UUID | None:
+    """The slot starting at `starts_at`: one a time, whoever published it."""
+    found: UUID | None = await conn.fetchval(
+        "SELECT id FROM support_slots WHERE starts_at = $1", starts_at
+    )
+    return found
+
+
 async def list_slots(conn: asyncpg.Connection, after: datetime) -> list[asyncpg.Record]:
     return list(await conn.fetch(_SLOTS + " WHERE s.starts_at >= $1 ORDER BY s.starts_at", after))
 

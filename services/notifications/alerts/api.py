@@ -22,6 +22,7 @@ from workflows.notifications import (
     DeliverEmailWorkflow,
     EmailRequest,
     MessageKind,
+    email_workflow_id,
 )
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
@@ -79,7 +80,9 @@ async def subscribe(
             idempotency_key=f"alert-confirm:{row['id']}:{row['token'][:8]}",
         )
         await runtime.start_workflow_once(
-            DeliverEmailWorkflow.run, request, workflow_id=f"email-{request.idempotency_key}"
+            DeliverEmailWorkflow.run,
+            request,
+            workflow_id=email_workflow_id(request.idempotency_key),
         )
     # The same answer whatever the address's state, so the list's members stay private.
     return SubscriptionState(

@@ -17,6 +17,7 @@ from workflows.notifications import (
     EmailRequest,
     EmailStatus,
     MessageKind,
+    email_workflow_id,
 )
 
 router = APIRouter(prefix="/v1/messages", tags=["messages"])
@@ -84,6 +85,6 @@ async def resend(
         prefix = f"resend:{message_id}:"
         key = f"{prefix}{await repo.count_keys_with_prefix(conn, prefix) + 1}"
     request = EmailRequest.model_validate({**original, "idempotency_key": key})
-    workflow_id = f"email-{key}"
+    workflow_id = email_workflow_id(key)
     await runtime.start_workflow_once(DeliverEmailWorkflow.run, request, workflow_id=workflow_id)
     return ResendAccepted(workflow_id=workflow_id, idempotency_key=key)

@@ -64,20 +64,6 @@ class Claim(BaseModel):
     paid_at: datetime | None
 
 
-class LineDecisionIn(BaseModel):
-    line_id: UUID
-    approve: bool
-    reason: str = Field(default="", max_length=1000)
-
-
-class DecisionIn(BaseModel):
-    lines: list[LineDecisionIn] = Field(min_length=1)
-
-
-class NoteIn(BaseModel):
-    text: str = Field(min_length=1, max_length=2000)
-
-
 class HostTotals(BaseModel):
     host_name: str
     claims: int

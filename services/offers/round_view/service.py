@@ -1,55 +1,20 @@
-"""P7: the office sees a round at a glance: per placement and in total, applications,
-offers open, accepted, declined, lapsed, places unfilled; and the next date on its clock."""
+"""P7: a round's placements, each with its applications (from the applications service)
+and its offers (from this one), totalled, with the next date on the round's clock."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
-from fastapi import APIRouter
-from pydantic import BaseModel
 from temporalio.service import RPCError
 
-from mip.core.deps import OfficeUser, Runtime
-from services.applications.catalogue.schemas import Placement
-from services.offers import repository as repo
-from services.offers.selection_api import applications
+from mip.core.runtime import ServiceRuntime
+from services.applications.contract import Placement
+from services.offers.decisions import repository as offers
+from services.offers.peers import applications
+from services.offers.round_view.schemas import PlacementLine, RoundView, Tally
 from workflows.offer_contracts import PlacementCounts
 from workflows.round import NextStep, RoundWorkflow
 from workflows.round import workflow_id as round_workflow
-
-router = APIRouter(prefix="/v1/office", tags=["office"])
-
-
-class Tally(BaseModel):
-    places: int = 0
-    applications: int = 0
-    withdrawn: int = 0
-    offers_open: int = 0
-    accepted: int = 0
-    declined: int = 0
-    lapsed: int = 0
-    unfilled: int = 0
-
-    def add(self, other: Tally) -> None:
-        for name in Tally.model_fields:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-class PlacementLine(Tally):
-    placement_id: UUID
-    title: str
-    host_name: str
-    readvertised: bool
-
-
-class RoundView(BaseModel):
-    round_id: UUID
-    name: str
-    placements: list[PlacementLine]
-    totals: Tally
-    next_step: str | None
-    next_at: datetime | None
 
 
 def _line(
@@ -71,14 +36,13 @@ def _line(
     )
 
 
-@router.get("/rounds/{round_id}")
-async def round_at_a_glance(round_id: UUID, runtime: Runtime, _: OfficeUser) -> RoundView:
+async def round_view(runtime: ServiceRuntime, round_id: UUID) -> RoundView:
     async with applications(runtime) as client:
         the_round = await client.round(round_id)
         placements = await client.round_placements(round_id)
         app_counts = await client.application_counts(round_id)
     async with runtime.pool.acquire() as conn:
-        offer_counts = await repo.counts(conn, round_id)
+        offer_counts = await offers.counts(conn, round_id)
     lines = [
         _line(p, app_counts.get(str(p.id), {}), offer_counts.get(str(p.id), PlacementCounts()))
         for p in placements
@@ -97,7 +61,7 @@ async def round_at_a_glance(round_id: UUID, runtime: Runtime, _: OfficeUser) -> 
     )
 
 
-async def _next_step(runtime: Runtime, round_id: UUID) -> NextStep | None:
+async def _next_step(runtime: ServiceRuntime, round_id: UUID) -> NextStep | None:
     client = runtime.temporal.client
     if client is None:
         return None

@@ -7,8 +7,8 @@ from uuid import UUID
 
 import asyncpg
 
+from services.expenses.claims.schemas import Claim, ClaimEvent, ClaimLine, HostTotals
 from services.expenses.policy import Verdict
-from services.expenses.schemas import Claim, ClaimEvent, ClaimLine, HostTotals
 from workflows.expense_claim import ClaimChange
 
 

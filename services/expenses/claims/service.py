@@ -1,0 +1,191 @@
+"""What the claim routes do: an intern starts a claim for an accepted placement, adds
+lines the rules judge as they come (R24-R28), and submits it to its workflow (P5)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+from uuid import UUID
+
+from mip.core import outbox
+from mip.core.auth import Principal, Role
+from mip.core.errors import Conflict, InvalidInput, NotFound
+from mip.core.runtime import ServiceRuntime
+from services.applications.client import ApplicationsClient
+from services.expenses.claims import repository as repo
+from services.expenses.claims.schemas import Claim, HostTotals
+from services.expenses.config import expenses_settings
+from services.expenses.policy import Category, Host, HostKind, Journey, Line, Location, judge
+from workflows.expense_claim import ClaimInput, ExpenseClaimWorkflow, workflow_id
+
+CLAIMABLE = {"accepted", "introduced"}
+
+
+class NewLine(NamedTuple):
+    category: Category
+    spent_on: date
+    pence: int
+    description: str
+    journey: Journey | None
+    receipt: tuple[str, str, bytes]  # file name, media type, content
+
+
+async def readable(runtime: ServiceRuntime, claim_id: UUID, who: Principal) -> Claim:
+    async with runtime.pool.acquire() as conn:
+        row = await repo.claim_row(conn, claim_id)
+        found = await repo.read(conn, claim_id) if row else None
+    allowed = row is not None and (
+        who.role is Role.office
+        or row["intern_email"].lower() == who.subject.lower()
+        or (who.role is Role.host and row["host_contact_email"].lower() == who.subject.lower())
+    )
+    if found is None or not allowed:
+        raise NotFound(f"There is no claim {claim_id} that you can see.")
+    return found
+
+
+async def start(runtime: ServiceRuntime, application_id: UUID, me: Principal) -> Claim:
+    async with ApplicationsClient(
+        runtime.settings.applications_url, runtime.service_token()
+    ) as apps:
+        application = await apps.application(application_id)
+        placement = await apps.placement(application.placement_id)
+    if application.applicant_email.lower() != me.subject.lower():
+        raise NotFound(f"There is no application {application_id} of yours.")
+    if application.status not in CLAIMABLE:
+        raise InvalidInput(
+            "Expenses are claimed for an accepted placement, from the introduction on."
+        )
+    host = placement.host
+    async with runtime.pool.acquire() as conn:
+        claim_id = await repo.insert_claim(
+            conn,
+            {
+                "application_id": application.id,
+                "placement_id": placement.id,
+                "placement_title": placement.title,
+                "days": placement.days,
+                "intern_email": me.subject,
+                "intern_name": application.applicant_name,
+                "host_name": host.name,
+                "host_kind": host.kind.value,
+                "host_location": host.location.value,
+                "host_contact_name": host.contact_name,
+                "host_contact_email": str(host.contact_email),
+            },
+        )
+        await repo.add_event(conn, claim_id, me.subject, "draft", "claim started")
+    return await readable(runtime, claim_id, me)
+
+
+async def draft_of(runtime: ServiceRuntime, claim_id: UUID, me: Principal) -> Claim:
+    claim = await readable(runtime, claim_id, me)
+    if claim.intern_email.lower() != me.subject.lower():
+        raise NotFound(f"There is no claim {claim_id} of yours.")
+    if claim.status != "draft":
+        raise Conflict(f"The claim is {claim.status}; lines are added before it is submitted.")
+    return claim
+
+
+async def add_line(runtime: ServiceRuntime, claim_id: UUID, line: NewLine) -> None:
+    """Judge the line against the claim's host and days, and keep it with its verdict."""
+    config = expenses_settings(runtime)
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        row = await repo.claim_row(conn, claim_id, lock=True)
+        assert row is not None
+        host = Host(HostKind(row["host_kind"]), Location(row["host_location"]))
+        verdict = judge(
+            Line(line.category, line.spent_on, line.pence, line.journey),
+            host,
+            list(row["days"]),
+            bus_pass_cap_pence=config.bus_pass_cap_pence,
+            places=config.gazetteer(),
+        )
+        journey = line.journey
+        await repo.insert_line(
+            conn,
+            claim_id,
+            {
+                "category": line.category.value,
+                "spent_on": line.spent_on,
+                "amount_pence": line.pence,
+                "description": line.description,
+                "travel_from": journey.origin if journey else None,
+                "travel_to": journey.destination if journey else None,
+                "travel_mode": journey.mode.value if journey else None,
+            },
+            verdict,
+            line.receipt,
+        )
+
+
+async def remove_line(
+    runtime: ServiceRuntime, claim_id: UUID, line_id: UUID, me: Principal
+) -> None:
+    await draft_of(runtime, claim_id, me)
+    async with runtime.pool.acquire() as conn:
+        if not await repo.delete_line(conn, claim_id, line_id):
+            raise NotFound(f"The claim has no line {line_id}.")
+
+
+async def submit(runtime: ServiceRuntime, claim_id: UUID, me: Principal) -> Claim:
+    """The claim leaves draft and its workflow starts, through the outbox."""
+    claim = await draft_of(runtime, claim_id, me)
+    if not claim.lines:
+        raise InvalidInput("Add at least one line, with its receipt, before submitting.")
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        row = await repo.claim_row(conn, claim_id, lock=True)
+        assert row is not None
+        if row["status"] != "draft":
+            raise Conflict("The claim has been submitted already.")
+        await repo.mark_submitted(conn, claim_id)
+        await repo.add_event(conn, claim_id, me.subject, "submitted")
+        start = ClaimInput(
+            claim_id=str(claim_id),
+            placement_id=str(claim.placement_id),
+            placement_title=claim.placement_title,
+            intern_email=claim.intern_email,
+            intern_name=row["intern_name"],
+            host_contact_email=row["host_contact_email"],
+            host_contact_name=row["host_contact_name"],
+            office_email=runtime.settings.office_email,
+            line_ids=[str(line.id) for line in claim.lines],
+            owed_pence=claim.owed_pence,
+        )
+        await outbox.enqueue(
+            conn,
+            workflow_type=ExpenseClaimWorkflow.__name__,
+            workflow_id=workflow_id(str(claim_id)),
+            task_queue=runtime.settings.queue(runtime.spec.workflow_queue),
+            arg=start.model_dump(mode="json"),
+        )
+    runtime.start_soon(workflow_id(str(claim_id)))
+    return await readable(runtime, claim_id, me)
+
+
+async def visible(runtime: ServiceRuntime, who: Principal) -> list[Claim]:
+    """Interns see their claims, hosts the claims for their placements, the office all."""
+    intern = who.subject if who.role is Role.applicant else None
+    host = who.subject if who.role is Role.host else None
+    if who.role is Role.service:
+        return []
+    async with runtime.pool.acquire() as conn:
+        ids = await repo.claim_ids(conn, intern=intern, host=host)
+    return [await readable(runtime, i, who) for i in ids]
+
+
+async def receipt(
+    runtime: ServiceRuntime, claim_id: UUID, line_id: UUID, who: Principal
+) -> tuple[bytes, str]:
+    """A line's receipt and its media type, to whoever may read the claim."""
+    await readable(runtime, claim_id, who)
+    async with runtime.pool.acquire() as conn:
+        row = await repo.receipt(conn, claim_id, line_id)
+    if row is None:
+        raise NotFound(f"The claim has no line {line_id}.")
+    return row["content"], row["media_type"]
+
+
+async def totals(runtime: ServiceRuntime) -> list[HostTotals]:
+    async with runtime.pool.acquire() as conn:
+        return await repo.totals_by_host(conn)

@@ -1,0 +1,37 @@
+"""What the decision routes do: each goes to the claim's workflow, which holds its state,
+on a claim the caller may act on; the claim is then read back from the read model."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from mip.core.auth import Principal
+from mip.core.errors import NotFound
+from mip.core.runtime import ServiceRuntime
+from services.expenses.claims.schemas import Claim
+from services.expenses.claims.service import readable
+from workflows.expense_claim import workflow_id
+
+
+async def as_host(runtime: ServiceRuntime, claim_id: UUID, host: Principal) -> Claim:
+    claim = await readable(runtime, claim_id, host)
+    if claim.status == "draft":
+        raise NotFound(f"There is no claim {claim_id} that you can see.")
+    return claim
+
+
+async def as_intern(runtime: ServiceRuntime, claim_id: UUID, me: Principal) -> Claim:
+    claim = await readable(runtime, claim_id, me)
+    if claim.intern_email.lower() != me.subject.lower():
+        raise NotFound(f"There is no claim {claim_id} of yours.")
+    return claim
+
+
+async def update(
+    runtime: ServiceRuntime, claim_id: UUID, who: Principal, update: Any, arg: Any
+) -> Claim:
+    """Run the claim workflow's `update`, and read the claim as `who` now sees it."""
+    # A claim shown as submitted can be decided at once, even before its workflow started.
+    await runtime.update_workflow(workflow_id(str(claim_id)), update, arg)
+    return await readable(runtime, claim_id, who)

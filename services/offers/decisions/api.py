@@ -1,0 +1,70 @@
+"""Applicants answer offers (R19, R20) and may withdraw after accepting (R23)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from mip.core.deps import AnyUser, ApplicantUser, Runtime
+from services.offers.decisions import service
+from services.offers.decisions.schemas import Offer, Reason
+from workflows.application import ApplicationView, ApplicationWorkflow, WithdrawRequest
+from workflows.offer_contracts import Decision
+
+router = APIRouter(prefix="/v1", tags=["offers"])
+
+
+@router.get("/me/offers")
+async def my_offers(runtime: Runtime, me: ApplicantUser) -> list[Offer]:
+    return await service.offers_of(runtime, me)
+
+
+@router.get("/offers/{application_id}")
+async def read_offer(application_id: UUID, runtime: Runtime, who: AnyUser) -> Offer:
+    return await service.offer_for(runtime, application_id, who)
+
+
+@router.post(
+    "/offers/{application_id}/accept",
+    responses={
+        409: {
+            "description": "lapsed, "
+            "declined, withdrawn, or another offer of the round already accepted"
+        }
+    },
+)
+async def accept(application_id: UUID, runtime: Runtime, me: ApplicantUser) -> ApplicationView:
+    """The workflow decides: only one acceptance per applicant per round (R20)."""
+    return await service.decide(
+        runtime, application_id, me, ApplicationWorkflow.accept, Decision(actor=me.subject)
+    )
+
+
+@router.post("/offers/{application_id}/decline")
+async def decline(
+    application_id: UUID, runtime: Runtime, me: ApplicantUser, body: Reason | None = None
+) -> ApplicationView:
+    """A reason is welcome, not required."""
+    reason = body.reason if body else ""
+    return await service.decide(
+        runtime,
+        application_id,
+        me,
+        ApplicationWorkflow.decline,
+        Decision(actor=me.subject, reason=reason),
+    )
+
+
+@router.post("/offers/{application_id}/withdraw")
+async def withdraw_after_acceptance(
+    application_id: UUID, body: Reason, runtime: Runtime, me: ApplicantUser
+) -> ApplicationView:
+    """R23: allowed, recorded, and reported to the host and the office."""
+    return await service.decide(
+        runtime,
+        application_id,
+        me,
+        ApplicationWorkflow.withdraw,
+        WithdrawRequest(actor=me.subject, reason=body.reason),
+    )

@@ -1,0 +1,41 @@
+"""Hosts select (R17): mark each forwarded application and rank them once (P2).
+The office can see everything and selects nothing."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from mip.core.deps import AnyUser, HostUser, Runtime
+from services.offers.selection import service
+from services.offers.selection.schemas import MarkIn, RankingIn, Selection
+from workflows.placement import PlacementState
+
+router = APIRouter(prefix="/v1/placements", tags=["selection"])
+
+
+@router.get("/{placement_id}/selection")
+async def selection(placement_id: UUID, runtime: Runtime, who: AnyUser) -> Selection:
+    return await service.selection(runtime, placement_id, who)
+
+
+@router.post("/{placement_id}/marks")
+async def mark(placement_id: UUID, body: MarkIn, runtime: Runtime, me: HostUser) -> dict[str, str]:
+    await service.mark(runtime, placement_id, body, me)
+    return {"application_id": str(body.application_id), "mark": body.mark}
+
+
+@router.post(
+    "/{placement_id}/ranking",
+    responses={
+        409: {
+            "description": "ranked already, not forwarded yet, or the outcomes-by date has passed"
+        }
+    },
+)
+async def rank(
+    placement_id: UUID, body: RankingIn, runtime: Runtime, me: HostUser
+) -> PlacementState:
+    """Offers go at once to the top candidates, and cascade down the ranking (P2)."""
+    return await service.rank(runtime, placement_id, body, me)

@@ -1,0 +1,128 @@
+"""The packages form layers, and every import points down them (issue 12):
+
+    launcher            the dev stack and the `mip` command line
+    services.<name>     one FastAPI service each; another only through its contract
+    workflows           definitions, deterministic; the worker that runs them
+    mip.core            settings, database, auth, errors, outbox: depends on nothing above
+
+Walked with `ast`, so nothing is imported to check it.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("mip", "workflows", "services", "launcher")
+ABOVE_CORE = ("workflows", "services", "launcher")
+# What another service may import of a service: its client and the types beside it.
+PUBLISHED = ("client", "contract")
+# Libraries that reach outside the process; a workflow's effects go through activities.
+IO_LIBRARIES = (
+    "aiosmtpd",
+    "aiosmtplib",
+    "asyncpg",
+    "fastapi",
+    "http",
+    "httpx",
+    "smtplib",
+    "socket",
+    "starlette",
+    "subprocess",
+    "temporalio.client",
+    "temporalio.worker",
+    "urllib",
+    "uvicorn",
+)
+# The worker process, not a workflow: it connects to Temporal and runs the definitions.
+WORKFLOW_PROCESSES = ("workflows.worker",)
+
+
+def _modules() -> Iterator[tuple[str, Path]]:
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            yield ".".join(parts[:-1] if parts[-1] == "__init__" else parts), path
+
+
+def _is_module(name: str) -> bool:
+    path = ROOT.joinpath(*name.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def imports_of(module: str, path: Path) -> set[str]:
+    """Every module `module` imports, `from a import b` read as `a.b` when b is a module."""
+    found: set[str] = set()
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            for alias in node.names:
+                full = f"{base}.{alias.name}"
+                found.add(full if _is_module(full) else base)
+    return found
+
+
+def _under(name: str, *prefixes: str) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def upward_arrows() -> list[str]:
+    wrong = []
+    for module, path in _modules():
+        for target in sorted(imports_of(module, path)):
+            why = _why_wrong(module, target)
+            if why:
+                wrong.append(f"{module} -> {target}: {why}")
+    return wrong
+
+
+def _why_wrong(module: str, target: str) -> str | None:
+    if _under(module, "mip") and _under(target, *ABOVE_CORE):
+        return "the core depends on nothing above it"
+    if _under(module, "workflows", "services") and _under(target, "launcher"):
+        return "only the launcher and tests stand above services and workflows"
+    if _under(module, "workflows") and _under(target, "services"):
+        return "workflows reach services through activities on their queues"
+    in_workflow = _under(module, "workflows") and not _under(module, *WORKFLOW_PROCESSES)
+    if in_workflow and _under(target, *IO_LIBRARIES):
+        return "workflow code does no I/O; activities do"
+    if _under(module, "services") and _under(target, "services"):
+        mine, theirs = module.split(".")[:2], target.split(".")
+        if len(theirs) > 1 and theirs[1] != mine[1]:
+            published = [f"services.{theirs[1]}.{name}" for name in PUBLISHED]
+            if not _under(target, *published):
+                return "another service is reached through its client.py and contract.py"
+    return None
+
+
+def test_every_import_between_layers_points_down() -> None:
+    assert upward_arrows() == []
+
+
+def test_the_walk_sees_an_arrow_that_points_up() -> None:
+    """The checks themselves: each kind of wrong arrow is named."""
+    assert _why_wrong("mip.core.runtime", "workflows.queues")
+    assert _why_wrong("mip.core.app", "launcher.stack")
+    assert _why_wrong("services.offers.app", "launcher.cli")
+    assert _why_wrong("workflows.round", "services.offers.client")
+    assert _why_wrong("workflows.round", "asyncpg")
+    assert _why_wrong("workflows.round", "temporalio.client")
+    assert _why_wrong("services.expenses.policy", "services.applications.catalogue.schemas")
+    assert _why_wrong("services.expenses.policy", "services.applications.contract") is None
+    assert _why_wrong("services.offers.peers", "services.applications.client") is None
+    assert _why_wrong("services.offers.app", "services.offers.selection.api") is None
+    assert _why_wrong("workflows.worker", "temporalio.client") is None
+    assert _why_wrong("launcher.stack", "services.offers.app") is None
+
+
+def test_the_walk_reads_from_imports_as_modules() -> None:
+    module, path = "services.offers.activities", ROOT / "services/offers/activities.py"
+    assert "services.offers.decisions.repository" in imports_of(module, path)
