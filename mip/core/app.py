@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import asyncpg
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -85,6 +86,59 @@ async def status(runtime: Runtime, _: OfficeOrService) -> Status:
     )
 
 
+async def _migrate(spec: ServiceSpec, settings: Settings) -> None:
+    # Migrations get a pool of their own without the request timeouts: building an
+    # index or waiting for another replica's migration lock may rightly take minutes.
+    migrating = await db.create_pool(
+        settings.database_url.get_secret_value(),
+        schema=spec.schema,
+        min_size=1,
+        max_size=1,
+        timeout_s=settings.startup_timeout_s,
+    )
+    try:
+        await apply_migrations(migrating, spec.schema, spec.migrations)
+    finally:
+        await migrating.close()
+
+
+async def _request_pool(spec: ServiceSpec, settings: Settings) -> asyncpg.Pool:
+    return await db.create_pool(
+        settings.database_url.get_secret_value(),
+        schema=spec.schema,
+        min_size=settings.db_pool_min,
+        max_size=settings.db_pool_max,
+        timeout_s=settings.startup_timeout_s,
+        acquire_timeout_s=settings.db_acquire_timeout_s,
+        connect_timeout_s=settings.db_connect_timeout_s,
+        statement_timeout_s=settings.db_statement_timeout_s,
+    )
+
+
+@asynccontextmanager
+async def _running(runtime: ServiceRuntime) -> AsyncIterator[None]:
+    """The runtime's link to Temporal and its background jobs, for as long as it serves."""
+    spec, settings, pool = runtime.spec, runtime.settings, runtime.pool
+    runtime.temporal = TemporalLink(
+        settings,
+        task_queue=settings.queue(spec.task_queue),
+        activities=[runtime.describe_activity(), *spec.activities(runtime)],
+    )
+    runtime.temporal.start()
+    jobs = list(spec.background(runtime))
+    if spec.uses_outbox:
+        runtime.starter = outbox.Starter(pool, runtime.temporal)
+        jobs += [runtime.starter.run(), outbox.relay(pool, runtime.temporal)]
+    tasks = [asyncio.create_task(job) for job in jobs]
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await runtime.temporal.stop()
+
+
 def create_service_app(
     spec: ServiceSpec, settings: Settings | None = None, config: object = None
 ) -> FastAPI:
@@ -95,48 +149,14 @@ def create_service_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(spec.name, level=settings.log_level, as_json=settings.log_json)
-        dsn = settings.database_url.get_secret_value()
-        # Migrations get a pool of their own without the request timeouts: building an
-        # index or waiting for another replica's migration lock may rightly take minutes.
-        migrating = await db.create_pool(
-            dsn, schema=spec.schema, min_size=1, max_size=1, timeout_s=settings.startup_timeout_s
-        )
-        try:
-            await apply_migrations(migrating, spec.schema, spec.migrations)
-        finally:
-            await migrating.close()
-        pool = await db.create_pool(
-            dsn,
-            schema=spec.schema,
-            min_size=settings.db_pool_min,
-            max_size=settings.db_pool_max,
-            timeout_s=settings.startup_timeout_s,
-            acquire_timeout_s=settings.db_acquire_timeout_s,
-            connect_timeout_s=settings.db_connect_timeout_s,
-            statement_timeout_s=settings.db_statement_timeout_s,
-        )
+        await _migrate(spec, settings)
+        pool = await _request_pool(spec, settings)
         try:
             runtime = ServiceRuntime(spec=spec, settings=settings, pool=pool, config=config)
-            runtime.temporal = TemporalLink(
-                settings,
-                task_queue=settings.queue(spec.task_queue),
-                activities=[runtime.describe_activity(), *spec.activities(runtime)],
-            )
-            runtime.temporal.start()
-            jobs = list(spec.background(runtime))
-            if spec.uses_outbox:
-                runtime.starter = outbox.Starter(pool, runtime.temporal)
-                jobs += [runtime.starter.run(), outbox.relay(pool, runtime.temporal)]
-            tasks = [asyncio.create_task(job) for job in jobs]
-            app.state.runtime = runtime
-            log.info("%s ready; serving activities on %s", spec.name, spec.task_queue)
-            try:
+            async with _running(runtime):
+                app.state.runtime = runtime
+                log.info("%s ready; serving activities on %s", spec.name, spec.task_queue)
                 yield
-            finally:
-                for task in tasks:
-                    task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
-                await runtime.temporal.stop()
         finally:
             await pool.close()
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.message import EmailMessage
 from typing import Any
 from uuid import UUID
 
@@ -24,7 +25,7 @@ from services.notifications.alerts import repository as alerts
 from services.notifications.config import MailSettings
 from services.notifications.mail.compose import compose, message_id_for
 from services.notifications.mail.ics import render_ics
-from services.notifications.mail.render import Renderer
+from services.notifications.mail.render import Rendered, Renderer
 from services.notifications.mail.smtp import (
     Delivered,
     PermanentFailure,
@@ -61,76 +62,99 @@ class Sender:
     async def send(self, request: EmailRequest) -> EmailOutcome:
         rendered = self.renderer.render(request.kind, self.template_data(request))
         header_id = message_id_for(request.idempotency_key, self.mail.message_id_domain)
-        temporary: TemporaryFailure | None = None
         async with self.pool.acquire() as conn, conn.transaction():
             await repo.lock_key(conn, request.idempotency_key)
             row = await repo.upsert(conn, request, rendered, header_id)
             message_id: UUID = row["id"]
-            if row["status"] in DONE:
-                return _outcome(message_id, row["status"], row["attempts"], row["last_error"])
-            if request.alert_subscriber_id and not await alerts.is_confirmed(
-                conn, UUID(request.alert_subscriber_id)
-            ):
-                await repo.mark_skipped(conn, message_id, "the subscriber has left the list")
-                return _outcome(message_id, EmailStatus.skipped, row["attempts"], None)
+            settled = await _settled(conn, request, row)
+            if settled is not None:
+                return settled
             recipients, malformed = _checked(request.to)
             if not recipients:
-                detail = "; ".join(f"{a!r}: {why}" for a, why in malformed.items())
-                attempts = await repo.record_attempt(
-                    conn, message_id, outcome="permanent_failure", detail=detail
-                )
-                log.warning("message %s has no valid recipient: %s", message_id, detail)
-                return _outcome(message_id, EmailStatus.failed, attempts, detail, malformed)
-            mime = compose(
-                rendered,
-                sender=self.mail.sender,
-                reply_to=self.mail.reply_to,
-                to=recipients,
-                message_id=header_id,
-                kind=request.kind.value,
-                unsubscribe_url=request.data.get("unsubscribe_url"),
-                ics=render_ics(request.calendar, organizer=self.mail.reply_to)
-                if request.calendar
-                else None,
-            )
-            try:
-                delivered = await deliver(self.smtp, mime, timeout_s=self.mail.smtp_timeout_s)
-            except TemporaryFailure as exc:
-                temporary = exc
-                attempts = await repo.record_attempt(
-                    conn,
-                    message_id,
-                    outcome="temporary_failure",
-                    detail=exc.detail,
-                    smtp_code=exc.code,
-                )
-            except PermanentFailure as exc:
-                attempts = await repo.record_attempt(
-                    conn,
-                    message_id,
-                    outcome="permanent_failure",
-                    detail=exc.detail,
-                    smtp_code=exc.code,
-                )
-                log.warning("message %s failed for good: %s", message_id, exc.detail)
-                refused = {a: exc.detail for a in recipients} | malformed
-                return _outcome(message_id, EmailStatus.failed, attempts, exc.detail, refused)
-            else:
-                refused = _refused(delivered, malformed)
-                partly = "; ".join(f"{a}: {why}" for a, why in refused.items()) or None
-                answer = f"{delivered.answer} (refused: {partly})" if partly else delivered.answer
-                attempts = await repo.record_attempt(
-                    conn,
-                    message_id,
-                    outcome="sent",
-                    detail=answer,
-                    refused=partly,
-                )
-                return _outcome(message_id, EmailStatus.sent, attempts, partly, refused)
+                return await _no_recipient(conn, message_id, malformed)
+            mime = self._compose(request, rendered, recipients, header_id)
+            result = await self._deliver(conn, message_id, mime, recipients, malformed)
+        if isinstance(result, EmailOutcome):
+            return result
         # Outside the transaction, so the failed attempt stays recorded for the office.
+        attempts, temporary = result
         raise StillUndelivered(
             f"message {message_id} not delivered yet (attempt {attempts}): {temporary}"
         )
+
+    def _compose(
+        self, request: EmailRequest, rendered: Rendered, to: list[str], header_id: str
+    ) -> EmailMessage:
+        calendar = request.calendar
+        return compose(
+            rendered,
+            sender=self.mail.sender,
+            reply_to=self.mail.reply_to,
+            to=to,
+            message_id=header_id,
+            kind=request.kind.value,
+            unsubscribe_url=request.data.get("unsubscribe_url"),
+            ics=render_ics(calendar, organizer=self.mail.reply_to) if calendar else None,
+        )
+
+    async def _deliver(
+        self,
+        conn: asyncpg.Connection,
+        message_id: UUID,
+        mime: EmailMessage,
+        recipients: list[str],
+        malformed: dict[str, str],
+    ) -> EmailOutcome | tuple[int, TemporaryFailure]:
+        """One attempt, recorded: its outcome, or the attempt count and the temporary
+        failure for the caller to raise once the record is committed."""
+        try:
+            delivered = await deliver(self.smtp, mime, timeout_s=self.mail.smtp_timeout_s)
+        except TemporaryFailure as exc:
+            attempts = await repo.record_attempt(
+                conn, message_id, outcome="temporary_failure", detail=exc.detail, smtp_code=exc.code
+            )
+            return attempts, exc
+        except PermanentFailure as exc:
+            attempts = await repo.record_attempt(
+                conn, message_id, outcome="permanent_failure", detail=exc.detail, smtp_code=exc.code
+            )
+            log.warning("message %s failed for good: %s", message_id, exc.detail)
+            refused = {a: exc.detail for a in recipients} | malformed
+            return _outcome(message_id, EmailStatus.failed, attempts, exc.detail, refused)
+        refused = _refused(delivered, malformed)
+        partly = "; ".join(f"{a}: {why}" for a, why in refused.items()) or None
+        answer = f"{delivered.answer} (refused: {partly})" if partly else delivered.answer
+        attempts = await repo.record_attempt(
+            conn, message_id, outcome="sent", detail=answer, refused=partly
+        )
+        return _outcome(message_id, EmailStatus.sent, attempts, partly, refused)
+
+
+async def _settled(
+    conn: asyncpg.Connection, request: EmailRequest, row: asyncpg.Record
+) -> EmailOutcome | None:
+    """The outcome already settled for this key, or now settled without sending: sent or
+    failed for good before, or meant for a subscriber who has left the list."""
+    message_id: UUID = row["id"]
+    if row["status"] in DONE:
+        return _outcome(message_id, row["status"], row["attempts"], row["last_error"])
+    if request.alert_subscriber_id and not await alerts.is_confirmed(
+        conn, UUID(request.alert_subscriber_id)
+    ):
+        await repo.mark_skipped(conn, message_id, "the subscriber has left the list")
+        return _outcome(message_id, EmailStatus.skipped, row["attempts"], None)
+    return None
+
+
+async def _no_recipient(
+    conn: asyncpg.Connection, message_id: UUID, malformed: dict[str, str]
+) -> EmailOutcome:
+    detail = "; ".join(f"{a!r}: {why}" for a, why in malformed.items())
+    attempts = await repo.record_attempt(
+        conn, message_id, outcome="permanent_failure", detail=detail
+    )
+    log.warning("message %s has no valid recipient: %s", message_id, detail)
+    return _outcome(message_id, EmailStatus.failed, attempts, detail, malformed)
 
 
 def _checked(addresses: list[str]) -> tuple[list[str], dict[str, str]]:
