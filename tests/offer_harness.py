@@ -145,7 +145,6 @@ class Harness:
                 placement=FACTS,
                 confirmation={"applicant_name": email},
                 office_email="office@example.org",
-                search_attributes=False,
             ),
             id=f"application-{application_id}",
             task_queue=WORKFLOWS,

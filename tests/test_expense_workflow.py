@@ -66,7 +66,6 @@ async def claim(
                 office_email=OFFICE,
                 line_ids=["l1", "l2"],
                 owed_pence=1840,
-                search_attributes=False,
             ),
             id="expense-claim-c1",
             task_queue=WORKFLOWS,
@@ -143,3 +142,21 @@ async def test_p5_decision_with_reasons_then_payment_closes_the_claim() -> None:
         "No receipt date",
         "Paid by bank transfer",
     ]
+
+
+def test_an_input_written_before_search_attributes_were_always_set_still_reads() -> None:
+    """Histories keep their inputs for months: the switch they once carried is ignored."""
+    old = {
+        "claim_id": "c1",
+        "placement_id": "p1",
+        "placement_title": "Silver",
+        "intern_email": INTERN,
+        "intern_name": "Ada",
+        "host_contact_email": HOST,
+        "host_contact_name": "Sam",
+        "office_email": OFFICE,
+        "line_ids": ["l1"],
+        "owed_pence": 800,
+        "search_attributes": True,
+    }
+    assert ClaimInput.model_validate(old).owed_pence == 800

@@ -6,11 +6,14 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from launcher.temporal import installed_binary
+from workflows import search
 from workflows.queues import WORKFLOWS
 
 
@@ -26,6 +29,16 @@ async def time_skipping(
         ) as env,
         AsyncExitStack() as workers,
     ):
+        # The workflows upsert the keys operators search by, as on every real server; the
+        # test server takes their registration (though it cannot list them).
+        await env.client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(
+                namespace=env.client.namespace,
+                search_attributes={
+                    k.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD for k in search.ALL_KEYS
+                },
+            )
+        )
         await workers.enter_async_context(
             Worker(env.client, task_queue=WORKFLOWS, workflows=list(workflows))
         )

@@ -56,8 +56,6 @@ class ApplicationInput(BaseModel):
     placement: PlacementFacts
     confirmation: dict[str, Any]
     office_email: str
-    # The time-skipping test server has no custom search attributes.
-    search_attributes: bool = True
 
 
 class WithdrawRequest(Decision):
@@ -101,15 +99,14 @@ class ApplicationWorkflow:
     @workflow.run
     async def run(self, request: ApplicationInput) -> ApplicationStatus:
         self._input = request
-        if request.search_attributes:
-            workflow.upsert_search_attributes(
-                [
-                    search.ROUND_ID.value_set(request.round_id),
-                    search.PLACEMENT_ID.value_set(request.placement_id),
-                    search.APPLICANT_EMAIL.value_set(request.applicant_email),
-                    search.APPLICATION_STATUS.value_set(self._status.value),
-                ]
-            )
+        workflow.upsert_search_attributes(
+            [
+                search.ROUND_ID.value_set(request.round_id),
+                search.PLACEMENT_ID.value_set(request.placement_id),
+                search.APPLICANT_EMAIL.value_set(request.applicant_email),
+                search.APPLICATION_STATUS.value_set(self._status.value),
+            ]
+        )
         await self._fx.confirm()
         self._confirmation_sent = True
         self._show()
@@ -347,8 +344,7 @@ class ApplicationWorkflow:
     def _move(self, status: ApplicationStatus) -> None:
         self._status = status
         assert self._input is not None
-        if self._input.search_attributes:
-            workflow.upsert_search_attributes([search.APPLICATION_STATUS.value_set(status.value)])
+        workflow.upsert_search_attributes([search.APPLICATION_STATUS.value_set(status.value)])
         self._show()
 
     def _show(self) -> None:

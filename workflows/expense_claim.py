@@ -45,7 +45,6 @@ class ClaimInput(BaseModel):
     office_email: str
     line_ids: list[str]
     owed_pence: int
-    search_attributes: bool = True
 
 
 class LineDecision(BaseModel):
@@ -99,13 +98,12 @@ class ExpenseClaimWorkflow:
 
     @workflow.run
     async def run(self, request: ClaimInput) -> ClaimStatus:
-        if request.search_attributes:
-            workflow.upsert_search_attributes(
-                [
-                    search.PLACEMENT_ID.value_set(request.placement_id),
-                    search.CLAIM_STATUS.value_set(self._status.value),
-                ]
-            )
+        workflow.upsert_search_attributes(
+            [
+                search.PLACEMENT_ID.value_set(request.placement_id),
+                search.CLAIM_STATUS.value_set(self._status.value),
+            ]
+        )
         await self._tell_host("submitted", "A claim is waiting for your decision.")
         while self._status is not ClaimStatus.paid:
             seen = self._status
@@ -220,8 +218,7 @@ class ExpenseClaimWorkflow:
         decisions: list[LineDecision] | None = None,
     ) -> None:
         self._status = status
-        if self._input.search_attributes:
-            workflow.upsert_search_attributes([search.CLAIM_STATUS.value_set(status.value)])
+        workflow.upsert_search_attributes([search.CLAIM_STATUS.value_set(status.value)])
         workflow.set_current_details(f"{status.value}; £{self._input.owed_pence / 100:.2f} claimed")
         await workflow.execute_activity(
             RECORD_CLAIM,
