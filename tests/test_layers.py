@@ -11,8 +11,13 @@ Walked with `ast`, so nothing is imported to check it.
 from __future__ import annotations
 
 import ast
+import typing
 from collections.abc import Iterator
 from pathlib import Path
+
+from pydantic import BaseModel
+
+from workflows.worker import ALL_WORKFLOWS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("mip", "workflows", "services", "launcher")
@@ -126,3 +131,34 @@ def test_the_walk_sees_an_arrow_that_points_up() -> None:
 def test_the_walk_reads_from_imports_as_modules() -> None:
     module, path = "services.offers.activities", ROOT / "services/offers/activities.py"
     assert "services.offers.decisions.repository" in imports_of(module, path)
+
+
+def _fields(model: type[BaseModel], seen: set[type]) -> Iterator[tuple[str, str]]:
+    """Every field of `model` and of the models inside it, as (model, field)."""
+    if model in seen:
+        return
+    seen.add(model)
+    for name, info in model.model_fields.items():
+        yield model.__name__, name
+        for inner in _models_in(info.annotation):
+            yield from _fields(inner, seen)
+
+
+def _models_in(annotation: object) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in typing.get_args(annotation):
+        yield from _models_in(arg)
+
+
+def test_no_workflow_input_carries_a_url() -> None:
+    """Histories live for months: deployment details stay out of them (links are built
+    where the e-mail is composed, from that service's public URL)."""
+    inputs = []
+    for definition in ALL_WORKFLOWS:
+        hints = typing.get_type_hints(vars(definition)["run"])  # each one's @workflow.run
+        inputs += [t for name, t in hints.items() if name != "return"]
+    seen: set[type] = set()
+    fields = [f for model in inputs for inner in _models_in(model) for f in _fields(inner, seen)]
+    assert len(fields) > 20
+    assert [f for f in fields if "url" in f[1].lower()] == []
