@@ -1,20 +1,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
-from fastapi import FastAPI
 
 from launcher.mailcatcher import MailCatcher
-from mip.core.auth import Role, mint_token
 from mip.core.settings import Environment, Settings
-from tests.servers import (
+from tests.support.auth import RunApp, running
+from tests.support.servers import (
     Servers,
     TestServerSettings,
     container_servers,
@@ -75,27 +72,6 @@ def settings(database_url: str, servers: Servers) -> Settings:
         # Each test's workers poll queues of their own on the shared Temporal server.
         task_queue_prefix=f"t{uuid.uuid4().hex[:10]}-",
     )
-
-
-def token(settings: Settings, role: Role, subject: str = "someone@example.org") -> str:
-    return mint_token(settings, role=role, subject=subject)
-
-
-def auth(settings: Settings, role: Role, subject: str = "someone@example.org") -> dict[str, str]:
-    return {"Authorization": f"Bearer {token(settings, role, subject)}"}
-
-
-@asynccontextmanager
-async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """Run an app's lifespan (pool, migrations, worker) and talk to it over ASGI."""
-    async with app.router.lifespan_context(app):
-        # Like a real server: an unhandled error becomes the 500 response, not a raise here.
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http
-
-
-RunApp = Callable[[FastAPI], AbstractAsyncContextManager[httpx.AsyncClient]]
 
 
 @pytest.fixture

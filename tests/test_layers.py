@@ -162,3 +162,13 @@ def test_no_workflow_input_carries_a_url() -> None:
     fields = [f for model in inputs for inner in _models_in(model) for f in _fields(inner, seen)]
     assert len(fields) > 20
     assert [f for f in fields if "url" in f[1].lower()] == []
+
+
+def test_tests_find_their_helpers_in_support_not_conftest() -> None:
+    """conftest.py holds fixtures; what tests share is imported from tests/support/."""
+    wrong = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        found = imports_of(module, path)
+        wrong += [f"{module} -> {t}" for t in found if t == "tests.conftest" or ".test_" in t]
+    assert wrong == []

@@ -1,0 +1,226 @@
+"""Application and placement workflows on the time-skipping server, with the services'
+activities replaced by an in-memory stand-in that records what they were asked to do."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from temporalio import activity
+from temporalio.client import Client, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+
+from tests.support.time_skipping import time_skipping
+from tests.support.waiting import eventually
+from workflows.application import ApplicationInput, ApplicationView, ApplicationWorkflow
+from workflows.notifications import SEND_EMAIL, EmailOutcome, EmailRequest, EmailStatus
+from workflows.offer_contracts import (
+    CLAIM_ACCEPTANCE,
+    HOLD_PLACE,
+    OPEN_APPLICATIONS_OF,
+    RECORD_OFFER,
+    RECORD_STATUS,
+    RELEASE_PLACE,
+    AcceptanceClaim,
+    Candidate,
+    OfferRecord,
+    OpenApplicationsQuery,
+    PlaceHold,
+    PlacementFacts,
+    StatusChange,
+)
+from workflows.placement import PlacementInput, PlacementState, PlacementWorkflow, Ranking
+from workflows.queues import APPLICATIONS, NOTIFICATIONS, OFFERS, WORKFLOWS
+
+FACTS = PlacementFacts(
+    title="Product marketing",
+    host_name="Isis Robotics",
+    host_contact_name="Sam",
+    host_contact_email="sam@isis.example.com",
+    week_starts_on=date(2030, 6, 3),
+    days=[date(2030, 6, 4), date(2030, 6, 5)],
+    mode="in_person",
+    preparation="Bring a laptop.",
+    location="Oxford",
+)
+
+
+@dataclass
+class World:
+    """What the services were asked to record and send."""
+
+    emails: list[EmailRequest] = field(default_factory=list)
+    statuses: dict[str, list[str]] = field(default_factory=dict)
+    offers: list[OfferRecord] = field(default_factory=list)
+    accepted: dict[tuple[str, str], str] = field(default_factory=dict)
+    applications: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (email, round)
+    holds: dict[str, str] = field(default_factory=dict)  # application -> placement, places held
+    # Addresses the stand-in mail server refuses for good, as a real one answers 550.
+    undeliverable: set[str] = field(default_factory=set)
+
+    @activity.defn(name=SEND_EMAIL)
+    async def send_email(self, request: EmailRequest) -> EmailOutcome:
+        self.emails.append(request)
+        refused = {a: "550 5.1.1 No such user here" for a in request.to if a in self.undeliverable}
+        reached = len(refused) < len(request.to)
+        return EmailOutcome(
+            message_id=request.idempotency_key,
+            status=EmailStatus.sent if reached else EmailStatus.failed,
+            attempts=1,
+            detail="; ".join(f"{a}: {why}" for a, why in refused.items()) or None,
+            refused=refused,
+        )
+
+    @activity.defn(name=RECORD_STATUS)
+    async def record_status(self, change: StatusChange) -> bool:
+        self.statuses.setdefault(change.application_id, []).append(change.status.value)
+        return True
+
+    @activity.defn(name=RECORD_OFFER)
+    async def record_offer(self, record: OfferRecord) -> None:
+        self.offers.append(record)
+
+    @activity.defn(name=CLAIM_ACCEPTANCE)
+    async def claim_acceptance(self, claim: AcceptanceClaim) -> bool:
+        key = (claim.round_id, claim.applicant_email)
+        holder = self.accepted.setdefault(key, claim.application_id)
+        return holder == claim.application_id
+
+    @activity.defn(name=HOLD_PLACE)
+    async def hold_place(self, hold: PlaceHold) -> bool:
+        if hold.application_id in self.holds:
+            return True
+        held = sum(p == hold.placement_id for p in self.holds.values())
+        if held >= hold.capacity:
+            return False
+        self.holds[hold.application_id] = hold.placement_id
+        return True
+
+    @activity.defn(name=RELEASE_PLACE)
+    async def release_place(self, hold: PlaceHold) -> bool:
+        return self.holds.pop(hold.application_id, None) is not None
+
+    @activity.defn(name=OPEN_APPLICATIONS_OF)
+    async def open_applications_of(self, query: OpenApplicationsQuery) -> list[str]:
+        return [
+            a
+            for a, (email, rnd) in self.applications.items()
+            if email == query.applicant_email
+            and rnd == query.round_id
+            and a != query.except_application_id
+        ]
+
+    def kinds_to(self, address: str) -> list[str]:
+        return [e.kind.value for e in self.emails if address in e.to]
+
+
+@dataclass
+class Harness:
+    env: WorkflowEnvironment
+    world: World
+
+    @property
+    def client(self) -> Client:
+        return self.env.client
+
+    async def now(self) -> datetime:
+        return await self.env.get_current_time()
+
+    async def apply(
+        self, application_id: str, email: str, round_id: str = "r1"
+    ) -> WorkflowHandle[Any, Any]:
+        self.world.applications[application_id] = (email, round_id)
+        handle = await self.client.start_workflow(
+            ApplicationWorkflow.run,
+            ApplicationInput(
+                application_id=application_id,
+                round_id=round_id,
+                placement_id="p1",
+                applicant_email=email,
+                applicant_name=email.split("@")[0],
+                deadline_at=await self.now() + timedelta(hours=1),
+                placement=FACTS,
+                confirmation={"applicant_name": email},
+                office_email="office@example.org",
+            ),
+            id=f"application-{application_id}",
+            task_queue=WORKFLOWS,
+        )
+        return handle
+
+    async def forward(self, *handles: WorkflowHandle[Any, Any]) -> None:
+        await self.env.sleep(timedelta(hours=2))  # past the deadline
+        for handle in handles:
+            await handle.signal(ApplicationWorkflow.forward)
+        await self.env.sleep(timedelta(seconds=1))
+
+    async def placement(
+        self,
+        placement_id: str,
+        candidates: list[str],
+        *,
+        places: int = 1,
+        outcomes_in: timedelta = timedelta(days=20),
+        phase: str = "first",
+    ) -> WorkflowHandle[Any, Any]:
+        return await self.client.start_workflow(
+            PlacementWorkflow.run,
+            PlacementInput(
+                placement_id=placement_id,
+                round_id="r1",
+                phase=phase,
+                places=places,
+                window_seconds=48 * 3600,
+                outcomes_at=await self.now() + outcomes_in,
+                candidates=[
+                    Candidate(application_id=c, applicant_name=c, applicant_email=c)
+                    for c in candidates
+                ],
+            ),
+            id=f"placement-{placement_id}-{phase}",
+            task_queue=WORKFLOWS,
+        )
+
+    async def until(self, handle: WorkflowHandle[Any, Any], status: str) -> None:
+        """Wait (in real time) until the workflow has taken in a signal sent to it."""
+
+        async def reached() -> bool:
+            return await self.status(handle) == status
+
+        await eventually(reached, timeout_s=10)
+
+    async def rank(self, placement: WorkflowHandle[Any, Any], *ids: str) -> PlacementState:
+        state: PlacementState = await placement.execute_update(
+            PlacementWorkflow.submit_ranking, Ranking(application_ids=list(ids), ranked_by="host")
+        )
+        return state
+
+    async def status(self, handle: WorkflowHandle[Any, Any]) -> str:
+        view: ApplicationView = await handle.query(ApplicationWorkflow.view)
+        return view.status.value
+
+    async def state(self, handle: WorkflowHandle[Any, Any]) -> PlacementState:
+        found: PlacementState = await handle.query(PlacementWorkflow.state)
+        return found
+
+
+@asynccontextmanager
+async def harness() -> AsyncIterator[Harness]:
+    world = World()
+    async with time_skipping(
+        [ApplicationWorkflow, PlacementWorkflow],
+        {
+            NOTIFICATIONS: [world.send_email],
+            APPLICATIONS: [world.record_status, world.open_applications_of],
+            OFFERS: [
+                world.record_offer,
+                world.claim_acceptance,
+                world.hold_place,
+                world.release_place,
+            ],
+        },
+    ) as env:
+        yield Harness(env, world)

@@ -1,0 +1,69 @@
+"""Run services in-process on the real servers, each behind a real HTTP socket on loopback,
+the way `mip dev` runs them as processes: services can call each other over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+from temporalio.client import Client
+
+from mip.core.settings import Settings
+from mip.core.temporal import connect
+from tests.support.servers import free_port
+from workflows.worker import build_worker
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    temporal: Client
+    http: dict[str, httpx.AsyncClient] = field(default_factory=dict)
+    apps: dict[str, FastAPI] = field(default_factory=dict)
+
+
+@asynccontextmanager
+async def _serving(app: FastAPI, port: int) -> AsyncIterator[None]:
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(30):
+            while not server.started:
+                if task.done():
+                    task.result()  # the reason it could not start
+                await asyncio.sleep(0.05)
+        yield
+    finally:
+        server.should_exit = True
+        await task
+
+
+@asynccontextmanager
+async def running_stack(
+    settings: Settings, **factories: Callable[[Settings], FastAPI]
+) -> AsyncIterator[Stack]:
+    """Each named app with its lifespan (pool, migrations, activity worker) behind its own
+    port, plus the workflow worker; `stack.http[name]` talks to it over HTTP."""
+    ports = {name: free_port() for name in factories}
+    settings = settings.model_copy(
+        update={f"{name}_url": f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    )
+    async with AsyncExitStack() as exits:
+        client = await connect(settings)
+        stack = Stack(settings=settings, temporal=client)
+        for name, factory in factories.items():
+            app = factory(settings)
+            await exits.enter_async_context(_serving(app, ports[name]))
+            await app.state.runtime.temporal.wait_connected(10)
+            stack.http[name] = await exits.enter_async_context(
+                httpx.AsyncClient(base_url=settings.__getattribute__(f"{name}_url"), timeout=30)
+            )
+            stack.apps[name] = app
+        await exits.enter_async_context(build_worker(client, settings))
+        yield stack

@@ -1,0 +1,149 @@
+"""RoundWorkflow's clock on the time-skipping server, the services' activities stubbed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from temporalio import activity
+from temporalio.client import WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+
+from tests.support.time_skipping import time_skipping
+from workflows.notifications import (
+    LIST_ALERT_RECIPIENTS,
+    SEND_EMAIL,
+    AlertAnnouncementWorkflow,
+    AlertRecipient,
+    EmailOutcome,
+    EmailRequest,
+    EmailStatus,
+)
+from workflows.offer_contracts import (
+    FORWARDING_SNAPSHOT,
+    MARK_READVERTISED,
+    PLACEMENT_COUNTS,
+    PlacementCounts,
+    PlacementFacts,
+    PlacementSnapshot,
+    RoundSnapshot,
+    SnapshotQuery,
+)
+from workflows.placement import PlacementWorkflow
+from workflows.queues import APPLICATIONS, NOTIFICATIONS, OFFERS, WORKFLOWS
+from workflows.round import NextStep, RoundClockIn, RoundInput, RoundWorkflow
+
+FACTS = PlacementFacts(
+    title="Silver",
+    host_name="St John's",
+    host_contact_name="Helen",
+    host_contact_email="helen@sjc.example.org",
+    week_starts_on=date(2030, 6, 3),
+    days=[date(2030, 6, 3), date(2030, 6, 4)],
+    mode="in_person",
+    preparation="",
+    location="Oxford",
+)
+
+
+@dataclass
+class Services:
+    snapshots: list[tuple[str, datetime]] = field(default_factory=list)
+    readvertised: list[dict[str, int]] = field(default_factory=list)
+    emails: list[EmailRequest] = field(default_factory=list)
+
+    @activity.defn(name=FORWARDING_SNAPSHOT)
+    async def snapshot(self, query: SnapshotQuery) -> RoundSnapshot:
+        self.snapshots.append((query.phase, activity.info().current_attempt_scheduled_time))
+        return RoundSnapshot(
+            round_id="r1",
+            round_name="2030",
+            placements=[PlacementSnapshot(placement_id="p1", facts=FACTS, places=2, candidates=[])],
+        )
+
+    @activity.defn(name=PLACEMENT_COUNTS)
+    async def counts(self, round_id: str) -> dict[str, PlacementCounts]:
+        return {"p1": PlacementCounts(accepted=0, offered=0)}
+
+    @activity.defn(name=MARK_READVERTISED)
+    async def mark(self, places: dict[str, int]) -> None:
+        self.readvertised.append(places)
+
+    @activity.defn(name=LIST_ALERT_RECIPIENTS)
+    async def recipients(self) -> list[AlertRecipient]:
+        return [AlertRecipient(subscriber_id="s1", email="fan@example.org", unsubscribe_url="u")]
+
+    @activity.defn(name=SEND_EMAIL)
+    async def send(self, request: EmailRequest) -> EmailOutcome:
+        self.emails.append(request)
+        return EmailOutcome(message_id="m", status=EmailStatus.sent, attempts=1)
+
+
+@asynccontextmanager
+async def round_started(
+    services: Services,
+) -> AsyncIterator[tuple[WorkflowEnvironment, WorkflowHandle[RoundWorkflow, list[str]], datetime]]:
+    async with time_skipping(
+        [RoundWorkflow, PlacementWorkflow, AlertAnnouncementWorkflow],
+        {
+            APPLICATIONS: [services.snapshot, services.mark],
+            OFFERS: [services.counts],
+            NOTIFICATIONS: [services.recipients, services.send],
+        },
+    ) as env:
+        now = await env.get_current_time()
+        clock = RoundClockIn(
+            advertise_at=now + timedelta(hours=1),
+            deadline_at=now + timedelta(hours=2),
+            outcomes_at=now + timedelta(days=5),
+            second_round_opens_at=now + timedelta(days=6),
+            second_round_deadline_at=now + timedelta(days=8),
+        )
+        handle = await env.client.start_workflow(
+            RoundWorkflow.run,
+            RoundInput(
+                round_id="r1",
+                name="2030",
+                clock=clock,
+                window_seconds=48 * 3600,
+            ),
+            id="round-r1",
+            task_queue=WORKFLOWS,
+        )
+        yield env, handle, now
+
+
+async def test_r4_unfilled_places_are_readvertised_and_the_alerts_list_hears() -> None:
+    services = Services()
+    async with round_started(services) as (env, handle, _):
+        await env.sleep(timedelta(days=6, hours=1))
+        step: NextStep = await handle.query(RoundWorkflow.next_step)
+    assert services.readvertised == [{"p1": 2}]
+    kinds = [e.kind.value for e in services.emails]
+    assert kinds.count("alert_advertised") == 1
+    assert kinds.count("alert_readvertised") == 1
+    assert step.step == "forward_second"
+    assert step.done == ["advertise", "forward_first", "outcomes", "open_second_round"]
+
+
+async def test_r3_changing_the_deadline_before_it_passes_reschedules_forwarding() -> None:
+    services = Services()
+    async with round_started(services) as (env, handle, start):
+        await env.sleep(timedelta(minutes=90))  # advertised, not yet at the deadline
+        moved = RoundClockIn(
+            advertise_at=start + timedelta(hours=1),
+            deadline_at=start + timedelta(hours=5),
+            outcomes_at=start + timedelta(days=5),
+        )
+        await handle.signal(RoundWorkflow.reschedule, moved)
+        await env.sleep(timedelta(hours=1))  # past the old deadline
+        before = [phase for phase, _ in services.snapshots]
+        await env.sleep(timedelta(hours=3))  # past the new one
+        after = [phase for phase, _ in services.snapshots]
+        final = await handle.result()
+    assert before == ["first"]  # the advertising step only
+    assert after == ["first", "first"]
+    # The second round was taken away; the round lived on until its outcomes-by date.
+    assert final == ["advertise", "forward_first", "outcomes"]
