@@ -124,3 +124,7 @@ class Placement(BaseModel):
     preparation: str
     readvertised: bool = False
     created_at: datetime
+
+
+class RoundDates(BaseModel):
+    clock: RoundClock

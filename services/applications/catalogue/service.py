@@ -1,0 +1,223 @@
+"""What the catalogue's routes do: hosts, rounds and placements checked against the rules
+and stored; a round's RoundWorkflow started with it (through the outbox) and told when its
+dates change."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+import asyncpg
+from temporalio.service import RPCError, RPCStatusCode
+
+from mip.core import outbox
+from mip.core.auth import Principal, Role
+from mip.core.errors import Conflict, InvalidInput, NotFound
+from mip.core.runtime import ServiceRuntime
+from services.applications.catalogue import repository as repo
+from services.applications.catalogue.rules import (
+    RoundClock,
+    check_placement_days,
+    check_programme_calendar,
+    check_weeks_after_clock,
+    clock_from_dates,
+)
+from services.applications.catalogue.schemas import (
+    Host,
+    HostIn,
+    Placement,
+    PlacementIn,
+    Round,
+    RoundIn,
+)
+from workflows.queues import WORKFLOWS
+from workflows.round import RoundClockIn, RoundInput, RoundWorkflow, workflow_id
+from workflows.tz import LONDON
+
+CLOCK_FIELDS = (
+    "advertise_at",
+    "deadline_at",
+    "outcomes_at",
+    "second_round_opens_at",
+    "second_round_deadline_at",
+)
+
+
+async def create_host(pool: asyncpg.Pool, body: HostIn) -> Host:
+    async with pool.acquire() as conn:
+        try:
+            return await repo.insert_host(conn, body)
+        except asyncpg.UniqueViolationError as exc:
+            raise Conflict(f"A host named {body.name!r} already exists.") from exc
+
+
+async def hosts(pool: asyncpg.Pool) -> list[Host]:
+    async with pool.acquire() as conn:
+        return await repo.list_hosts(conn)
+
+
+def _clock_of(runtime: ServiceRuntime, body: RoundIn) -> RoundClock:
+    """The programme's calendar from the round's dates, or a rehearsal's exact clock
+    (refused in production, where every round keeps the programme's calendar)."""
+    rehearsal = body.clock is not None or body.acceptance_window_seconds is not None
+    if rehearsal and runtime.settings.production:
+        raise InvalidInput("Rehearsal clocks are refused in production; give the round's dates.")
+    clock = body.clock or clock_from_dates(
+        advertising_date=body.advertising_date,
+        deadline_date=body.deadline_date,
+        outcomes_by_date=body.outcomes_by_date,
+        second_round_opens_on=body.second_round_opens_on,
+        second_round_closes_on=body.second_round_closes_on,
+    )
+    if body.clock is None:
+        check_weeks_after_clock(body.weeks, clock)
+    return clock
+
+
+async def create_round(runtime: ServiceRuntime, spec: RoundIn) -> Round:
+    clock = _clock_of(runtime, spec)
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        try:
+            created = await repo.insert_round(conn, spec, clock)
+        except asyncpg.UniqueViolationError as exc:
+            raise Conflict(f"A round named {spec.name!r} already exists.") from exc
+        start = RoundInput(
+            round_id=str(created.id),
+            name=created.name,
+            clock=RoundClockIn.model_validate(clock.model_dump()),
+            window_seconds=created.acceptance_window_seconds
+            or created.acceptance_window_hours * 3600,
+        )
+        await outbox.enqueue(
+            conn,
+            workflow_type=RoundWorkflow.__name__,
+            workflow_id=workflow_id(str(created.id)),
+            task_queue=runtime.settings.queue(WORKFLOWS),
+            arg=start.model_dump(mode="json"),
+        )
+    runtime.start_soon(workflow_id(str(created.id)))
+    return created
+
+
+def _label(name: str) -> str:
+    return {
+        "advertise_at": "advertising date",
+        "deadline_at": "application deadline",
+        "outcomes_at": "outcomes-by date",
+        "second_round_opens_at": "second round's opening",
+        "second_round_deadline_at": "second round's deadline",
+    }[name]
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment.astimezone(LONDON):%H:%M on %A %d %B %Y} (UK time)"
+
+
+def check_untouched_past(old: RoundClock, new: RoundClock, now: datetime) -> None:
+    """Dates that have passed stay as they were: what happened at them has happened."""
+    for name in CLOCK_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        if before is not None and before <= now and before != after:
+            raise Conflict(
+                f"The {_label(name)} ({_when(before)}) has passed; it cannot be moved now.",
+                field=name,
+            )
+        if after is not None and after != before and after <= now:
+            raise InvalidInput(
+                f"The new {_label(name)} ({_when(after)}) is in the past; "
+                "choose a time still to come.",
+                field=name,
+            )
+
+
+async def reschedule(runtime: ServiceRuntime, round_id: UUID, clock: RoundClock) -> Round:
+    """R3: move the dates still to come, in any phase; the round's workflow (and through it
+    every placement workflow already running) takes the new dates."""
+    if runtime.settings.production:
+        check_programme_calendar(clock)
+    client = runtime.workflow_client()
+    wf_id = workflow_id(str(round_id))
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        found = await repo.get_round(conn, round_id, lock=True)
+        if found is None:
+            raise NotFound(f"There is no round {round_id}.")
+        check_untouched_past(found.clock, clock, runtime.clock())
+        await repo.update_clock(conn, round_id, clock)
+        await outbox.ensure_started(runtime.pool, client, wf_id)
+        # Signalled inside the transaction: if Temporal is away, the dates do not change.
+        try:
+            await client.get_workflow_handle(wf_id).signal(
+                RoundWorkflow.reschedule, RoundClockIn.model_validate(clock.model_dump())
+            )
+        except RPCError as exc:
+            if exc.status is not RPCStatusCode.NOT_FOUND:
+                raise
+            raise Conflict("Every date of this round has passed; it can no longer change.") from exc
+        updated = await repo.get_round(conn, round_id)
+    assert updated is not None
+    return updated
+
+
+async def rounds(pool: asyncpg.Pool) -> list[Round]:
+    async with pool.acquire() as conn:
+        return await repo.list_rounds(conn)
+
+
+async def round_of(pool: asyncpg.Pool, round_id: UUID) -> Round:
+    async with pool.acquire() as conn:
+        found = await repo.get_round(conn, round_id)
+    if found is None:
+        raise NotFound(f"There is no round {round_id}.")
+    return found
+
+
+async def create_placement(pool: asyncpg.Pool, round_id: UUID, body: PlacementIn) -> Placement:
+    """R1, R2: a placement falls on working days of one of its round's weeks."""
+    async with pool.acquire() as conn:
+        found = await repo.get_round(conn, round_id)
+        if found is None:
+            raise NotFound(f"There is no round {round_id}.")
+        week = next((w for w in found.weeks if w.starts_on == body.week_starts_on), None)
+        if week is None:
+            offered = ", ".join(f"{w.starts_on:%d %B %Y}" for w in found.weeks)
+            raise InvalidInput(
+                f"{body.week_starts_on} is not a placement week of this round; "
+                f"its weeks start on {offered}."
+            )
+        days = check_placement_days(body.days, week)
+        if await repo.get_host(conn, body.host_id) is None:
+            raise InvalidInput(f"There is no host {body.host_id}; create the host first.")
+        placement_id = await repo.insert_placement(conn, round_id, body, days)
+        placement = await repo.get_placement(conn, placement_id)
+    assert placement is not None
+    return placement
+
+
+async def placements_of_round(pool: asyncpg.Pool, round_id: UUID) -> list[Placement]:
+    async with pool.acquire() as conn:
+        return await repo.search_placements(conn, round_id=round_id)
+
+
+async def advertised(
+    pool: asyncpg.Pool, *, week: date | None, sector: str | None, host_id: UUID | None
+) -> list[Placement]:
+    """R3: placements of rounds advertised and still open; none before their date."""
+    async with pool.acquire() as conn:
+        return await repo.search_placements(
+            conn, advertised_at=datetime.now(UTC), week=week, sector=sector, host_id=host_id
+        )
+
+
+async def placement_for(pool: asyncpg.Pool, placement_id: UUID, who: Principal) -> Placement:
+    """Only the office sees a placement before its round is advertised (R3)."""
+    async with pool.acquire() as conn:
+        found = await repo.get_placement(conn, placement_id)
+        its_round = await repo.get_round(conn, found.round_id) if found else None
+    hidden = (
+        its_round is not None
+        and who.role is not Role.office
+        and its_round.clock.advertise_at > datetime.now(UTC)
+    )
+    if found is None or hidden:
+        raise NotFound(f"There is no advertised placement {placement_id}.")
+    return found
