@@ -7,8 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, status
 
 from mip.core.deps import ApplicantUser, OfficeUser, PoolDep
-from mip.core.errors import InvalidInput, NotFound
-from services.applications.applicants import repository as repo
+from services.applications.applicants import service
 from services.applications.applicants.schemas import (
     EqualOpportunitiesIn,
     EqualOpportunitiesTotals,
@@ -21,17 +20,12 @@ router = APIRouter(prefix="/v1", tags=["applicants"])
 
 @router.put("/me/profile")
 async def save_profile(body: ProfileIn, pool: PoolDep, me: ApplicantUser) -> Profile:
-    async with pool.acquire() as conn:
-        return await repo.upsert_profile(conn, me.subject, body)
+    return await service.save_profile(pool, me.subject, body)
 
 
 @router.get("/me/profile")
 async def read_profile(pool: PoolDep, me: ApplicantUser) -> Profile:
-    async with pool.acquire() as conn:
-        found = await repo.get_profile(conn, me.subject)
-    if found is None:
-        raise NotFound("You have no profile yet; PUT /v1/me/profile first.")
-    return found
+    return await service.profile_of(pool, me.subject)
 
 
 @router.put("/me/equal-opportunities", status_code=status.HTTP_204_NO_CONTENT)
@@ -39,15 +33,11 @@ async def save_equal_opportunities(
     body: EqualOpportunitiesIn, pool: PoolDep, me: ApplicantUser
 ) -> None:
     """Optional (R9); stored apart from the profile and never shown to hosts."""
-    async with pool.acquire() as conn:
-        if await repo.get_profile(conn, me.subject) is None:
-            raise InvalidInput("Save your profile first; these answers are kept beside it.")
-        await repo.upsert_equal_opportunities(conn, me.subject, body)
+    await service.save_equal_opportunities(pool, me.subject, body)
 
 
 @router.get("/office/equal-opportunities")
 async def equal_opportunities_totals(
     pool: PoolDep, _: OfficeUser, round_id: UUID | None = None
 ) -> EqualOpportunitiesTotals:
-    async with pool.acquire() as conn:
-        return await repo.equal_opportunities_totals(conn, round_id)
+    return await service.equal_opportunities_totals(pool, round_id)
