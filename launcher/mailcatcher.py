@@ -130,22 +130,83 @@ def render_index(store: MailStore) -> str:
     )
 
 
+def render_message(name: str, msg: EmailMessage) -> str:
+    """A message as a person reads it: its headers, each text part decoded, each HTML part
+    in a sandboxed frame (no script runs, nothing of it reaches this page), its
+    attachments listed, and the raw source one click away."""
+    esc = html.escape
+    heads = "".join(
+        f"<tr><th align=left>{esc(h)}<td>{esc(str(msg[h]))}</tr>"
+        for h in ("Date", "From", "To", "Cc", "Subject")
+        if msg[h] is not None
+    )
+    bodies, attachments = [], []
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        ctype = part.get_content_type()
+        filename = part.get_filename()
+        if filename or part.get_content_disposition() == "attachment":
+            size = len(part.get_payload(decode=True) or b"")
+            attachments.append(
+                f"<li>{esc(filename or '(unnamed)')} ({esc(ctype)}, {size} bytes)</li>"
+            )
+        elif ctype == "text/plain":
+            bodies.append(f"<h2>Text</h2><pre>{esc(str(part.get_content()))}</pre>")
+        elif ctype == "text/html":
+            # srcdoc is an attribute, escaped as one; `sandbox` with no allowances keeps
+            # scripts, forms and navigation of the mail's HTML away from this page.
+            bodies.append(
+                "<h2>HTML</h2><iframe sandbox referrerpolicy=no-referrer "
+                'style="width:100%;height:30em;border:1px solid #999" '
+                f'srcdoc="{esc(str(part.get_content()), quote=True)}"></iframe>'
+            )
+        else:
+            size = len(part.get_payload(decode=True) or b"")
+            attachments.append(f"<li>(inline) ({esc(ctype)}, {size} bytes)</li>")
+    listed = f"<h2>Attachments</h2><ul>{''.join(attachments)}</ul>" if attachments else ""
+    return (
+        "<!doctype html><meta charset=utf-8>"
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; frame-src 'self'\">"
+        f"<title>{esc(str(msg['Subject']))}</title>"
+        '<p><a href="/">All mail</a> · '
+        f'<a href="/messages/{esc(name)}/raw">Raw source (.eml)</a></p>'
+        f"<table cellpadding=4>{heads}</table>" + "".join(bodies) + listed
+    )
+
+
 def web_app(store: MailStore) -> Any:
     from fastapi import FastAPI
-    from fastapi.responses import HTMLResponse, PlainTextResponse
+    from fastapi.responses import HTMLResponse, Response
 
     app = FastAPI(title="MIP mail catcher", docs_url=None, redoc_url=None)
+
+    def found(name: str) -> Path | None:
+        path = store.directory / Path(name).name
+        return path if path.is_file() and path.suffix == ".eml" else None
 
     @app.get("/", response_class=HTMLResponse)
     async def index() -> str:
         return render_index(store)
 
-    @app.get("/messages/{name}", response_class=PlainTextResponse)
-    async def message(name: str) -> str:
-        path = store.directory / Path(name).name
-        if not path.is_file() or path.suffix != ".eml":
-            return PlainTextResponse("no such message", status_code=404)  # type: ignore[return-value]
-        return path.read_text(encoding="utf-8", errors="replace")
+    @app.get("/messages/{name}", response_class=HTMLResponse)
+    async def message(name: str) -> Response:
+        path = found(name)
+        if path is None:
+            return HTMLResponse("no such message", status_code=404)
+        return HTMLResponse(render_message(path.name, store.read(path)))
+
+    @app.get("/messages/{name}/raw")
+    async def raw(name: str) -> Response:
+        path = found(name)
+        if path is None:
+            return Response("no such message", status_code=404, media_type="text/plain")
+        return Response(
+            path.read_bytes(),
+            media_type="message/rfc822",
+            headers={"Content-Disposition": f'inline; filename="{path.name}"'},
+        )
 
     return app
 
