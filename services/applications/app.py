@@ -14,8 +14,8 @@ from services.applications.activities import activities
 from services.applications.applicants.api import router as applicants
 from services.applications.catalogue.api import router as catalogue
 from services.applications.config import ApplicationsSettings
+from services.applications.forwarded.api import router as hosts
 from services.applications.submissions.api import router as submissions
-from services.applications.submissions.host_api import router as hosts
 from services.applications.support.api import router as support
 from workflows import queues
 

@@ -16,7 +16,8 @@ from services.applications.catalogue.schemas import (
     Round,
     RoundIn,
 )
-from services.applications.submissions.schemas import Application, ForwardedApplication
+from services.applications.forwarded.schemas import ForwardedApplication
+from services.applications.submissions.schemas import Application
 
 __all__ = [
     "Application",

@@ -221,3 +221,13 @@ async def placement_for(pool: asyncpg.Pool, placement_id: UUID, who: Principal) 
     if found is None or hidden:
         raise NotFound(f"There is no advertised placement {placement_id}.")
     return found
+
+
+async def placement(pool: asyncpg.Pool, placement_id: UUID) -> Placement | None:
+    async with pool.acquire() as conn:
+        return await repo.get_placement(conn, placement_id)
+
+
+async def placements_of_host(pool: asyncpg.Pool, email: str) -> list[Placement]:
+    async with pool.acquire() as conn:
+        return await repo.placements_of_host(conn, email)

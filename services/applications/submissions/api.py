@@ -9,11 +9,10 @@ from fastapi import APIRouter, File, Form, Header, Response, UploadFile, status
 from pydantic import AfterValidator
 
 from mip.core.auth import Role
-from mip.core.deps import AnyUser, ApplicantUser, PoolDep, Runtime
+from mip.core.deps import AnyUser, ApplicantUser, OfficeOrService, PoolDep, Runtime
 from mip.core.text import checked_text
 from mip.core.uploads import bounded_upload, read_bounded
 from services.applications.config import applications_settings, cv_limit
-from services.applications.submissions import repository as repo
 from services.applications.submissions import service
 from services.applications.submissions.idempotency import Submission
 from services.applications.submissions.schemas import Application, Event, WithdrawIn
@@ -80,8 +79,7 @@ router.add_api_route(
 
 @router.get("/me/applications")
 async def my_applications(pool: PoolDep, me: ApplicantUser) -> list[Application]:
-    async with pool.acquire() as conn:
-        return await repo.list_for_applicant(conn, me.subject)
+    return await service.mine(pool, me)
 
 
 @router.get("/applications/{application_id}")
@@ -101,3 +99,11 @@ async def withdraw(
 ) -> Application:
     """Before the deadline, frees the slot for another application (R12)."""
     return await service.withdraw(runtime, application_id, me, body.reason)
+
+
+@router.get("/rounds/{round_id}/application-counts")
+async def application_counts(
+    round_id: UUID, pool: PoolDep, _: OfficeOrService
+) -> dict[UUID, dict[str, int]]:
+    """How many applications each placement has, by status (the office's round view)."""
+    return await service.counts(pool, round_id)

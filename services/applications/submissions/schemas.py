@@ -45,14 +45,3 @@ class Application(BaseModel):
 
 class WithdrawIn(BaseModel):
     reason: str = Field(default="", max_length=1000)
-
-
-class ForwardedApplication(BaseModel):
-    id: UUID
-    applicant_name: str
-    applicant_email: str
-    status: str
-    statement: str
-    cv_url: str
-    cv_format: str
-    submitted_at: datetime

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+import asyncpg
 from asyncpg import Connection
 
 from mip.core import outbox
@@ -229,6 +230,16 @@ def _workflow_input(
             "allowance_warning": accepted.warning,
         },
     )
+
+
+async def mine(pool: asyncpg.Pool, me: Principal) -> list[Application]:
+    async with pool.acquire() as conn:
+        return await repo.list_for_applicant(conn, me.subject)
+
+
+async def counts(pool: asyncpg.Pool, round_id: UUID) -> dict[UUID, dict[str, int]]:
+    async with pool.acquire() as conn:
+        return await repo.counts_by_placement(conn, round_id)
 
 
 async def readable(runtime: ServiceRuntime, application_id: UUID, who: Principal) -> Application:

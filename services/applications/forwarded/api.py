@@ -1,0 +1,42 @@
+"""Hosts' routes: their placements, the applications forwarded to them, and CVs."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Response
+
+from mip.core.deps import AnyUser, HostUser, PoolDep
+from services.applications.catalogue.schemas import Placement
+from services.applications.forwarded import service
+from services.applications.forwarded.schemas import ForwardedApplication
+
+router = APIRouter(prefix="/v1", tags=["hosts"])
+MEDIA = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "doc": "application/msword",
+}
+
+
+@router.get("/host/placements")
+async def my_placements(pool: PoolDep, me: HostUser) -> list[Placement]:
+    return await service.placements_of(pool, me)
+
+
+@router.get("/host/placements/{placement_id}/applications")
+async def forwarded_applications(
+    placement_id: UUID, pool: PoolDep, who: AnyUser
+) -> list[ForwardedApplication]:
+    return await service.forwarded_to(pool, placement_id, who)
+
+
+@router.get("/applications/{application_id}/cv", response_class=Response)
+async def read_cv(application_id: UUID, pool: PoolDep, who: AnyUser) -> Response:
+    """Applicants and the office get the CV as sent; hosts its first pages, once forwarded."""
+    found = await service.cv_for(pool, application_id, who)
+    return Response(
+        found.content,
+        media_type=MEDIA[found.format],
+        headers={"Content-Disposition": f'inline; filename="cv.{found.format}"'},
+    )

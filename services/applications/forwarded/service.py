@@ -1,0 +1,71 @@
+"""What hosts see once applications are forwarded (R16, R17): statements cut to the word
+limit, CVs cut to two pages, and nothing of the equal-opportunities answers (R9). The office
+and services see any placement's; an applicant sees only their own CV, as sent."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+
+from mip.core.auth import Principal, Role
+from mip.core.errors import NotFound
+from services.applications.catalogue import service as catalogue
+from services.applications.catalogue.schemas import Placement
+from services.applications.forwarded import repository as repo
+from services.applications.forwarded.schemas import CvFile, ForwardedApplication
+
+
+async def own_placement(pool: asyncpg.Pool, placement_id: UUID, who: Principal) -> Placement:
+    """A host's own placement, or any for the office: others learn nothing, not even that
+    it exists."""
+    found = await catalogue.placement(pool, placement_id)
+    hosts_it = found is not None and str(found.host.contact_email).lower() == who.subject.lower()
+    if found is None or not (hosts_it or who.role in (Role.office, Role.service)):
+        raise NotFound(f"There is no placement {placement_id} of yours.")
+    return found
+
+
+async def placements_of(pool: asyncpg.Pool, host: Principal) -> list[Placement]:
+    return await catalogue.placements_of_host(pool, host.subject)
+
+
+async def forwarded_to(
+    pool: asyncpg.Pool, placement_id: UUID, who: Principal
+) -> list[ForwardedApplication]:
+    if who.role is Role.applicant:
+        raise NotFound(f"There is no placement {placement_id} of yours.")
+    await own_placement(pool, placement_id, who)
+    async with pool.acquire() as conn:
+        rows = await repo.forwarded_to(conn, placement_id)
+    return [
+        ForwardedApplication(
+            id=r["id"],
+            applicant_name=r["name"],
+            applicant_email=r["applicant_email"],
+            status=r["status"],
+            statement=r["statement_for_hosts"],
+            cv_url=f"/v1/applications/{r['id']}/cv",
+            cv_format=r["format"],
+            submitted_at=r["submitted_at"],
+        )
+        for r in rows
+    ]
+
+
+async def cv_for(pool: asyncpg.Pool, application_id: UUID, who: Principal) -> CvFile:
+    """Applicants and the office get the CV as sent; hosts its first pages, once forwarded."""
+    async with pool.acquire() as conn:
+        row = await repo.cv(conn, application_id)
+    if row is None:
+        raise NotFound(f"There is no application {application_id}.")
+    if who.role is Role.host:
+        await own_placement(pool, row["placement_id"], who)
+        if row["status"] in ("submitted", "withdrawn"):
+            raise NotFound(f"There is no application {application_id} forwarded to you.")
+        content = row["host_copy"]
+    elif who.role is Role.office or row["applicant_email"].lower() == who.subject.lower():
+        content = row["content"]
+    else:
+        raise NotFound(f"There is no application {application_id}.")
+    return CvFile(content=content, format=row["format"])
