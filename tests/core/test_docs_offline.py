@@ -4,7 +4,6 @@ icon the pages load comes from the service itself, and each of them is there."""
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import httpx
 import pytest
@@ -16,25 +15,7 @@ from services.applications.app import SPEC as APPLICATIONS
 from services.expenses.app import SPEC as EXPENSES
 from services.notifications.app import SPEC as NOTIFICATIONS
 from services.offers.app import SPEC as OFFERS
-
-
-class _Assets(HTMLParser):
-    """Every URL the page's tags load: src and href attributes."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.urls += [value for name, value in attrs if name in ("src", "href") and value]
-
-
-def asset_urls(page: str) -> list[str]:
-    """The URLs a docs page fetches: its tags' src and href, and the spec URL in its script."""
-    parser = _Assets()
-    parser.feed(page)
-    in_script = re.findall(r"""(?:url|spec-url)\s*[:=]\s*['"]([^'"]+)['"]""", page)
-    return parser.urls + in_script
+from tests.support.docs_pages import asset_urls
 
 
 @pytest.mark.parametrize("spec", [APPLICATIONS, OFFERS, EXPENSES, NOTIFICATIONS], ids=str)
