@@ -2,7 +2,8 @@
 
 mip dev [--demo] [--data-dir DIR]     run the whole system on this machine
 mip token --role office --sub EMAIL   print a development bearer token
-mip check                             ask every service, through Temporal, to answer
+mip check [--port-offset N | --data-dir DIR]
+                                      ask every service, through Temporal, to answer
 """
 
 from __future__ import annotations
@@ -46,6 +47,19 @@ def _dev(args: argparse.Namespace) -> int:
     return asyncio.run(run(options))
 
 
+def _check_address(args: argparse.Namespace, settings: Settings) -> str:
+    """The Temporal of the stack `mip check` is pointed at: at --port-offset if given, else
+    the one `mip dev` wrote into --data-dir while it runs, else TEMPORAL_ADDRESS."""
+    from launcher.stack import TEMPORAL_PORT, running_stack
+
+    if args.port_offset is not None:
+        return f"127.0.0.1:{TEMPORAL_PORT + args.port_offset}"
+    written = running_stack(args.data_dir)
+    if written is not None:
+        return written.temporal_address
+    return settings.temporal_address
+
+
 def _check(args: argparse.Namespace) -> int:
     from mip.core.temporal import connect
     from workflows.queues import WORKFLOWS
@@ -53,7 +67,20 @@ def _check(args: argparse.Namespace) -> int:
 
     async def check() -> int:
         settings = Settings()
-        client = await connect(settings)
+        settings = settings.model_copy(update={"temporal_address": _check_address(args, settings)})
+        try:
+            client = await connect(settings)
+        except Exception:  # whatever the reason, the developer needs the address, not a trace
+            print(
+                f"mip check: Temporal does not answer at {settings.temporal_address}; "
+                "is `mip dev` running there (see --port-offset, --data-dir)?",
+                file=sys.stderr,
+            )
+            # A failed connect can leave the Temporal core's thread behind, which aborts
+            # the interpreter as it shuts down (a page of "Fatal Python error"): leave now.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(1)
         result = await client.execute_workflow(
             StackCheckWorkflow.run,
             StackCheckInput(answer_within_s=args.within),
@@ -104,6 +131,19 @@ def parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="ask every service to answer through Temporal")
     check.add_argument("--within", type=float, default=10.0, help="seconds each may take")
+    check.add_argument(
+        "--port-offset",
+        type=int,
+        default=None,
+        help="check the `mip dev` started with this --port-offset",
+    )
+    check.add_argument(
+        "--data-dir",
+        type=Path,
+        default=_default_data_dir(),
+        help="check the `mip dev` running on this data directory (default .mip, or "
+        "$MIP_DATA_DIR); without either, TEMPORAL_ADDRESS",
+    )
     check.set_defaults(func=_check)
     return top
 

@@ -3,11 +3,20 @@
 Two rounds are loaded: the 2019 round on its real dates (long closed: the office's
 history), and the same calendar moved forward by whole weeks so that it was advertised
 this week and a person can apply now. Loading twice changes nothing.
+
+The 2019 round is history: its workflow is ended before any worker runs it (`mip dev`
+starts the workflow worker after the demo is loaded), so none of its long-past dates is
+acted on now; the alerts list hears nothing about a round from 2019.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import date, timedelta
+
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.service import RPCError, RPCStatusCode
 
 from services.applications.catalogue.rules import PlacementWeek
 from services.applications.catalogue.schemas import (
@@ -19,6 +28,7 @@ from services.applications.catalogue.schemas import (
     RoundIn,
 )
 from services.applications.client import ApplicationsClient
+from workflows.round import workflow_id as round_workflow_id
 
 ADVERTISED_2019 = date(2019, 3, 13)
 
@@ -167,3 +177,23 @@ async def load_demo(client: ApplicationsClient, today: date) -> list[Round]:
             )
         loaded.append(created)
     return loaded
+
+
+HISTORY = "history: `mip dev --demo` loads the 2019 round as it was; its dates have passed"
+
+
+async def keep_as_history(temporal: Client, historic: Round, *, within_s: float = 30.0) -> None:
+    """End the historic round's workflow before a worker takes it up: a round from 2019 is
+    not advertised, forwarded or announced again. Call it while no workflow worker runs."""
+    handle = temporal.get_workflow_handle(round_workflow_id(str(historic.id)))
+    deadline = time.monotonic() + within_s
+    while True:  # the applications service starts the workflow just after the round's row
+        try:
+            described = await handle.describe()
+            break
+        except RPCError as exc:
+            if exc.status is not RPCStatusCode.NOT_FOUND or time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.2)
+    if described.status is WorkflowExecutionStatus.RUNNING:
+        await handle.terminate(reason=HISTORY)

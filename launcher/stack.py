@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
+import socket
 import sys
 import time
 from collections.abc import Coroutine
@@ -25,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from launcher.demo import load_demo
+from launcher.demo import keep_as_history, load_demo
 from launcher.mailcatcher import MailStore
 from launcher.postgres import EmbeddedPostgres
 from launcher.process import Child, ReadyCheck, tcp_open
@@ -34,6 +36,7 @@ from launcher.supervise import Backoff, Supervisor
 from launcher.temporal import TemporalDevServer
 from mip.core.auth import Role, mint_token
 from mip.core.settings import Settings
+from mip.core.temporal import connect
 from services.applications.app import SPEC as APPLICATIONS
 from services.applications.client import ApplicationsClient
 from services.expenses.app import SPEC as EXPENSES
@@ -45,6 +48,34 @@ TEMPORAL_PORT, TEMPORAL_UI_PORT = 7233, 8233
 # Below every OS's ephemeral range, so an outgoing connection cannot be holding it.
 POSTGRES_PORT = 25432
 SMTP_PORT, MAIL_WEB_PORT = 1025, 8025
+
+
+@dataclass(frozen=True)
+class RunningStack:
+    """What a running `mip dev` writes to <data dir>/run/stack.json, for `mip check`."""
+
+    temporal_address: str
+    port_offset: int
+
+
+def running_stack(data_dir: Path) -> RunningStack | None:
+    """The stack `mip dev` runs on this data directory, as it wrote it; None if none runs."""
+    try:
+        written = json.loads((data_dir / "run" / "stack.json").read_text())
+        return RunningStack(str(written["temporal_address"]), int(written["port_offset"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def port_free(port: int) -> bool:
+    """Whether a server could listen on 127.0.0.1:port now."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -82,6 +113,35 @@ class DevStack:
 
     def _port(self, port: int) -> int:
         return port + self.options.port_offset
+
+    def ports(self) -> dict[int, str]:
+        """Every port this stack listens on, with the part that needs it."""
+        needed = {TEMPORAL_PORT: "temporal", TEMPORAL_UI_PORT: "temporal web UI"}
+        if "DATABASE_URL" not in os.environ:
+            needed[POSTGRES_PORT] = "postgres"
+        if "SMTP_URL" not in os.environ:
+            needed |= {SMTP_PORT: "mail (SMTP)", MAIL_WEB_PORT: "mail (web page)"}
+        needed |= {spec.port: spec.name for spec in SERVICES}
+        return {self._port(port): part for port, part in needed.items()}
+
+    def check_ports(self) -> None:
+        """Refuse to start on a port that is taken, naming it and the way round it."""
+        taken = {port: part for port, part in self.ports().items() if not port_free(port)}
+        if taken:
+            names = ", ".join(f"{port} ({part})" for port, part in sorted(taken.items()))
+            raise RuntimeError(
+                f"port{'s' if len(taken) > 1 else ''} {names} already taken on 127.0.0.1, "
+                "by another program or another `mip dev`; stop it, or run beside it with "
+                "--port-offset N (every port moves up by N, e.g. --port-offset 100)"
+            )
+
+    def _write_running(self) -> None:
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        written = {
+            "temporal_address": f"127.0.0.1:{self._port(TEMPORAL_PORT)}",
+            "port_offset": self.options.port_offset,
+        }
+        (self.run_dir / "stack.json").write_text(json.dumps(written) + "\n")
 
     def servers(self) -> list[Child]:
         children = []
@@ -172,28 +232,43 @@ class DevStack:
 
     async def start(self) -> None:
         _say(f"MIP dev stack: data in {self.data}, logs in {self.logs}")
-        for stage in (self.servers(), self.apps()):
-            for child in stage:
-                child.pid_file = self.run_dir / f"{child.name}.pid"
-                child.start()
-                self.children.append(child)
-                _say(f"  … {child.name:<14} starting")
-            results = await asyncio.gather(
-                *(c.wait_ready(self.options.startup_timeout_s) for c in stage),
-                return_exceptions=True,
-            )
-            for child, result in zip(stage, results, strict=True):
-                if isinstance(result, BaseException):
-                    raise RuntimeError(f"{child.name} failed to start: {result}")
-                _say(f"  ✓ {child.name:<14} ready in {result:.1f}s")
+        self.check_ports()
+        self._write_running()
+        await self._start_stage(self.servers())
+        worker, *services = self.apps()
+        await self._start_stage(services)
+        if self.options.demo:
+            # Before the workflow worker: the 2019 round's workflow is ended unrun.
+            await self.load_demo()
+        await self._start_stage([worker])
+
+    async def _start_stage(self, stage: list[Child]) -> None:
+        for child in stage:
+            child.pid_file = self.run_dir / f"{child.name}.pid"
+            child.start()
+            self.children.append(child)
+            _say(f"  … {child.name:<14} starting")
+        results = await asyncio.gather(
+            *(c.wait_ready(self.options.startup_timeout_s) for c in stage),
+            return_exceptions=True,
+        )
+        for child, result in zip(stage, results, strict=True):
+            if isinstance(result, BaseException):
+                raise RuntimeError(f"{child.name} failed to start: {result}")
+            _say(f"  ✓ {child.name:<14} ready in {result:.1f}s")
 
     async def load_demo(self) -> None:
-        settings = Settings()
+        settings = Settings(temporal_address=self.env["TEMPORAL_ADDRESS"])
         token = mint_token(settings, role=Role.office, subject="office@example.org")
         url = self._service_url(APPLICATIONS.port)
         async with ApplicationsClient(url, token) as client:
-            rounds = await load_demo(client, date.today())
-        for loaded in rounds:
+            historic, *playable = await load_demo(client, date.today())
+        await keep_as_history(await connect(settings), historic)
+        _say(
+            f"  ✓ demo round {historic.name!r}: history, closed "
+            f"{historic.clock.deadline_at:%a %d %b %Y %H:%M}"
+        )
+        for loaded in playable:
             _say(
                 f"  ✓ demo round {loaded.name!r}: applications close "
                 f"{loaded.clock.deadline_at:%a %d %b %Y %H:%M}"
@@ -218,6 +293,8 @@ class DevStack:
             if child.running:
                 _say(f"  ■ stopping {child.name}")
             child.stop()
+        if self.children:  # written by this run, not by one running beside it
+            (self.run_dir / "stack.json").unlink(missing_ok=True)
 
     async def supervise(self) -> None:
         """Restart any part that dies, for as long as the stack runs (until cancelled)."""
@@ -233,10 +310,8 @@ class DevStack:
         await asyncio.gather(*(s.run() for s in supervisors))
 
 
-async def _bring_up(stack: DevStack, options: DevOptions) -> None:
+async def _bring_up(stack: DevStack) -> None:
     await stack.start()
-    if options.demo:
-        await stack.load_demo()
 
 
 async def _unless_stopped(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> bool:
@@ -263,7 +338,7 @@ async def run(options: DevOptions) -> int:
     started = time.monotonic()
     code = 0
     try:
-        if not await _unless_stopped(_bring_up(stack, options), stop):
+        if not await _unless_stopped(_bring_up(stack), stop):
             _say("  ■ interrupted while starting")
             return 130
         _say(stack.table())

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -33,13 +32,13 @@ from mip.core.settings import Settings
 from mip.core.temporal import connect
 from tests.support.applying import apply, make_profile, make_round, open_round
 from tests.support.auth import auth
+from tests.support.ports import free_offset
 from tests.support.waiting import eventually
 from workflows.notifications import SEND_EMAIL
 from workflows.worker import ALL_WORKFLOWS
 
 pytestmark = pytest.mark.smoke
 
-PORTS = [25432, 7233, 8233, 8001, 8002, 8003, 8004]
 APPLICANTS = [f"heal{n}@example.org" for n in range(4)]
 R15_WITHIN_S = 60.0
 
@@ -87,25 +86,6 @@ class DevProcess:
 
     def said(self, text: str) -> bool:
         return any(text in line for line in list(self.lines))
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def _free_offset() -> int:
-    """A port offset whose ports are all free: beside a developer's `mip dev` (offset 0),
-    the smoke test's (100) and any other stack on this machine."""
-    for offset in range(413, 1000, 29):
-        if all(_port_free(p + offset) for p in PORTS):
-            return offset
-    raise AssertionError("no port offset with every port free")
 
 
 @contextmanager
@@ -173,7 +153,7 @@ async def test_r15_p1_p4_mip_dev_heals_killed_notifications_and_worker(tmp_path:
         lambda: SMTP(smtp, hostname="stalling"), "127.0.0.1", 0
     )
     smtp_port = server.sockets[0].getsockname()[1]
-    offset = _free_offset()
+    offset = free_offset()
     settings = Settings(temporal_address=f"127.0.0.1:{7233 + offset}")
     applications = f"http://127.0.0.1:{8001 + offset}"
     try:

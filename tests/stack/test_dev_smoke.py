@@ -14,16 +14,20 @@ from pathlib import Path
 
 import httpx
 import pytest
+from temporalio.service import RPCError
 
 from mip.core.auth import Role
 from mip.core.settings import Settings
 from mip.core.temporal import connect
+from tests.support.docs_pages import asset_urls
+from tests.support.ports import free_offset
 from workflows.queues import WORKFLOWS
+from workflows.round import workflow_id as round_workflow
 from workflows.stack_check import StackCheckInput, StackCheckWorkflow
 
 pytestmark = pytest.mark.smoke
 
-OFFSET = 100  # beside, not on top of, a developer's own `mip dev`
+OFFSET = free_offset()  # beside, not on top of, a developer's own `mip dev` or another test's
 SERVICE_PORTS = [8001 + OFFSET, 8002 + OFFSET, 8003 + OFFSET, 8004 + OFFSET]
 TEMPORAL = f"127.0.0.1:{7233 + OFFSET}"
 UI = f"http://127.0.0.1:{8233 + OFFSET}"
@@ -31,18 +35,27 @@ MAIL = f"http://127.0.0.1:{8025 + OFFSET}"
 CHECK_ID = "smoke-stack-check"
 
 
-def _processes_mentioning(text: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if text in cmdline:
-            found.append(int(entry.name))
-    return found
+def _pids(table: list[str]) -> list[int]:
+    """The process ids `mip dev` printed in its table: its own children, none other."""
+    return [int(m[1]) for line in table if (m := re.match(r"^\s+\S+\s+(\d+)\s", line))]
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def _mip_check(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "launcher.cli", "check", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 @contextmanager
@@ -88,7 +101,13 @@ async def _check_every_part(settings: Settings) -> dict[str, object]:
         for port in SERVICE_PORTS:
             health = await http.get(f"http://127.0.0.1:{port}/healthz")
             assert health.status_code == 200, health.text
-            assert (await http.get(f"http://127.0.0.1:{port}/docs")).status_code == 200
+            for page in ("/docs", "/redoc"):
+                shown = await http.get(f"http://127.0.0.1:{port}{page}")
+                assert shown.status_code == 200
+                # Served with no outside request: every asset is this service's own.
+                for url in asset_urls(shown.text):
+                    assert url.startswith("/"), url
+                    assert (await http.get(f"http://127.0.0.1:{port}{url}")).status_code == 200
         assert (await http.get(UI)).status_code == 200
         assert (await http.get(MAIL)).status_code == 200
         status = await http.get(
@@ -127,10 +146,16 @@ async def test_mip_dev_runs_everything_stops_cleanly_and_keeps_its_data(tmp_path
             StackCheckWorkflow.run, StackCheckInput(), id=CHECK_ID, task_queue=WORKFLOWS
         )
         assert result.ok
+        pids = _pids(lines)
+        # `mip check` follows the stack it is pointed at: by offset, or by data directory.
+        for how in (("--port-offset", str(OFFSET)), ("--data-dir", str(data_dir))):
+            checked = _mip_check(*how)
+            assert checked.returncode == 0, checked.stdout + checked.stderr
+            assert "applications" in checked.stdout, checked.stdout
 
     await asyncio.sleep(0.5)
-    assert _processes_mentioning(str(data_dir)) == []
-    assert _processes_mentioning(f"--port {7233 + OFFSET}") == []
+    assert len(pids) == 8
+    assert [pid for pid in pids if not _gone(pid)] == []
 
     with mip_dev(data_dir, "--demo") as lines:
         assert any("demo round 'Micro-internships 2019 (as advertised)'" in line for line in lines)
@@ -142,6 +167,23 @@ async def test_mip_dev_runs_everything_stops_cleanly_and_keeps_its_data(tmp_path
             )
         assert len(listed.json()) == 5
         client = await connect(settings)
+        async with httpx.AsyncClient(timeout=10) as http:
+            rounds = await http.get(
+                f"http://127.0.0.1:{SERVICE_PORTS[0]}/v1/rounds",
+                headers={"Authorization": f"Bearer {_office_token(settings)}"},
+            )
+        by_name = {r["name"]: r["id"] for r in rounds.json()}
+        historic = by_name["Micro-internships 2019 (as advertised)"]
+        [playable] = [i for n, i in by_name.items() if n.endswith("(2019 calendar)")]
+        # The 2019 round is history: its workflow never ran, so nothing was announced.
+        ended = await client.get_workflow_handle(round_workflow(historic)).describe()
+        assert ended.status is not None
+        assert ended.status.name == "TERMINATED"
+        with pytest.raises(RPCError):
+            await client.get_workflow_handle(f"alerts-round-{historic}-advertised").describe()
+        running = await client.get_workflow_handle(round_workflow(playable)).describe()
+        assert running.status is not None
+        assert running.status.name == "RUNNING"
         described = await client.get_workflow_handle(CHECK_ID).describe()
         assert described.status is not None
         assert described.status.name == "COMPLETED"
