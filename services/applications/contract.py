@@ -3,32 +3,237 @@ returns, and the facts about hosts other services' rules read.
 
 Another service imports only this module and `client.py`, never a feature package: the
 applications service may reshape its internals as long as these names keep their meaning.
+The feature packages' schemas take these types from here, so this is where they are
+defined; the calendar types carry their own invariants (R2, R3), since a round sent or
+read anywhere obeys them.
 """
 
-from services.applications.catalogue.schemas import (
-    Host,
-    HostIn,
-    HostKind,
-    Location,
-    Mode,
-    Placement,
-    PlacementIn,
-    Round,
-    RoundIn,
-)
-from services.applications.forwarded.schemas import ForwardedApplication
-from services.applications.submissions.schemas import Application
+from __future__ import annotations
 
-__all__ = [
-    "Application",
-    "ForwardedApplication",
-    "Host",
-    "HostIn",
-    "HostKind",
-    "Location",
-    "Mode",
-    "Placement",
-    "PlacementIn",
-    "Round",
-    "RoundIn",
-]
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from itertools import pairwise
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, EmailStr, Field, StringConstraints, model_validator
+
+from mip.core.bounds import Day, Moment
+from mip.core.links import WebLinksOnly
+from mip.core.text import OneLine
+
+
+class PlacementWeek(BaseModel):
+    """A Monday-to-Friday week in which placements take place (R2)."""
+
+    starts_on: Day
+    ends_on: Day
+
+    @model_validator(mode="after")
+    def _monday_to_friday(self) -> PlacementWeek:
+        if self.starts_on.weekday() != 0:
+            raise ValueError(f"a placement week starts on a Monday; {self.starts_on} is not one")
+        if self.ends_on != self.starts_on + timedelta(days=4):
+            raise ValueError(f"the week starting {self.starts_on} ends on the Friday after it")
+        return self
+
+
+class RoundClock(BaseModel):
+    """The instants a round's life turns on, in order (R3, R4)."""
+
+    advertise_at: Moment
+    deadline_at: Moment
+    outcomes_at: Moment
+    second_round_opens_at: Moment | None = None
+    second_round_deadline_at: Moment | None = None
+
+    @model_validator(mode="after")
+    def _aware_and_ordered(self) -> RoundClock:
+        # The second round may open before the outcomes-by date (2019: 23 April vs 25 April).
+        first = [
+            ("advertising", self.advertise_at),
+            ("deadline", self.deadline_at),
+            ("outcomes-by", self.outcomes_at),
+        ]
+        second = [
+            ("deadline", self.deadline_at),
+            ("second-round opening", self.second_round_opens_at),
+            ("second-round deadline", self.second_round_deadline_at),
+        ]
+        for name, instant in first + second[1:]:
+            if instant is not None and instant.tzinfo is None:
+                raise ValueError(f"the {name} time needs a time zone")
+        if (self.second_round_opens_at is None) != (self.second_round_deadline_at is None):
+            raise ValueError("a second round needs both an opening and a deadline")
+        for sequence in (first, second):
+            for (earlier, a), (later, b) in pairwise(sequence):
+                if a is not None and b is not None and not a < b:
+                    raise ValueError(f"the {earlier} time must come before the {later} time")
+        return self
+
+    @property
+    def closes_at(self) -> datetime:
+        """When the last application can arrive: the second round's deadline, if any."""
+        return self.second_round_deadline_at or self.deadline_at
+
+    def in_second_round(self, now: datetime) -> bool:
+        opens = self.second_round_opens_at
+        return opens is not None and now >= opens
+
+
+# Names, titles, sectors: one line each, since they head e-mails and lists.
+Text = Annotated[OneLine, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
+# Office text that applicants read, in e-mails too: any link in it is http(s).
+MailedText = Annotated[LongText, WebLinksOnly]
+
+
+class HostKind(StrEnum):
+    for_profit = "for_profit"
+    non_profit = "non_profit"
+    college_or_department = "college_or_department"
+
+
+class Location(StrEnum):
+    oxford = "oxford"
+    oxfordshire = "oxfordshire"
+    london = "london"
+    elsewhere = "elsewhere"
+
+
+class Mode(StrEnum):
+    in_person = "in_person"
+    remote = "remote"
+
+
+class HostIn(BaseModel):
+    name: Text
+    sector: Text = Field(examples=["Museums and heritage"])
+    kind: HostKind
+    location: Location
+    contact_name: Text
+    contact_email: EmailStr
+
+
+class Host(BaseModel):
+    # What was stored is shown as it is: the input's rules are for what comes in.
+    name: str
+    sector: str
+    kind: HostKind
+    location: Location
+    contact_name: str
+    contact_email: str
+    id: UUID
+    created_at: datetime
+
+
+class RoundIn(BaseModel):
+    name: Text = Field(examples=["Micro-internships, first round 2019"])
+    weeks: list[PlacementWeek] = Field(min_length=1)
+    advertising_date: Day = Field(examples=["2019-03-13"])
+    deadline_date: Day = Field(examples=["2019-04-01"], description="Applications close at midday")
+    outcomes_by_date: Day = Field(examples=["2019-04-25"])
+    second_round_opens_on: Day | None = Field(default=None, examples=["2019-04-23"])
+    second_round_closes_on: Day | None = Field(default=None, examples=["2019-04-29"])
+    acceptance_window_hours: int = Field(default=48, ge=1, le=24 * 14)
+    applications_per_applicant: int = Field(default=2, ge=1, le=10)
+    second_round_applications_per_applicant: int = Field(default=1, ge=1, le=10)
+    statement_word_limit: int = Field(default=300, ge=50, le=2000)
+    cv_page_limit: int = Field(default=2, ge=1, le=20)
+    acceptance_window_seconds: int | None = Field(
+        default=None,
+        ge=1,
+        description="Rehearsal only (refused in production): the window "
+        "in seconds, so that offers can lapse within a test",
+    )
+    clock: RoundClock | None = Field(
+        default=None,
+        description="Rehearsal only (refused in production): exact instants instead of the "
+        "programme's calendar, so a whole round can run in minutes",
+    )
+
+
+class Round(BaseModel):
+    id: UUID
+    name: str
+    weeks: list[PlacementWeek]
+    clock: RoundClock
+    acceptance_window_hours: int
+    acceptance_window_seconds: int | None = None
+    applications_per_applicant: int
+    second_round_applications_per_applicant: int
+    statement_word_limit: int
+    cv_page_limit: int
+    created_at: datetime
+
+
+class PlacementIn(BaseModel):
+    host_id: UUID
+    title: Text
+    description: MailedText
+    week_starts_on: Day
+    days: list[Day] = Field(min_length=1, max_length=7)
+    places: int = Field(default=1, ge=1, le=50)
+    mode: Mode = Mode.in_person
+    preparation: MailedText = ""
+
+
+class Placement(BaseModel):
+    id: UUID
+    round_id: UUID
+    host: Host
+    title: str
+    description: str
+    week_starts_on: date
+    days: list[date]
+    places: int
+    mode: Mode
+    preparation: str
+    readvertised: bool = False
+    created_at: datetime
+
+
+class CvSummary(BaseModel):
+    format: str
+    size_bytes: int
+    pages: int | None
+    hosts_receive_pages: int | None = Field(description="a longer PDF reaches hosts cut (R11)")
+
+
+class Event(BaseModel):
+    at: datetime
+    actor: str
+    from_status: str | None
+    to_status: str
+    reason: str
+
+
+class Application(BaseModel):
+    id: UUID
+    workflow_id: str
+    round_id: UUID
+    placement_id: UUID
+    placement_title: str
+    host_name: str
+    applicant_email: str
+    applicant_name: str
+    phase: str
+    status: str
+    submitted_at: datetime
+    statement_words: int
+    statement_word_limit: int
+    statement_cut: bool
+    cv: CvSummary
+    warnings: list[str]
+    history: list[Event] = Field(default_factory=list)
+
+
+class ForwardedApplication(BaseModel):
+    id: UUID
+    applicant_name: str
+    applicant_email: str
+    status: str
+    statement: str
+    cv_url: str
+    cv_format: str
+    submitted_at: datetime

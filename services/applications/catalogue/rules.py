@@ -1,4 +1,5 @@
-"""The calendar rules of a round and its placements (R1-R3), as pure functions.
+"""The calendar rules of a round and its placements (R1-R3), as pure functions. The calendar
+types themselves (`PlacementWeek`, `RoundClock`) are published in the contract.
 
 All instants are Europe/London wall-clock times: a deadline is midday on its date,
 whatever the season, and "visible from the advertising date" means from its midnight.
@@ -6,14 +7,14 @@ whatever the season, and "visible from the advertising date" means from its midn
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from itertools import pairwise
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, model_validator
-
-from mip.core.bounds import Day, Moment
 from mip.core.errors import InvalidInput
+
+# Named here too, as the rules' own types, for code that reads the rules (the demo round).
+from services.applications.contract import PlacementWeek as PlacementWeek
+from services.applications.contract import RoundClock as RoundClock
 
 LONDON = ZoneInfo("Europe/London")
 MIDDAY = time(12, 0)
@@ -24,64 +25,6 @@ MIN_DAYS, MAX_DAYS = 2, 5
 
 def london(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=LONDON)
-
-
-class PlacementWeek(BaseModel):
-    """A Monday-to-Friday week in which placements take place (R2)."""
-
-    starts_on: Day
-    ends_on: Day
-
-    @model_validator(mode="after")
-    def _monday_to_friday(self) -> PlacementWeek:
-        if self.starts_on.weekday() != 0:
-            raise ValueError(f"a placement week starts on a Monday; {self.starts_on} is not one")
-        if self.ends_on != self.starts_on + timedelta(days=4):
-            raise ValueError(f"the week starting {self.starts_on} ends on the Friday after it")
-        return self
-
-
-class RoundClock(BaseModel):
-    """The instants a round's life turns on, in order (R3, R4)."""
-
-    advertise_at: Moment
-    deadline_at: Moment
-    outcomes_at: Moment
-    second_round_opens_at: Moment | None = None
-    second_round_deadline_at: Moment | None = None
-
-    @model_validator(mode="after")
-    def _aware_and_ordered(self) -> RoundClock:
-        # The second round may open before the outcomes-by date (2019: 23 April vs 25 April).
-        first = [
-            ("advertising", self.advertise_at),
-            ("deadline", self.deadline_at),
-            ("outcomes-by", self.outcomes_at),
-        ]
-        second = [
-            ("deadline", self.deadline_at),
-            ("second-round opening", self.second_round_opens_at),
-            ("second-round deadline", self.second_round_deadline_at),
-        ]
-        for name, instant in first + second[1:]:
-            if instant is not None and instant.tzinfo is None:
-                raise ValueError(f"the {name} time needs a time zone")
-        if (self.second_round_opens_at is None) != (self.second_round_deadline_at is None):
-            raise ValueError("a second round needs both an opening and a deadline")
-        for sequence in (first, second):
-            for (earlier, a), (later, b) in pairwise(sequence):
-                if a is not None and b is not None and not a < b:
-                    raise ValueError(f"the {earlier} time must come before the {later} time")
-        return self
-
-    @property
-    def closes_at(self) -> datetime:
-        """When the last application can arrive: the second round's deadline, if any."""
-        return self.second_round_deadline_at or self.deadline_at
-
-    def in_second_round(self, now: datetime) -> bool:
-        opens = self.second_round_opens_at
-        return opens is not None and now >= opens
 
 
 def clock_from_dates(

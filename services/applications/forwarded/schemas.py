@@ -1,23 +1,11 @@
-"""What a host reads of an application forwarded to it, and a CV as stored."""
+"""What a host reads of an application forwarded to it (the contract's
+`ForwardedApplication`), and a CV as stored."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from uuid import UUID
 
-from pydantic import BaseModel
-
-
-class ForwardedApplication(BaseModel):
-    id: UUID
-    applicant_name: str
-    applicant_email: str
-    status: str
-    statement: str
-    cv_url: str
-    cv_format: str
-    submitted_at: datetime
+from services.applications.contract import ForwardedApplication as ForwardedApplication
 
 
 @dataclass(frozen=True)
