@@ -1,0 +1,35 @@
+"""The alerts list's bodies (R30): a subscription, its state, an announcement."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, EmailStr, Field
+
+from mip.core.links import WebUrl
+
+
+class SubscribeIn(BaseModel):
+    email: EmailStr
+
+
+class SubscriptionState(BaseModel):
+    email: str
+    status: Literal["pending", "confirmed", "unsubscribed"]
+    message: str
+
+
+class AnnouncementIn(BaseModel):
+    kind: Literal["advertised", "readvertised"]
+    announcement_id: str = Field(
+        min_length=1, max_length=200, description="the same id twice announces once"
+    )
+    round_id: str | None = None
+    round_name: str
+    placements_count: int = Field(ge=0)
+    deadline_label: str
+    placements_url: WebUrl
+
+
+class AnnouncementAccepted(BaseModel):
+    workflow_id: str
