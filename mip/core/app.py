@@ -17,6 +17,7 @@ from mip.core.auth import TokenVerifier
 from mip.core.deps import AnyUser, OfficeOrService, Runtime
 from mip.core.logging import configure_logging
 from mip.core.migrations import applied_versions, apply_migrations
+from mip.core.openapi import document_problems
 from mip.core.problems import RETRY_AFTER_S, describe, install_problem_handlers, problem_response
 from mip.core.runtime import ServiceRuntime, ServiceSpec
 from mip.core.schemas import Health, Me, Status
@@ -175,4 +176,5 @@ def create_service_app(
     app.include_router(system)
     for router in spec.routers:
         app.include_router(router)
+    document_problems(app)
     return app
