@@ -166,6 +166,9 @@ async def test_r3_the_outcomes_date_moved_after_the_deadline_reaches_the_running
             await wait_status(stack, application_id, person, "forwarded")
         ranked = await _rank(stack, placement_id, HOST_EMAIL, [ids[ADA]])
         assert ranked.status_code == 200, ranked.text
+        # R17, R18: the host is told who the ranking leaves out, and so who hears "no".
+        left_out = {c["application_id"] for c in ranked.json()["left_out"]}
+        assert left_out == {ids[BOB], ids[CY]}
         await wait_status(stack, ids[ADA], ADA, "offered")
         assert datetime.now(UTC) > deadline
         # The round's workflow outlives its deadline: the outcomes date is still to come.

@@ -9,8 +9,7 @@ from fastapi import APIRouter
 
 from mip.core.deps import AnyUser, HostUser, Runtime
 from services.offers.selection import service
-from services.offers.selection.schemas import MarkIn, RankingIn, Selection
-from workflows.placement import PlacementState
+from services.offers.selection.schemas import MarkIn, RankingIn, RankingOutcome, Selection
 
 router = APIRouter(prefix="/v1/placements", tags=["selection"])
 
@@ -36,6 +35,7 @@ async def mark(placement_id: UUID, body: MarkIn, runtime: Runtime, me: HostUser)
 )
 async def rank(
     placement_id: UUID, body: RankingIn, runtime: Runtime, me: HostUser
-) -> PlacementState:
-    """Offers go at once to the top candidates, and cascade down the ranking (P2)."""
+) -> RankingOutcome:
+    """Offers go at once to the top candidates, and cascade down the ranking (P2); the
+    answer names whoever the ranking leaves out, who will hear "not successful" (R18)."""
     return await service.rank(runtime, placement_id, body, me)

@@ -24,6 +24,21 @@ class Candidate(ForwardedApplication):
     mark: str | None
 
 
+class LeftOut(BaseModel):
+    application_id: UUID
+    applicant_name: str
+
+
+class RankingOutcome(PlacementState):
+    """The placement's offers after the ranking, and who it leaves out (R17, R18)."""
+
+    left_out: list[LeftOut] = Field(
+        default_factory=list,
+        description="forwarded candidates not in the ranking: each hears 'not successful "
+        "this time' by the outcomes-by date",
+    )
+
+
 class Selection(BaseModel):
     placement: Placement
     candidates: list[Candidate]

@@ -13,7 +13,14 @@ from mip.core.runtime import ServiceRuntime
 from services.applications.contract import Placement
 from services.offers.peers import applications
 from services.offers.selection import repository as repo
-from services.offers.selection.schemas import Candidate, MarkIn, RankingIn, Selection
+from services.offers.selection.schemas import (
+    Candidate,
+    LeftOut,
+    MarkIn,
+    RankingIn,
+    RankingOutcome,
+    Selection,
+)
 from workflows.placement import PlacementState, PlacementWorkflow, Ranking
 from workflows.placement import workflow_id as placement_workflow
 
@@ -73,7 +80,7 @@ async def mark(runtime: ServiceRuntime, placement_id: UUID, body: MarkIn, me: Pr
 
 async def rank(
     runtime: ServiceRuntime, placement_id: UUID, body: RankingIn, me: Principal
-) -> PlacementState:
+) -> RankingOutcome:
     await own_placement(runtime, placement_id, me)
     wf = await live_workflow(runtime, placement_id)
     if wf is None:
@@ -84,4 +91,12 @@ async def rank(
     state: PlacementState = await runtime.update_workflow(
         wf, PlacementWorkflow.submit_ranking, ranking
     )
-    return state
+    async with applications(runtime) as client:
+        forwarded = await client.forwarded(placement_id)
+    ranked = set(body.application_ids)
+    left_out = [
+        LeftOut(application_id=f.id, applicant_name=f.applicant_name)
+        for f in forwarded
+        if f.id not in ranked and f.status == "forwarded"
+    ]
+    return RankingOutcome(**state.model_dump(), left_out=left_out)
