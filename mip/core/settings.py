@@ -42,7 +42,10 @@ class Settings(BaseSettings):
     startup_timeout_s: float = Field(default=60.0, gt=0)
     # While the database is down or frozen a request must fail fast with a 503 rather than
     # hold its client for the driver's own defaults (60 s to connect, no limit on a query).
-    db_acquire_timeout_s: float = Field(default=3.0, gt=0)
+    # A stopped database fails at connect, in milliseconds; waiting for a pooled connection
+    # is what a burst does too (200 submissions at once on two cores queue for seconds), so
+    # the wait allowed is longer than a busy moment and shorter than a person's patience.
+    db_acquire_timeout_s: float = Field(default=5.0, gt=0)
     db_connect_timeout_s: float = Field(default=5.0, gt=0)
     db_statement_timeout_s: float = Field(default=10.0, gt=0)
 
