@@ -184,6 +184,16 @@ async def current_principal(
     return verifier.verify(credentials.credentials)
 
 
+async def optional_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """For what anyone may read: no token is a visitor; a token, if sent, must be valid."""
+    if credentials is None:
+        return None
+    return await current_principal(request, credentials)
+
+
 def require_role(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
     """A dependency that lets through only the given roles."""
     allowed = ", ".join(r.value for r in roles)

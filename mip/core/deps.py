@@ -7,7 +7,7 @@ from typing import Annotated
 import asyncpg
 from fastapi import Depends, Request
 
-from mip.core.auth import Principal, Role, current_principal, require_role
+from mip.core.auth import Principal, Role, current_principal, optional_principal, require_role
 from mip.core.runtime import ServiceRuntime
 
 
@@ -23,6 +23,8 @@ def get_pool(request: Request) -> asyncpg.Pool:
 Runtime = Annotated[ServiceRuntime, Depends(get_runtime)]
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
 AnyUser = Annotated[Principal, Depends(current_principal)]
+# Public pages (R3's advertised placements, R30's alerts list): a token is optional.
+Visitor = Annotated[Principal | None, Depends(optional_principal)]
 OfficeOrService = Annotated[Principal, Depends(require_role(Role.office, Role.service))]
 OfficeUser = Annotated[Principal, Depends(require_role(Role.office))]
 ApplicantUser = Annotated[Principal, Depends(require_role(Role.applicant))]

@@ -32,12 +32,13 @@ class MIPError(Exception):
     slug: ClassVar[str] = "internal-error"
     title: ClassVar[str] = "Something went wrong"
     # Seconds a client should wait before trying again, sent as `Retry-After`.
-    retry_after_s: ClassVar[int | None] = None
+    default_retry_after_s: ClassVar[int | None] = None
 
-    def __init__(self, detail: str, **extensions: Any) -> None:
+    def __init__(self, detail: str, *, retry_after_s: int | None = None, **extensions: Any) -> None:
         super().__init__(detail)
         self.detail = detail
         self.extensions = extensions
+        self.retry_after_s = retry_after_s or self.default_retry_after_s
 
     @classmethod
     def problem_type(cls) -> str:
@@ -78,7 +79,7 @@ class ServiceUnavailable(MIPError):
     status = 503
     slug = "service-unavailable"
     title = "A part of the service is unavailable"
-    retry_after_s = 5
+    default_retry_after_s = 5
 
 
 class DatabaseUnavailable(ServiceUnavailable):

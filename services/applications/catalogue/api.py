@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, status
 
 from mip.core.bounds import Day
-from mip.core.deps import AnyUser, OfficeOrService, OfficeUser, PoolDep, Runtime
+from mip.core.deps import AnyUser, OfficeOrService, OfficeUser, PoolDep, Runtime, Visitor
 from services.applications.catalogue import service
 from services.applications.catalogue.schemas import (
     Host,
@@ -73,15 +73,19 @@ async def list_round_placements(
 @router.get("/placements")
 async def list_advertised_placements(
     pool: PoolDep,
-    _: AnyUser,
+    visitor: Visitor,
     week: Annotated[Day | None, Query(description="the Monday of a placement week")] = None,
     sector: str | None = None,
     host_id: UUID | None = None,
 ) -> list[Placement]:
-    """Placements of rounds that are advertised and still open (R3): none before their date."""
-    return await service.advertised(pool, week=week, sector=sector, host_id=host_id)
+    """Placements of rounds that are advertised and still open (R3): none before their date.
+    Anyone may read them; without a token the host's contact details are left out."""
+    found = await service.advertised(pool, week=week, sector=sector, host_id=host_id)
+    return found if visitor else [service.for_the_public(p) for p in found]
 
 
 @router.get("/placements/{placement_id}")
-async def get_placement(placement_id: UUID, pool: PoolDep, principal: AnyUser) -> Placement:
-    return await service.placement_for(pool, placement_id, principal)
+async def get_placement(placement_id: UUID, pool: PoolDep, visitor: Visitor) -> Placement:
+    """Anyone may read an advertised placement (R1-R5); the office, any placement."""
+    found = await service.placement_for(pool, placement_id, visitor)
+    return found if visitor else service.for_the_public(found)

@@ -208,14 +208,20 @@ async def advertised(
         )
 
 
-async def placement_for(pool: asyncpg.Pool, placement_id: UUID, who: Principal) -> Placement:
+def for_the_public(placement: Placement) -> Placement:
+    """A placement as a visitor without a token sees it: no host contact to harvest."""
+    host = placement.host.model_copy(update={"contact_name": "", "contact_email": ""})
+    return placement.model_copy(update={"host": host})
+
+
+async def placement_for(pool: asyncpg.Pool, placement_id: UUID, who: Principal | None) -> Placement:
     """Only the office sees a placement before its round is advertised (R3)."""
     async with pool.acquire() as conn:
         found = await repo.get_placement(conn, placement_id)
         its_round = await repo.get_round(conn, found.round_id) if found else None
     hidden = (
         its_round is not None
-        and who.role is not Role.office
+        and (who is None or who.role is not Role.office)
         and its_round.clock.advertise_at > datetime.now(UTC)
     )
     if found is None or hidden:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 
-from mip.core.deps import AnyUser, OfficeOrService, OfficeUser, PoolDep, Runtime
+from mip.core.deps import OfficeOrService, OfficeUser, PoolDep, Runtime, Visitor
+from mip.core.ratelimit import SlidingWindow
 from services.notifications.alerts import service
 from services.notifications.alerts.schemas import (
     AnnouncementAccepted,
@@ -33,8 +34,27 @@ Token = Annotated[
 ]
 
 
+def _limits(request: Request) -> tuple[SlidingWindow, SlidingWindow]:
+    """R30 "anyone": no token, so a limit on how often one client or one address may ask,
+    held by this app (per client per minute, per address per hour)."""
+    state = request.app.state
+    if not hasattr(state, "alert_limits"):
+        state.alert_limits = (
+            SlidingWindow(limit=10, per_s=60),
+            SlidingWindow(limit=3, per_s=3600),
+        )
+    limits: tuple[SlidingWindow, SlidingWindow] = state.alert_limits
+    return limits
+
+
 @router.post("/subscriptions", status_code=status.HTTP_202_ACCEPTED)
-async def subscribe(body: SubscribeIn, runtime: Runtime, _: AnyUser) -> SubscriptionState:
+async def subscribe(
+    body: SubscribeIn, runtime: Runtime, request: Request, _: Visitor
+) -> SubscriptionState:
+    """Anyone may join the alerts list (R30); the confirmation e-mail makes it theirs."""
+    per_client, per_address = _limits(request)
+    per_client.hit(request.client.host if request.client else "unknown", "join the alerts list")
+    per_address.hit(str(body.email).lower(), "join the alerts list with this address")
     return await service.subscribe(runtime, str(body.email))
 
 
