@@ -65,7 +65,8 @@ def _with_problems(document: dict[str, Any]) -> dict[str, Any]:
     for path, methods in document.get("paths", {}).items():
         for method, operation in methods.items():
             responses = operation.setdefault("responses", {})
-            for status in problems_of(path, method, operation):
+            declared = [int(s) for s in responses if s[0] in "45" and int(s) in WHY]
+            for status in sorted(set(problems_of(path, method, operation) + declared)):
                 documented = responses.setdefault(str(status), {})
                 if str(status) == "422" or "description" not in documented:
                     documented["description"] = WHY[status]

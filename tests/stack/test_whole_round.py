@@ -65,7 +65,9 @@ async def test_r4_r16_r23_p2_p7_a_whole_round_on_real_servers(
             f"/v1/host/placements/{placement[SAM]}/applications",
             headers=auth(settings, Role.host, SAM),
         )
-        assert host_early.json() == []  # R16: nothing before the deadline
+        # R16: nothing before the deadline, and the host is told when it comes.
+        assert host_early.status_code == 409
+        assert "arrive here at" in host_early.json()["detail"]
 
         for person, host in ids:
             await wait_status(stack, ids[person, host], person, "forwarded")

@@ -24,10 +24,15 @@ async def my_placements(pool: PoolDep, me: HostUser) -> list[Placement]:
     return await service.placements_of(pool, me)
 
 
-@router.get("/host/placements/{placement_id}/applications")
+@router.get(
+    "/host/placements/{placement_id}/applications",
+    responses={409: {"description": "before the deadline: `forwarded_from` says when (R16)"}},
+)
 async def forwarded_applications(
     placement_id: UUID, pool: PoolDep, who: AnyUser
 ) -> list[ForwardedApplication]:
+    """R16: after the deadline, every application to the placement; before it, a 409 that
+    says when they will arrive."""
     return await service.forwarded_to(pool, placement_id, who)
 
 

@@ -4,13 +4,15 @@ and services see any placement's; an applicant sees only their own CV, as sent."
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from uuid import UUID
 
 import asyncpg
 
 from mip.core.auth import Principal, Role
-from mip.core.errors import NotFound
+from mip.core.errors import Conflict, NotFound
 from services.applications.catalogue import service as catalogue
+from services.applications.catalogue.rules import LONDON
 from services.applications.catalogue.schemas import Placement
 from services.applications.forwarded import repository as repo
 from services.applications.forwarded.schemas import CvFile, ForwardedApplication
@@ -35,7 +37,9 @@ async def forwarded_to(
 ) -> list[ForwardedApplication]:
     if who.role is Role.applicant:
         raise NotFound(f"There is no placement {placement_id} of yours.")
-    await own_placement(pool, placement_id, who)
+    placement = await own_placement(pool, placement_id, who)
+    if who.role is Role.host:
+        await _arrived_yet(pool, placement)
     async with pool.acquire() as conn:
         rows = await repo.forwarded_to(conn, placement_id)
     return [
@@ -51,6 +55,18 @@ async def forwarded_to(
         )
         for r in rows
     ]
+
+
+async def _arrived_yet(pool: asyncpg.Pool, placement: Placement) -> None:
+    """R16: before the deadline a host is told when the applications will come, rather
+    than shown an empty list that reads as "nobody applied"."""
+    deadline = (await catalogue.round_of(pool, placement.round_id)).clock.deadline_at
+    if datetime.now(UTC) < deadline:
+        raise Conflict(
+            "Applications are forwarded to you after the deadline: they arrive here at "
+            f"{deadline.astimezone(LONDON):%H:%M on %A %d %B %Y} (UK time).",
+            forwarded_from=deadline.isoformat(),
+        )
 
 
 async def cv_for(pool: asyncpg.Pool, application_id: UUID, who: Principal) -> CvFile:
