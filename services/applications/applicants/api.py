@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from mip.core.deps import ApplicantUser, OfficeUser, PoolDep
 from services.applications.applicants import service
@@ -28,7 +28,9 @@ async def read_profile(pool: PoolDep, me: ApplicantUser) -> Profile:
     return await service.profile_of(pool, me.subject)
 
 
-@router.put("/me/equal-opportunities", status_code=status.HTTP_204_NO_CONTENT)
+@router.put(
+    "/me/equal-opportunities", status_code=status.HTTP_204_NO_CONTENT, response_class=Response
+)
 async def save_equal_opportunities(
     body: EqualOpportunitiesIn, pool: PoolDep, me: ApplicantUser
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from mip.core.deps import AnyUser, ApplicantUser, OfficeUser, Runtime
 from services.applications.support import service
@@ -33,6 +33,8 @@ async def my_bookings(runtime: Runtime, me: ApplicantUser) -> list[Booking]:
     return await service.bookings_of(runtime, me)
 
 
-@router.delete("/bookings/{booking_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/bookings/{booking_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response
+)
 async def cancel_booking(booking_id: UUID, runtime: Runtime, me: ApplicantUser) -> None:
     await service.cancel(runtime, booking_id, me)

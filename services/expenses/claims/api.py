@@ -81,7 +81,11 @@ router.add_api_route(
 )
 
 
-@router.delete("/claims/{claim_id}/lines/{line_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/claims/{claim_id}/lines/{line_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+)
 async def remove_line(claim_id: UUID, line_id: UUID, runtime: Runtime, me: ApplicantUser) -> None:
     await service.remove_line(runtime, claim_id, line_id, me)
 

@@ -139,6 +139,8 @@ async def test_r9_equal_opportunities_answers_are_kept_apart_and_only_counted(
             "/v1/office/equal-opportunities", headers=auth(settings, Role.host)
         )
     assert saved.status_code == 204
+    assert "content-type" not in saved.headers  # no content, so no type to claim for it
+    assert saved.content == b""
     assert "disability" not in office_view.text
     assert totals.json()["answered"] == 1
     assert totals.json()["disability"]["yes"] == 1
