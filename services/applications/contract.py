@@ -130,9 +130,12 @@ class Host(BaseModel):
 class RoundIn(BaseModel):
     name: Text = Field(examples=["Micro-internships, first round 2019"])
     weeks: list[PlacementWeek] = Field(min_length=1)
-    advertising_date: Day = Field(examples=["2019-03-13"])
-    deadline_date: Day = Field(examples=["2019-04-01"], description="Applications close at midday")
-    outcomes_by_date: Day = Field(examples=["2019-04-25"])
+    # The programme's calendar; a rehearsal `clock` stands in for it, so they may be left out.
+    advertising_date: Day | None = Field(default=None, examples=["2019-03-13"])
+    deadline_date: Day | None = Field(
+        default=None, examples=["2019-04-01"], description="Applications close at midday"
+    )
+    outcomes_by_date: Day | None = Field(default=None, examples=["2019-04-25"])
     second_round_opens_on: Day | None = Field(default=None, examples=["2019-04-23"])
     second_round_closes_on: Day | None = Field(default=None, examples=["2019-04-29"])
     acceptance_window_hours: int = Field(default=48, ge=1, le=24 * 14)
@@ -149,8 +152,23 @@ class RoundIn(BaseModel):
     clock: RoundClock | None = Field(
         default=None,
         description="Rehearsal only (refused in production): exact instants instead of the "
-        "programme's calendar, so a whole round can run in minutes",
+        "programme's calendar, so a whole round can run in minutes; the dates may then be "
+        "left out",
     )
+
+    @model_validator(mode="after")
+    def _dates_or_a_clock(self) -> RoundIn:
+        if self.clock is None:  # a rehearsal's clock stands in for the dates
+            missing = [
+                name
+                for name in ("advertising_date", "deadline_date", "outcomes_by_date")
+                if getattr(self, name) is None
+            ]
+            if missing:
+                raise ValueError(
+                    f"give the round's {', '.join(missing)}, or a rehearsal clock instead"
+                )
+        return self
 
 
 class Round(BaseModel):

@@ -62,15 +62,20 @@ def _clock_of(runtime: ServiceRuntime, body: RoundIn) -> RoundClock:
     rehearsal = body.clock is not None or body.acceptance_window_seconds is not None
     if rehearsal and runtime.settings.production:
         raise InvalidInput("Rehearsal clocks are refused in production; give the round's dates.")
-    clock = body.clock or clock_from_dates(
+    if body.clock is not None:
+        return body.clock
+    # RoundIn's own check: without a clock, the three dates are there.
+    assert body.advertising_date
+    assert body.deadline_date
+    assert body.outcomes_by_date
+    clock = clock_from_dates(
         advertising_date=body.advertising_date,
         deadline_date=body.deadline_date,
         outcomes_by_date=body.outcomes_by_date,
         second_round_opens_on=body.second_round_opens_on,
         second_round_closes_on=body.second_round_closes_on,
     )
-    if body.clock is None:
-        check_weeks_after_clock(body.weeks, clock)
+    check_weeks_after_clock(body.weeks, clock)
     return clock
 
 

@@ -96,6 +96,30 @@ async def test_r2_r3_invalid_round_dates_are_refused_with_the_reason(
     assert rounds.json() == []
 
 
+async def test_r3_a_rehearsal_round_is_created_with_a_clock_alone(
+    settings: Settings, run_app: RunApp
+) -> None:
+    office = auth(settings, Role.office)
+    body = {
+        "name": "Rehearsal",
+        "weeks": [{"starts_on": "2030-06-03", "ends_on": "2030-06-07"}],
+        "clock": {
+            "advertise_at": "2030-03-13T09:00:00+00:00",
+            "deadline_at": "2030-04-01T11:30:00+01:00",
+            "outcomes_at": "2030-04-25T23:30:00+00:00",
+        },
+    }
+    async with run_app(create_app(settings)) as http:
+        created = await http.post("/v1/rounds", json=body, headers=office)
+        no_dates = await http.post(
+            "/v1/rounds", json={k: v for k, v in body.items() if k != "clock"}, headers=office
+        )
+    assert created.status_code == 201, created.text
+    assert created.json()["clock"]["deadline_at"] == "2030-04-01T11:30:00+01:00"
+    assert no_dates.status_code == 422
+    assert "or a rehearsal clock instead" in no_dates.json()["detail"]
+
+
 @pytest.mark.parametrize(
     ("days", "reason"),
     [
