@@ -237,3 +237,21 @@ async def test_r3_placements_are_invisible_before_the_advertising_date(
     assert office_view.status_code == 200
     assert len(by_sector.json()) == 1
     assert other_sector.json() == []
+
+
+def test_r3_a_passed_date_is_named_in_plain_words_when_it_cannot_move() -> None:
+    from datetime import UTC, datetime
+
+    from mip.core.errors import Conflict
+    from services.applications.catalogue.service import check_untouched_past
+    from services.applications.contract import RoundClock
+
+    old = RoundClock(
+        advertise_at=datetime(2030, 3, 13, tzinfo=UTC),
+        deadline_at=datetime(2030, 4, 1, 11, tzinfo=UTC),
+        outcomes_at=datetime(2030, 4, 25, tzinfo=UTC),
+    )
+    moved = old.model_copy(update={"advertise_at": datetime(2030, 3, 14, tzinfo=UTC)})
+    with pytest.raises(Conflict) as refused:
+        check_untouched_past(old, moved, now=datetime(2030, 3, 20, tzinfo=UTC))
+    assert refused.value.detail.startswith("The advertising date (00:00 on Wednesday 13 March")
