@@ -35,6 +35,8 @@ from workflows.signals import signal_quietly
 # and held no places in the ledger; they replay as they ran.
 OUTCOMES_ON_TIME = "outcomes-on-time-and-place-holds"
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
+# How often a round whose places the other round holds asks the ledger again.
+RETRY_BLOCKED = timedelta(hours=1)
 
 
 class PlacementInput(BaseModel):
@@ -113,11 +115,14 @@ class PlacementWorkflow:
             try:
                 await workflow.wait_condition(
                     lambda: bool(self._pending) or self._ranked_and_idle() or self._woken,
-                    timeout=max(self._outcomes_at - workflow.now(), timedelta(0)),
+                    timeout=self._until_next_try(),
                 )
             except TimeoutError:
                 if not self._on_time:
                     break
+                # A place freed where no workflow could say so (an intern withdrawing after
+                # the first round closed) is found by trying again now and then.
+                self._blocked = False
                 continue  # the loop's test decides: the date may have moved meanwhile
             await self._take_pending()
             await self._fill()
@@ -202,6 +207,12 @@ class PlacementWorkflow:
             closed=self._closed,
         )
 
+    def _until_next_try(self) -> timedelta:
+        until_outcomes = max(self._outcomes_at - workflow.now(), timedelta(0))
+        if self._on_time and self._blocked:
+            return min(until_outcomes, RETRY_BLOCKED)
+        return until_outcomes
+
     def _ranked_and_idle(self) -> bool:
         return bool(self._ranking) and self._can_offer()
 
@@ -231,11 +242,16 @@ class PlacementWorkflow:
         else:
             self._outcomes[resolution.outcome].append(application)
         if resolution.outcome != "accepted" and self._on_time:
-            if await self._place_activity(RELEASE_PLACE, application):
-                await self._tell_other_round()
+            # The offers service may have released it already, when it recorded the outcome;
+            # either way the place is free now, and the other round may be waiting for it.
+            await self._place_activity(RELEASE_PLACE, application)
+            await self._tell_other_round()
             self._blocked = False
 
     async def _fill(self) -> None:
+        if not self._on_time:  # histories from before the patch filled without the lock
+            await self._fill_places()
+            return
         async with self._filling:
             await self._fill_places()
 

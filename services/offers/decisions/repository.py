@@ -8,8 +8,24 @@ import asyncpg
 
 from workflows.offer_contracts import AcceptanceClaim, OfferRecord, PlaceHold, PlacementCounts
 
+# An offer in any of these no longer holds its place (R4, P2).
+RELEASING = ("declined", "lapsed", "withdrawn")
+
 
 async def record_offer(conn: asyncpg.Connection, record: OfferRecord) -> None:
+    async with conn.transaction():
+        await _upsert_offer(conn, record)
+        if record.status in RELEASING:
+            # Here, not only in the placement's workflow: that may have closed already (an
+            # intern withdrawing after the first round ended), and the place must come free.
+            await conn.execute(
+                "UPDATE place_holds SET released_at = now()"
+                " WHERE application_id = $1 AND released_at IS NULL",
+                UUID(record.application_id),
+            )
+
+
+async def _upsert_offer(conn: asyncpg.Connection, record: OfferRecord) -> None:
     await conn.execute(
         "INSERT INTO offers (application_id, round_id, placement_id, applicant_email, status,"
         " expires_at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)"
