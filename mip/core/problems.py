@@ -19,7 +19,9 @@ from mip.core.errors import (
     DatabaseUnavailable,
     MIPError,
     NotAuthenticated,
+    NotFound,
     RemoteProblem,
+    ServiceUnavailable,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -168,23 +170,17 @@ async def _remote(request: Request, exc: Exception) -> JSONResponse:
         # An id the owning service does not know is not found here either: a 502 would
         # tell a caller more than "not found" does, and nothing is broken.
         log.info("a service this one depends on does not know it: %s", exc.problem)
-        return problem_response(
-            request,
-            status=404,
-            slug="not-found",
-            title="Not found",
-            detail=str(exc.problem.get("detail") or "It was not found."),
+        return await _mip_error(
+            request, NotFound(str(exc.problem.get("detail") or "It was not found."))
         )
     if exc.status == 503:
         log.warning("a service this one depends on is unavailable: %s", exc.problem)
-        return problem_response(
+        return await _mip_error(
             request,
-            status=503,
-            slug="service-unavailable",
-            title="A part of the service is unavailable",
-            detail="A service this request needs is unavailable just now; nothing was "
-            "changed. Try again in a few seconds.",
-            headers={"Retry-After": str(RETRY_AFTER_S)},
+            ServiceUnavailable(
+                "A service this request needs is unavailable just now; nothing was "
+                "changed. Try again in a few seconds."
+            ),
         )
     log.error("a service this one depends on answered %s: %s", exc.status, exc.problem)
     return problem_response(

@@ -42,19 +42,16 @@ def unstorable(text: str, *, one_line: bool = False) -> str | None:
     return None
 
 
-def _one_line(value: str) -> str:
-    reason = unstorable(value, one_line=True)
-    if reason:
-        raise ValueError(f"The text {reason}.")
-    return value
-
-
-def checked_text(value: str) -> str:
+def checked_text(value: str, *, one_line: bool = False) -> str:
     """For a form field no model checks: the same words as everywhere else."""
-    reason = unstorable(value)
+    reason = unstorable(value, one_line=one_line)
     if reason:
         raise ValueError(f"The text {reason}.")
     return value
+
+
+def _one_line(value: str) -> str:
+    return checked_text(value, one_line=True)
 
 
 OneLine = Annotated[str, AfterValidator(_one_line)]
