@@ -14,6 +14,7 @@ import os
 import sys
 import uuid
 from pathlib import Path
+from typing import NoReturn
 
 from mip.core.auth import Role, mint_token
 from mip.core.settings import Settings
@@ -76,11 +77,7 @@ def _check(args: argparse.Namespace) -> int:
                 "is `mip dev` running there (see --port-offset, --data-dir)?",
                 file=sys.stderr,
             )
-            # A failed connect can leave the Temporal core's thread behind, which aborts
-            # the interpreter as it shuts down (a page of "Fatal Python error"): leave now.
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(1)
+            _leave(1)
         result = await client.execute_workflow(
             StackCheckWorkflow.run,
             StackCheckInput(answer_within_s=args.within),
@@ -95,7 +92,17 @@ def _check(args: argparse.Namespace) -> int:
                 print(f"{answer.service:<14} NO ANSWER  {answer.error}")
         return 0 if result.ok else 1
 
-    return asyncio.run(check())
+    _leave(asyncio.run(check()))
+    return 0  # not reached: _leave ends the process
+
+
+def _leave(code: int) -> NoReturn:
+    """The Temporal core's threads can outlive the client and abort the interpreter as it
+    finalizes (a page of "Fatal Python error", exit -6), after a failed connect and now and
+    then after a good check too: say everything, then leave without finalizing."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def parser() -> argparse.ArgumentParser:
