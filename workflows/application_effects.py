@@ -72,6 +72,10 @@ class Effects:
             task_queue=sibling(APPLICATIONS),
             start_to_close_timeout=ACTIVITY_TIMEOUT,
         )
+        # On the worker's /metrics; recorded by the SDK only when not replaying.
+        workflow.metric_meter().create_counter(
+            "mip_application_transitions", "Applications moved to a status by their workflow"
+        ).add(1, {"status": status.value})
 
     async def offer_record(
         self, status: Any, expires_at: datetime | None, reason: str = ""

@@ -9,15 +9,18 @@ import asyncio
 import logging
 import signal
 
+from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import (
     AddSearchAttributesRequest,
     ListSearchAttributesRequest,
 )
 from temporalio.client import Client
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from mip.core import telemetry
 from mip.core.logging import configure_logging
 from mip.core.settings import Settings
 from mip.core.temporal import connect
@@ -40,6 +43,26 @@ ALL_WORKFLOWS: list[type] = [
     ExpenseClaimWorkflow,
 ]
 log = logging.getLogger("mip.worker")
+
+
+class WorkerConfig(BaseSettings):
+    """Settings only the worker reads (MIP_WORKER_*)."""
+
+    model_config = SettingsConfigDict(env_prefix="MIP_WORKER_", extra="ignore", frozen=True)
+
+    # Where Prometheus scrapes the worker: the Temporal SDK's metrics (workflow task
+    # failures, schedule-to-start latency, sticky cache...) and MIP's own, at /metrics.
+    # Empty: no metrics endpoint.
+    metrics_address: str = "127.0.0.1:9464"
+
+
+def worker_runtime(metrics_address: str) -> Runtime | None:
+    """A Temporal runtime exporting to Prometheus at `metrics_address`; None for none."""
+    if not metrics_address:
+        return None
+    return Runtime(
+        telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=metrics_address))
+    )
 
 
 async def ensure_search_attributes(client: Client, namespace: str) -> None:
@@ -74,11 +97,13 @@ def build_worker(client: Client, settings: Settings) -> Worker:
     )
 
 
-async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
+async def run_worker(
+    settings: Settings, stop: asyncio.Event, *, runtime: Runtime | None = None
+) -> None:
     delay = 0.5
     while True:
         try:
-            client = await connect(settings)
+            client = await connect(settings, runtime=runtime)
             break
         except Exception as exc:  # retried the same whatever the cause
             log.warning(
@@ -95,13 +120,18 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
 def main() -> None:
     settings = Settings()
     configure_logging("worker", level=settings.log_level, as_json=settings.log_json)
+    telemetry.start_tracing("worker")
+    config = WorkerConfig()
+    runtime = worker_runtime(config.metrics_address)
+    if runtime is not None:
+        log.info("metrics at http://%s/metrics", config.metrics_address)
 
     async def _main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await run_worker(settings, stop)
+        await run_worker(settings, stop, runtime=runtime)
 
     asyncio.run(_main())
 

@@ -8,17 +8,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
-from mip.core import db, outbox
+from mip.core import db, metrics, outbox, telemetry
 from mip.core.auth import TokenVerifier
 from mip.core.deps import AnyUser, OfficeOrService, Runtime
-from mip.core.logging import configure_logging
+from mip.core.health import check_parts
+from mip.core.logging import bind_path_ids, configure_logging
 from mip.core.migrations import applied_versions, apply_migrations
 from mip.core.openapi import document_problems
-from mip.core.problems import RETRY_AFTER_S, describe, install_problem_handlers, problem_response
+from mip.core.problems import RETRY_AFTER_S, install_problem_handlers, problem_response
 from mip.core.runtime import ServiceRuntime, ServiceSpec
 from mip.core.schemas import Health, Me, Status
 from mip.core.settings import Settings
@@ -37,23 +38,7 @@ system = APIRouter(tags=["system"])
     responses={503: {"description": "A part the service needs is down; `checks` names it"}},
 )
 async def healthz(request: Request, runtime: Runtime) -> Health | JSONResponse:
-    # `checks` is public: it names the part that is down, never its address or the
-    # driver's words about it; those go to the log for whoever runs the service.
-    checks: dict[str, str] = {}
-    try:
-        await db.ping(runtime.pool)
-        checks["database"] = "ok"
-    except Exception as exc:  # a health check reports every failure rather than raising it
-        log.warning("health check: database unreachable: %s", describe(exc))
-        checks["database"] = "unreachable"
-    try:
-        await runtime.temporal.check()
-        checks["temporal"] = (
-            "ok" if runtime.temporal.worker_running else "connected, worker starting"
-        )
-    except Exception as exc:  # the check reports any failure rather than raising it
-        log.warning("health check: temporal unreachable: %s", describe(exc))
-        checks["temporal"] = "unreachable"
+    checks = await check_parts(runtime)
     failing = [name for name, state in checks.items() if state != "ok"]
     if failing:
         return problem_response(
@@ -147,6 +132,7 @@ def create_service_app(
     """The service's app; settings (shared and its own) are read here, once, unless given."""
     settings = settings or Settings()
     config = spec.config() if config is None else config
+    telemetry.start_tracing(spec.name)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -169,11 +155,17 @@ def create_service_app(
         description=spec.description,
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(bind_path_ids)],
     )
     app.state.token_verifier = TokenVerifier(settings)
     install_problem_handlers(app)
     app.add_middleware(RefuseUnstorableText)
+    # Outermost of ours: counts every answer, problems from the middleware above included.
+    app.state.metrics_registry = metrics.new_registry()
+    app.add_middleware(metrics.HttpMetrics, service=spec.name, registry=app.state.metrics_registry)
+    telemetry.instrument_app(app)
     app.include_router(system)
+    app.include_router(metrics.router)
     for router in spec.routers:
         app.include_router(router)
     document_problems(app)

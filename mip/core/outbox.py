@@ -20,6 +20,7 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from mip.core import telemetry
 from mip.core.temporal import TemporalLink
 
 log = logging.getLogger("mip.outbox")
@@ -31,19 +32,36 @@ log = logging.getLogger("mip.outbox")
 async def enqueue(
     conn: asyncpg.Connection, *, workflow_type: str, workflow_id: str, task_queue: str, arg: Any
 ) -> None:
-    """Inside the caller's transaction: remember that this workflow must start."""
+    """Inside the caller's transaction: remember that this workflow must start.
+
+    The request's trace context is kept with the row, so that the start, however much
+    later and by whichever process, joins the request's trace.
+    """
+    saved = telemetry.carrier()
     await conn.execute(
-        "INSERT INTO workflow_outbox (workflow_id, workflow_type, task_queue, input)"
-        " VALUES ($1, $2, $3, $4) ON CONFLICT (workflow_id) DO NOTHING",
+        "INSERT INTO workflow_outbox (workflow_id, workflow_type, task_queue, input,"
+        " trace_context) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workflow_id) DO NOTHING",
         workflow_id,
         workflow_type,
         task_queue,
         json.dumps(arg, default=str),
+        json.dumps(saved) if saved else None,
     )
 
 
 async def _start(client: Client, row: asyncpg.Record) -> None:
-    with contextlib.suppress(WorkflowAlreadyStartedError):
+    saved = json.loads(row["trace_context"]) if row["trace_context"] else None
+    with (
+        telemetry.resumed(saved),
+        telemetry.tracer().start_as_current_span(
+            f"outbox start {row['workflow_type']}",
+            attributes={
+                "temporalWorkflowID": row["workflow_id"],
+                "mip.outbox.attempts": row["attempts"],
+            },
+        ),
+        contextlib.suppress(WorkflowAlreadyStartedError),
+    ):
         await client.start_workflow(
             row["workflow_type"],
             json.loads(row["input"]),

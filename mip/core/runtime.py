@@ -20,6 +20,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from mip.core import db, outbox
 from mip.core.auth import Role, mint_token
 from mip.core.errors import ServiceUnavailable
+from mip.core.metrics import Figures, no_figures
 from mip.core.migrations import applied_versions
 from mip.core.settings import Settings
 from mip.core.stack_report import DESCRIBE_ACTIVITY, ServiceReport
@@ -50,6 +51,9 @@ class ServiceSpec:
     background: Callable[[ServiceRuntime], Sequence[Coroutine[Any, Any, None]]] = lambda _: ()
     # Builds the service's own settings (beside the shared `Settings`), once, at start.
     config: Callable[[], object] = lambda: None
+    # The figures the office watches, read from the service's own tables at each scrape
+    # of /metrics (mip.core.metrics).
+    figures: Figures = no_figures
 
     @property
     def schema(self) -> str:

@@ -12,21 +12,27 @@ from typing import Any
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import Runtime
 from temporalio.service import RPCError
 from temporalio.worker import Worker
 
+from mip.core import telemetry
 from mip.core.settings import Settings
 
 log = logging.getLogger("mip.temporal")
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, *, runtime: Runtime | None = None) -> Client:
     # HTTP/2 keep-alive pings are on by default (every 30 s, 15 s to answer), so a dead
     # connection is found and replaced without help; see `TemporalLink.check` for the rest.
+    # The tracing interceptor (when tracing is on) is inherited by every worker built on
+    # this client; `runtime` carries the worker's metrics exporter.
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
+        interceptors=telemetry.temporal_interceptors(),
+        runtime=runtime,
     )
 
 

@@ -16,6 +16,7 @@ from asyncpg import Connection
 from mip.core import outbox
 from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, InvalidInput, NotFound
+from mip.core.logging import bind_application
 from mip.core.runtime import ServiceRuntime
 from services.applications.applicants import repository as applicants
 from services.applications.applicants.eligibility import allowance_warning, check_eligible
@@ -81,6 +82,7 @@ async def submit(
             conn, who, accepted.the_round.id, accepted.placement.id, accepted.phase, accepted.limit
         )
         application_id = await _record(conn, who, sub, accepted)
+        bind_application(application_id)
         start = _workflow_input(runtime, application_id, who.subject, accepted)
         await outbox.enqueue(
             conn,

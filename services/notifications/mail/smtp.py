@@ -7,6 +7,9 @@ from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
+from opentelemetry.trace import SpanKind
+
+from mip.core import telemetry
 
 
 class DeliveryFailure(Exception):
@@ -72,6 +75,20 @@ def _non_ascii_addresses(message: EmailMessage) -> list[str]:
 
 async def deliver(target: SmtpTarget, message: EmailMessage, *, timeout_s: float) -> Delivered:
     """Send `message`; return the server's answer, or raise a DeliveryFailure."""
+    # The last step of a submission's trace: the conversation with the SMTP server.
+    with telemetry.tracer().start_as_current_span(
+        "smtp send",
+        kind=SpanKind.CLIENT,
+        attributes={
+            "server.address": target.host,
+            "server.port": target.port,
+            "mip.mail.kind": str(message.get("X-MIP-Kind", "")),
+        },
+    ):
+        return await _send(target, message, timeout_s=timeout_s)
+
+
+async def _send(target: SmtpTarget, message: EmailMessage, *, timeout_s: float) -> Delivered:
     try:
         refused, answer = await aiosmtplib.send(
             message,

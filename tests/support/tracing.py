@@ -1,0 +1,36 @@
+"""Spans kept in memory for a test: MIP traces into them while the block runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from mip.core import telemetry
+
+
+@contextmanager
+def captured_spans() -> Iterator[InMemorySpanExporter]:
+    """Every span MIP makes in this process (services, clients, workers) until the end."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: "mip-test"}))
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    telemetry.enable_tracing(provider)
+    try:
+        yield exporter
+    finally:
+        telemetry.disable_tracing()
+        provider.shutdown()
+
+
+def ancestry(span: ReadableSpan, spans: Sequence[ReadableSpan]) -> list[ReadableSpan]:
+    """`span` and its parents up to the root of its trace, root first."""
+    by_id = {s.context.span_id: s for s in spans if s.context is not None}
+    chain = [span]
+    while chain[-1].parent is not None and chain[-1].parent.span_id in by_id:
+        chain.append(by_id[chain[-1].parent.span_id])
+    return chain[::-1]
