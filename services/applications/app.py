@@ -14,6 +14,7 @@ from services.applications.activities import activities
 from services.applications.applicants.api import router as applicants
 from services.applications.catalogue.api import router as catalogue
 from services.applications.config import ApplicationsSettings
+from services.applications.figures import figures
 from services.applications.forwarded.api import router as hosts
 from services.applications.submissions.api import router as submissions
 from services.applications.support.api import router as support
@@ -29,6 +30,7 @@ SPEC = ServiceSpec(
     port=8001,
     routers=(catalogue, applicants, submissions, hosts, support),
     activities=activities,
+    figures=figures,
     uses_outbox=True,
     config=ApplicationsSettings,
 )

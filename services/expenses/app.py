@@ -13,6 +13,7 @@ from services.expenses.activities import activities
 from services.expenses.claims.api import router as claims
 from services.expenses.config import ExpensesSettings
 from services.expenses.decisions.api import router as decisions
+from services.expenses.figures import figures
 from workflows import queues
 
 SPEC = ServiceSpec(
@@ -25,6 +26,7 @@ SPEC = ServiceSpec(
     port=8003,
     routers=(claims, decisions),
     activities=activities,
+    figures=figures,
     uses_outbox=True,
     config=ExpensesSettings,
 )

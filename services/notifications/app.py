@@ -12,6 +12,7 @@ from mip.core.settings import Settings
 from services.notifications.activities import activities
 from services.notifications.alerts.api import router as alerts
 from services.notifications.config import MailSettings
+from services.notifications.figures import figures
 from services.notifications.messages.api import router as messages
 from workflows import queues
 
@@ -25,6 +26,7 @@ SPEC = ServiceSpec(
     port=8004,
     routers=(messages, alerts),
     activities=activities,
+    figures=figures,
     config=MailSettings,
 )
 

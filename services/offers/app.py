@@ -11,6 +11,7 @@ from mip.core.runtime import ServiceSpec
 from mip.core.settings import Settings
 from services.offers.activities import activities
 from services.offers.decisions.api import router as decisions
+from services.offers.figures import figures
 from services.offers.round_view.api import router as round_view
 from services.offers.selection.api import router as selection
 from workflows import queues
@@ -25,6 +26,7 @@ SPEC = ServiceSpec(
     port=8002,
     routers=(selection, decisions, round_view),
     activities=activities,
+    figures=figures,
 )
 
 

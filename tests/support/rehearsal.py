@@ -18,7 +18,7 @@ from tests.support.waiting import eventually
 SAM, KIM = "sam@isis.example.com", "kim@bloomsbury.example.com"
 
 
-def rehearsal_round(now: datetime) -> dict[str, Any]:
+def rehearsal_round(now: datetime, acceptance_window_s: int = 6) -> dict[str, Any]:
     monday = next_monday(now.date())
     at = {
         "advertise_at": now + timedelta(seconds=3),
@@ -33,18 +33,17 @@ def rehearsal_round(now: datetime) -> dict[str, Any]:
         "deadline_date": str(now.date()),
         "outcomes_by_date": str(now.date()),
         "weeks": [{"starts_on": str(monday), "ends_on": str(monday + timedelta(days=4))}],
-        "acceptance_window_seconds": 6,
+        "acceptance_window_seconds": acceptance_window_s,
         "clock": {k: v.isoformat() for k, v in at.items()},
     }
 
 
 async def setup_rehearsal(
-    http: httpx.AsyncClient, settings: Settings
+    http: httpx.AsyncClient, settings: Settings, *, acceptance_window_s: int = 6
 ) -> tuple[str, dict[str, str]]:
     office = auth(settings, Role.office)
-    the_round = (
-        await http.post("/v1/rounds", json=rehearsal_round(datetime.now(UTC)), headers=office)
-    ).json()
+    spec = rehearsal_round(datetime.now(UTC), acceptance_window_s)
+    the_round = (await http.post("/v1/rounds", json=spec, headers=office)).json()
     monday = the_round["weeks"][0]["starts_on"]
     days = [monday, str(datetime.fromisoformat(monday).date() + timedelta(days=1))]
     placements = {}

@@ -12,6 +12,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 from temporalio.client import Client
+from temporalio.runtime import Runtime
 
 from mip.core.settings import Settings
 from mip.core.temporal import connect
@@ -46,16 +47,20 @@ async def _serving(app: FastAPI, port: int) -> AsyncIterator[None]:
 
 @asynccontextmanager
 async def running_stack(
-    settings: Settings, **factories: Callable[[Settings], FastAPI]
+    settings: Settings,
+    *,
+    worker_runtime: Runtime | None = None,
+    **factories: Callable[[Settings], FastAPI],
 ) -> AsyncIterator[Stack]:
     """Each named app with its lifespan (pool, migrations, activity worker) behind its own
-    port, plus the workflow worker; `stack.http[name]` talks to it over HTTP."""
+    port, plus the workflow worker (on `worker_runtime`, e.g. one exporting metrics);
+    `stack.http[name]` talks to it over HTTP."""
     ports = {name: free_port() for name in factories}
     settings = settings.model_copy(
         update={f"{name}_url": f"http://127.0.0.1:{port}" for name, port in ports.items()}
     )
     async with AsyncExitStack() as exits:
-        client = await connect(settings)
+        client = await connect(settings, runtime=worker_runtime)
         stack = Stack(settings=settings, temporal=client)
         for name, factory in factories.items():
             app = factory(settings)

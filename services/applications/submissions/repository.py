@@ -261,3 +261,14 @@ async def counts_by_placement(
     for r in rows:
         counts.setdefault(r["placement_id"], {})[r["status"]] = r["n"]
     return counts
+
+
+async def counts_by_round_and_status(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """For /metrics: (round_id, round_name, status, n) for every round, every application
+    ever submitted in it counted under its status now (a round with none: status NULL)."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT r.id AS round_id, r.name AS round_name, a.status, count(a.id) AS n"
+        " FROM rounds r LEFT JOIN applications a ON a.round_id = r.id"
+        " GROUP BY r.id, r.name, a.status ORDER BY r.name, a.status"
+    )
+    return rows

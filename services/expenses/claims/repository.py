@@ -198,3 +198,25 @@ async def totals_by_host(conn: asyncpg.Connection) -> list[HostTotals]:
         " WHERE c.status <> 'draft' GROUP BY c.host_name ORDER BY c.host_name"
     )
     return [HostTotals(**dict(r)) for r in rows]
+
+
+async def counts_by_status(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """For /metrics: (status, n) over every claim."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT status, count(*) AS n FROM claims GROUP BY status"
+    )
+    return rows
+
+
+async def count_awaiting_host_since(conn: asyncpg.Connection, waited_s: float) -> int:
+    """Claims waiting for the host's decision for longer than `waited_s`, counted from
+    the last time each was put before the host (submitted, or a question answered)."""
+    found: int = await conn.fetchval(
+        "SELECT count(*) FROM claims c"
+        " WHERE c.status = 'submitted' AND ("
+        "   SELECT max(e.at) FROM claim_events e"
+        "   WHERE e.claim_id = c.id AND e.status = 'submitted'"
+        " ) < now() - make_interval(secs => $1)",
+        waited_s,
+    )
+    return found

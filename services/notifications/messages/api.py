@@ -14,7 +14,6 @@ from services.notifications.messages.schemas import MessageDetail, MessageSummar
 from workflows.notifications import EmailStatus, MessageKind
 
 router = APIRouter(prefix="/v1/messages", tags=["messages"])
-CONFIRMATION_PROMISE_HOURS = 3.0  # R15: what the applicant is told to wait before asking
 
 
 @router.get("")
@@ -49,7 +48,7 @@ async def search_messages(
 async def overdue_confirmations(
     pool: PoolDep,
     _: OfficeUser,
-    hours: Annotated[float, Query(gt=0, le=24 * 7)] = CONFIRMATION_PROMISE_HOURS,
+    hours: Annotated[float, Query(gt=0, le=24 * 7)] = service.CONFIRMATION_PROMISE_HOURS,
 ) -> list[MessageSummary]:
     """Confirmations not delivered within `hours` of the submission (R15)."""
     return await service.overdue_confirmations(pool, hours)

@@ -126,15 +126,21 @@ async def search(
     return [MessageSummary.model_validate(dict(r)) for r in rows]
 
 
+# Of `kind` ($1), not delivered within $2 seconds of being accepted for sending, or failed
+# for good (or reaching only some recipients) however recent.
+_OVERDUE = (
+    "kind = $1 AND (status = 'failed'"
+    " OR (status = 'sent' AND last_error IS NOT NULL)"
+    " OR (sent_at IS NULL AND created_at < now() - make_interval(secs => $2))"
+    " OR sent_at - created_at > make_interval(secs => $2))"
+)
+
+
 async def overdue(conn: asyncpg.Connection, kind: str, hours: float) -> list[MessageSummary]:
     """Messages of `kind` not delivered within `hours` of being accepted for sending, and
     those that failed for good (or reached only some recipients) however recent."""
     rows = await conn.fetch(
-        f"SELECT {_SUMMARY} FROM messages WHERE kind = $1"  # noqa: S608 - constant columns
-        " AND (status = 'failed'"
-        "      OR (status = 'sent' AND last_error IS NOT NULL)"
-        "      OR (sent_at IS NULL AND created_at < now() - make_interval(secs => $2))"
-        "      OR sent_at - created_at > make_interval(secs => $2))"
+        f"SELECT {_SUMMARY} FROM messages WHERE {_OVERDUE}"  # noqa: S608 - constants
         " ORDER BY created_at",
         kind,
         hours * 3600,
@@ -165,3 +171,30 @@ async def count_keys_with_prefix(conn: asyncpg.Connection, prefix: str) -> int:
         "SELECT count(*) FROM messages WHERE starts_with(idempotency_key, $1)", prefix
     )
     return count
+
+
+async def counts_by_kind_and_status(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """For /metrics: (kind, status, n) over every message ever accepted for sending."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT kind, status, count(*) AS n FROM messages GROUP BY kind, status"
+    )
+    return rows
+
+
+async def count_overdue(conn: asyncpg.Connection, kind: str, hours: float) -> int:
+    """How many messages `overdue` would list, counted where they are."""
+    found: int = await conn.fetchval(
+        f"SELECT count(*) FROM messages WHERE {_OVERDUE}",  # noqa: S608 - a constant
+        kind,
+        hours * 3600,
+    )
+    return found
+
+
+async def oldest_pending_age_s(conn: asyncpg.Connection) -> float:
+    """Seconds the oldest message still waiting to be delivered has waited; 0 for none."""
+    age: float = await conn.fetchval(
+        "SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8"
+        " FROM messages WHERE status = 'pending'"
+    )
+    return age

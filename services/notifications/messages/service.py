@@ -21,6 +21,8 @@ from workflows.notifications import (
     email_workflow_id,
 )
 
+CONFIRMATION_PROMISE_HOURS = 3.0  # R15: what the applicant is told to wait before asking
+
 
 async def search(
     pool: asyncpg.Pool,

@@ -123,3 +123,11 @@ async def offers_of(conn: asyncpg.Connection, email: str) -> list[asyncpg.Record
             email,
         )
     )
+
+
+async def counts_by_round_and_status(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """For /metrics: (round_id, status, n), every offer ever made counted as it stands."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT round_id, status, count(*) AS n FROM offers GROUP BY round_id, status"
+    )
+    return rows
