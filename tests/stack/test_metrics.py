@@ -19,7 +19,7 @@ from tests.support.auth import auth, running
 from tests.support.rehearsal import KIM, SAM, setup_rehearsal, wait_status
 from tests.support.scrape import Scrape, scrape
 from tests.support.servers import free_port
-from tests.support.stack import Stack, running_stack
+from tests.support.stack import Stack, running_stack_on
 from tests.support.upload_samples import png
 from tests.support.waiting import eventually
 from workflows.worker import worker_runtime
@@ -141,9 +141,9 @@ async def test_r15_r19_p5_metrics_after_a_small_round_on_every_service_and_the_w
     mail_settings: Settings, smtp: MailCatcher
 ) -> None:
     worker_metrics = f"127.0.0.1:{free_port()}"
-    async with running_stack(
+    async with running_stack_on(
+        worker_runtime(worker_metrics),
         mail_settings,
-        worker_runtime=worker_runtime(worker_metrics),
         applications=applications_app,
         offers=offers_app,
         notifications=notifications_app,

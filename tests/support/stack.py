@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 
 import httpx
@@ -45,16 +45,22 @@ async def _serving(app: FastAPI, port: int) -> AsyncIterator[None]:
         await task
 
 
+def running_stack(
+    settings: Settings, **factories: Callable[[Settings], FastAPI]
+) -> AbstractAsyncContextManager[Stack]:
+    """Each named app with its lifespan (pool, migrations, activity worker) behind its own
+    port, plus the workflow worker; `stack.http[name]` talks to it over HTTP."""
+    return running_stack_on(None, settings, **factories)
+
+
 @asynccontextmanager
-async def running_stack(
+async def running_stack_on(
+    worker_runtime: Runtime | None,
     settings: Settings,
-    *,
-    worker_runtime: Runtime | None = None,
     **factories: Callable[[Settings], FastAPI],
 ) -> AsyncIterator[Stack]:
-    """Each named app with its lifespan (pool, migrations, activity worker) behind its own
-    port, plus the workflow worker (on `worker_runtime`, e.g. one exporting metrics);
-    `stack.http[name]` talks to it over HTTP."""
+    """`running_stack` with the workflow worker on `worker_runtime` (e.g. one exporting
+    metrics)."""
     ports = {name: free_port() for name in factories}
     settings = settings.model_copy(
         update={f"{name}_url": f"http://127.0.0.1:{port}" for name, port in ports.items()}
