@@ -16,6 +16,12 @@ from services.notifications.app import create_app as notifications_app
 from services.offers.app import create_app as offers_app
 from tests.support.applying import apply, make_profile
 from tests.support.auth import auth, running
+from tests.support.observability import (
+    dashboard_expressions,
+    names_in,
+    rule_expressions,
+    unexported,
+)
 from tests.support.rehearsal import KIM, SAM, setup_rehearsal, wait_status
 from tests.support.scrape import Scrape, scrape
 from tests.support.servers import free_port
@@ -137,7 +143,7 @@ async def _from_fresh_processes(settings: Settings) -> dict[str, Scrape]:
     return found
 
 
-async def test_r15_r19_p5_metrics_after_a_small_round_on_every_service_and_the_worker(
+async def test_r15_r19_p5_metrics_after_a_small_round_and_every_name_alerts_query(
     mail_settings: Settings, smtp: MailCatcher
 ) -> None:
     worker_metrics = f"127.0.0.1:{free_port()}"
@@ -172,6 +178,13 @@ async def test_r15_r19_p5_metrics_after_a_small_round_on_every_service_and_the_w
 
     # The worker: Temporal's SDK metrics, and ours recorded by the workflows.
     _assert_worker(worker)
+
+    # Every name the alert rules and the dashboard query is one these endpoints export.
+    exported = set().union(*(s.families() for s in [*figures.values(), worker]))
+    for expressions in (rule_expressions(), dashboard_expressions()):
+        assert all(names_in(e) for e in expressions), "each query names a metric"
+        used = set().union(*map(names_in, expressions))
+        assert unexported(used, exported) == set()
 
 
 def _assert_worker(worker: Scrape) -> None:
