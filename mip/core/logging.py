@@ -107,9 +107,18 @@ class TextFormatter(logging.Formatter):
         return f"{line} [{about}]" if about else line
 
 
+# uvicorn's loggers have handlers of their own and do not propagate; their lines (the
+# access log names paths with their query strings) go through ours instead.
+_SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+
+
 def configure_logging(service: str, *, level: str = "INFO", as_json: bool = False) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(service) if as_json else TextFormatter(service))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    for name in _SERVER_LOGGERS:
+        server = logging.getLogger(name)
+        server.handlers[:] = []
+        server.propagate = True

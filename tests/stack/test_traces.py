@@ -1,17 +1,25 @@
 """One submission is one trace (issue 16): the HTTP request, the outbox's start of its
 workflow, the workflow, each activity and the SMTP send, across the applications
-service, the Temporal server, the workflow worker and the notifications service."""
+service, the Temporal server, the workflow worker and the notifications service. And a
+service process sends its spans where the standard OTEL_* variables say."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+import httpx
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import SpanKind
 
 from launcher.mailcatcher import MailCatcher
+from launcher.process import Child
 from mip.core.settings import Settings
 from services.applications.app import create_app as applications_app
 from services.notifications.app import create_app as notifications_app
 from tests.support.applying import apply, make_profile, make_round, open_round
+from tests.support.otlp import otlp_receiver
+from tests.support.servers import free_port
 from tests.support.stack import running_stack
 from tests.support.tracing import ancestry, captured_spans
 from tests.support.waiting import eventually
@@ -97,3 +105,51 @@ async def test_r15_one_submission_is_one_trace_from_the_request_to_the_smtp_send
     }
     assert sql_under == {"POST /v1/applications", "RunActivity:send_email"}
     assert all(s.parent is None or s.parent.span_id in ids for s in in_trace), "no orphans"
+
+
+async def _answers(url: str) -> None:
+    async with httpx.AsyncClient(timeout=2) as http:
+        (await http.get(url)).raise_for_status()
+
+
+async def test_a_service_process_exports_its_spans_where_the_otel_variables_say(
+    settings: Settings, tmp_path: Path
+) -> None:
+    port = free_port()
+    with otlp_receiver() as (endpoint, received):
+        service = Child(
+            name="offers",
+            argv=[
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "services.offers.app:create_app",
+                "--factory",
+                "--host=127.0.0.1",
+                f"--port={port}",
+            ],
+            log_path=tmp_path / "offers.log",
+            ready=lambda: _answers(f"http://127.0.0.1:{port}/healthz"),
+            env={
+                "DATABASE_URL": settings.database_url.get_secret_value(),
+                "TEMPORAL_ADDRESS": settings.temporal_address,
+                "MIP_TASK_QUEUE_PREFIX": settings.task_queue_prefix,
+                "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
+                "OTEL_BSP_SCHEDULE_DELAY": "100",
+            },
+        )
+        service.start()
+        try:
+            await service.wait_ready(60)
+            async with httpx.AsyncClient() as http:
+                answer = await http.get(f"http://127.0.0.1:{port}/v1/me")
+            assert answer.status_code == 401
+
+            async def exported() -> bool:
+                return ("mip-offers", "GET /v1/me") in received.spans
+
+            await eventually(exported, timeout_s=20)
+        finally:
+            service.stop()
+    # Probes are not traced: a health check every few seconds would bury everything else.
+    assert not [name for _, name in received.spans if "healthz" in name]
