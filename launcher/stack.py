@@ -48,6 +48,7 @@ TEMPORAL_PORT, TEMPORAL_UI_PORT = 7233, 8233
 # Below every OS's ephemeral range, so an outgoing connection cannot be holding it.
 POSTGRES_PORT = 25432
 SMTP_PORT, MAIL_WEB_PORT = 1025, 8025
+WORKER_METRICS_PORT = 9464  # the worker's /metrics (each service serves its own)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,15 @@ def _http_ok(url: str) -> ReadyCheck:
     return check
 
 
+def _traces_note() -> str:
+    endpoint = os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or os.environ.get(
+        "OTEL_EXPORTER_OTLP_ENDPOINT"
+    )
+    if endpoint:
+        return f"traces go to {endpoint}"
+    return "traces off (set OTEL_EXPORTER_OTLP_ENDPOINT to send them)"
+
+
 class DevStack:
     def __init__(self, options: DevOptions) -> None:
         self.options = options
@@ -122,6 +132,7 @@ class DevStack:
         if "SMTP_URL" not in os.environ:
             needed |= {SMTP_PORT: "mail (SMTP)", MAIL_WEB_PORT: "mail (web page)"}
         needed |= {spec.port: spec.name for spec in SERVICES}
+        needed[WORKER_METRICS_PORT] = "worker metrics"
         return {self._port(port): part for port, part in needed.items()}
 
     def check_ports(self) -> None:
@@ -194,13 +205,14 @@ class DevStack:
     def apps(self) -> list[Child]:
         urls = {f"MIP_{s.name.upper()}_URL": self._service_url(s.port) for s in SERVICES}
         env = {**self.env, **urls}
+        metrics = f"127.0.0.1:{self._port(WORKER_METRICS_PORT)}"
         worker = Child(
             name="worker",
             argv=[sys.executable, "-m", "workflows.worker"],
             log_path=self.logs / "worker.log",
             ready=lambda: tcp_open("127.0.0.1", self._port(TEMPORAL_PORT)),
-            env=env,
-            url="task queue mip-workflows",
+            env={**env, "MIP_WORKER_METRICS_ADDRESS": metrics},
+            url=f"task queue mip-workflows, metrics http://{metrics}/metrics",
         )
         services = [
             Child(
@@ -221,7 +233,7 @@ class DevStack:
                 log_path=self.logs / f"{spec.name}.log",
                 ready=_http_ok(self._service_url(spec.port) + "/healthz"),
                 env=env,
-                url=f"{self._service_url(spec.port)}/docs (queue {spec.task_queue})",
+                url=f"{self._service_url(spec.port)}/docs, /metrics (queue {spec.task_queue})",
             )
             for spec in SERVICES
         ]
@@ -283,6 +295,8 @@ class DevStack:
         lines += [
             "",
             *(f"  {note}" for note in notes),
+            "  Each service's /metrics and the worker's are for Prometheus "
+            "(deploy/observability/); " + _traces_note() + ".",
             "  A part that dies is restarted; Ctrl-C stops everything.",
             "",
         ]

@@ -1,5 +1,6 @@
 """A taken port is named on the console with the way round it (issue 13 item 9), and
-`mip check` with nothing there names the address it tried (issue 13 item 4)."""
+`mip check` with nothing there names the address it tried (issue 13 item 4); `mip dev`
+says where the metrics are (issue 16)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from launcher.stack import DevOptions, DevStack, _say
 from tests.support.ports import free_offset
 
 
@@ -65,3 +69,21 @@ def test_mip_check_finds_the_stack_a_data_directory_names(tmp_path: Path) -> Non
     done, _ = _mip("check", "--data-dir", str(tmp_path), "--within", "5")
     assert done.returncode != 0
     assert address in done.stderr, done.stderr
+
+
+def test_mip_dev_says_where_the_metrics_are_at_its_offset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("OTEL_EXPORTER_OTLP_ENDPOINT", raising=False)
+    monkeypatch.delenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", raising=False)
+    stack = DevStack(DevOptions(data_dir=tmp_path, port_offset=500))
+    stack.env = {"DATABASE_URL": "postgresql://db/mip", "TEMPORAL_ADDRESS": "127.0.0.1:7733"}
+    stack.children = stack.apps()  # listed, not started
+    worker = stack.children[0]
+    _say(stack.table())
+    printed = capsys.readouterr().out
+    assert "metrics http://127.0.0.1:9964/metrics" in printed
+    assert worker.env["MIP_WORKER_METRICS_ADDRESS"] == "127.0.0.1:9964"
+    assert "http://127.0.0.1:8501/docs, /metrics" in printed
+    assert "traces off (set OTEL_EXPORTER_OTLP_ENDPOINT" in printed
+    assert stack.ports()[9964] == "worker metrics"  # a taken one stops `mip dev` first
