@@ -21,7 +21,7 @@ from tests.support.applying import apply, make_profile, make_round, open_round
 from tests.support.otlp import otlp_receiver
 from tests.support.servers import free_port
 from tests.support.stack import running_stack
-from tests.support.tracing import ancestry, captured_spans
+from tests.support.tracing import ancestry, captured_spans, render_tree
 from tests.support.waiting import eventually
 
 ADA = "ada.traced@example.org"
@@ -77,7 +77,7 @@ async def test_r15_one_submission_is_one_trace_from_the_request_to_the_smtp_send
 
     chain = ancestry(sent, spans)
     names = [s.name for s in chain]
-    assert _in_order(names, THE_PATH), names
+    assert _in_order(names, THE_PATH), render_tree(sent.context.trace_id, spans)
     assert chain[0].parent is None, "the chain reaches the root of its trace"
     assert {s.context.trace_id for s in chain if s.context} == {sent.context.trace_id}
 

@@ -34,3 +34,27 @@ def ancestry(span: ReadableSpan, spans: Sequence[ReadableSpan]) -> list[Readable
     while chain[-1].parent is not None and chain[-1].parent.span_id in by_id:
         chain.append(by_id[chain[-1].parent.span_id])
     return chain[::-1]
+
+
+def render_tree(trace_id: int, spans: Sequence[ReadableSpan]) -> str:
+    """One trace as an indented tree of span names with durations, for a person to read."""
+    in_trace = sorted(
+        (s for s in spans if s.context and s.context.trace_id == trace_id),
+        key=lambda s: s.start_time or 0,
+    )
+    ids = {s.context.span_id for s in in_trace if s.context}
+    children: dict[int | None, list[ReadableSpan]] = {}
+    for span in in_trace:
+        parent = span.parent.span_id if span.parent and span.parent.span_id in ids else None
+        children.setdefault(parent, []).append(span)
+    lines: list[str] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for span in children.get(parent, []):
+            took = ((span.end_time or 0) - (span.start_time or 0)) / 1e6
+            lines.append(f"{'  ' * depth}{span.name}  {took:.1f} ms")
+            if span.context:
+                walk(span.context.span_id, depth + 1)
+
+    walk(None, 0)
+    return "\n".join(lines)
