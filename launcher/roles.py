@@ -22,7 +22,9 @@ def _settings(command: str) -> Settings | None:
         return Settings()
     except ValidationError as exc:
         for error in exc.errors():
-            print(f"mip {command}: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+            where = f"MIP_{'_'.join(map(str, error['loc'])).upper()}: " if error["loc"] else ""
+            message = error["msg"].removeprefix("Value error, ")
+            print(f"mip {command}: {where}{message}", file=sys.stderr)
         return None
 
 

@@ -33,8 +33,13 @@ def _env(*names: str) -> AliasChoices:
 
 
 class Settings(BaseSettings):
+    # An empty variable is an unset one: compose passes `${X:-}` for what .env leaves out.
     model_config = SettingsConfigDict(
-        env_prefix="MIP_", extra="ignore", frozen=True, populate_by_name=True
+        env_prefix="MIP_",
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+        env_ignore_empty=True,
     )
 
     environment: Environment = Environment.development
