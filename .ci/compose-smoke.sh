@@ -82,5 +82,6 @@ say "docker-compose up --wait"
 compose "$env_file" up -d --wait --wait-timeout 240 >"$LOGS/up.log" 2>&1 ||
 	{ tail -n 40 "$LOGS/up.log"; exit 1; }
 say "up; playing a round, killing ${PROJECT}-worker-1 after the deadline"
-.venv/bin/python -m tests.deploy.compose_smoke --kill "${PROJECT}-worker-1"
+sender="$(sed -n 's/^MIP_MAIL_SENDER=//p' "$env_file")"
+.venv/bin/python -m tests.deploy.compose_smoke --kill "${PROJECT}-worker-1" --sender "$sender"
 say "smoke passed"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PATH = re.compile(r"`((?:[\w.-]+/)+[\w.-]*)`")
-TOP = ("mip/", "services/", "workflows/", "launcher/", "tests/", "benchmarks/", "docs/")
+TOP = ("mip/", "services/", "workflows/", "launcher/", "tests/", "benchmarks/", "docs/", "deploy/")
 
 
 def _exists(named: str) -> bool:

@@ -155,7 +155,9 @@ def kill(container: str) -> None:
     say(f"killed {container}")
 
 
-async def play(smoke: Smoke, kill_container: str | None) -> Counter[tuple[str, str]]:
+async def play(
+    smoke: Smoke, kill_container: str | None, sender: str | None
+) -> Counter[tuple[str, str]]:
     deadline, placements = await smoke.setup(datetime.now(UTC))
     await asyncio.sleep(3)  # advertised
     ids = {}
@@ -196,6 +198,9 @@ async def play(smoke: Smoke, kill_container: str | None) -> Counter[tuple[str, s
     ids_seen = [m.get("Message-ID") for m in mail]
     if len(set(ids_seen)) != len(ids_seen):
         raise AssertionError(f"an e-mail was sent twice: {ids_seen}")
+    senders = {m.get("From") for m in mail}
+    if sender is not None and senders != {sender}:
+        raise AssertionError(f"sent from {senders}, not MIP_MAIL_SENDER {sender!r}")
     return Counter((m.get("To", ""), m.get("X-MIP-Kind", "")) for m in mail)
 
 
@@ -212,12 +217,12 @@ def expected() -> Counter[tuple[str, str]]:
     return wanted
 
 
-async def main(kill_container: str | None) -> int:
+async def main(kill_container: str | None, sender: str | None) -> int:
     secret = os.environ["MIP_JWT_SECRET"]
     settings = Settings(environment=Environment.staging, jwt_secret=secret)
     started = time.monotonic()
     async with httpx.AsyncClient(timeout=30) as http:
-        received = await play(Smoke(http, settings), kill_container)
+        received = await play(Smoke(http, settings), kill_container, sender)
     if received != expected():
         say(f"mail received: {sorted(received.items())}")
         say(f"mail expected: {sorted(expected().items())}")
@@ -230,4 +235,6 @@ async def main(kill_container: str | None) -> int:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--kill", help="the worker container to kill after the deadline")
-    sys.exit(asyncio.run(main(parser.parse_args().kill)))
+    parser.add_argument("--sender", help="the From every e-mail must have (MIP_MAIL_SENDER)")
+    args = parser.parse_args()
+    sys.exit(asyncio.run(main(args.kill, args.sender)))
