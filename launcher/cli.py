@@ -4,6 +4,8 @@ mip dev [--demo] [--data-dir DIR]     run the whole system on this machine
 mip token --role office --sub EMAIL   print a development bearer token
 mip check [--port-offset N | --data-dir DIR]
                                       ask every service, through Temporal, to answer
+mip serve NAME | worker | migrate | probe
+                                      the roles a deployment runs (launcher/roles.py)
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import uuid
 from pathlib import Path
 from typing import NoReturn
 
+from launcher import roles
 from mip.core.auth import Role, mint_token
 from mip.core.settings import Settings
 
@@ -152,6 +155,7 @@ def parser() -> argparse.ArgumentParser:
         "$MIP_DATA_DIR); without either, TEMPORAL_ADDRESS",
     )
     check.set_defaults(func=_check)
+    roles.register(sub)
     return top
 
 

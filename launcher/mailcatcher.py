@@ -190,6 +190,15 @@ def web_app(store: MailStore) -> Any:
     async def index() -> str:
         return render_index(store)
 
+    @app.get("/messages.json")
+    async def listing() -> list[dict[str, str]]:
+        """Every message's headers that tell one from another, oldest first."""
+        heads = ("Date", "From", "To", "Subject", "Message-ID", "X-MIP-Kind")
+        return [
+            {"name": path.name} | {h: str(msg[h]) for h in heads if msg[h] is not None}
+            for path, msg in ((p, store.read(p)) for p in store.paths())
+        ]
+
     @app.get("/messages/{name}", response_class=HTMLResponse)
     async def message(name: str) -> Response:
         path = found(name)
@@ -211,14 +220,12 @@ def web_app(store: MailStore) -> Any:
     return app
 
 
-async def _serve(directory: Path, smtp_port: int, http_port: int) -> None:
+async def _serve(directory: Path, smtp_port: int, http_port: int, host: str) -> None:
     import uvicorn
 
-    catcher = MailCatcher(directory, port=smtp_port)
+    catcher = MailCatcher(directory, host=host, port=smtp_port)
     await catcher.start()
-    config = uvicorn.Config(
-        web_app(catcher.store), host="127.0.0.1", port=http_port, log_level="warning"
-    )
+    config = uvicorn.Config(web_app(catcher.store), host=host, port=http_port, log_level="warning")
     try:
         await uvicorn.Server(config).serve()
     finally:
@@ -230,8 +237,9 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, required=True)
     parser.add_argument("--smtp-port", type=int, default=1025)
     parser.add_argument("--http-port", type=int, default=8025)
+    parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 in a container")
     args = parser.parse_args()
-    asyncio.run(_serve(args.dir, args.smtp_port, args.http_port))
+    asyncio.run(_serve(args.dir, args.smtp_port, args.http_port, args.host))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import timedelta
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio.api.enums.v1 import IndexedValueType
@@ -17,6 +18,7 @@ from temporalio.api.operatorservice.v1 import (
 )
 from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
@@ -75,11 +77,18 @@ async def ensure_search_attributes(client: Client, namespace: str) -> None:
         for k in search.ALL_KEYS
         if k.name not in listed.custom_attributes
     }
-    if missing:
+    if not missing:
+        return
+    try:
         await client.operator_service.add_search_attributes(
             AddSearchAttributesRequest(namespace=namespace, search_attributes=missing)
         )
-        log.info("registered search attributes %s", ", ".join(missing))
+    except RPCError as exc:
+        # Two replicas starting together both find them missing; one registers them.
+        if exc.status is not RPCStatusCode.ALREADY_EXISTS:
+            raise
+        return
+    log.info("registered search attributes %s", ", ".join(missing))
 
 
 def build_worker(client: Client, settings: Settings) -> Worker:
@@ -94,23 +103,28 @@ def build_worker(client: Client, settings: Settings) -> Worker:
         task_queue=settings.queue(WORKFLOWS),
         workflows=ALL_WORKFLOWS,
         workflow_runner=runner,
+        # On shutdown: stop polling, let the tasks in hand finish for this long.
+        graceful_shutdown_timeout=timedelta(seconds=settings.shutdown_grace_s),
     )
 
 
-async def run_worker(
-    settings: Settings, stop: asyncio.Event, *, runtime: Runtime | None = None
-) -> None:
+async def connect_retrying(settings: Settings, *, runtime: Runtime | None = None) -> Client:
     delay = 0.5
     while True:
         try:
-            client = await connect(settings, runtime=runtime)
-            break
+            return await connect(settings, runtime=runtime)
         except Exception as exc:  # retried the same whatever the cause
             log.warning(
                 "cannot reach Temporal at %s (%s); retrying", settings.temporal_address, exc
             )
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
+
+
+async def run_worker(
+    settings: Settings, stop: asyncio.Event, *, runtime: Runtime | None = None
+) -> None:
+    client = await connect_retrying(settings, runtime=runtime)
     await ensure_search_attributes(client, settings.temporal_namespace)
     async with build_worker(client, settings):
         log.info("serving %d workflows on %s", len(ALL_WORKFLOWS), settings.queue(WORKFLOWS))

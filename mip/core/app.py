@@ -56,6 +56,13 @@ async def healthz(request: Request, runtime: Runtime) -> Health | JSONResponse:
     return Health(service=runtime.spec.name, status="ok", checks=checks)
 
 
+@system.get("/livez", response_model=Health)
+async def livez(runtime: Runtime) -> Health:
+    """The process answers: for a liveness probe, which must not restart a service because
+    the database or Temporal is down (that is /healthz's to report, and no restart mends)."""
+    return Health(service=runtime.spec.name, status="ok", checks={})
+
+
 @system.get("/v1/me", response_model=Me)
 async def me(principal: AnyUser) -> Me:
     return Me(subject=principal.subject, role=principal.role.value)

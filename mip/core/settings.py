@@ -17,9 +17,14 @@ DEV_JWT_SECRET = "mip-dev-secret-do-not-use-in-production-0123456789"  # noqa: S
 MIN_SECRET_LENGTH = 32
 
 
+PLACEHOLDER = "change-me"  # what deploy/.env.example leaves for the operator to replace
+
+
 class Environment(StrEnum):
     development = "development"
     test = "test"
+    # Production's rules for secrets, and rehearsal rounds allowed: a rehearsal deployment.
+    staging = "staging"
     production = "production"
 
 
@@ -28,8 +33,13 @@ def _env(*names: str) -> AliasChoices:
 
 
 class Settings(BaseSettings):
+    # An empty variable is an unset one: compose passes `${X:-}` for what .env leaves out.
     model_config = SettingsConfigDict(
-        env_prefix="MIP_", extra="ignore", frozen=True, populate_by_name=True
+        env_prefix="MIP_",
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+        env_ignore_empty=True,
     )
 
     environment: Environment = Environment.development
@@ -55,6 +65,14 @@ class Settings(BaseSettings):
     temporal_namespace: str = Field(
         default="default", validation_alias=_env("TEMPORAL_NAMESPACE", "MIP_TEMPORAL_NAMESPACE")
     )
+    # A Temporal cluster behind TLS (mTLS, or an API key as Temporal Cloud takes): files
+    # are PEM paths. TLS is on when any of these is set, unless MIP_TEMPORAL_TLS=false.
+    temporal_tls: bool | None = None
+    temporal_tls_ca_file: str | None = None
+    temporal_tls_cert_file: str | None = None
+    temporal_tls_key_file: str | None = None
+    temporal_tls_server_name: str | None = None
+    temporal_api_key: SecretStr | None = None
 
     smtp_url: str = Field(
         default="smtp://127.0.0.1:1025", validation_alias=_env("SMTP_URL", "MIP_SMTP_URL")
@@ -93,12 +111,24 @@ class Settings(BaseSettings):
     # Prefixes every task queue, so two deployments (or two tests) can share a namespace.
     task_queue_prefix: str = ""
 
+    # Peers whose X-Forwarded-For / -Proto are believed (comma-separated IPs or CIDRs, or
+    # "*"): the reverse proxy or portal in front. Anyone else's headers are ignored, so a
+    # client cannot pick the address the alerts rate limit counts it under.
+    forwarded_allow_ips: str = "127.0.0.1"
+    # How long a stopping process lets requests in flight and running activities finish.
+    shutdown_grace_s: float = Field(default=10.0, ge=0)
+
     log_level: str = "INFO"
     log_json: bool = False
 
     @property
     def production(self) -> bool:
         return self.environment is Environment.production
+
+    @property
+    def hardened(self) -> bool:
+        """Whether development defaults are refused: production, and its rehearsal."""
+        return self.environment in (Environment.production, Environment.staging)
 
     def public_url(self, service: str) -> str:
         """Where a person reaches `service` (links in e-mail), without a trailing slash."""
@@ -113,22 +143,64 @@ class Settings(BaseSettings):
         """The HS256 secret tokens are checked against, if any."""
         if self.jwt_secret is not None:
             return self.jwt_secret.get_secret_value()
-        return None if self.production else DEV_JWT_SECRET
+        return None if self.hardened else DEV_JWT_SECRET
 
     @model_validator(mode="after")
     def _refuse_dev_defaults_in_production(self) -> Self:
-        if not self.production:
-            return self
-        problems = []
-        secret = self.jwt_secret.get_secret_value() if self.jwt_secret else None
-        if secret == DEV_JWT_SECRET:
-            problems.append("MIP_JWT_SECRET is the public development secret")
-        elif secret is not None and len(secret) < MIN_SECRET_LENGTH:
-            problems.append(f"MIP_JWT_SECRET must be at least {MIN_SECRET_LENGTH} characters")
-        if not (secret or self.jwt_public_key or self.jwt_jwks_url):
-            problems.append("set MIP_JWT_PUBLIC_KEY or MIP_JWT_JWKS_URL to verify tokens")
-        if self.service_token is None:
-            problems.append("set MIP_SERVICE_TOKEN for calls between services")
+        problems = _temporal_tls_problems(self)
+        if self.hardened:
+            problems += _production_problems(self)
         if problems:
-            raise ValueError("production settings refused: " + "; ".join(problems))
+            which = f"{self.environment.value} settings" if self.hardened else "settings"
+            raise ValueError(f"{which} refused: " + "; ".join(problems))
         return self
+
+
+def _production_problems(settings: Settings) -> list[str]:
+    problems = []
+    secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
+    if secret == DEV_JWT_SECRET:
+        problems.append("MIP_JWT_SECRET is the public development secret")
+    elif secret is not None and len(secret) < MIN_SECRET_LENGTH:
+        problems.append(f"MIP_JWT_SECRET must be at least {MIN_SECRET_LENGTH} characters")
+    if not (secret or settings.jwt_public_key or settings.jwt_jwks_url):
+        problems.append("set MIP_JWT_PUBLIC_KEY or MIP_JWT_JWKS_URL to verify tokens")
+    # With the shared secret each service mints its own short-lived service tokens; with
+    # a public key or JWKS only the IdP can issue one.
+    if settings.service_token is None and secret is None:
+        problems.append("set MIP_SERVICE_TOKEN for calls between services")
+    secrets = {
+        "DATABASE_URL": settings.database_url,
+        "MIP_JWT_SECRET": settings.jwt_secret,
+        "MIP_SERVICE_TOKEN": settings.service_token,
+        "SMTP_URL": SecretStr(settings.smtp_url),
+        "MIP_TEMPORAL_API_KEY": settings.temporal_api_key,
+    }
+    for name, value in secrets.items():
+        if value is not None and PLACEHOLDER in value.get_secret_value().lower():
+            problems.append(f"{name} still holds the placeholder {PLACEHOLDER!r}")
+    return problems
+
+
+def _temporal_tls_problems(settings: Settings) -> list[str]:
+    cert, key = settings.temporal_tls_cert_file, settings.temporal_tls_key_file
+    problems = []
+    if bool(cert) != bool(key):
+        problems.append(
+            "MIP_TEMPORAL_TLS_CERT_FILE and MIP_TEMPORAL_TLS_KEY_FILE go together: a client "
+            "certificate is presented with its key"
+        )
+    tls_parts = (
+        settings.temporal_tls_ca_file,
+        cert,
+        key,
+        settings.temporal_tls_server_name,
+    )
+    if settings.temporal_tls is False and any(tls_parts):
+        problems.append("MIP_TEMPORAL_TLS=false contradicts the MIP_TEMPORAL_TLS_* files given")
+    if settings.temporal_tls is False and settings.temporal_api_key is not None:
+        problems.append(
+            "MIP_TEMPORAL_API_KEY needs TLS: with MIP_TEMPORAL_TLS=false it would cross "
+            "the network in clear text"
+        )
+    return problems

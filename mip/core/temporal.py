@@ -13,7 +13,7 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import Runtime
-from temporalio.service import RPCError
+from temporalio.service import RPCError, TLSConfig
 from temporalio.worker import Worker
 
 from mip.core import telemetry
@@ -22,17 +22,53 @@ from mip.core.settings import Settings
 log = logging.getLogger("mip.temporal")
 
 
+def _read(setting: str, path: str) -> bytes:
+    try:
+        with open(path, "rb") as pem:
+            return pem.read()
+    except OSError as exc:
+        raise ValueError(f"{setting}: cannot read {path}: {exc.strerror}") from exc
+
+
+def tls_config(settings: Settings) -> TLSConfig | bool:
+    """What `Client.connect` takes as `tls`, from the MIP_TEMPORAL_TLS* settings.
+
+    False for a plain connection; True for TLS checked against the system's roots (an API
+    key alone, as Temporal Cloud takes it); a TLSConfig with the PEM files read once set.
+    ValueError names the setting whose file cannot be read.
+    """
+    files = (
+        settings.temporal_tls_ca_file,
+        settings.temporal_tls_cert_file,
+        settings.temporal_tls_key_file,
+    )
+    if settings.temporal_tls is False:
+        return False
+    if not any(files) and settings.temporal_tls_server_name is None:
+        return bool(settings.temporal_tls or settings.temporal_api_key is not None)
+    ca, cert, key = files
+    return TLSConfig(
+        server_root_ca_cert=_read("MIP_TEMPORAL_TLS_CA_FILE", ca) if ca else None,
+        client_cert=_read("MIP_TEMPORAL_TLS_CERT_FILE", cert) if cert else None,
+        client_private_key=_read("MIP_TEMPORAL_TLS_KEY_FILE", key) if key else None,
+        domain=settings.temporal_tls_server_name,
+    )
+
+
 async def connect(settings: Settings, *, runtime: Runtime | None = None) -> Client:
     # HTTP/2 keep-alive pings are on by default (every 30 s, 15 s to answer), so a dead
     # connection is found and replaced without help; see `TemporalLink.check` for the rest.
     # The tracing interceptor (when tracing is on) is inherited by every worker built on
     # this client; `runtime` carries the worker's metrics exporter.
+    api_key = settings.temporal_api_key
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
         interceptors=telemetry.temporal_interceptors(),
         runtime=runtime,
+        tls=tls_config(settings),
+        api_key=api_key.get_secret_value() if api_key is not None else None,
     )
 
 
@@ -59,6 +95,7 @@ class TemporalLink:
         self.last_error: str | None = None
         self.worker_running = False
         self._task: asyncio.Task[None] | None = None
+        self._worker: Worker | None = None
         self._connected = asyncio.Event()
 
     def start(self) -> None:
@@ -87,8 +124,9 @@ class TemporalLink:
             task_queue=self.task_queue,
             activities=self._activities,
             max_concurrent_activities=self._max_concurrent,
-            graceful_shutdown_timeout=timedelta(seconds=5),
+            graceful_shutdown_timeout=timedelta(seconds=self._settings.shutdown_grace_s),
         )
+        self._worker = worker
         self.worker_running = True
         try:
             await worker.run()
@@ -121,8 +159,11 @@ class TemporalLink:
         return await client.service_client.check_health(timeout=timedelta(seconds=timeout_s))
 
     async def stop(self) -> None:
+        """Stop polling; activities already running get `shutdown_grace_s` to finish."""
         if self._task is None:
             return
+        if self._worker is not None and self.worker_running:
+            await self._worker.shutdown()
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task

@@ -1,0 +1,125 @@
+"""deploy/compose.yaml, the image and .env.example keep their promises (CI's compose smoke
+runs them for real): a container per served service, the workers and the migration job,
+pinned public images, nothing published but Temporal's UI on loopback, and an .env.example
+whose placeholders production refuses."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from launcher.serve import SERVED
+from mip.core.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+IMAGE = re.compile(r"^\$\{(?P<var>[A-Z_]+):-(?P<default>[^}]+)\}$")
+MIP_ROLES = {*SERVED, "worker", "migrate"}
+
+
+def compose() -> dict[str, Any]:
+    found: dict[str, Any] = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    return found
+
+
+def test_a_container_for_every_served_service_two_workers_and_the_migration() -> None:
+    services = compose()["services"]
+    for name in SERVED:
+        assert services[name]["command"] == ["serve", name]
+    assert services["worker"]["command"] == ["worker"]
+    assert services["worker"]["deploy"]["replicas"] == "${MIP_WORKER_REPLICAS:-2}"
+    assert services["migrate"]["command"] == ["migrate"]
+
+
+def test_mip_containers_wait_for_the_migration_and_a_healthy_temporal() -> None:
+    services = compose()["services"]
+    for name in MIP_ROLES - {"migrate"}:
+        after = services[name]["depends_on"]
+        assert after["migrate"]["condition"] == "service_completed_successfully"
+        assert after["temporal"]["condition"] == "service_healthy"
+    assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert services["temporal"]["depends_on"]["temporal-schema"]["condition"] == (
+        "service_completed_successfully"
+    )
+
+
+def test_mip_containers_are_read_only_and_unprivileged() -> None:
+    services = compose()["services"]
+    for name in MIP_ROLES:
+        service = services[name]
+        assert service["read_only"] is True
+        assert service["tmpfs"] == ["/tmp"]  # noqa: S108 (the container's own)
+        assert service["cap_drop"] == ["ALL"]
+        assert "no-new-privileges:true" in service["security_opt"]
+
+
+def test_every_image_is_a_pinned_public_one_replaceable_by_a_variable() -> None:
+    for name, service in compose()["services"].items():
+        match = IMAGE.match(service["image"])
+        assert match, f"{name}: {service['image']}"
+        repository, _, tag = match["default"].rpartition(":")
+        assert repository, name
+        assert tag not in ("", "latest"), name
+
+
+def test_only_temporal_web_ui_is_published_and_only_on_loopback() -> None:
+    published = {n: s["ports"] for n, s in compose()["services"].items() if "ports" in s}
+    assert published == {"temporal-ui": ["127.0.0.1:${TEMPORAL_UI_PORT:-8080}:8080"]}
+
+
+def test_state_lives_in_named_volumes() -> None:
+    document = compose()
+    assert set(document["volumes"]) == {"mip-postgres", "temporal-postgres"}
+    for name in ("postgres", "temporal-postgresql"):
+        (volume,) = document["services"][name]["volumes"]
+        assert volume.split(":")[0] in document["volumes"]
+
+
+def _example() -> dict[str, str]:
+    lines = (DEPLOY / ".env.example").read_text().splitlines()
+    pairs = (line.split("=", 1) for line in lines if line and not line.startswith("#"))
+    return {name: value for name, value in pairs}
+
+
+def test_production_refuses_every_placeholder_env_example_leaves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    example = _example()
+    assert example["MIP_ENVIRONMENT"] == "production"
+    for name, value in example.items():
+        monkeypatch.setenv(name, value)
+    # As compose.yaml builds it from the password.
+    password = example["MIP_POSTGRES_PASSWORD"]
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://mip:{password}@postgres:5432/mip")
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    for name in ("DATABASE_URL", "MIP_JWT_SECRET", "SMTP_URL"):
+        assert f"{name} still holds the placeholder" in str(refused.value)
+
+
+def test_the_image_builds_from_the_public_python_image_and_runs_unprivileged() -> None:
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "ARG PYTHON_IMAGE=python:3.11" in dockerfile
+    final_stage = dockerfile.rsplit("\nFROM ", 1)[1]
+    assert final_stage.startswith("${PYTHON_IMAGE}\n")
+    assert "USER 10001:10001" in final_stage
+    assert 'CMD ["mip", "probe"]' in final_stage.split("HEALTHCHECK ", 1)[1].splitlines()[0]
+
+
+def test_every_file_the_packages_read_goes_into_the_wheel() -> None:
+    """The compose smoke found the e-mail templates missing from the image once."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    patterns = config["package-data"]["*"]
+    for package in ("mip", "services", "workflows", "launcher"):
+        for path in (ROOT / package).rglob("*"):
+            if path.is_dir() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+                continue
+            relative = path.relative_to(path.parent.parent).as_posix()
+            assert any(fnmatch(relative, p) for p in patterns), relative
