@@ -75,6 +75,7 @@ async def portal_stack(
 
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
+    assert Path(CHROMIUM).exists(), f"no browser at {CHROMIUM}: run `bash .ci/browser.sh`"
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
