@@ -121,5 +121,6 @@ def test_every_file_the_packages_read_goes_into_the_wheel() -> None:
         for path in (ROOT / package).rglob("*"):
             if path.is_dir() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
                 continue
-            relative = path.relative_to(path.parent.parent).as_posix()
+            package_dir = next(d for d in path.parents if (d / "__init__.py").exists())
+            relative = path.relative_to(package_dir).as_posix()
             assert any(fnmatch(relative, p) for p in patterns), relative

@@ -1,0 +1,1 @@
+"""The portal: the web pages applicants, hosts and the office use (issue 14)."""
