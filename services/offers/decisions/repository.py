@@ -123,3 +123,11 @@ async def offers_of(conn: asyncpg.Connection, email: str) -> list[asyncpg.Record
             email,
         )
     )
+
+
+async def offers_on(conn: asyncpg.Connection, placement_id: UUID) -> list[asyncpg.Record]:
+    return list(
+        await conn.fetch(
+            "SELECT * FROM offers WHERE placement_id = $1 ORDER BY offered_at", placement_id
+        )
+    )
