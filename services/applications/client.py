@@ -87,10 +87,6 @@ class ApplicationsClient(ServiceClient):
         return await self._request_list("GET", f"/v1/rounds/{round_id}/placements", _PLACEMENTS)
 
     # portal: host pages
-    async def host_placements(self) -> list[Placement]:
-        """The signed-in host's own placements, in every round."""
-        return await self._request_list("GET", "/v1/host/placements", _PLACEMENTS)
-
     async def cv(self, application_id: UUID) -> Download:
         """The CV as the caller may read it: a host gets what hosts receive (R11)."""
         return await self._download(f"/v1/applications/{application_id}/cv")

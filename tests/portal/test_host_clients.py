@@ -3,9 +3,7 @@ P2, P5): each method returns the service's own model, and a host reaches only th
 
 from __future__ import annotations
 
-import asyncio
 import io
-from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
@@ -28,8 +26,6 @@ from tests.support.auth import auth, token
 from tests.support.host_round import (
     ADA,
     BOB,
-    HOST,
-    OTHER_HOST,
     draft_lunch_claim,
     set_up,
     submit_claim,
@@ -54,16 +50,16 @@ async def test_r11_r16_r17_p2_p5_host_clients_read_rank_and_pay_on_real_services
         made = await set_up(http["applications"], settings)
         placement_id = UUID(made.placement["id"])
         ada, bob = (UUID(made.applications[p]) for p in (ADA, BOB))
-        host, other = token(settings, Role.host, HOST), token(settings, Role.host, OTHER_HOST)
+        host = token(settings, Role.host, made.host)
+        other = token(settings, Role.host, made.other_host)
         apps = ApplicationsClient(settings.applications_url, host)
         offers = OffersClient(settings.offers_url, host)
         expenses = ExpensesClient(settings.expenses_url, host)
         strangers = OffersClient(settings.offers_url, other)
         async with apps, offers, expenses, strangers:
-            placements = await apps.host_placements()
+            placements = await apps.my_placements()
             with pytest.raises(RemoteProblem) as early:
                 await apps.forwarded(placement_id)
-            await asyncio.sleep(max(0.0, (made.deadline_at - datetime.now(UTC)).total_seconds()))
             await wait_forwarded(http["applications"], settings, made)
             pdf_cv, word_cv = await apps.cv(ada), await apps.cv(bob)
             marked = await offers.mark(placement_id, MarkIn(application_id=ada, mark="shortlisted"))
@@ -71,20 +67,24 @@ async def test_r11_r16_r17_p2_p5_host_clients_read_rank_and_pay_on_real_services
             with pytest.raises(RemoteProblem) as not_theirs:
                 await strangers.placement_offers(placement_id)
             outcome = await offers.rank(placement_id, RankingIn(application_ids=[ada]))
-            await wait_until_status(http["applications"], settings, str(ada), ADA, "offered")
+            await wait_until_status(
+                http["applications"], settings, str(ada), made.email(ADA), "offered"
+            )
             offered = await offers.placement_offers(placement_id)
             accepted = await http["offers"].post(
-                f"/v1/offers/{ada}/accept", headers=auth(settings, Role.applicant, ADA)
+                f"/v1/offers/{ada}/accept",
+                headers=auth(settings, Role.applicant, made.email(ADA)),
             )
             assert accepted.status_code == 200, accepted.text
-            await wait_until_status(http["applications"], settings, str(ada), ADA, "introduced")
-            day = made.placement["days"][0]
-            draft = await draft_lunch_claim(http["expenses"], settings, str(ada), day)
+            await wait_until_status(
+                http["applications"], settings, str(ada), made.email(ADA), "introduced"
+            )
+            draft = await draft_lunch_claim(http["expenses"], settings, made)
             claim_id, line_id = UUID(draft["id"]), UUID(draft["lines"][0]["id"])
             drafts_seen = await expenses.claims()
             with pytest.raises(RemoteProblem) as draft_hidden:
                 await expenses.claim(claim_id)
-            await submit_claim(http["expenses"], settings, str(claim_id))
+            await submit_claim(http["expenses"], settings, made, str(claim_id))
             awaiting = await expenses.claims("submitted")
             none_paid = await expenses.claims("paid")
             receipt = await expenses.receipt(claim_id, line_id)
@@ -92,7 +92,7 @@ async def test_r11_r16_r17_p2_p5_host_clients_read_rank_and_pay_on_real_services
             await http["expenses"].post(
                 f"/v1/claims/{claim_id}/answer",
                 json={"text": "Yes, with the team."},
-                headers=auth(settings, Role.applicant, ADA),
+                headers=auth(settings, Role.applicant, made.email(ADA)),
             )
             decided = await expenses.decide(
                 claim_id, DecisionIn(lines=[LineDecisionIn(line_id=line_id, approve=True)])

@@ -4,6 +4,8 @@ waiting until the round has forwarded them (R16). Shared by the host's client an
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,18 +19,31 @@ from tests.support.auth import auth
 from tests.support.upload_samples import docx, pdf, png
 from tests.support.waiting import eventually
 
-HOST, OTHER_HOST = "sam@isisrobotics.example.com", "kim@bloomsbury.example.com"
-ADA, BOB, CY = "ada@example.org", "bob@example.org", "cy@example.org"
+ADA, BOB, CY = "ada", "bob", "cy"
 NAMES = {ADA: "Dr Ada Lovelace", BOB: "Dr Bob Hooke", CY: "Dr Cy Franklin"}
 
 
 @dataclass
 class HostRound:
-    round_id: str
-    deadline_at: datetime
-    placement: dict[str, Any]  # the host's
-    other_placement: dict[str, Any]  # another host's
-    applications: dict[str, str] = field(default_factory=dict)  # applicant -> application id
+    """Who is who, by a run id of their own: tests sharing one stack never meet."""
+
+    run: str
+    round_id: str = ""
+    deadline_at: datetime = datetime.min
+    placement: dict[str, Any] = field(default_factory=dict)  # the host's
+    other_placement: dict[str, Any] = field(default_factory=dict)  # another host's
+    applications: dict[str, str] = field(default_factory=dict)  # ADA/BOB/CY -> its id
+
+    @property
+    def host(self) -> str:
+        return f"sam.{self.run}@isisrobotics.example.com"
+
+    @property
+    def other_host(self) -> str:
+        return f"kim.{self.run}@bloomsbury.example.com"
+
+    def email(self, who: str) -> str:
+        return f"{who}.{self.run}@example.org"
 
 
 def rehearsal_spec(now: datetime, deadline_in_s: float, window_s: int) -> dict[str, Any]:
@@ -51,7 +66,9 @@ def rehearsal_spec(now: datetime, deadline_in_s: float, window_s: int) -> dict[s
 async def _placement(
     apps: httpx.AsyncClient, office: dict[str, str], round_: dict[str, Any], contact: str
 ) -> dict[str, Any]:
-    name = contact.split("@")[1].split(".")[0].title()
+    name = {"isisrobotics": "Isis Robotics", "bloomsbury": "Bloomsbury Science"}[
+        contact.split("@")[1].split(".")[0]
+    ]
     host = await apps.post(
         "/v1/hosts",
         headers=office,
@@ -60,7 +77,7 @@ async def _placement(
             "sector": "Technology",
             "kind": "for_profit",
             "location": "oxford",
-            "contact_name": contact.split("@")[0].title(),
+            "contact_name": contact.split(".")[0].title(),
             "contact_email": contact,
         },
     )
@@ -85,29 +102,31 @@ async def _placement(
 
 
 async def set_up(
-    apps: httpx.AsyncClient, settings: Settings, *, deadline_in_s: float = 8, window_s: int = 600
+    apps: httpx.AsyncClient,
+    settings: Settings,
+    *,
+    run: str | None = None,
+    deadline_in_s: float = 8,
+    window_s: int = 600,
 ) -> HostRound:
     """ADA (a PDF CV of three pages: hosts receive two) and BOB (a Word CV) apply to the
     host's placement, CY to the other host's; nothing is forwarded until the deadline."""
+    made = HostRound(run or uuid.uuid4().hex[:8])
     office = auth(settings, Role.office)
     spec = rehearsal_spec(datetime.now(UTC), deadline_in_s, window_s)
     created = await apps.post("/v1/rounds", json=spec, headers=office)
     assert created.status_code == 201, created.text
     round_ = created.json()
-    mine = await _placement(apps, office, round_, HOST)
-    theirs = await _placement(apps, office, round_, OTHER_HOST)
-    made = HostRound(
-        round_["id"],
-        datetime.fromisoformat(round_["clock"]["deadline_at"]),
-        mine,
-        theirs,
-    )
+    made.round_id = round_["id"]
+    made.deadline_at = datetime.fromisoformat(round_["clock"]["deadline_at"])
+    made.placement = await _placement(apps, office, round_, made.host)
+    made.other_placement = await _placement(apps, office, round_, made.other_host)
     for who, placement, cv, filename in (
-        (ADA, mine, pdf(3), "ada.pdf"),
-        (BOB, mine, docx(), "bob.docx"),
-        (CY, theirs, pdf(), "cy.pdf"),
+        (ADA, made.placement, pdf(3), "ada.pdf"),
+        (BOB, made.placement, docx(), "bob.docx"),
+        (CY, made.other_placement, pdf(), "cy.pdf"),
     ):
-        headers = await make_profile(apps, settings, who, name=NAMES[who])
+        headers = await make_profile(apps, settings, made.email(who), name=NAMES[who])
         sent = await apply(
             apps,
             headers,
@@ -134,15 +153,19 @@ async def wait_until_status(
 
 
 async def wait_forwarded(apps: httpx.AsyncClient, settings: Settings, made: HostRound) -> None:
+    """R16: past the deadline, until the round has forwarded every application."""
+    await asyncio.sleep(max(0.0, (made.deadline_at - datetime.now(UTC)).total_seconds()))
     for who, application_id in made.applications.items():
-        await wait_until_status(apps, settings, application_id, who, "forwarded")
+        await wait_until_status(apps, settings, application_id, made.email(who), "forwarded")
 
 
 async def draft_lunch_claim(
-    expenses: httpx.AsyncClient, settings: Settings, application_id: str, day: str
+    expenses: httpx.AsyncClient, settings: Settings, made: HostRound
 ) -> dict[str, Any]:
-    """The intern starts a claim with a £8.75 lunch and its receipt (R24, R28): a draft."""
-    me = auth(settings, Role.applicant, ADA)
+    """ADA, the intern, starts a claim with a £8.75 lunch and its receipt (R24, R28)."""
+    me = auth(settings, Role.applicant, made.email(ADA))
+    day = made.placement["days"][0]
+    application_id = made.applications[ADA]
     started = await expenses.post("/v1/claims", json={"application_id": application_id}, headers=me)
     assert started.status_code == 201, started.text
     line = await expenses.post(
@@ -157,9 +180,9 @@ async def draft_lunch_claim(
 
 
 async def submit_claim(
-    expenses: httpx.AsyncClient, settings: Settings, claim_id: str
+    expenses: httpx.AsyncClient, settings: Settings, made: HostRound, claim_id: str
 ) -> dict[str, Any]:
-    me = auth(settings, Role.applicant, ADA)
+    me = auth(settings, Role.applicant, made.email(ADA))
     submitted = await expenses.post(f"/v1/claims/{claim_id}/submit", headers=me)
     assert submitted.status_code == 200, submitted.text
     found: dict[str, Any] = submitted.json()

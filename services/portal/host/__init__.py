@@ -10,6 +10,6 @@ from fastapi import APIRouter
 
 from services.portal.host import claim_steps, claims, placements, ranking
 
-router = APIRouter(prefix="/host", tags=["host"])
+router = APIRouter(tags=["host"])
 for part in (placements, ranking, claims, claim_steps):
     router.include_router(part.router)

@@ -5,7 +5,8 @@ another host's things, not even that they exist); on a host's page that becomes 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
@@ -14,7 +15,7 @@ from mip.core.errors import RemoteProblem
 
 
 class HostRoute(APIRoute):
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def only_yours(request: Request) -> Response:

@@ -17,7 +17,7 @@ from services.portal.host.access import HostRoute
 from services.portal.host.money import NotAnAmount, to_pence
 from services.portal.web import Host, Services, pence, render, see_other
 
-router = APIRouter(route_class=HostRoute)
+router = APIRouter(prefix="/host", route_class=HostRoute)
 NOTE_MAX = 1500  # the service takes 2,000 characters; the payment note adds the amount
 
 

@@ -16,7 +16,7 @@ from services.portal.host import words
 from services.portal.host.access import HostRoute
 from services.portal.web import Host, Services, render, see_other
 
-router = APIRouter(route_class=HostRoute)
+router = APIRouter(prefix="/host", route_class=HostRoute)
 REASON_MAX = 1000
 
 

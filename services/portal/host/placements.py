@@ -18,7 +18,7 @@ from services.portal.host import words
 from services.portal.host.access import HostRoute, not_yours
 from services.portal.web import Host, Services, render, see_other
 
-router = APIRouter(route_class=HostRoute)
+router = APIRouter(prefix="/host", route_class=HostRoute)
 INLINE = {"application/pdf"}  # a browser shows these itself; Word documents are downloaded
 
 
@@ -26,7 +26,7 @@ INLINE = {"application/pdf"}  # a browser shows these itself; Word documents are
 async def my_placements(request: Request, me: Host, services: Services) -> Response:
     """R16, P5: the signed-in host's own placements, when their applications arrive, and
     how many expense claims wait for them."""
-    placements = await services.applications.host_placements()
+    placements = await services.applications.my_placements()
     rounds = {p.round_id: await services.applications.round(p.round_id) for p in placements}
     waiting = await services.expenses.claims("submitted")
     return render(

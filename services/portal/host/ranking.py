@@ -17,7 +17,7 @@ from services.portal.host.access import HostRoute
 from services.portal.host.ranks import Ranking, field_of, read_ranking
 from services.portal.web import Host, Services, render, see_other
 
-router = APIRouter(route_class=HostRoute)
+router = APIRouter(prefix="/host", route_class=HostRoute)
 
 
 def rankable(selection: Selection) -> list[Candidate]:
