@@ -26,6 +26,7 @@ from tests.support.auth import auth, token
 from tests.support.host_round import (
     ADA,
     BOB,
+    close_applications_now,
     draft_lunch_claim,
     set_up,
     submit_claim,
@@ -60,6 +61,7 @@ async def test_r11_r16_r17_p2_p5_host_clients_read_rank_and_pay_on_real_services
             placements = await apps.my_placements()
             with pytest.raises(RemoteProblem) as early:
                 await apps.forwarded(placement_id)
+            await close_applications_now(http["applications"], settings, made)
             await wait_forwarded(http["applications"], settings, made)
             pdf_cv, word_cv = await apps.cv(ada), await apps.cv(bob)
             marked = await offers.mark(placement_id, MarkIn(application_id=ada, mark="shortlisted"))

@@ -30,9 +30,11 @@ class HostRound:
     run: str
     round_id: str = ""
     deadline_at: datetime = datetime.min
+    clock: dict[str, str] = field(default_factory=dict)
     placement: dict[str, Any] = field(default_factory=dict)  # the host's
     other_placement: dict[str, Any] = field(default_factory=dict)  # another host's
     applications: dict[str, str] = field(default_factory=dict)  # ADA/BOB/CY -> its id
+    cvs: dict[str, bytes] = field(default_factory=dict)  # ADA/BOB/CY -> the CV sent
 
     @property
     def host(self) -> str:
@@ -53,7 +55,7 @@ def rehearsal_spec(now: datetime, deadline_in_s: float, window_s: int) -> dict[s
     clock = {
         "advertise_at": now - timedelta(minutes=1),
         "deadline_at": now + timedelta(seconds=deadline_in_s),
-        "outcomes_at": now + timedelta(minutes=30),
+        "outcomes_at": now + timedelta(seconds=deadline_in_s, minutes=30),
     }
     return {
         "name": f"Host rehearsal {now:%H%M%S%f}",
@@ -66,6 +68,7 @@ def rehearsal_spec(now: datetime, deadline_in_s: float, window_s: int) -> dict[s
 async def _placement(
     apps: httpx.AsyncClient, office: dict[str, str], round_: dict[str, Any], contact: str
 ) -> dict[str, Any]:
+    run = contact.split("@")[0].split(".")[1]
     name = {"isisrobotics": "Isis Robotics", "bloomsbury": "Bloomsbury Science"}[
         contact.split("@")[1].split(".")[0]
     ]
@@ -73,7 +76,7 @@ async def _placement(
         "/v1/hosts",
         headers=office,
         json={
-            "name": name,
+            "name": f"{name} {run}",  # host names are unique
             "sector": "Technology",
             "kind": "for_profit",
             "location": "oxford",
@@ -106,11 +109,12 @@ async def set_up(
     settings: Settings,
     *,
     run: str | None = None,
-    deadline_in_s: float = 8,
+    deadline_in_s: float = 3600,
     window_s: int = 600,
 ) -> HostRound:
     """ADA (a PDF CV of three pages: hosts receive two) and BOB (a Word CV) apply to the
-    host's placement, CY to the other host's; nothing is forwarded until the deadline."""
+    host's placement, CY to the other host's; nothing is forwarded until the deadline, an
+    hour away unless `deadline_in_s` says otherwise (close_applications_now brings it on)."""
     made = HostRound(run or uuid.uuid4().hex[:8])
     office = auth(settings, Role.office)
     spec = rehearsal_spec(datetime.now(UTC), deadline_in_s, window_s)
@@ -119,6 +123,7 @@ async def set_up(
     round_ = created.json()
     made.round_id = round_["id"]
     made.deadline_at = datetime.fromisoformat(round_["clock"]["deadline_at"])
+    made.clock = round_["clock"]
     made.placement = await _placement(apps, office, round_, made.host)
     made.other_placement = await _placement(apps, office, round_, made.other_host)
     for who, placement, cv, filename in (
@@ -137,6 +142,7 @@ async def set_up(
         )
         assert sent.status_code == 201, sent.text
         made.applications[who] = sent.json()["id"]
+        made.cvs[who] = cv
     return made
 
 
@@ -150,6 +156,21 @@ async def wait_until_status(
         return found.json()["status"] in wanted
 
     await eventually(reached, timeout_s=60)
+
+
+async def close_applications_now(
+    apps: httpx.AsyncClient, settings: Settings, made: HostRound
+) -> None:
+    """The office moves the deadline to a second from now (R3): the round forwards at once."""
+    deadline = datetime.now(UTC) + timedelta(seconds=1)
+    moved = await apps.put(
+        f"/v1/rounds/{made.round_id}/clock",
+        json={"clock": {**made.clock, "deadline_at": deadline.isoformat()}},
+        headers=auth(settings, Role.office),
+    )
+    assert moved.status_code == 200, moved.text
+    made.clock = moved.json()["clock"]
+    made.deadline_at = datetime.fromisoformat(made.clock["deadline_at"])
 
 
 async def wait_forwarded(apps: httpx.AsyncClient, settings: Settings, made: HostRound) -> None:

@@ -3,6 +3,7 @@ host sees whoever it leaves out, who will hear "not successful this time" (R18).
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
@@ -59,7 +60,9 @@ async def ranking_form(
 ) -> Response:
     """R17, P2: place each candidate 1, 2, 3… or leave them out; the ranking goes once."""
     selection = await services.offers.selection(placement_id)
-    return await _form_page(request, services, selection, {}, FormErrors())
+    # "Change the ranking" comes back with the places chosen so far.
+    chosen = {k: v for k, v in request.query_params.items() if k.startswith("rank-")}
+    return await _form_page(request, services, selection, chosen, FormErrors())
 
 
 @router.post("/placements/{placement_id}/ranking/check", response_class=HTMLResponse)
@@ -91,6 +94,9 @@ async def _confirm_page(
             "placement": selection.placement,
             "round": the_round,
             "ranking": ranking,
+            "change_query": urlencode(
+                {field_of(c): n for n, c in enumerate(ranking.ranked, start=1)}
+            ),
             "errors": errors or FormErrors(),
         },
         status_code=status_code,

@@ -34,6 +34,16 @@ CLAIM = {
     "refused": "Refused",
     "paid": "Paid",
 }
+# A step in a claim's history, by the state it moved the claim to.
+EVENT = {
+    "draft": "Started",
+    "submitted": "Sent to you",
+    "question": "You asked",
+    "approved": "Approved",
+    "partly_approved": "Partly approved",
+    "refused": "Refused",
+    "paid": "Payment recorded",
+}
 CATEGORY = {
     "lunch": "Lunch",
     "local_travel": "Local travel",
