@@ -7,8 +7,13 @@ from uuid import UUID
 from pydantic import TypeAdapter
 
 from mip.core.http import Download, ServiceClient
-from services.expenses.claims.schemas import Claim, ClaimState
-from services.expenses.decisions.schemas import DecisionIn, NoteIn
+
+# Published with the client (the portal imports them from here): explicit re-exports.
+from services.expenses.claims.schemas import Claim as Claim
+from services.expenses.claims.schemas import ClaimState as ClaimState
+from services.expenses.decisions.schemas import DecisionIn as DecisionIn
+from services.expenses.decisions.schemas import LineDecisionIn as LineDecisionIn
+from services.expenses.decisions.schemas import NoteIn as NoteIn
 
 _CLAIMS = TypeAdapter(list[Claim])
 

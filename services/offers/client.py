@@ -7,8 +7,14 @@ from uuid import UUID
 from pydantic import TypeAdapter
 
 from mip.core.http import ServiceClient
-from services.offers.decisions.schemas import Offer
-from services.offers.selection.schemas import MarkIn, RankingIn, RankingOutcome, Selection
+
+# Published with the client (the portal imports them from here): explicit re-exports.
+from services.offers.decisions.schemas import Offer as Offer
+from services.offers.selection.schemas import Candidate as Candidate
+from services.offers.selection.schemas import MarkIn as MarkIn
+from services.offers.selection.schemas import RankingIn as RankingIn
+from services.offers.selection.schemas import RankingOutcome as RankingOutcome
+from services.offers.selection.schemas import Selection as Selection
 
 _OFFERS = TypeAdapter(list[Offer])
 

@@ -59,9 +59,8 @@ async def test_r11_r16_r17_r18_r19_p2_p5_host_reads_cvs_marks_ranks_and_pays_lun
     assert not cvs[bob].shown_in_page
     assert cvs[bob].content == made.cvs[BOB]  # a Word CV reaches the host as sent
 
-    await journey.mark(page, title, ada, "Shortlisted", assert_accessible)
-    await journey.mark(page, title, bob, "Unsuccessful", assert_accessible)
-    left_out = await journey.rank(page, title, [ada], assert_accessible)
+    marks = {ada: "Shortlisted", bob: "Unsuccessful"}
+    left_out = await journey.mark_and_rank(page, title, marks, [ada], assert_accessible)
     assert left_out == [bob]  # seen before the ranking was sent (R18)
 
     await wait_until_status(apps, settings, made.applications[ADA], made.email(ADA), "offered")
@@ -81,6 +80,16 @@ async def test_r11_r16_r17_r18_r19_p2_p5_host_reads_cvs_marks_ranks_and_pays_lun
     expenses = portal_stack.http["expenses"]
     draft = await draft_lunch_claim(expenses, settings, made)
     await submit_claim(expenses, settings, made, draft["id"])
+    await journey.ask_question(
+        page, made.email(ADA), "Was this lunch on the Monday?", assert_accessible
+    )
+    await page.get_by_text("You asked the intern a question").wait_for()
+    answered = await expenses.post(
+        f"/v1/claims/{draft['id']}/answer",
+        json={"text": "Yes, with the robotics team."},
+        headers=auth(settings, Role.applicant, made.email(ADA)),
+    )
+    assert answered.status_code == 200, answered.text
     await _decide_and_pay_with_slips(page, made.email(ADA), assert_accessible)
 
     async def payment_told() -> str | None:
@@ -94,7 +103,7 @@ async def _decide_and_pay_with_slips(page: Page, intern: str, check: Check) -> N
     """P5 as a person does it, slips included: a decision with a line left undecided, and a
     payment typed with a third decimal place, each refused beside its field, then right."""
     await journey.open_claim(page, intern, check)
-    await page.get_by_text("Lunch, £8.75").first.wait_for()
+    await page.get_by_text("Yes, with the robotics team.").wait_for()  # the answer, in the history
     await page.get_by_role("button", name="Send decision").click()
     await page.get_by_role("link", name="Choose approve or refuse for line 1").wait_for()
     await check(page)

@@ -1,6 +1,6 @@
 """The host's pages beyond the journey: a host opens only their own placements,
 applications and claims (a 403 page, never their data, for anything else), and the
-ranking, with its confirmation, works with JavaScript off (R17, R18, P2)."""
+ranking, with its confirmation, works with JavaScript off and 360 px wide (R17, R18, P2)."""
 
 from __future__ import annotations
 
@@ -92,7 +92,8 @@ async def test_a_host_cannot_open_another_hosts_placement_application_or_claim_p
 def as_served(helper: Page, check: Check) -> Check:
     """axe-core runs in the page, so it cannot run where scripts are off: each page is
     checked as it was served, its HTML at its own address in `helper`, a page with them on
-    (the same styles load; the portal's scripts only add to a page)."""
+    (the same styles load; the portal's scripts only add to a page); there it must also
+    fit `helper`'s width without scrolling sideways."""
 
     async def checked(page: Page) -> None:
         html, url = await page.content(), page.url
@@ -104,6 +105,10 @@ def as_served(helper: Page, check: Check) -> Check:
         try:
             await helper.goto(url)
             await check(helper)
+            fits = await helper.evaluate(
+                "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+            )
+            assert fits, f"{url} scrolls sideways at {helper.viewport_size}"
         finally:
             await helper.unroute(url, serve)
 
@@ -119,7 +124,7 @@ async def test_r17_r18_p2_ranking_with_javascript_off_confirms_who_is_left_out(
     await wait_forwarded(apps, settings, made)
     title, ada, bob = made.placement["title"], NAMES[ADA], NAMES[BOB]
     page = await sign_in(await new_page(javascript=False), made.host)
-    assert_accessible = as_served(await new_page(), assert_accessible)
+    assert_accessible = as_served(await new_page(width=360), assert_accessible)
 
     # Two candidates in one place: refused beside the field, nothing sent.
     await page.goto("/host")

@@ -10,8 +10,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
 from mip.core.errors import RemoteProblem
-from services.expenses.claims.schemas import Claim
-from services.expenses.decisions.schemas import NoteIn
+from services.expenses.client import Claim, NoteIn
 from services.portal.forms import FormErrors
 from services.portal.host.access import HostRoute
 from services.portal.host.money import NotAnAmount, to_pence

@@ -9,8 +9,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from mip.core.errors import RemoteProblem
-from services.expenses.claims.schemas import Claim
-from services.expenses.decisions.schemas import DecisionIn, LineDecisionIn
+from services.expenses.client import Claim, DecisionIn, LineDecisionIn
 from services.portal.forms import FormErrors
 from services.portal.host import words
 from services.portal.host.access import HostRoute

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from mip.core.errors import RemoteProblem
 from services.applications.contract import Placement
-from services.offers.selection.schemas import Candidate, MarkIn, Selection
+from services.offers.client import Candidate, MarkIn, Selection
 from services.portal.clients import PortalServices
 from services.portal.forms import FormErrors
 from services.portal.host import words

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from mip.core.errors import RemoteProblem
-from services.offers.selection.schemas import Candidate, RankingIn, Selection
+from services.offers.client import Candidate, RankingIn, Selection
 from services.portal.clients import PortalServices
 from services.portal.forms import FormErrors
 from services.portal.host import words
@@ -109,6 +109,12 @@ async def send_ranking(
 ) -> Response:
     """R17, P2: the ranking confirmed is sent; offers go to the top candidates at once."""
     selection = await services.offers.selection(placement_id)
+    if selection.offers and selection.offers.ranking:  # sent already: a second press, say
+        return see_other(
+            request,
+            f"/host/placements/{placement_id}/offers",
+            flash="Your ranking had already been sent; it cannot be changed.",
+        )
     candidates = {str(c.id): c for c in rankable(selection)}
     chosen = [v for v in (await request.form()).getlist("application_id") if isinstance(v, str)]
     if not chosen or any(a not in candidates for a in chosen) or len(set(chosen)) < len(chosen):

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
-from services.offers.selection.schemas import Candidate
+from services.offers.client import Candidate
 from services.portal.forms import FormErrors
 
 NOT_RANKED = ""

@@ -6,6 +6,7 @@ these; each step hands every page it visits to `check` (e.g. `assert_accessible`
     cvs = await read_cvs(page, "Robot arms at Isis Robotics", ["Dr Ada Lovelace"], check)
     await mark(page, "Robot arms at Isis Robotics", "Dr Ada Lovelace", "Shortlisted", check)
     left_out = await rank(page, "Robot arms at Isis Robotics", ["Dr Ada Lovelace"], check)
+    # or both at once: mark_and_rank(page, title, {"Dr Ada Lovelace": "Shortlisted"}, [...])
     states = await offer_states(page, "Robot arms at Isis Robotics", check)
     await approve_claim_and_pay(page, "ada@example.org", "8.75", "Bank transfer", check)
 """
@@ -97,6 +98,20 @@ async def mark(page: Page, title: str, applicant: str, label: str, check: Check 
     await check(page)
 
 
+async def mark_and_rank(
+    page: Page,
+    title: str,
+    marks: dict[str, str],
+    order: list[str],
+    check: Check = _nothing,
+) -> list[str]:
+    """R17, P2: each applicant in `marks` marked (e.g. {"Dr Ada Lovelace": "Shortlisted"}),
+    then the ranking sent; returns who the confirmation said was left out."""
+    for applicant, label in marks.items():
+        await mark(page, title, applicant, label, check)
+    return await rank(page, title, order, check)
+
+
 async def rank(page: Page, title: str, order: list[str], check: Check = _nothing) -> list[str]:
     """R17, R18, P2: places 1, 2, 3… in `order`, everyone else left out; checks the
     confirmation, sends it, and returns who the confirmation said was left out."""
@@ -144,6 +159,18 @@ async def open_claim(page: Page, intern: str, check: Check = _nothing) -> None:
     await check(page)
     await page.get_by_role("link", name=intern).first.click()
     await page.get_by_role("heading", level=1, name=f"Expense claim from {intern}").wait_for()
+    await check(page)
+
+
+async def ask_question(page: Page, intern: str, question: str, check: Check = _nothing) -> None:
+    """P5: before deciding, a question to the intern; the claim waits for the answer."""
+    await open_claim(page, intern, check)
+    await page.get_by_role("link", name="Ask the intern a question first").click()
+    await page.get_by_role("heading", level=1, name="Ask the intern a question").wait_for()
+    await check(page)
+    await page.get_by_label("Your question").fill(question)
+    await page.get_by_role("button", name="Send question").click()
+    await page.get_by_text("Your question has been sent to the intern.").wait_for()
     await check(page)
 
 
