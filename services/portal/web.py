@@ -7,7 +7,8 @@ Rendering
     `form` ({} unless given), and the global `csrf_field()` (put it in every POST form).
     Templates extend "base.html" (blocks `title`, `content`, optional `before_content`)
     and import macros: `{% from "macros.html" import error_summary, text_input, textarea,
-    radios, checkboxes, date_input, file_upload, button, summary_list, tag, back_link %}`.
+    radios, checkboxes, select, date_input, file_upload, button, summary_list, tag,
+    back_link %}`.
     Filters: `london` (aware datetime -> "Tue 3 Mar 2026, 12:00 GMT", Europe/London,
     always with its zone), `london_date` (date or datetime -> "Tue 3 Mar 2026"), `pence`
     (int pence -> "£12.50").
