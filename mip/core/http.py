@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from email.message import Message
 from typing import Any, Self, TypeVar
 
 import httpx
@@ -12,6 +14,15 @@ from mip.core.problems import PROBLEM_JSON
 from mip.core.schemas import Health, Me, Status
 
 M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file a service serves (a CV, a receipt) as it came: bytes, type and its name."""
+
+    content: bytes
+    media_type: str
+    filename: str | None
 
 
 class ServiceClient:
@@ -59,6 +70,14 @@ class ServiceClient:
         response = await self._send(method, path, **kwargs)
         return model.model_validate_json(response.content)
 
+    async def _download(self, path: str) -> Download:
+        response = await self._send("GET", path)
+        return Download(
+            content=response.content,
+            media_type=response.headers.get("content-type", "application/octet-stream"),
+            filename=_filename_of(response.headers.get("content-disposition", "")),
+        )
+
     async def _request_list(
         self, method: str, path: str, adapter: TypeAdapter[list[M]], **kwargs: Any
     ) -> list[M]:
@@ -75,3 +94,11 @@ def _problem_of(response: httpx.Response) -> dict[str, Any]:
         "title": response.reason_phrase,
         "detail": response.text,
     }
+
+
+def _filename_of(disposition: str) -> str | None:
+    if not disposition:
+        return None
+    header = Message()
+    header["content-disposition"] = disposition
+    return header.get_filename()

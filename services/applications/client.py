@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import TypeAdapter
 
-from mip.core.http import ServiceClient
+from mip.core.http import Download, ServiceClient
 from services.applications.contract import (
     Application,
     ForwardedApplication,
@@ -85,3 +85,8 @@ class ApplicationsClient(ServiceClient):
 
     async def round_placements(self, round_id: UUID) -> list[Placement]:
         return await self._request_list("GET", f"/v1/rounds/{round_id}/placements", _PLACEMENTS)
+
+    # portal: host pages
+    async def cv(self, application_id: UUID) -> Download:
+        """The CV as the caller may read it: a host gets what hosts receive (R11)."""
+        return await self._download(f"/v1/applications/{application_id}/cv")

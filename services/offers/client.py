@@ -2,8 +2,47 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
+from pydantic import TypeAdapter
+
 from mip.core.http import ServiceClient
+
+# Published with the client (the portal imports them from here): explicit re-exports.
+from services.offers.decisions.schemas import Offer as Offer
+from services.offers.selection.schemas import Candidate as Candidate
+from services.offers.selection.schemas import MarkIn as MarkIn
+from services.offers.selection.schemas import RankingIn as RankingIn
+from services.offers.selection.schemas import RankingOutcome as RankingOutcome
+from services.offers.selection.schemas import Selection as Selection
+
+_OFFERS = TypeAdapter(list[Offer])
 
 
 class OffersClient(ServiceClient):
     """Calls the offers service; domain calls are added beside its routes."""
+
+    # portal: host pages
+    async def selection(self, placement_id: UUID) -> Selection:
+        """A placement, its forwarded candidates with their marks, and its offers (R17)."""
+        return await self._request("GET", f"/v1/placements/{placement_id}/selection", Selection)
+
+    async def mark(self, placement_id: UUID, mark: MarkIn) -> MarkIn:
+        return await self._request(
+            "POST",
+            f"/v1/placements/{placement_id}/marks",
+            MarkIn,
+            json=mark.model_dump(mode="json"),
+        )
+
+    async def rank(self, placement_id: UUID, ranking: RankingIn) -> RankingOutcome:
+        """Sent once (P2): offers go to the top of the ranking at once."""
+        return await self._request(
+            "POST",
+            f"/v1/placements/{placement_id}/ranking",
+            RankingOutcome,
+            json=ranking.model_dump(mode="json"),
+        )
+
+    async def placement_offers(self, placement_id: UUID) -> list[Offer]:
+        return await self._request_list("GET", f"/v1/placements/{placement_id}/offers", _OFFERS)

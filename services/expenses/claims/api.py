@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from pydantic import AfterValidator
 
 from mip.core.auth import Role
@@ -14,7 +14,13 @@ from mip.core.deps import AnyUser, ApplicantUser, OfficeUser, Runtime
 from mip.core.text import checked_text
 from mip.core.uploads import bounded_upload, read_bounded
 from services.expenses.claims import lines, service
-from services.expenses.claims.schemas import PLACE_MAX_LENGTH, Claim, ClaimIn, HostTotals
+from services.expenses.claims.schemas import (
+    PLACE_MAX_LENGTH,
+    Claim,
+    ClaimIn,
+    ClaimState,
+    HostTotals,
+)
 from services.expenses.config import expenses_settings, receipt_limit
 from services.expenses.policy import Category, TravelMode
 from services.expenses.receipts import check_receipt
@@ -96,9 +102,20 @@ async def submit_claim(claim_id: UUID, runtime: Runtime, me: ApplicantUser) -> C
 
 
 @router.get("/claims")
-async def list_claims(runtime: Runtime, who: AnyUser) -> list[Claim]:
-    """Interns see their claims, hosts the claims for their placements, the office all."""
-    return await service.visible(runtime, who)
+async def list_claims(
+    runtime: Runtime,
+    who: AnyUser,
+    state: Annotated[
+        ClaimState | None,
+        Query(
+            alias="status",
+            description="only claims in this state, e.g. `submitted`: awaiting the host",
+        ),
+    ] = None,
+) -> list[Claim]:
+    """Interns see their claims, hosts the submitted claims for their placements (never a
+    draft), the office all (P5)."""
+    return await service.visible(runtime, who, state)
 
 
 @router.get("/claims/{claim_id}")

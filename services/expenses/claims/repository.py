@@ -176,13 +176,16 @@ async def read(conn: asyncpg.Connection, claim_id: UUID) -> Claim | None:
 
 
 async def claim_ids(
-    conn: asyncpg.Connection, *, intern: str | None, host: str | None
+    conn: asyncpg.Connection, *, intern: str | None, host: str | None, state: str | None = None
 ) -> list[UUID]:
+    """A host's list leaves drafts out: they are the intern's until submitted."""
     rows = await conn.fetch(
         "SELECT id FROM claims WHERE ($1::text IS NULL OR lower(intern_email) = lower($1))"
-        " AND ($2::text IS NULL OR lower(host_contact_email) = lower($2)) ORDER BY created_at",
+        " AND ($2::text IS NULL OR (lower(host_contact_email) = lower($2) AND status <> 'draft'))"
+        " AND ($3::text IS NULL OR status = $3) ORDER BY created_at",
         intern,
         host,
+        state,
     )
     return [r["id"] for r in rows]
 

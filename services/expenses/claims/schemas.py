@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -13,6 +13,10 @@ from services.expenses.policy import Category, TravelMode
 
 Pence = Annotated[int, Field(description="an amount in pence (GBP)")]
 PLACE_MAX_LENGTH = 100
+# A draft is the intern's alone; the rest follow the claim's workflow (P5).
+ClaimState = Literal[
+    "draft", "submitted", "question", "approved", "partly_approved", "refused", "paid"
+]
 
 
 class ClaimIn(BaseModel):

@@ -37,7 +37,11 @@ async def readable(runtime: ServiceRuntime, claim_id: UUID, who: Principal) -> C
     allowed = row is not None and (
         who.role is Role.office
         or row["intern_email"].lower() == who.subject.lower()
-        or (who.role is Role.host and row["host_contact_email"].lower() == who.subject.lower())
+        or (
+            who.role is Role.host
+            and row["host_contact_email"].lower() == who.subject.lower()
+            and row["status"] != "draft"  # the intern's alone until submitted
+        )
     )
     if found is None or not allowed:
         raise NotFound(f"There is no claim {claim_id} that you can see.")
@@ -163,14 +167,15 @@ async def submit(runtime: ServiceRuntime, claim_id: UUID, me: Principal) -> Clai
     return await readable(runtime, claim_id, me)
 
 
-async def visible(runtime: ServiceRuntime, who: Principal) -> list[Claim]:
-    """Interns see their claims, hosts the claims for their placements, the office all."""
+async def visible(runtime: ServiceRuntime, who: Principal, state: str | None = None) -> list[Claim]:
+    """Interns see their claims, hosts the claims for their placements once submitted (a
+    draft is the intern's until then), the office all; `state` keeps only those in it."""
     intern = who.subject if who.role is Role.applicant else None
     host = who.subject if who.role is Role.host else None
-    if who.role is Role.service:
+    if who.role is Role.service or (host and state == "draft"):
         return []
     async with runtime.pool.acquire() as conn:
-        ids = await repo.claim_ids(conn, intern=intern, host=host)
+        ids = await repo.claim_ids(conn, intern=intern, host=host, state=state)
     return [await readable(runtime, i, who) for i in ids]
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from mip.core.auth import Principal, Role, require_role
 from mip.core.deps import AnyUser, ApplicantUser, Runtime
 from services.offers.decisions import service
 from services.offers.decisions.schemas import Offer, Reason
@@ -13,11 +15,19 @@ from workflows.application import ApplicationView, ApplicationWorkflow, Withdraw
 from workflows.offer_contracts import Decision
 
 router = APIRouter(prefix="/v1", tags=["offers"])
+HostOrOffice = Annotated[Principal, Depends(require_role(Role.host, Role.office))]
 
 
 @router.get("/me/offers")
 async def my_offers(runtime: Runtime, me: ApplicantUser) -> list[Offer]:
     return await service.offers_of(runtime, me)
+
+
+@router.get("/placements/{placement_id}/offers")
+async def placement_offers(placement_id: UUID, runtime: Runtime, who: HostOrOffice) -> list[Offer]:
+    """R19, P2: a host follows the offers on their own placement: who holds one, until when,
+    and how each ended; another host's placement is not found."""
+    return await service.offers_on(runtime, placement_id, who)
 
 
 @router.get("/offers/{application_id}")

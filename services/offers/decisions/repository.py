@@ -131,3 +131,11 @@ async def counts_by_round_and_status(conn: asyncpg.Connection) -> list[asyncpg.R
         "SELECT round_id, status, count(*) AS n FROM offers GROUP BY round_id, status"
     )
     return rows
+
+
+async def offers_on(conn: asyncpg.Connection, placement_id: UUID) -> list[asyncpg.Record]:
+    return list(
+        await conn.fetch(
+            "SELECT * FROM offers WHERE placement_id = $1 ORDER BY offered_at", placement_id
+        )
+    )

@@ -15,6 +15,7 @@ from mip.core.errors import Conflict, NotFound
 from mip.core.runtime import ServiceRuntime
 from services.offers.decisions import repository as repo
 from services.offers.decisions.schemas import Offer
+from services.offers.selection.service import own_placement
 from workflows.application import ApplicationView, ApplicationWorkflow
 from workflows.application import workflow_id as application_workflow
 
@@ -51,6 +52,14 @@ async def offer_for(runtime: ServiceRuntime, application_id: UUID, who: Principa
 async def offers_of(runtime: ServiceRuntime, me: Principal) -> list[Offer]:
     async with runtime.pool.acquire() as conn:
         return [Offer.model_validate(dict(r)) for r in await repo.offers_of(conn, me.subject)]
+
+
+async def offers_on(runtime: ServiceRuntime, placement_id: UUID, who: Principal) -> list[Offer]:
+    """The offers made on a host's own placement, each with its state and lapse time; the
+    office sees any placement's."""
+    await own_placement(runtime, placement_id, who)
+    async with runtime.pool.acquire() as conn:
+        return [Offer.model_validate(dict(r)) for r in await repo.offers_on(conn, placement_id)]
 
 
 async def decide(

@@ -1,5 +1,15 @@
-"""The host's pages (owned by the portal-host helper; portal-core made the landing)."""
+"""The host's pages (issue 14, item 3): their placements; after the deadline the
+applications forwarded to them with statements and CVs as hosts receive them (R11, R16);
+marks and the ranking, sent once after a look at whoever it leaves out (R17, R18, P2);
+the offers and their state (R19); expense claims decided line by line, questions and
+payment (R24-R28, P5). A host sees only their own: anything else is a 403 page."""
 
-from services.portal.host.pages import router
+from __future__ import annotations
 
-__all__ = ["router"]
+from fastapi import APIRouter
+
+from services.portal.host import claim_steps, claims, placements, ranking
+
+router = APIRouter(tags=["host"])
+for part in (placements, ranking, claims, claim_steps):
+    router.include_router(part.router)

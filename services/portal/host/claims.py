@@ -1,0 +1,128 @@
+"""Expense claims on the host's placements (R24-R28, P5): the lines with the rules'
+verdicts and receipts, and a decision line by line, each refusal with its reason."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+
+from mip.core.errors import RemoteProblem
+from services.expenses.client import Claim, DecisionIn, LineDecisionIn
+from services.portal.forms import FormErrors
+from services.portal.host import words
+from services.portal.host.access import HostRoute
+from services.portal.web import Host, Services, render, see_other
+
+router = APIRouter(prefix="/host", route_class=HostRoute)
+REASON_MAX = 1000
+
+
+@router.get("/claims", response_class=HTMLResponse)
+async def claims(request: Request, me: Host, services: Services) -> Response:
+    """P5: the claims waiting for the host's decision first, then the rest."""
+    every = await services.expenses.claims()
+    waiting = [c for c in every if c.status == "submitted"]
+    return render(
+        request,
+        "host/claims.html",
+        {
+            "waiting": waiting,
+            "others": [c for c in every if c.status != "submitted"],
+            "words": words,
+        },
+    )
+
+
+def _claim_page(
+    request: Request,
+    claim: Claim,
+    form: dict[str, str],
+    errors: FormErrors,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "host/claim.html",
+        {
+            "claim": claim,
+            "deciding": claim.status == "submitted",
+            "payable": claim.status in ("approved", "partly_approved"),
+            "form": form,
+            "errors": errors,
+            "words": words,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/claims/{claim_id}", response_class=HTMLResponse)
+async def claim(request: Request, claim_id: UUID, me: Host, services: Services) -> Response:
+    """R24-R28, P5: each line with its receipt, the rules' verdict and what is owed; while
+    it waits for the host, approve or refuse each line."""
+    found = await services.expenses.claim(claim_id)
+    return _claim_page(request, found, {}, FormErrors())
+
+
+def read_decision(claim: Claim, form: dict[str, str]) -> tuple[DecisionIn | None, FormErrors]:
+    """Every line approved or refused; a refusal needs a reason the intern can read."""
+    errors = FormErrors()
+    decided = []
+    for n, line in enumerate(claim.lines, start=1):
+        verdict = form.get(f"line-{line.id}", "")
+        reason = form.get(f"reason-{line.id}", "").strip()
+        if verdict not in ("approve", "refuse"):
+            errors.add(f"line-{line.id}", f"Choose approve or refuse for line {n}")
+        elif verdict == "refuse" and not reason:
+            errors.add(f"reason-{line.id}", f"Say why you refuse line {n}")
+        elif len(reason) > REASON_MAX:
+            errors.add(
+                f"reason-{line.id}", f"Keep the reason for line {n} to {REASON_MAX} characters"
+            )
+        else:
+            approve = verdict == "approve"
+            decided.append(
+                LineDecisionIn(line_id=line.id, approve=approve, reason="" if approve else reason)
+            )
+    if errors:
+        return None, errors
+    return DecisionIn(lines=decided), errors
+
+
+@router.post("/claims/{claim_id}/decision", response_class=HTMLResponse)
+async def decide(request: Request, claim_id: UUID, me: Host, services: Services) -> Response:
+    """R24-R28, P5: the decision on every line goes at once; the intern is told."""
+    found = await services.expenses.claim(claim_id)
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    decision, errors = read_decision(found, form)
+    if decision is None:
+        return _claim_page(request, found, form, errors, 422)
+    try:
+        decided = await services.expenses.decide(claim_id, decision)
+    except RemoteProblem as problem:
+        if problem.status not in (409, 422):
+            raise
+        again = await services.expenses.claim(claim_id)
+        return _claim_page(request, again, form, FormErrors.from_problem(problem), problem.status)
+    return see_other(
+        request,
+        f"/host/claims/{claim_id}",
+        flash=f"Decision sent: {words.of(words.CLAIM, decided.status).lower()}.",
+    )
+
+
+@router.get("/claims/{claim_id}/lines/{line_id}/receipt")
+async def receipt(claim_id: UUID, line_id: UUID, me: Host, services: Services) -> Response:
+    """R28: the receipt as the intern sent it (a PDF, JPEG or PNG)."""
+    found = await services.expenses.receipt(claim_id, line_id)
+    media_type = found.media_type.split(";")[0].strip()
+    return Response(
+        found.content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'inline; filename="receipt-{line_id}"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
