@@ -4,7 +4,7 @@ mip dev [--demo] [--data-dir DIR]     run the whole system on this machine
 mip token --role office --sub EMAIL   print a development bearer token
 mip check [--port-offset N | --data-dir DIR]
                                       ask every service, through Temporal, to answer
-mip serve NAME | worker | migrate | probe
+mip serve NAME | worker | migrate | probe | keygen
                                       the roles a deployment runs (launcher/roles.py)
 """
 

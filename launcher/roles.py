@@ -4,6 +4,7 @@ mip serve NAME       one service behind uvicorn (applications, offers, expenses,
 mip worker           the workflow worker, with a health port
 mip migrate          every service's migrations, once, for a deploy job
 mip probe [PATH]     the image's health check: GET 127.0.0.1:$MIP_PORT/healthz
+mip keygen           a new private key for the portal to sign with (PEM on stdout)
 """
 
 from __future__ import annotations
@@ -34,8 +35,14 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings("serve")
     if settings is None:
         return 2
-    port = args.port if args.port is not None else default_port(SERVED[args.service])
-    return serve(args.service, settings, host=args.host, port=port)
+    served = SERVED[args.service]
+    try:
+        app = served.create()
+    except (RuntimeError, OSError, ValueError) as exc:  # what it was given, refused
+        print(f"mip serve {served.name}: {exc}", file=sys.stderr)
+        return 2
+    port = args.port if args.port is not None else default_port(served)
+    return serve(app, settings, host=args.host, port=port)
 
 
 def _worker(args: argparse.Namespace) -> int:
@@ -60,6 +67,13 @@ def _probe(args: argparse.Namespace) -> int:
     return probe(args.path)
 
 
+def _keygen(args: argparse.Namespace) -> int:
+    from services.portal.keys import generate_pem
+
+    sys.stdout.write(generate_pem().decode())
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from launcher.serve import SERVED, default_host
 
@@ -80,3 +94,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     probe = sub.add_parser("probe", help="exit 0 if 127.0.0.1:$MIP_PORT answers 200")
     probe.add_argument("path", nargs="?", default="/healthz")
     probe.set_defaults(func=_probe)
+
+    keygen = sub.add_parser(
+        "keygen", help="print a new Ed25519 private key (PEM) for MIP_PORTAL_SIGNING_KEY_FILE"
+    )
+    keygen.set_defaults(func=_keygen)

@@ -33,9 +33,11 @@ class Served:
     # Where `mip serve` listens without --port or MIP_PORT (the port `mip dev` gives it).
     port: int
 
-    @property
-    def app(self) -> str:
-        return f"{self.module}:create_app"
+    def create(self) -> Any:
+        """The app, made now: what its factory refuses (a production portal without its
+        key, a key file it cannot read) is said before a port is opened."""
+        factory: Callable[[], Any] = importlib.import_module(self.module).create_app
+        return factory()
 
     def spec(self) -> ServiceSpec | None:
         """The service's spec, if it has one (its schema and migrations)."""
@@ -50,6 +52,7 @@ SERVED: dict[str, Served] = {
         Served("offers", "services.offers.app", 8002),
         Served("expenses", "services.expenses.app", 8003),
         Served("notifications", "services.notifications.app", 8004),
+        Served("portal", "services.portal.app", 8000),
     )
 }
 
@@ -81,7 +84,7 @@ def uvicorn_config(
     )
 
 
-def serve(name: str, settings: Settings, *, host: str, port: int) -> int:
-    server = uvicorn.Server(uvicorn_config(SERVED[name].app, settings, host=host, port=port))
+def serve(app: Any, settings: Settings, *, host: str, port: int) -> int:
+    server = uvicorn.Server(uvicorn_config(app, settings, host=host, port=port))
     server.run()
     return 0 if server.started else 3  # 3: as uvicorn says a start-up failed

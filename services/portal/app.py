@@ -21,13 +21,11 @@ from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from mip.core import db
 from mip.core.app import migrate, request_pool
 from mip.core.logging import configure_logging
-from mip.core.problems import describe
 from mip.core.runtime import ServiceSpec
 from mip.core.settings import Settings
-from services.portal import applicant, csrf, errors, host, office, public, session, signin
+from services.portal import applicant, csrf, errors, host, office, ops, public, session, signin
 from services.portal.config import PortalSettings
 from services.portal.keys import SigningKeys, generate_pem
 from services.portal.runtime import PortalRuntime, portal_runtime
@@ -52,16 +50,12 @@ system = APIRouter(include_in_schema=False)
 
 @system.get("/healthz")
 async def healthz(request: Request) -> JSONResponse:
-    runtime = portal_runtime(request)
-    try:
-        await db.ping(runtime.pool)
-    except Exception as exc:  # a health check reports the failure rather than raising it
-        log.warning("health check: database unreachable: %s", describe(exc))
+    checks = {"database": await ops.database_state(request)}
+    if checks["database"] != "ok":
         return JSONResponse(
-            {"service": "portal", "status": "unhealthy", "checks": {"database": "unreachable"}},
-            status_code=503,
+            {"service": "portal", "status": "unhealthy", "checks": checks}, status_code=503
         )
-    return JSONResponse({"service": "portal", "status": "ok", "checks": {"database": "ok"}})
+    return JSONResponse({"service": "portal", "status": "ok", "checks": checks})
 
 
 @system.get("/.well-known/jwks.json")
@@ -93,7 +87,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
-_NO_SESSION = ("/static/", "/healthz", "/.well-known/")
+_NO_SESSION = ("/static/", "/healthz", "/livez", "/metrics", "/.well-known/")
 
 
 async def _around(
@@ -147,6 +141,7 @@ def create_app(settings: Settings | None = None, config: PortalSettings | None =
     )
     errors.install(app)
     app.middleware("http")(_around)
+    ops.install(app)  # /livez, /metrics, and counting every answer
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(system)
     for router in SPEC.routers:

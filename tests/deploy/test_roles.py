@@ -10,10 +10,12 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 
 from launcher.migrate import migrate_all
 from launcher.serve import SERVED
 from mip.core.settings import Settings
+from services.portal.keys import SigningKeys
 from tests.support.servers import free_port
 from tests.support.waiting import eventually
 
@@ -98,3 +100,39 @@ def test_mip_serve_refuses_production_placeholders_before_opening_a_port() -> No
     assert "production settings refused" in done.stderr
     assert "MIP_JWT_SECRET still holds the placeholder 'change-me'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _serve_portal(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "launcher.cli", "serve", "portal", "--port", str(free_port())]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_mip_serve_portal_refuses_production_without_its_key_before_opening_a_port() -> None:
+    env = {**os.environ, "MIP_ENVIRONMENT": "production", "MIP_JWT_SECRET": "s3cret-" * 6}
+    env.pop("MIP_PORTAL_SIGNING_KEY", None)
+    env.pop("MIP_PORTAL_SIGNING_KEY_FILE", None)
+    done = _serve_portal(env)
+    assert done.returncode == 2
+    assert "mip serve portal: production settings refused" in done.stderr
+    assert "MIP_PORTAL_SIGNING_KEY_FILE" in done.stderr
+    assert "Traceback" not in done.stderr
+    env["MIP_PORTAL_SIGNING_KEY_FILE"] = "/run/secrets/no-such-key.pem"
+    done = _serve_portal(env)
+    assert done.returncode == 2
+    assert "/run/secrets/no-such-key.pem" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [sys.executable, "-m", "launcher.cli", "keygen"],
+        # README "Deploy"'s alternative, where the image is not at hand.
+        ["openssl", "genpkey", "-algorithm", "ed25519"],
+    ],
+)
+def test_a_key_made_as_the_readme_says_is_one_the_portal_signs_with(command: list[str]) -> None:
+    pem = subprocess.run(command, check=True, capture_output=True, timeout=60).stdout
+    keys = SigningKeys.from_pem(pem)
+    assert keys.algorithm == "EdDSA"
+    assert keys.public_jwk["crv"] == "Ed25519"
