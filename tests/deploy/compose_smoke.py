@@ -1,15 +1,19 @@
 """A rehearsal round through the published ports of a running compose stack (CI's smoke).
 
 The office creates a round of two placements with one place each, four applicants apply
-(each gets a confirmation), the deadline passes and one workflow worker container is
-killed outright; the hosts rank, the two first-ranked accept and are introduced, the
-other two hear they were unsuccessful. Then every e-mail the mail catcher received is
-counted: each exactly once, none missing. Exit status 0 only if all of that held.
+(each gets a confirmation); an applicant and a host sign in at the portal with the link
+mailed to them and their pages load (compose_portal.py); the deadline passes and one
+workflow worker container is killed outright; the hosts rank, the two first-ranked accept
+and are introduced, the other two hear they were unsuccessful. Then every e-mail the mail
+catcher received is counted: each exactly once, none missing; and /metrics of the
+applications service and of the workers still running say so too. Exit status 0 only if
+all of that held.
 
-    python -m tests.deploy.compose_smoke --kill mip-smoke-worker-1
+    python -m tests.deploy.compose_smoke --project mip-smoke --kill mip-smoke-worker-1
 
 Reads MIP_JWT_SECRET (the stack's) to mint tokens, and MIP_SMOKE_*_PORT for where the
-services and the mail catcher's list are published (deploy/compose.ci.yaml's defaults).
+portal, the services and the mail catcher's list are published (deploy/compose.ci.yaml's
+defaults; the portal's is MIP_PORTAL_PORT in the stack's .env).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import httpx
 
 from mip.core.auth import Role, mint_token
 from mip.core.settings import Environment, Settings
+from tests.deploy.compose_portal import Portal, samples, scrape_workers, total
 from tests.support.applying import PROFILE, next_monday, pdf
 
 SAM, KIM = "sam@isis.example.com", "kim@bloomsbury.example.com"
@@ -61,6 +66,8 @@ class Smoke:
         self.apps = _url("APPLICATIONS", 18001)
         self.offers = _url("OFFERS", 18002)
         self.mail = _url("MAIL", 18025) + "/messages.json"
+        self.portal = Portal(_url("PORTAL", 18000), _url("MAIL", 18025), eventually)
+        self.round_id = ""
 
     def auth(self, role: Role, subject: str = "office@example.org") -> dict[str, str]:
         token = mint_token(self.settings, role=role, subject=subject, ttl_s=3600)
@@ -89,6 +96,7 @@ class Smoke:
         }
         office = (Role.office, "office@example.org")
         the_round = await self.call("POST", f"{self.apps}/v1/rounds", *office, json=spec)
+        self.round_id = the_round["id"]
         placements = {}
         for contact, name in ((SAM, "Isis Robotics"), (KIM, "Bloomsbury Science")):
             host = await self.call(
@@ -149,6 +157,39 @@ class Smoke:
         return found
 
 
+async def front_door(smoke: Smoke) -> None:
+    """An applicant and a host sign in at the portal; the host's page lists their placement
+    and its round, from the applications service, asked with the host's portal token."""
+    landed = await smoke.portal.page_of(ADA, shows=(ADA, "Your micro-internships"))
+    say(f"{ADA} signed in at the portal: {landed}")
+    shows = ("Placement at Isis Robotics", "Compose smoke rehearsal")
+    landed = await smoke.portal.page_of(SAM, shows=shows)
+    say(f"{SAM} signed in at the portal: {landed} lists their placement")
+
+
+async def figures(smoke: Smoke, project: str) -> None:
+    """What Prometheus would read: the round's submissions on the applications service,
+    the introductions on the workers still running (the killed one's counts died with it,
+    and every introduction came after the kill)."""
+    scraped = (await smoke.http.get(f"{smoke.apps}/metrics")).raise_for_status()
+    submitted = total(
+        samples(scraped.text), "mip_applications_submitted_total", round_id=smoke.round_id
+    )
+    if submitted != sum(len(people) for people in CHOSEN.values()):
+        raise AssertionError(f"applications /metrics: {submitted} submitted in the round")
+    workers = scrape_workers(f"{project}-portal-1")
+    texts = [text for text in workers.values() if text.startswith("#")]
+    introduced = sum(
+        total(samples(text), "mip_application_transitions", status="introduced") for text in texts
+    )
+    if not texts or introduced < len(CHOSEN):
+        heads = {ip: text[:300] for ip, text in workers.items()}
+        raise AssertionError(f"workers' /metrics: {introduced} introduced; scraped {heads}")
+    say(
+        f"metrics: {submitted:.0f} submitted, {introduced:.0f} introduced on {len(texts)} worker(s)"
+    )
+
+
 def kill(container: str) -> None:
     """SIGKILL: the worker gets no chance to finish anything it holds."""
     subprocess.run(["docker", "kill", "--signal", "KILL", container], check=True)
@@ -156,7 +197,7 @@ def kill(container: str) -> None:
 
 
 async def play(
-    smoke: Smoke, kill_container: str | None, sender: str | None
+    smoke: Smoke, project: str, kill_container: str | None, sender: str | None
 ) -> Counter[tuple[str, str]]:
     deadline, placements = await smoke.setup(datetime.now(UTC))
     await asyncio.sleep(3)  # advertised
@@ -171,6 +212,7 @@ async def play(
         return kinds.count("confirmation") == len(ids)
 
     await eventually("four confirmations", confirmed, within_s=60)
+    await front_door(smoke)
     await asyncio.sleep(max(0.0, (deadline - datetime.now(UTC)).total_seconds()))
     if kill_container:
         kill(kill_container)  # mid-round: forwarding, ranking, offers and outcomes to come
@@ -193,6 +235,7 @@ async def play(
         await smoke.reach(first, ids[first], "introduced")
         for person in rest:
             await smoke.reach(person, ids[person], "not_successful")
+    await figures(smoke, project)
     await asyncio.sleep(3)  # a second copy of anything would have arrived by now
     mail = await smoke.messages()
     ids_seen = [m.get("Message-ID") for m in mail]
@@ -205,7 +248,7 @@ async def play(
 
 
 def expected() -> Counter[tuple[str, str]]:
-    wanted: Counter[tuple[str, str]] = Counter()
+    wanted: Counter[tuple[str, str]] = Counter({(ADA, "sign_in"): 1, (SAM, "sign_in"): 1})
     for host, (first, *rest) in CHOSEN.items():
         wanted[host, "forwarded_digest"] += 1
         wanted[first, "confirmation"] += 1
@@ -217,12 +260,12 @@ def expected() -> Counter[tuple[str, str]]:
     return wanted
 
 
-async def main(kill_container: str | None, sender: str | None) -> int:
+async def main(project: str, kill_container: str | None, sender: str | None) -> int:
     secret = os.environ["MIP_JWT_SECRET"]
     settings = Settings(environment=Environment.staging, jwt_secret=secret)
     started = time.monotonic()
     async with httpx.AsyncClient(timeout=30) as http:
-        received = await play(Smoke(http, settings), kill_container, sender)
+        received = await play(Smoke(http, settings), project, kill_container, sender)
     if received != expected():
         say(f"mail received: {sorted(received.items())}")
         say(f"mail expected: {sorted(expected().items())}")
@@ -234,7 +277,8 @@ async def main(kill_container: str | None, sender: str | None) -> int:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--project", default="mip-smoke", help="the compose project's name")
     parser.add_argument("--kill", help="the worker container to kill after the deadline")
     parser.add_argument("--sender", help="the From every e-mail must have (MIP_MAIL_SENDER)")
     args = parser.parse_args()
-    sys.exit(asyncio.run(main(args.kill, args.sender)))
+    sys.exit(asyncio.run(main(args.project, args.kill, args.sender)))

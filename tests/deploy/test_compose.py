@@ -1,7 +1,8 @@
 """deploy/compose.yaml, the image and .env.example keep their promises (CI's compose smoke
 runs them for real): a container per served service, the workers and the migration job,
-pinned public images, nothing published but Temporal's UI on loopback, and an .env.example
-whose placeholders production refuses."""
+pinned public images, nothing of MIP published but the portal (and Temporal's UI on
+loopback), the portal's key from a secret file, and an .env.example whose placeholders
+production refuses."""
 
 from __future__ import annotations
 
@@ -22,10 +23,27 @@ ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 IMAGE = re.compile(r"^\$\{(?P<var>[A-Z_]+):-(?P<default>[^}]+)\}$")
 MIP_ROLES = {*SERVED, "worker", "migrate"}
+# What asks Temporal for work; the portal reaches the services over HTTP only.
+ON_TEMPORAL = {*SERVED, "worker"} - {"portal"}
 
 
-def compose() -> dict[str, Any]:
-    found: dict[str, Any] = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+class _ComposeLoader(yaml.SafeLoader):
+    """YAML with Compose's merge tags (`!reset`, `!override`) read as what they hold."""
+
+
+def _tagged(loader: yaml.SafeLoader, _: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_ComposeLoader.add_multi_constructor("!", _tagged)
+
+
+def compose(name: str = "compose.yaml") -> dict[str, Any]:
+    found: dict[str, Any] = yaml.load((DEPLOY / name).read_text(), Loader=_ComposeLoader)  # noqa: S506
     return found
 
 
@@ -43,7 +61,10 @@ def test_mip_containers_wait_for_the_migration_and_a_healthy_temporal() -> None:
     for name in MIP_ROLES - {"migrate"}:
         after = services[name]["depends_on"]
         assert after["migrate"]["condition"] == "service_completed_successfully"
-        assert after["temporal"]["condition"] == "service_healthy"
+        if name in ON_TEMPORAL:
+            assert after["temporal"]["condition"] == "service_healthy"
+        else:  # a Temporal outage at start must not keep the front door shut
+            assert "temporal" not in after, name
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert services["temporal"]["depends_on"]["temporal-schema"]["condition"] == (
         "service_completed_successfully"
@@ -69,9 +90,50 @@ def test_every_image_is_a_pinned_public_one_replaceable_by_a_variable() -> None:
         assert tag not in ("", "latest"), name
 
 
-def test_only_temporal_web_ui_is_published_and_only_on_loopback() -> None:
+def test_only_the_portal_is_published_and_temporals_web_ui_only_on_loopback() -> None:
     published = {n: s["ports"] for n, s in compose()["services"].items() if "ports" in s}
-    assert published == {"temporal-ui": ["127.0.0.1:${TEMPORAL_UI_PORT:-8080}:8080"]}
+    assert published == {
+        "portal": ["${MIP_PORTAL_BIND:-127.0.0.1}:${MIP_PORTAL_PORT:-8000}:8000"],
+        "temporal-ui": ["127.0.0.1:${TEMPORAL_UI_PORT:-8080}:8080"],
+    }
+    # The stand-in Temporal publishes its web UI where temporal-ui would, and nothing else.
+    standin = compose("compose.standin.yaml")["services"]
+    published = {n: s["ports"] for n, s in standin.items() if "ports" in s}
+    assert published == {"temporal": ["127.0.0.1:${TEMPORAL_UI_PORT:-8080}:8080"]}
+    example = _example()
+    assert (example["MIP_PORTAL_BIND"], example["MIP_PORTAL_PORT"]) == ("127.0.0.1", "8000")
+
+
+def test_the_services_check_tokens_against_the_portals_jwks_on_the_compose_network() -> None:
+    services = compose()["services"]
+    for name in MIP_ROLES:
+        environment = services[name]["environment"]
+        assert environment["MIP_JWT_JWKS_URL"] == "http://portal:8000/.well-known/jwks.json"
+        assert environment["MIP_PORTAL_URL"] == "http://portal:8000"
+    assert SERVED["portal"].spec().port == 8000  # type: ignore[union-attr]
+
+
+def test_the_portals_key_is_a_secret_file_not_a_variable() -> None:
+    document = compose()
+    portal = document["services"]["portal"]
+    assert portal["secrets"] == [{"source": "portal-signing-key", "target": "portal-signing-key"}]
+    assert portal["environment"]["MIP_PORTAL_SIGNING_KEY_FILE"] == (
+        "/run/secrets/portal-signing-key"
+    )
+    assert "MIP_PORTAL_SIGNING_KEY" not in portal["environment"]
+    assert document["secrets"]["portal-signing-key"] == {
+        "file": "${MIP_PORTAL_SIGNING_KEY_PATH:-./secrets/portal-signing-key.pem}"
+    }
+    # Never committed: the folder the example puts it in is ignored.
+    assert "deploy/secrets/" in (ROOT / ".gitignore").read_text().splitlines()
+    assert _example()["MIP_PORTAL_SIGNING_KEY_PATH"] == "./secrets/portal-signing-key.pem"
+
+
+def test_workers_serve_their_metrics_to_the_compose_network() -> None:
+    worker = compose()["services"]["worker"]
+    assert worker["environment"]["MIP_WORKER_METRICS_ADDRESS"] == "0.0.0.0:9464"
+    assert worker["expose"] == ["9464"]
+    assert "ports" not in worker
 
 
 def test_state_lives_in_named_volumes() -> None:
