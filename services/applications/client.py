@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import TypeAdapter
 
 from mip.core.http import ServiceClient
+from services.applications.applicants.schemas import EqualOpportunitiesTotals
 from services.applications.contract import (
     Application,
     ForwardedApplication,
@@ -15,7 +16,9 @@ from services.applications.contract import (
     Placement,
     PlacementIn,
     Round,
+    RoundDatesIn,
     RoundIn,
+    RoundSettingsIn,
 )
 
 _HOSTS = TypeAdapter(list[Host])
@@ -66,3 +69,39 @@ class ApplicationsClient(ServiceClient):
 
     async def round_placements(self, round_id: UUID) -> list[Placement]:
         return await self._request_list("GET", f"/v1/rounds/{round_id}/placements", _PLACEMENTS)
+
+    # portal: office pages ---------------------------------------------------------------
+
+    async def host(self, host_id: UUID) -> Host:
+        return await self._request("GET", f"/v1/hosts/{host_id}", Host)
+
+    async def update_host(self, host_id: UUID, host: HostIn) -> Host:
+        return await self._request(
+            "PUT", f"/v1/hosts/{host_id}", Host, json=host.model_dump(mode="json")
+        )
+
+    async def update_round(self, round_id: UUID, settings: RoundSettingsIn) -> Round:
+        return await self._request(
+            "PUT", f"/v1/rounds/{round_id}", Round, json=settings.model_dump(mode="json")
+        )
+
+    async def reschedule_round_dates(self, round_id: UUID, dates: RoundDatesIn) -> Round:
+        return await self._request(
+            "PUT", f"/v1/rounds/{round_id}/dates", Round, json=dates.model_dump(mode="json")
+        )
+
+    async def update_placement(self, placement_id: UUID, placement: PlacementIn) -> Placement:
+        return await self._request(
+            "PUT",
+            f"/v1/placements/{placement_id}",
+            Placement,
+            json=placement.model_dump(mode="json"),
+        )
+
+    async def equal_opportunities_totals(
+        self, round_id: UUID | None = None
+    ) -> EqualOpportunitiesTotals:
+        params = {"round_id": str(round_id)} if round_id else {}
+        return await self._request(
+            "GET", "/v1/office/equal-opportunities", EqualOpportunitiesTotals, params=params
+        )
