@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import TypeAdapter
 
 from mip.core.http import ServiceClient
+from services.notifications.contract import SignInMail, SignInMailOutcome
 from services.notifications.messages.schemas import MessageDetail, MessageSummary, ResendAccepted
 from workflows.notifications import EmailStatus, MessageKind
 
@@ -16,6 +17,14 @@ _SUMMARIES = TypeAdapter(list[MessageSummary])
 
 class NotificationsClient(ServiceClient):
     """Calls the notifications service; domain calls are added beside its routes."""
+
+    # portal: sign-in (portal-core)
+    async def send_sign_in_mail(self, mail: SignInMail) -> SignInMailOutcome:
+        """Services only: one attempt to deliver a sign-in link (503 while the mail server
+        does not take it; retry with the same `link_id`)."""
+        return await self._request(
+            "POST", "/v1/sign-in-mail", SignInMailOutcome, json=mail.model_dump(mode="json")
+        )
 
     # portal: office pages ---------------------------------------------------------------
 
