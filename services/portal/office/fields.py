@@ -5,7 +5,7 @@ is asked."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -116,3 +116,14 @@ def model_errors(exc: ValidationError, fields: Mapping[str, str] | None = None) 
         message = str(error.get("msg", "Check this answer")).removeprefix("Value error, ")
         errors.add(name, message[:1].upper() + message[1:])
     return errors
+
+
+def locked_because(applications: int, deadline: datetime, now: datetime, what: str) -> str | None:
+    """Why `what` can no longer change, as the service would say (R1-R3, R16): someone has
+    applied, or the deadline has passed. The service decides; this spares a futile form."""
+    if deadline <= now:
+        return f"Applications to this round have closed, so {what} can no longer change."
+    if applications:
+        made = "1 application has" if applications == 1 else f"{applications} applications have"
+        return f"{made} been made, so {what} stays as applicants saw it."
+    return None

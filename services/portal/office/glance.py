@@ -5,11 +5,13 @@ workflows; the withdrawals after acceptance the office is told of (R23)."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from services.applications.contract import Round
 from services.portal.office.config import office_settings, workflows_link
 from services.portal.office.labels import APPLICATION_STATES, STEPS
 from services.portal.web import Office, Portal, Services, render
@@ -26,6 +28,10 @@ async def round_at_a_glance(
     lapsed, withdrawn after acceptance and places unfilled, with each row's workflows one
     click away in the Temporal web UI, filtered by `RoundId`."""
     view = await services.offers.round_view(round_id)
+    if view.next_at is None:  # the round's workflow did not answer: its own dates say
+        the_round = await services.applications.round(round_id)
+        step, at = _next_date(the_round, portal.clock())
+        view = view.model_copy(update={"next_step": step, "next_at": at})
     by_placement = await services.applications.application_counts(round_id)
     states: Counter[str] = Counter()
     for counts in by_placement.values():
@@ -51,6 +57,29 @@ async def round_at_a_glance(
         ],
     }
     return render(request, "office/glance.html", context)
+
+
+# The round's dates and the step each starts (RoundWorkflow's order).
+CLOCK_STEPS = (
+    ("advertise_at", "advertise"),
+    ("deadline_at", "forward_first"),
+    ("outcomes_at", "outcomes"),
+    ("second_round_opens_at", "open_second_round"),
+    ("second_round_deadline_at", "forward_second"),
+)
+
+
+def _next_date(the_round: Round, now: datetime) -> tuple[str | None, datetime | None]:
+    """The first of the round's dates still to come, and the step it starts."""
+    to_come = [
+        (at, step)
+        for name, step in CLOCK_STEPS
+        if (at := getattr(the_round.clock, name)) is not None and at > now
+    ]
+    if not to_come:
+        return None, None
+    at, step = min(to_come)
+    return step, at
 
 
 def _order(state: str) -> int:

@@ -14,9 +14,9 @@ from pydantic import ValidationError
 from mip.core.errors import RemoteProblem
 from services.applications.contract import Host, Placement, PlacementIn, Round
 from services.portal.forms import FormErrors
-from services.portal.office.fields import Form, model_errors, problem_errors
+from services.portal.office.fields import Form, locked_because, model_errors, problem_errors
 from services.portal.office.labels import MODES
-from services.portal.web import Office, Services, london_date, render, see_other
+from services.portal.web import Office, Portal, Services, london_date, render, see_other
 
 router = APIRouter(prefix="/office")
 # The service's names for what the form calls otherwise.
@@ -90,8 +90,10 @@ def _render(
     placement: Placement | None = None,
     errors: FormErrors | None = None,
     status_code: int = 200,
+    locked: str | None = None,
 ) -> HTMLResponse:
     context = {
+        "locked": locked,
         "round": the_round,
         "placement": placement,
         "host_options": [(str(h.id), h.name) for h in hosts],
@@ -149,18 +151,26 @@ async def create_placement(
 
 @router.get("/placements/{placement_id}", response_class=HTMLResponse)
 async def edit_placement(
-    request: Request, placement_id: UUID, _: Office, services: Services
+    request: Request, placement_id: UUID, _: Office, services: Services, portal: Portal
 ) -> HTMLResponse:
-    """R1, R2: change a placement until someone applies for it."""
+    """R1, R2: change a placement until someone applies for it or the deadline passes."""
     placement = await services.applications.placement(placement_id)
     the_round = await services.applications.round(placement.round_id)
     hosts = await services.applications.hosts()
+    counts = await services.applications.application_counts(the_round.id)
+    locked = locked_because(
+        sum(counts.get(str(placement_id), {}).values()),
+        the_round.clock.deadline_at,
+        portal.clock(),
+        "this placement",
+    )
     return _render(
         request,
         the_round=the_round,
         hosts=hosts,
         form=_form_of(placement),
         placement=placement,
+        locked=locked,
     )
 
 
@@ -181,7 +191,8 @@ async def update_placement(
         try:
             updated = await services.applications.update_placement(placement_id, body)
         except RemoteProblem as problem:
-            errors = problem_errors(problem, FIELD_OF)
+            default = "days" if problem.status == 422 else None
+            errors = problem_errors(problem, FIELD_OF, default)
             problem_status = problem.status
         else:
             return see_other(

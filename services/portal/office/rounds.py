@@ -21,9 +21,15 @@ from services.applications.contract import (
     RoundSettingsIn,
 )
 from services.portal.forms import FormErrors
-from services.portal.office.fields import Form, date_boxes, model_errors, problem_errors
+from services.portal.office.fields import (
+    Form,
+    date_boxes,
+    locked_because,
+    model_errors,
+    problem_errors,
+)
 from services.portal.office.labels import MODES
-from services.portal.web import LONDON, Office, Services, render, see_other
+from services.portal.web import LONDON, Office, Portal, Services, render, see_other
 
 router = APIRouter(prefix="/office")
 DATES = (
@@ -129,8 +135,14 @@ def _render(
     errors: FormErrors | None = None,
     the_round: Round | None = None,
     status_code: int = 200,
+    locked: str | None = None,
 ) -> HTMLResponse:
-    context = {"form": form, "errors": errors or FormErrors(), "round": the_round}
+    context = {
+        "form": form,
+        "errors": errors or FormErrors(),
+        "round": the_round,
+        "locked": locked,
+    }
     return render(request, template, context, status_code)
 
 
@@ -221,12 +233,23 @@ async def update_dates(request: Request, round_id: UUID, _: Office, services: Se
 
 @router.get("/rounds/{round_id}/settings", response_class=HTMLResponse)
 async def edit_settings(
-    request: Request, round_id: UUID, _: Office, services: Services
+    request: Request, round_id: UUID, _: Office, services: Services, portal: Portal
 ) -> Response:
-    """R2, R12, R13, R11: the round's weeks and limits."""
+    """R2, R12, R13, R11: the round's weeks and limits, until the first application."""
     the_round = await services.applications.round(round_id)
+    counts = await services.applications.application_counts(round_id)
+    locked = locked_because(
+        sum(sum(by_state.values()) for by_state in counts.values()),
+        the_round.clock.deadline_at,
+        portal.clock(),
+        "the round's weeks and limits",
+    )
     return _render(
-        request, "office/round_settings.html", form=_form_of(the_round), the_round=the_round
+        request,
+        "office/round_settings.html",
+        form=_form_of(the_round),
+        the_round=the_round,
+        locked=locked,
     )
 
 
