@@ -20,19 +20,20 @@ assert_accessible(page)      axe-core on the page as it is: no serious or critic
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
 from launcher.mailcatcher import MailCatcher
-from mip.core.auth import Role, mint_token
+from mip.core.auth import Role
 from mip.core.settings import Environment, Settings
+from tests.portal.support.api import ApiAs
 from tests.portal.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -45,26 +46,6 @@ from tests.support.servers import Servers
 
 NewPage = Callable[..., Awaitable[Page]]
 SignIn = Callable[[Page, str], Awaitable[Page]]
-
-
-class ApiAs:
-    def __init__(self, stack: PortalStack, role: Role, email: str) -> None:
-        token = mint_token(stack.settings, role=role, subject=email)
-        headers = {"Authorization": f"Bearer {token}"}
-
-        def client(name: str) -> httpx.AsyncClient:
-            url = getattr(stack.settings, f"{name}_url")
-            return httpx.AsyncClient(base_url=url, headers=headers, timeout=30)
-
-        self.email = email
-        self.applications = client("applications")
-        self.offers = client("offers")
-        self.expenses = client("expenses")
-        self.notifications = client("notifications")
-
-    async def aclose(self) -> None:
-        for http in (self.applications, self.offers, self.expenses, self.notifications):
-            await http.aclose()
 
 
 @pytest.fixture(scope="session")
@@ -98,6 +79,7 @@ async def portal_stack(
 
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
+    assert shutil.which(CHROMIUM), f"no browser at {CHROMIUM}: run `bash .ci/browser.sh`"
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
