@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -29,9 +30,10 @@ from services.portal.office.fields import (
     problem_errors,
 )
 from services.portal.office.labels import MODES
-from services.portal.web import LONDON, Office, Portal, Services, render, see_other
+from services.portal.web import Office, Portal, Services, render, see_other
 
 router = APIRouter(prefix="/office")
+LONDON = ZoneInfo("Europe/London")
 DATES = (
     ("advertising_date", "the advertising date"),
     ("deadline_date", "the application deadline"),
