@@ -4,10 +4,11 @@ R15, P4, R9); and what anyone else meets at its door."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,9 +26,11 @@ from tests.portal.journeys.office import (
     view_equal_opportunities,
     view_messages,
     view_round_at_a_glance,
+    view_withdrawals,
 )
 from tests.portal.support.stack import OFFICE, PortalStack
 from tests.support.applying import PROFILE, pdf
+from tests.support.rehearsal import rehearsal_round
 from tests.support.waiting import eventually
 
 SignIn = Callable[[Page, str], Awaitable[Page]]
@@ -257,3 +260,71 @@ async def test_r5_office_adds_a_host_with_javascript_off(
     await add_host(page, host, check)
     row = page.get_by_role("row", name=re.compile(re.escape(host.name)))
     assert host.contact_email in await row.inner_text()
+
+
+async def test_r23_p7_office_sees_a_withdrawal_after_acceptance(
+    page: Page, sign_in: SignIn, api_as: ApiAs, assert_accessible: Check
+) -> None:
+    office, sam, ada = api_as("office", OFFICE), "sam.r23@isis.example.com", "ada.r23@example.org"
+    host = await office.applications.post(
+        "/v1/hosts",
+        json={
+            "name": _unique("Isis Robotics"),
+            "sector": "Technology",
+            "kind": "for_profit",
+            "location": "oxford",
+            "contact_name": "Sam Okafor",
+            "contact_email": sam,
+        },
+    )
+    # A rehearsal round: advertised in 3 s, closing in 10 s (refused in production).
+    spec = {**rehearsal_round(datetime.now(UTC)), "name": _unique("Rehearsal")}
+    spec["acceptance_window_seconds"] = 120
+    the_round = (await office.applications.post("/v1/rounds", json=spec)).json()
+    monday = date.fromisoformat(the_round["weeks"][0]["starts_on"])
+    made = await office.applications.post(
+        f"/v1/rounds/{the_round['id']}/placements",
+        json={
+            "host_id": host.json()["id"],
+            "title": "Robot trials",
+            "description": "Help run the trials.",
+            "week_starts_on": str(monday),
+            "days": [str(monday), str(monday + timedelta(days=1))],
+        },
+    )
+    assert made.status_code == 201, made.text
+    placement_id = made.json()["id"]
+    await asyncio.sleep(3)  # advertised
+    application = await apply_through_the_api(api_as, ada, placement_id, {"disability": "no"})
+    intern = api_as("applicant", ada)
+
+    async def reached(status: str) -> None:
+        async def there() -> bool:
+            found = await intern.applications.get(f"/v1/applications/{application}")
+            return bool(found.json()["status"] == status)
+
+        await eventually(there, timeout_s=60)
+
+    await reached("forwarded")
+    ranked = await api_as("host", sam).offers.post(
+        f"/v1/placements/{placement_id}/ranking", json={"application_ids": [application]}
+    )
+    assert ranked.status_code == 200, ranked.text
+    await reached("offered")
+    assert (await intern.offers.post(f"/v1/offers/{application}/accept")).status_code == 200
+    await reached("introduced")
+    withdrawn = await intern.offers.post(
+        f"/v1/offers/{application}/withdraw", json={"reason": "A family illness"}
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+
+    await sign_in(page, OFFICE)
+    rows = await view_withdrawals(page, the_round["id"], assert_accessible)
+    assert [(r["Intern"], r["Placement"], r["Reason they gave"]) for r in rows] == [
+        (ada, "Robot trials", "A family illness")
+    ]
+    assert rows[0]["When (UK time)"].endswith(("GMT", "BST"))
+    glance = await view_round_at_a_glance(page, the_round["id"], assert_accessible)
+    line = glance.placements["Robot trials"]
+    assert (line["Accepted"], line["Withdrew after accepting"], line["Unfilled"]) == ("0", "1", "1")
+    assert glance.states == {"Withdrew after accepting": 1}

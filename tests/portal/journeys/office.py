@@ -252,3 +252,16 @@ async def view_equal_opportunities(page: Page, round_name: str, check: Check) ->
     await page.wait_for_url("**/office/equal-opportunities?round=*")
     await check(page)
     return await page.locator("main").inner_text()
+
+
+async def view_withdrawals(page: Page, round_id: str, check: Check) -> list[dict[str, str]]:
+    """R23: from the round's page, the withdrawals after acceptance: Intern, Placement,
+    When (UK time) and the Reason they gave."""
+    await page.goto(f"/office/rounds/{round_id}")
+    await check(page)
+    await page.get_by_role("link", name="Withdrawals after acceptance").click()
+    await page.wait_for_url(f"**/office/rounds/{round_id}/withdrawals")
+    await check(page)
+    if not await page.locator("#withdrawals").count():
+        return []
+    return await _table(page, "withdrawals")
