@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import TypeAdapter
 
 from mip.core.http import Download, ServiceClient
+from services.applications.applicants.schemas import EqualOpportunitiesTotals
 from services.applications.contract import (
     Application,
     ForwardedApplication,
@@ -16,7 +17,9 @@ from services.applications.contract import (
     Placement,
     PlacementIn,
     Round,
+    RoundDatesIn,
     RoundIn,
+    RoundSettingsIn,
 )
 
 _HOSTS = TypeAdapter(list[Host])
@@ -90,3 +93,39 @@ class ApplicationsClient(ServiceClient):
     async def cv(self, application_id: UUID) -> Download:
         """The CV as the caller may read it: a host gets what hosts receive (R11)."""
         return await self._download(f"/v1/applications/{application_id}/cv")
+
+    # portal: office pages ---------------------------------------------------------------
+
+    async def host(self, host_id: UUID) -> Host:
+        return await self._request("GET", f"/v1/hosts/{host_id}", Host)
+
+    async def update_host(self, host_id: UUID, host: HostIn) -> Host:
+        return await self._request(
+            "PUT", f"/v1/hosts/{host_id}", Host, json=host.model_dump(mode="json")
+        )
+
+    async def update_round(self, round_id: UUID, settings: RoundSettingsIn) -> Round:
+        return await self._request(
+            "PUT", f"/v1/rounds/{round_id}", Round, json=settings.model_dump(mode="json")
+        )
+
+    async def reschedule_round_dates(self, round_id: UUID, dates: RoundDatesIn) -> Round:
+        return await self._request(
+            "PUT", f"/v1/rounds/{round_id}/dates", Round, json=dates.model_dump(mode="json")
+        )
+
+    async def update_placement(self, placement_id: UUID, placement: PlacementIn) -> Placement:
+        return await self._request(
+            "PUT",
+            f"/v1/placements/{placement_id}",
+            Placement,
+            json=placement.model_dump(mode="json"),
+        )
+
+    async def equal_opportunities_totals(
+        self, round_id: UUID | None = None
+    ) -> EqualOpportunitiesTotals:
+        params = {"round_id": str(round_id)} if round_id else {}
+        return await self._request(
+            "GET", "/v1/office/equal-opportunities", EqualOpportunitiesTotals, params=params
+        )

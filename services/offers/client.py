@@ -10,6 +10,8 @@ from mip.core.http import ServiceClient
 
 # Published with the client (the portal imports them from here): explicit re-exports.
 from services.offers.decisions.schemas import Offer as Offer
+from services.offers.round_view.schemas import RoundView as RoundView
+from services.offers.round_view.schemas import Withdrawal as Withdrawal
 from services.offers.selection.schemas import Candidate as Candidate
 from services.offers.selection.schemas import MarkIn as MarkIn
 from services.offers.selection.schemas import RankingIn as RankingIn
@@ -17,6 +19,7 @@ from services.offers.selection.schemas import RankingOutcome as RankingOutcome
 from services.offers.selection.schemas import Selection as Selection
 
 _OFFERS = TypeAdapter(list[Offer])
+_WITHDRAWALS = TypeAdapter(list[Withdrawal])
 
 
 class OffersClient(ServiceClient):
@@ -46,3 +49,15 @@ class OffersClient(ServiceClient):
 
     async def placement_offers(self, placement_id: UUID) -> list[Offer]:
         return await self._request_list("GET", f"/v1/placements/{placement_id}/offers", _OFFERS)
+
+    # portal: office pages ---------------------------------------------------------------
+
+    async def round_view(self, round_id: UUID) -> RoundView:
+        """P7: the round at a glance."""
+        return await self._request("GET", f"/v1/office/rounds/{round_id}", RoundView)
+
+    async def withdrawals(self, round_id: UUID) -> list[Withdrawal]:
+        """R23: withdrawals after acceptance in the round."""
+        return await self._request_list(
+            "GET", f"/v1/office/rounds/{round_id}/withdrawals", _WITHDRAWALS
+        )
