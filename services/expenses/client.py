@@ -2,8 +2,88 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from pydantic import TypeAdapter
+
 from mip.core.http import ServiceClient
+from services.expenses.claims.schemas import Claim as Claim
+from services.expenses.claims.schemas import ClaimLine as ClaimLine
+from services.expenses.policy import Category as Category
+from services.expenses.policy import TravelMode as TravelMode
+
+_CLAIMS = TypeAdapter(list[Claim])
+
+
+@dataclass(frozen=True)
+class NewLine:
+    """One claim line as an intern writes it; a travel line says from, to and how (R24-R27)
+    and every line carries its receipt (R28)."""
+
+    category: Category
+    spent_on: date
+    amount: str  # pounds and pence as typed, e.g. "8.50"; the service reads it exactly
+    description: str
+    receipt_filename: str
+    receipt: bytes
+    travel_from: str | None = None
+    travel_to: str | None = None
+    travel_mode: TravelMode | None = None
+
+    def form(self) -> dict[str, str]:
+        fields = {
+            "category": self.category.value,
+            "spent_on": self.spent_on.isoformat(),
+            "amount": self.amount,
+            "description": self.description,
+            "travel_from": self.travel_from,
+            "travel_to": self.travel_to,
+            "travel_mode": self.travel_mode.value if self.travel_mode else None,
+        }
+        return {name: value for name, value in fields.items() if value is not None}
 
 
 class ExpensesClient(ServiceClient):
     """Calls the expenses service; domain calls are added beside its routes."""
+
+    # portal: applicant pages
+
+    async def start_claim(self, application_id: UUID) -> Claim:
+        return await self._request(
+            "POST", "/v1/claims", Claim, json={"application_id": str(application_id)}
+        )
+
+    async def add_claim_line(self, claim_id: UUID, line: NewLine) -> Claim:
+        """P5: the rules judge the line as it is added; the answer carries its verdict."""
+        return await self._request(
+            "POST",
+            f"/v1/claims/{claim_id}/lines",
+            Claim,
+            data=line.form(),
+            files={"receipt": (line.receipt_filename, line.receipt, "application/octet-stream")},
+        )
+
+    async def remove_claim_line(self, claim_id: UUID, line_id: UUID) -> None:
+        await self._send("DELETE", f"/v1/claims/{claim_id}/lines/{line_id}")
+
+    async def submit_claim(self, claim_id: UUID) -> Claim:
+        return await self._request("POST", f"/v1/claims/{claim_id}/submit", Claim)
+
+    async def claims(self) -> list[Claim]:
+        """Interns their own claims, hosts those for their placements, the office all."""
+        return await self._request_list("GET", "/v1/claims", _CLAIMS)
+
+    async def claim(self, claim_id: UUID) -> Claim:
+        return await self._request("GET", f"/v1/claims/{claim_id}", Claim)
+
+    async def receipt(self, claim_id: UUID, line_id: UUID) -> tuple[bytes, str]:
+        """A line's receipt and its media type, to pass on as it is."""
+        response = await self._send("GET", f"/v1/claims/{claim_id}/lines/{line_id}/receipt")
+        return response.content, response.headers.get("content-type", "application/octet-stream")
+
+    async def answer_claim_question(self, claim_id: UUID, text: str) -> Claim:
+        return await self._request(
+            "POST", f"/v1/claims/{claim_id}/answer", Claim, json={"text": text}
+        )
