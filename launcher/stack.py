@@ -1,7 +1,9 @@
 """`mip dev`: every part of MIP on one machine, no Docker, no configuration.
 
-Servers come up first (PostgreSQL, Temporal, a mail catcher), then the workflow worker
-and the four services. State lives under the data directory, so a second run finds every
+Servers come up first (PostgreSQL, Temporal, a mail catcher), then the portal and the
+four services, then the workflow worker. The portal's signing key is made once and kept
+under the data directory (portal/signing-key.pem); the services check people's tokens
+against its JWKS. State lives under the data directory, so a second run finds every
 row and workflow of the first.
 
 Once up, the stack heals: a part that dies is started again after a back-off (see
@@ -35,6 +37,7 @@ from launcher.redact import mask_secrets
 from launcher.supervise import Backoff, Supervisor
 from launcher.temporal import TemporalDevServer
 from mip.core.auth import Role, mint_token
+from mip.core.runtime import ServiceSpec
 from mip.core.settings import Settings
 from mip.core.temporal import connect
 from services.applications.app import SPEC as APPLICATIONS
@@ -42,8 +45,12 @@ from services.applications.client import ApplicationsClient
 from services.expenses.app import SPEC as EXPENSES
 from services.notifications.app import SPEC as NOTIFICATIONS
 from services.offers.app import SPEC as OFFERS
+from services.portal.app import SPEC as PORTAL
+from services.portal.keys import keep_key_file
 
 SERVICES = [APPLICATIONS, OFFERS, EXPENSES, NOTIFICATIONS]
+# The portal starts first and heads the table: it is where people open MIP.
+WEB_APPS = [PORTAL, *SERVICES]
 TEMPORAL_PORT, TEMPORAL_UI_PORT = 7233, 8233
 # Below every OS's ephemeral range, so an outgoing connection cannot be holding it.
 POSTGRES_PORT = 25432
@@ -121,7 +128,7 @@ class DevStack:
             needed[POSTGRES_PORT] = "postgres"
         if "SMTP_URL" not in os.environ:
             needed |= {SMTP_PORT: "mail (SMTP)", MAIL_WEB_PORT: "mail (web page)"}
-        needed |= {spec.port: spec.name for spec in SERVICES}
+        needed |= {spec.port: spec.name for spec in WEB_APPS}
         return {self._port(port): part for port, part in needed.items()}
 
     def check_ports(self) -> None:
@@ -192,8 +199,11 @@ class DevStack:
         )
 
     def apps(self) -> list[Child]:
-        urls = {f"MIP_{s.name.upper()}_URL": self._service_url(s.port) for s in SERVICES}
-        env = {**self.env, **urls}
+        urls = {f"MIP_{s.name.upper()}_URL": self._service_url(s.port) for s in WEB_APPS}
+        # The services check people's tokens against the portal's key, and still take
+        # `mip token`'s (the dev secret) for scripts.
+        jwks = self._service_url(PORTAL.port) + "/.well-known/jwks.json"
+        env = {**self.env, **urls, "MIP_JWT_JWKS_URL": jwks}
         worker = Child(
             name="worker",
             argv=[sys.executable, "-m", "workflows.worker"],
@@ -202,30 +212,41 @@ class DevStack:
             env=env,
             url="task queue mip-workflows",
         )
+        key = keep_key_file(self.data / "portal" / "signing-key.pem")
+        portal = self._web_app(
+            PORTAL,
+            {**env, "MIP_PORTAL_SIGNING_KEY_FILE": str(key)},
+            f"{self._service_url(PORTAL.port)}/ (sign in; mail at the mail catcher)",
+        )
         services = [
-            Child(
-                name=spec.name,
-                argv=[
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    f"services.{spec.name}.app:create_app",
-                    "--factory",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self._port(spec.port)),
-                    "--log-level",
-                    "warning",
-                ],
-                log_path=self.logs / f"{spec.name}.log",
-                ready=_http_ok(self._service_url(spec.port) + "/healthz"),
-                env=env,
-                url=f"{self._service_url(spec.port)}/docs (queue {spec.task_queue})",
+            self._web_app(
+                spec, env, f"{self._service_url(spec.port)}/docs (queue {spec.task_queue})"
             )
             for spec in SERVICES
         ]
-        return [worker, *services]
+        return [worker, portal, *services]
+
+    def _web_app(self, spec: ServiceSpec, env: dict[str, str], url: str) -> Child:
+        return Child(
+            name=spec.name,
+            argv=[
+                sys.executable,
+                "-m",
+                "uvicorn",
+                f"services.{spec.name}.app:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self._port(spec.port)),
+                "--log-level",
+                "warning",
+            ],
+            log_path=self.logs / f"{spec.name}.log",
+            ready=_http_ok(self._service_url(spec.port) + "/healthz"),
+            env=env,
+            url=url,
+        )
 
     def _service_url(self, port: int) -> str:
         return f"http://127.0.0.1:{self._port(port)}"
@@ -276,7 +297,9 @@ class DevStack:
 
     def table(self) -> str:
         lines = ["", f"  {'part':<14} {'pid':>7}  where", f"  {'-' * 14} {'-' * 7}  {'-' * 48}"]
-        for child in self.children:
+        # The portal first: it is the address people open.
+        first = sorted(self.children, key=lambda child: child.name != PORTAL.name)
+        for child in first:
             pid = child.process.pid if child.process else 0
             lines.append(f"  {child.name:<14} {pid:>7}  {child.url}")
         notes = [note for note in (self.database_note, self.mail_note) if note]

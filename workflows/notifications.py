@@ -55,6 +55,9 @@ class MessageKind(StrEnum):
     alert_advertised = "alert_advertised"
     alert_readvertised = "alert_readvertised"
     undeliverable_notice = "undeliverable_notice"
+    # Sent by the notifications service itself for the portal, never by a workflow: its
+    # link is a credential, so it is kept in no history and stored redacted.
+    sign_in = "sign_in"
 
 
 class CalendarEvent(BaseModel):

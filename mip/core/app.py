@@ -178,3 +178,9 @@ def create_service_app(
         app.include_router(router)
     document_problems(app)
     return app
+
+
+# The portal (services/portal/app.py) is an HTML app, not a service, but keeps its
+# tables the same way: these are its migrations and its request pool too.
+migrate = _migrate
+request_pool = _request_pool

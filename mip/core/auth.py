@@ -1,8 +1,11 @@
 """Bearer-token authentication: who is calling, and in which role.
 
 Tokens are JWTs with `sub` (a person's e-mail or a service's name), `role`, `iss`, `aud`,
-`iat` and `exp`. Development signs and checks them with a shared secret; production checks
-them against a configured public key or JWKS endpoint (see `mip.core.settings`).
+`iat` and `exp`. The portal signs people's tokens with its own asymmetric key and serves
+the public half as a JWKS (`MIP_JWT_JWKS_URL`, which `mip dev` sets); development and
+scripts also sign with a shared secret (`mip token`); production checks against the JWKS
+or a configured public key, and a shared secret only where one is set (see
+`mip.core.settings`).
 
 A person's subject (applicant, host, office) is exactly one e-mail address: no list, no
 display name, no line break. It is read lower-cased, so every comparison of a subject with
@@ -25,6 +28,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from mip.core.errors import NotAuthenticated, PermissionDenied
+from mip.core.jwks import JwksCache
 from mip.core.settings import Settings
 
 ASYMMETRIC_ALGORITHMS = ["RS256", "ES256", "EdDSA"]
@@ -93,25 +97,55 @@ def _instant(claims: dict[str, Any], name: str) -> float:
 
 
 class TokenVerifier:
-    """Checks a token's signature, expiry, issuer and audience and reads its principal."""
+    """Checks a token's signature, expiry, issuer and audience and reads its principal.
 
-    def __init__(self, settings: Settings) -> None:
+    The key is picked by the token's header: `HS256` is checked against the shared secret
+    where one is configured (development, and `mip token` for scripts); an asymmetric
+    algorithm against the key its `kid` names in the JWKS (the portal's, see
+    `services/portal/keys.py`) or the configured public key. A service may hold both, so
+    portal-signed tokens and `mip token` ones are accepted side by side.
+    """
+
+    def __init__(self, settings: Settings, *, jwks: JwksCache | None = None) -> None:
         self._settings = settings
-        self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
+        url = settings.jwt_jwks_url
+        self._jwks = jwks or (JwksCache(url) if url else None)
 
-    def _key_and_algorithms(self, token: str) -> tuple[Any, list[str]]:
+    def _header(self, token: str) -> dict[str, Any]:
+        try:
+            header: dict[str, Any] = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise NotAuthenticated(f"The token is not valid: {exc}.") from exc
+        return header
+
+    def _key(self, header: dict[str, Any]) -> tuple[Any, list[str]]:
+        alg = header.get("alg")
+        if alg == "HS256":
+            secret = self._settings.signing_secret
+            if secret is None:
+                raise NotAuthenticated("This service does not take shared-secret (HS256) tokens.")
+            return secret, ["HS256"]
+        if alg not in ASYMMETRIC_ALGORITHMS:
+            raise NotAuthenticated(f"The token's algorithm {alg!r} is not accepted.")
         if self._jwks is not None:
-            return self._jwks.get_signing_key_from_jwt(token).key, ASYMMETRIC_ALGORITHMS
+            key = self._jwks.cached(header.get("kid"))
+            if key is not None:
+                return key, [str(alg)]
         if self._settings.jwt_public_key:
-            return self._settings.jwt_public_key, ASYMMETRIC_ALGORITHMS
-        secret = self._settings.signing_secret
-        if secret is None:
-            raise NotAuthenticated("This service has no way to verify tokens.")
-        return secret, ["HS256"]
+            return self._settings.jwt_public_key, [str(alg)]
+        raise NotAuthenticated("The token is signed with a key this service does not know.")
+
+    async def authenticate(self, token: str) -> Principal:
+        """`verify`, fetching the JWKS first when the token names a key not yet held."""
+        header = self._header(token)
+        if self._jwks is not None and header.get("alg") in ASYMMETRIC_ALGORITHMS:
+            await self._jwks.ensure(header.get("kid"))
+        return self.verify(token)
 
     def verify(self, token: str) -> Principal:
+        """The token's principal, with the keys at hand (no fetching); 401 if not valid."""
+        key, algorithms = self._key(self._header(token))
         try:
-            key, algorithms = self._key_and_algorithms(token)
             claims = jwt.decode(
                 token,
                 key,
@@ -181,7 +215,7 @@ async def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated("This endpoint needs an 'Authorization: Bearer <token>' header.")
     verifier: TokenVerifier = request.app.state.token_verifier
-    return verifier.verify(credentials.credentials)
+    return await verifier.authenticate(credentials.credentials)
 
 
 async def optional_principal(

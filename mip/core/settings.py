@@ -75,11 +75,14 @@ class Settings(BaseSettings):
     offers_url: str = "http://127.0.0.1:8002"
     expenses_url: str = "http://127.0.0.1:8003"
     notifications_url: str = "http://127.0.0.1:8004"
+    # The web portal (services/portal): where people sign in; it issues their tokens.
+    portal_url: str = "http://127.0.0.1:8000"
     # Where people reach each service, for links in e-mail; unset: the address above.
     applications_public_url: str | None = None
     offers_public_url: str | None = None
     expenses_public_url: str | None = None
     notifications_public_url: str | None = None
+    portal_public_url: str | None = None
 
     # The internship office's address: told of bookings, withdrawals and claims. The
     # per-service names it once had are still read.

@@ -58,12 +58,12 @@ def too_large(field: str, max_bytes: int) -> TooLarge:
     )
 
 
-def _principal(request: Request) -> Principal:
+async def _principal(request: Request) -> Principal:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAuthenticated("This endpoint needs an 'Authorization: Bearer <token>' header.")
     verifier: TokenVerifier = request.app.state.token_verifier
-    return verifier.verify(token.strip())
+    return await verifier.authenticate(token.strip())
 
 
 def _refusal(request: Request, error: MIPError) -> Response:
@@ -99,7 +99,7 @@ def bounded_upload(
 
             async def bounded(request: Request) -> Response:
                 try:
-                    principal = _principal(request)
+                    principal = await _principal(request)
                     if principal.role not in roles:
                         raise PermissionDenied(
                             f"This needs the role {allowed}; your token has the role "

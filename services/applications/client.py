@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
 from pydantic import TypeAdapter
@@ -50,6 +51,24 @@ class ApplicationsClient(ServiceClient):
 
     async def hosts(self) -> list[Host]:
         return await self._request_list("GET", "/v1/hosts", _HOSTS)
+
+    async def hosts_with_contact(self, email: str) -> list[Host]:
+        """Services only: the hosts whose registered contact is `email` (portal sign-in)."""
+        return await self._request_list(
+            "GET", "/v1/hosts/by-contact", _HOSTS, params={"email": email}
+        )
+
+    # portal: public pages (portal-core)
+    async def advertised_placements(
+        self, *, week: date | None = None, sector: str | None = None
+    ) -> list[Placement]:
+        """What anyone may read (R3): placements of advertised, open rounds."""
+        params = {k: str(v) for k, v in (("week", week), ("sector", sector)) if v is not None}
+        return await self._request_list("GET", "/v1/placements", _PLACEMENTS, params=params)
+
+    async def my_placements(self) -> list[Placement]:
+        """A host's own placements (the token's subject is the host's contact)."""
+        return await self._request_list("GET", "/v1/host/placements", _PLACEMENTS)
 
     async def create_round(self, spec: RoundIn) -> Round:
         return await self._request("POST", "/v1/rounds", Round, json=spec.model_dump(mode="json"))

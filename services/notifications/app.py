@@ -13,6 +13,7 @@ from services.notifications.activities import activities
 from services.notifications.alerts.api import router as alerts
 from services.notifications.config import MailSettings
 from services.notifications.messages.api import router as messages
+from services.notifications.sign_in.api import router as sign_in
 from workflows import queues
 
 SPEC = ServiceSpec(
@@ -23,7 +24,7 @@ SPEC = ServiceSpec(
     workflow_queue=queues.WORKFLOWS,
     migrations=Path(__file__).parent / "migrations",
     port=8004,
-    routers=(messages, alerts),
+    routers=(messages, alerts, sign_in),
     activities=activities,
     config=MailSettings,
 )

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from jwt.algorithms import OKPAlgorithm
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from launcher.cli import main as mip_main
-from mip.core.auth import Role
-from mip.core.settings import Settings
+from mip.core.auth import Principal, Role, TokenVerifier, mint_token
+from mip.core.errors import NotAuthenticated, ServiceUnavailable
+from mip.core.jwks import REFRESH_AT_MOST_EVERY_S, JwksCache
+from mip.core.settings import Environment, Settings
 from services.applications.app import create_app as applications_app
 from services.expenses.app import create_app as expenses_app
 from services.notifications.app import create_app as notifications_app
 from services.offers.app import create_app as offers_app
 from tests.support.auth import RunApp, auth
+from tests.support.servers import free_port
+from tests.support.stack import _serving
 
 PROBLEM = "application/problem+json"
 ALL_APPS = [applications_app, offers_app, expenses_app, notifications_app]
@@ -250,3 +263,76 @@ def test_mip_token_refuses_bad_lifetimes_and_subjects(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert says in captured.err
+
+
+def _ed25519_token(settings: Settings, key: Ed25519PrivateKey, kid: str | None) -> str:
+    headers = {"kid": kid} if kid else None
+    return jwt.encode(_claims(settings), key, algorithm="EdDSA", headers=headers)
+
+
+def _jwks_of(key: Ed25519PrivateKey, kid: str) -> dict[str, object]:
+    public = json.loads(OKPAlgorithm.to_jwk(key.public_key()))
+    return {"keys": [{**public, "kid": kid, "alg": "EdDSA", "use": "sig"}]}
+
+
+@asynccontextmanager
+async def _jwks_server(body: dict[str, object]) -> AsyncIterator[tuple[str, list[int]]]:
+    """A real HTTP server answering a JWKS, counting how often it is asked."""
+    asked: list[int] = []
+
+    async def jwks(_: Request) -> JSONResponse:
+        asked.append(1)
+        return JSONResponse(body)
+
+    port = free_port()
+    app = Starlette(routes=[Route("/.well-known/jwks.json", jwks)])
+    async with _serving(app, port):  # type: ignore[arg-type]
+        yield f"http://127.0.0.1:{port}/.well-known/jwks.json", asked
+
+
+async def test_the_key_is_picked_by_the_token_header_jwks_and_dev_secret_side_by_side(
+    settings: Settings,
+) -> None:
+    """The portal's EdDSA tokens by the JWKS `kid`, `mip token`'s HS256 by the dev
+    secret, in one service; another key under the same `kid`, an unknown `kid`, `none`
+    and an algorithm outside the list are refused."""
+    portal_key, other_key = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    now = [1000.0]
+    async with _jwks_server(_jwks_of(portal_key, "portal-1")) as (url, asked):
+        jwks = JwksCache(url, clock=lambda: now[0])
+        verifier = TokenVerifier(settings.model_copy(update={"jwt_jwks_url": url}), jwks=jwks)
+        signed = await verifier.authenticate(_ed25519_token(settings, portal_key, "portal-1"))
+        assert signed == Principal("office@example.org", Role.office)
+        dev = mint_token(settings, role=Role.host, subject="host@example.org")
+        assert (await verifier.authenticate(dev)).role is Role.host
+        refused = [
+            _ed25519_token(settings, other_key, "portal-1"),
+            _ed25519_token(settings, portal_key, "retired-key"),
+            jwt.encode(_claims(settings), "", algorithm="none"),
+            jwt.encode(_claims(settings), "x" * 64, algorithm="HS512"),
+        ]
+        for token in refused:
+            with pytest.raises(NotAuthenticated):
+                await verifier.authenticate(token)
+        # Fetched once: an unknown kid soon after a fetch does not make it ask again...
+        assert len(asked) == 1
+        now[0] += REFRESH_AT_MOST_EVERY_S + 1
+        with pytest.raises(NotAuthenticated):
+            await verifier.authenticate(_ed25519_token(settings, portal_key, "retired-key"))
+        # ...but a while later it does (a key the portal has just begun to use).
+        assert len(asked) == 2
+
+
+async def test_without_a_shared_secret_hs256_is_refused_and_no_jwks_is_503() -> None:
+    production = Settings(
+        environment=Environment.production,
+        jwt_jwks_url="http://127.0.0.1:9/.well-known/jwks.json",
+        service_token="s",
+    )
+    dev = mint_token(Settings(), role=Role.office, subject="office@example.org")
+    verifier = TokenVerifier(production)
+    with pytest.raises(NotAuthenticated, match="shared-secret"):
+        await verifier.authenticate(dev)
+    token = _ed25519_token(Settings(), Ed25519PrivateKey.generate(), "k")
+    with pytest.raises(ServiceUnavailable, match="cannot be fetched"):
+        await verifier.authenticate(token)

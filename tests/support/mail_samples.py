@@ -79,6 +79,10 @@ SAMPLES: dict[MessageKind, dict[str, Any]] = {
         "cancelled": False,
     },
     MessageKind.alert_confirm: {"confirm_url": "http://x/confirm?token=t"},
+    MessageKind.sign_in: {
+        "sign_in_url": "http://x/sign-in/link?token=t",
+        "expires_label": "Tue 3 Mar 2026, 12:15 GMT",
+    },
     MessageKind.alert_advertised: {
         "round_name": "2019",
         "placements_count": 12,

@@ -14,6 +14,7 @@ from launcher.stack import (
     TEMPORAL_UI_PORT,
     port_free,
 )
+from services.portal.app import SPEC as PORTAL
 
 STACK_PORTS = [
     POSTGRES_PORT,
@@ -21,6 +22,7 @@ STACK_PORTS = [
     TEMPORAL_UI_PORT,
     SMTP_PORT,
     MAIL_WEB_PORT,
+    PORTAL.port,
     *(spec.port for spec in SERVICES),
 ]
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Depends, Query, status
 
+from mip.core.auth import Principal, Role, require_role
 from mip.core.bounds import Day
 from mip.core.deps import AnyUser, OfficeOrService, OfficeUser, PoolDep, Runtime, Visitor
 from services.applications.catalogue import service
@@ -31,6 +32,17 @@ async def create_host(body: HostIn, pool: PoolDep, _: OfficeUser) -> Host:
 @router.get("/hosts")
 async def list_hosts(pool: PoolDep, _: OfficeUser) -> list[Host]:
     return await service.hosts(pool)
+
+
+@router.get("/hosts/by-contact")
+async def hosts_with_contact(
+    pool: PoolDep,
+    _: Annotated[Principal, Depends(require_role(Role.service))],
+    email: Annotated[str, Query(min_length=3, max_length=254, description="an address")],
+) -> list[Host]:
+    """Services only (the portal's sign-in): the hosts whose contact is this address; a
+    person signs in as a host when there is one."""
+    return await service.hosts_with_contact(pool, email)
 
 
 @router.post("/rounds", status_code=status.HTTP_201_CREATED)

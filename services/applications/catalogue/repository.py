@@ -43,6 +43,15 @@ async def list_hosts(conn: asyncpg.Connection) -> list[Host]:
     return [Host.model_validate(dict(r)) for r in rows]
 
 
+async def hosts_with_contact(conn: asyncpg.Connection, email: str) -> list[Host]:
+    rows = await conn.fetch(
+        f"SELECT {_HOST_COLUMNS} FROM hosts h WHERE h.contact_email = lower($1)"  # noqa: S608
+        " ORDER BY h.name",
+        email,
+    )
+    return [Host.model_validate(dict(r)) for r in rows]
+
+
 async def get_host(conn: asyncpg.Connection, host_id: UUID) -> Host | None:
     row = await conn.fetchrow(f"SELECT {_HOST_COLUMNS} FROM hosts h WHERE h.id = $1", host_id)  # noqa: S608
     return Host.model_validate(dict(row)) if row else None

@@ -56,6 +56,13 @@ async def hosts(pool: asyncpg.Pool) -> list[Host]:
         return await repo.list_hosts(conn)
 
 
+async def hosts_with_contact(pool: asyncpg.Pool, email: str) -> list[Host]:
+    """The hosts whose registered contact is `email` (the portal's sign-in asks, to know
+    who signs in as a host)."""
+    async with pool.acquire() as conn:
+        return await repo.hosts_with_contact(conn, email)
+
+
 def _clock_of(runtime: ServiceRuntime, body: RoundIn) -> RoundClock:
     """The programme's calendar from the round's dates, or a rehearsal's exact clock
     (refused in production, where every round keeps the programme's calendar)."""

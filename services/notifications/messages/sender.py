@@ -12,7 +12,7 @@ its reason and returned, never retried, so the workflow that asked goes on witho
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
@@ -38,6 +38,7 @@ from workflows.notifications import EmailOutcome, EmailRequest, EmailStatus
 
 log = logging.getLogger("mip.notifications")
 DONE = {EmailStatus.sent.value, EmailStatus.failed.value, EmailStatus.skipped.value}
+WITHHELD = "[link withheld: it is a one-time credential and is not kept]"
 
 
 class StillUndelivered(Exception):
@@ -59,12 +60,22 @@ class Sender:
         }
         return {**request.data, **links}
 
-    async def send(self, request: EmailRequest) -> EmailOutcome:
-        rendered = self.renderer.render(request.kind, self.template_data(request))
+    async def send(
+        self, request: EmailRequest, secrets: Mapping[str, str] | None = None
+    ) -> EmailOutcome:
+        """Send `request` once. `secrets` are template values that reach the recipient but
+        are kept nowhere (a sign-in link): the stored copy shows them as `WITHHELD`."""
+        data = self.template_data(request)
+        rendered = self.renderer.render(request.kind, {**data, **(secrets or {})})
+        kept = (
+            self.renderer.render(request.kind, {**data, **dict.fromkeys(secrets, WITHHELD)})
+            if secrets
+            else rendered
+        )
         header_id = message_id_for(request.idempotency_key, self.mail.message_id_domain)
         async with self.pool.acquire() as conn, conn.transaction():
             await repo.lock_key(conn, request.idempotency_key)
-            row = await repo.upsert(conn, request, rendered, header_id)
+            row = await repo.upsert(conn, request, kept, header_id)
             message_id: UUID = row["id"]
             settled = await _settled(conn, request, row)
             if settled is not None:

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import asyncpg
 
-from mip.core.errors import NotFound
+from mip.core.errors import Conflict, NotFound
 from mip.core.runtime import ServiceRuntime
 from services.notifications.messages import repository as repo
 from services.notifications.messages.schemas import MessageDetail, MessageSummary, ResendAccepted
@@ -70,6 +70,11 @@ async def resend(runtime: ServiceRuntime, message_id: UUID) -> ResendAccepted:
         original = await repo.original_request(conn, message_id)
         if original is None:
             raise NotFound(f"There is no message {message_id}.")
+        if original.get("kind") == MessageKind.sign_in.value:
+            raise Conflict(
+                "A sign-in e-mail cannot be resent: its link is not kept. The person asks "
+                "for a new link on the sign-in page."
+            )
         prefix = f"resend:{message_id}:"
         key = f"{prefix}{await repo.count_keys_with_prefix(conn, prefix) + 1}"
     request = EmailRequest.model_validate({**original, "idempotency_key": key})

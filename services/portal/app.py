@@ -1,0 +1,154 @@
+"""The portal: the web front end where applicants, hosts and the office sign in and work.
+
+It renders HTML on the server and calls the four services over HTTP with the signed-in
+person's token (clients.py), signed with its own key (keys.py) and checked by the
+services against its JWKS at `/.well-known/jwks.json`. It owns no domain data: only its
+sign-in tables (migrations/), kept the way every service keeps its schema. It serves no
+task queue; sign-in e-mail goes through the notifications service.
+
+Routers: `services.portal.{public,signin,applicant,host,office}`, each a package
+exposing `router`. The contract pages are written against is web.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from mip.core import db
+from mip.core.app import migrate, request_pool
+from mip.core.logging import configure_logging
+from mip.core.problems import describe
+from mip.core.runtime import ServiceSpec
+from mip.core.settings import Settings
+from services.portal import applicant, csrf, errors, host, office, public, session, signin
+from services.portal.config import PortalSettings
+from services.portal.keys import SigningKeys, generate_pem
+from services.portal.runtime import PortalRuntime, portal_runtime
+
+log = logging.getLogger("mip.portal")
+STATIC = Path(__file__).resolve().parent / "static"
+
+SPEC = ServiceSpec(
+    name="portal",
+    title="Portal",
+    description="The web pages applicants, hosts and the office sign in to and work in.",
+    task_queue="",  # none: the portal reaches the services over HTTP only
+    workflow_queue="",
+    migrations=Path(__file__).parent / "migrations",
+    port=8000,
+    routers=(public.router, signin.router, applicant.router, host.router, office.router),
+    config=PortalSettings,
+)
+
+system = APIRouter(include_in_schema=False)
+
+
+@system.get("/healthz")
+async def healthz(request: Request) -> JSONResponse:
+    runtime = portal_runtime(request)
+    try:
+        await db.ping(runtime.pool)
+    except Exception as exc:  # a health check reports the failure rather than raising it
+        log.warning("health check: database unreachable: %s", describe(exc))
+        return JSONResponse(
+            {"service": "portal", "status": "unhealthy", "checks": {"database": "unreachable"}},
+            status_code=503,
+        )
+    return JSONResponse({"service": "portal", "status": "ok", "checks": {"database": "ok"}})
+
+
+@system.get("/.well-known/jwks.json")
+async def jwks(request: Request) -> JSONResponse:
+    """The public key the services check people's tokens with."""
+    return JSONResponse(
+        portal_runtime(request).keys.jwks(), headers={"Cache-Control": "max-age=300"}
+    )
+
+
+def signing_keys(settings: Settings, config: PortalSettings) -> SigningKeys:
+    """The configured key; development makes one for this process, production refuses."""
+    pem = config.private_key_pem()
+    if pem is None:
+        if settings.production:
+            raise RuntimeError(
+                "production settings refused: set MIP_PORTAL_SIGNING_KEY_FILE (or "
+                "MIP_PORTAL_SIGNING_KEY) to the portal's private key"
+            )
+        pem = generate_pem()
+    return SigningKeys.from_pem(pem)
+
+
+SECURITY_HEADERS = {
+    # Nothing from another site, no inline script: the pages work without either.
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+_NO_SESSION = ("/static/", "/healthz", "/.well-known/")
+
+
+async def _around(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Who is signed in (for every page's header), then the page; the CSRF cookie and the
+    security headers on the way out; anything unhandled as the friendly 500 page."""
+    try:
+        if not request.url.path.startswith(_NO_SESSION):
+            runtime = portal_runtime(request)
+            request.state.person = await session.person_of(
+                runtime, request.cookies.get(session.COOKIE)
+            )
+        response = await call_next(request)
+    except Exception as exc:  # every failure becomes a page, never a trace
+        response = await errors.unexpected(request, exc)
+    csrf.attach(request, response)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if not request.url.path.startswith("/static/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def create_app(settings: Settings | None = None, config: PortalSettings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    config = config or PortalSettings()
+    keys = signing_keys(settings, config)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(SPEC.name, level=settings.log_level, as_json=settings.log_json)
+        await migrate(SPEC, settings)
+        pool = await request_pool(SPEC, settings)
+        runtime = PortalRuntime(settings=settings, config=config, keys=keys, pool=pool)
+        app.state.runtime = runtime
+        try:
+            log.info("portal ready; key %s (%s)", keys.kid, keys.algorithm)
+            yield
+        finally:
+            await runtime.aclose()
+            await pool.close()
+
+    app = FastAPI(
+        title="MIP portal",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(csrf.protect)],
+    )
+    errors.install(app)
+    app.middleware("http")(_around)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(system)
+    for router in SPEC.routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,94 @@
+"""Form errors in the GOV.UK manner: a summary at the top linking to each field, and the
+message beside the field it concerns.
+
+    errors = FormErrors()
+    if not statement.strip():
+        errors.add("statement", "Enter your personal statement")
+    try:
+        await services.applications.apply(...)
+    except RemoteProblem as problem:
+        errors = FormErrors.from_problem(problem, fields={"cv": "cv", "placement_id": "placement"})
+    if errors:
+        return render(request, "applicant/apply.html", {"errors": errors, "form": form}, 422)
+
+In the template: `{{ error_summary(errors) }}` at the top of the main column, and
+`text_input("email", "Email address", value=form.email, errors=errors)` etc. (macros.html);
+each macro shows `errors.get(name)` beside its field. A field's element id is its name
+(a date's first box is `<name>-day`), which is where the summary links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from mip.core.errors import RemoteProblem
+
+# Where problem+json puts a field: "body.statement", "query.week", or just "statement".
+_PREFIXES = ("body.", "query.", "path.", "form.")
+
+
+class FormErrors:
+    def __init__(self, fields: Mapping[str, str] | None = None, *, summary: str | None = None):
+        self._fields: dict[str, str] = dict(fields or {})
+        # A message for the whole form (shown in the summary without a link).
+        self.summary = summary
+
+    def add(self, field: str, message: str) -> None:
+        """Keep the first message per field: it is the one to fix first."""
+        self._fields.setdefault(field, message)
+
+    def get(self, field: str) -> str | None:
+        return self._fields.get(field)
+
+    def __contains__(self, field: object) -> bool:
+        return field in self._fields
+
+    def __bool__(self) -> bool:
+        return bool(self._fields) or self.summary is not None
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        """(field, message) in the order they were found, for the summary."""
+        return iter(self._fields.items())
+
+    def __len__(self) -> int:
+        return len(self._fields) + (self.summary is not None)
+
+    @classmethod
+    def from_problem(
+        cls,
+        problem: RemoteProblem,
+        *,
+        fields: Mapping[str, str] | None = None,
+        default_field: str | None = None,
+    ) -> FormErrors:
+        """The errors a service's problem+json names, put on this form's fields.
+
+        `fields` maps the service's field names (the last part of `location`) to the form's;
+        a field it does not name keeps its own name. A problem without field errors (a 409,
+        an `ineligible`) lands on `default_field`, or in the summary if that is None.
+        """
+        mapping = dict(fields or {})
+        errors = cls()
+        body = problem.problem
+        for entry in body.get("errors") or []:
+            if not isinstance(entry, Mapping):
+                continue
+            location = str(entry.get("location", ""))
+            for prefix in _PREFIXES:
+                location = location.removeprefix(prefix)
+            name = mapping.get(location, mapping.get(location.split(".")[-1], location))
+            message = str(entry.get("message") or body.get("detail") or "Check this answer")
+            if name:
+                errors.add(name, _sentence(message))
+        if not errors:
+            detail = _sentence(str(body.get("detail") or body.get("title") or "That did not work"))
+            if default_field is not None:
+                errors.add(default_field, detail)
+            else:
+                errors.summary = detail
+        return errors
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] if text else text

@@ -1,0 +1,104 @@
+"""One-time sign-in links: ask, mail, use once.
+
+Asking answers at once, the same whoever asks; the rest happens after the answer
+(`PortalRuntime.in_background`), so neither the page nor its timing tells whether an
+address may sign in. An address that may (roles.py) gets a link: a random token kept
+only as its SHA-256, alive `MIP_PORTAL_LINK_TTL_S` (15 minutes), spent by its first use.
+The mail goes through the notifications service, which keeps the message for the office
+with the link withheld; while its mail server does not take it (503), this retries until
+the link would have expired.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import secrets
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from mip.core.errors import RemoteProblem
+from services.notifications.client import NotificationsClient
+from services.notifications.contract import SignInMail
+from services.portal.clients import Unavailable, transport_for
+from services.portal.runtime import PortalRuntime
+from services.portal.session import Person
+from services.portal.signin import repository as repo
+from services.portal.signin.roles import role_of
+
+log = logging.getLogger("mip.portal.signin")
+RETRY_FIRST_S, RETRY_MOST_S = 2.0, 60.0
+
+
+def _hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def safe_next(path: str | None) -> str | None:
+    """A page of this site to return to after signing in; anything else is dropped."""
+    if path and path.startswith("/") and not path.startswith(("//", "/\\")) and len(path) < 500:
+        return path
+    return None
+
+
+def ask(runtime: PortalRuntime, email: str, back_to: str | None) -> None:
+    """Mail `email` a link if it may sign in; nothing shows whether it may."""
+    runtime.in_background(_mail_link(runtime, email, back_to))
+
+
+async def _mail_link(runtime: PortalRuntime, email: str, back_to: str | None) -> None:
+    try:
+        if await role_of(runtime, email) is None:
+            log.info("no sign-in link: the address is outside the applicant domains")
+            return
+        token = secrets.token_urlsafe(32)
+        now = runtime.clock()
+        expires_at = now + timedelta(seconds=runtime.config.link_ttl_s)
+        link_id = await repo.insert_link(runtime.pool, _hash(token), email, now, expires_at)
+        query = {"token": token} | ({"next": back_to} if back_to else {})
+        mail = SignInMail(
+            to=email,
+            link=runtime.url(f"/sign-in/link?{urlencode(query)}"),
+            expires_at=expires_at,
+            link_id=str(link_id),
+        )
+        await _deliver(runtime, mail)
+    except Exception:  # after the answer: nobody to tell but the log
+        log.exception("a sign-in link could not be mailed")
+
+
+async def _deliver(runtime: PortalRuntime, mail: SignInMail) -> None:
+    wait = RETRY_FIRST_S
+    while True:
+        try:
+            async with NotificationsClient(
+                runtime.settings.notifications_url,
+                runtime.service_token(),
+                transport=transport_for(runtime, "notifications"),
+            ) as notifications:
+                outcome = await notifications.send_sign_in_mail(mail)
+            log.info("sign-in mail %s: %s", outcome.message_id, outcome.status.value)
+            return
+        except (Unavailable, RemoteProblem) as exc:
+            if isinstance(exc, RemoteProblem) and exc.status != 503:
+                raise
+            if runtime.clock() + timedelta(seconds=wait) >= mail.expires_at:
+                log.warning("sign-in mail not delivered before its link expired: %s", exc)
+                return
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, RETRY_MOST_S)
+
+
+async def usable(runtime: PortalRuntime, token: str) -> bool:
+    return await repo.is_usable(runtime.pool, _hash(token), runtime.clock())
+
+
+async def use(runtime: PortalRuntime, token: str) -> Person | None:
+    """Spend the link: who it signs in, or None (unknown, used, expired, or no longer
+    allowed to sign in)."""
+    email = await repo.use(runtime.pool, _hash(token), runtime.clock())
+    if email is None:
+        return None
+    role = await role_of(runtime, email)
+    return Person(email=email, role=role) if role is not None else None

@@ -1,0 +1,225 @@
+"""The contract every portal page is written against (role packages import from here).
+
+Rendering
+    `render(request, "applicant/offer.html", {...}, status_code=200) -> HTMLResponse`:
+    the template gets `request`, `person` (the signed-in `Person` or None), `flash` (the
+    one-shot banner message, if any), `errors` (an empty `FormErrors` unless given),
+    `form` ({} unless given), and the global `csrf_field()` (put it in every POST form).
+    Templates extend "base.html" (blocks `title`, `content`, optional `before_content`)
+    and import macros: `{% from "macros.html" import error_summary, text_input, textarea,
+    radios, checkboxes, date_input, file_upload, button, summary_list, tag, back_link %}`.
+    Filters: `london` (aware datetime -> "Tue 3 Mar 2026, 12:00 GMT", Europe/London,
+    always with its zone), `london_date` (date or datetime -> "Tue 3 Mar 2026"), `pence`
+    (int pence -> "£12.50").
+`see_other(request, "/applicant/applications", flash="Your application was sent")`:
+    Post/Redirect/Get: a 303 carrying a one-shot message for the next page's banner.
+
+Dependencies (FastAPI `Annotated` aliases; use them as route parameters)
+    `Viewer`: the signed-in `Person` (`.email`, `.role`); nobody signed in -> redirect to
+        the sign-in page, which brings them back here afterwards.
+    `Applicant`, `Host`, `Office`: the same, in that role; any other role -> the 403 page
+        (errors/forbidden.html, status 403), never a 500.
+    `MaybeViewer`: `Person | None`, for pages anyone may read.
+    `Services`: `PortalServices` (clients.py) with `.applications`, `.offers`,
+        `.expenses`, `.notifications`, bound to a token for the signed-in person that
+        lives `MIP_PORTAL_TOKEN_TTL_S` (5 minutes); needs a signed-in person.
+    `PublicServices`: the same clients without a token (what anyone may read).
+    `Portal`: the `PortalRuntime` (settings, config, clock).
+
+Errors (errors.py, automatic): a service down or answering 5xx -> errors/unavailable.html
+(503) naming it and saying nothing was changed; a `RemoteProblem` the page does not catch
+-> 404 page, 403 page, or errors/problem.html with the service's words; anything
+unexpected -> errors/server.html (500) with an incident id, the trace in the log only.
+CSRF (csrf.py) is checked before every POST, PUT, PATCH and DELETE.
+
+Form parameters: declare them optional (`Annotated[str, Form()] = ""`) and check them
+with `FormErrors` (forms.py), so a missing answer gets a message beside its field rather
+than the generic "could not read the form" page a validation error would give.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from markupsafe import Markup
+
+from mip.core.auth import Role
+from services.portal import csrf
+from services.portal.clients import PortalServices
+from services.portal.errors import SignInNeeded, WrongRole
+from services.portal.forms import FormErrors
+from services.portal.runtime import PortalRuntime, portal_runtime
+from services.portal.session import Person
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+LONDON = ZoneInfo("Europe/London")
+FLASH_COOKIE = "mip_flash"
+
+
+def london(value: datetime) -> str:
+    """ "Tue 3 Mar 2026, 12:00 GMT": the instant in London, always with its zone."""
+    if value.tzinfo is None:
+        raise ValueError("a time without a zone cannot be shown in London time")
+    local = value.astimezone(LONDON)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+
+
+def london_date(value: date | datetime) -> str:
+    """ "Tue 3 Mar 2026": a day (a datetime is taken in London)."""
+    day = value.astimezone(LONDON).date() if isinstance(value, datetime) else value
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def pence(value: int) -> str:
+    """ "£12.50" (and "-£3.00"): integer pence as pounds, never through a float."""
+    sign = "-" if value < 0 else ""
+    pounds, rest = divmod(abs(int(value)), 100)
+    return f"{sign}£{pounds:,}.{rest:02d}"
+
+
+@jinja2.pass_context
+def _csrf_field(context: jinja2.runtime.Context) -> Markup:
+    return Markup('<input type="hidden" name="{}" value="{}">').format(
+        csrf.FIELD, context["csrf_token"]
+    )
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(london=london, london_date=london_date, pence=pence)
+    env.globals.update(csrf_field=_csrf_field, service_name="Micro-internships")
+    return env
+
+
+templates = _environment()
+
+
+def _flash_of(request: Request) -> str | None:
+    cookie = request.cookies.get(FLASH_COOKIE)
+    if not cookie or cookie.count(".") != 1:
+        return None
+    encoded, signature = cookie.split(".")
+    if not hmac.compare_digest(signature, portal_runtime(request).keys.mac("flash", encoded)):
+        return None
+    try:
+        return base64.urlsafe_b64decode(encoded.encode() + b"==").decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    *,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    flash = _flash_of(request)
+    values: dict[str, Any] = {
+        "request": request,
+        "person": getattr(request.state, "person", None),
+        "csrf_token": csrf.token(request),
+        "flash": flash,
+        "errors": FormErrors(),
+        "form": {},
+        **(context or {}),
+    }
+    html = templates.get_template(name).render(values)
+    response = HTMLResponse(html, status_code=status_code, headers=headers)
+    if flash is not None or FLASH_COOKIE in request.cookies:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+def flash(request: Request, response: RedirectResponse | HTMLResponse, message: str) -> None:
+    """Show `message` once, in the banner of the next page rendered."""
+    runtime = portal_runtime(request)
+    encoded = base64.urlsafe_b64encode(message.encode()).rstrip(b"=").decode()
+    response.set_cookie(
+        FLASH_COOKIE,
+        f"{encoded}.{runtime.keys.mac('flash', encoded)}",
+        httponly=True,
+        secure=runtime.secure_cookies,
+        samesite="lax",
+        path="/",
+    )
+
+
+def see_other(request: Request, url: str, *, flash: str | None = None) -> RedirectResponse:
+    """303 to `url` (Post/Redirect/Get), with a one-shot banner message if given."""
+    response = RedirectResponse(url, status_code=303)
+    if flash is not None:
+        _set_flash(request, response, flash)
+    return response
+
+
+_set_flash = flash
+
+
+def current_person(request: Request) -> Person | None:
+    person: Person | None = getattr(request.state, "person", None)
+    return person
+
+
+def _signed_in(request: Request) -> Person:
+    person = current_person(request)
+    if person is None:
+        raise SignInNeeded(
+            request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        )
+    return person
+
+
+def _in_role(role: Role) -> Callable[[Person], Coroutine[Any, Any, Person]]:
+    async def dependency(person: Annotated[Person, Depends(_signed_in)]) -> Person:
+        if person.role is not role:
+            raise WrongRole(needed=role, has=person.role)
+        return person
+
+    return dependency
+
+
+async def _services(
+    request: Request, person: Annotated[Person, Depends(_signed_in)]
+) -> AsyncIterator[PortalServices]:
+    runtime = portal_runtime(request)
+    services = PortalServices(runtime, runtime.person_token(person.email, person.role))
+    try:
+        yield services
+    finally:
+        await services.aclose()
+
+
+async def _public_services(request: Request) -> AsyncIterator[PortalServices]:
+    services = PortalServices(portal_runtime(request), None)
+    try:
+        yield services
+    finally:
+        await services.aclose()
+
+
+Portal = Annotated[PortalRuntime, Depends(portal_runtime)]
+Viewer = Annotated[Person, Depends(_signed_in)]
+MaybeViewer = Annotated[Person | None, Depends(current_person)]
+Applicant = Annotated[Person, Depends(_in_role(Role.applicant))]
+Host = Annotated[Person, Depends(_in_role(Role.host))]
+Office = Annotated[Person, Depends(_in_role(Role.office))]
+Services = Annotated[PortalServices, Depends(_services)]
+PublicServices = Annotated[PortalServices, Depends(_public_services)]
