@@ -24,6 +24,7 @@ from services.applications.contract import (
     Round,
     RoundIn,
 )
+from services.applications.submissions.schemas import Limits as Limits
 from services.applications.support.schemas import Booking as Booking
 from services.applications.support.schemas import Slot as Slot
 
@@ -126,6 +127,10 @@ class ApplicationsClient(ServiceClient):
 
     async def save_equal_opportunities(self, answers: EqualOpportunitiesIn) -> None:
         await self._send("PUT", "/v1/me/equal-opportunities", json=answers.model_dump(mode="json"))
+
+    async def limits(self) -> Limits:
+        """How large a CV may be (R11): said on the form, checked before sending one."""
+        return await self._request("GET", "/v1/limits", Limits)
 
     async def submit_application(
         self,

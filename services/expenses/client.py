@@ -11,6 +11,7 @@ from pydantic import TypeAdapter
 from mip.core.http import ServiceClient
 from services.expenses.claims.schemas import Claim as Claim
 from services.expenses.claims.schemas import ClaimLine as ClaimLine
+from services.expenses.claims.schemas import Limits as Limits
 from services.expenses.policy import Category as Category
 from services.expenses.policy import TravelMode as TravelMode
 
@@ -49,6 +50,10 @@ class ExpensesClient(ServiceClient):
     """Calls the expenses service; domain calls are added beside its routes."""
 
     # portal: applicant pages
+
+    async def limits(self) -> Limits:
+        """How large a receipt may be (R28): said on the form, checked before sending one."""
+        return await self._request("GET", "/v1/limits", Limits)
 
     async def start_claim(self, application_id: UUID) -> Claim:
         return await self._request(

@@ -114,6 +114,7 @@ async def test_r6_r29_r19_r20_r23_p5_applicant_client_calls_on_the_real_stack(
         await _profile_and_support(apps)
         await bob_apps.save_profile(ProfileIn.model_validate({**PROFILE, "name": "Bob"}))
         cv = Upload("cv.pdf", pdf())
+        cv_limits, receipt_limits = await apps.limits(), await expenses.limits()
         mine = await apps.submit_application(UUID(first["id"]), "I would like to learn.", cv)
         other = await apps.submit_application(
             UUID(second["id"]), "Me too.", cv, idempotency_key="k-1"
@@ -166,6 +167,7 @@ async def test_r6_r29_r19_r20_r23_p5_applicant_client_calls_on_the_real_stack(
         for client in (apps, offers, expenses, bob_apps, bob_offers):
             await client.aclose()
 
+    assert cv_limits.cv_max_bytes == receipt_limits.receipt_max_bytes == 5 * 1024 * 1024
     assert mine.status == "submitted"
     assert again.id == other.id  # the same Idempotency-Key: the first application
     assert not_a_cv.value.problem["type"] == "urn:mip:problem:unacceptable-cv"

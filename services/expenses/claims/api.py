@@ -14,12 +14,26 @@ from mip.core.deps import AnyUser, ApplicantUser, OfficeUser, Runtime
 from mip.core.text import checked_text
 from mip.core.uploads import bounded_upload, read_bounded
 from services.expenses.claims import lines, service
-from services.expenses.claims.schemas import PLACE_MAX_LENGTH, Claim, ClaimIn, HostTotals
+from services.expenses.claims.schemas import (
+    PLACE_MAX_LENGTH,
+    Claim,
+    ClaimIn,
+    HostTotals,
+    Limits,
+)
 from services.expenses.config import expenses_settings, receipt_limit
 from services.expenses.policy import Category, TravelMode
 from services.expenses.receipts import check_receipt
 
 router = APIRouter(prefix="/v1", tags=["expenses"])
+
+
+@router.get("/limits")
+async def limits(runtime: Runtime, _: AnyUser) -> Limits:
+    """A receipt's size limit and a line's largest amount (R28): a form says them, and
+    checks a receipt against them before sending it."""
+    config = expenses_settings(runtime)
+    return Limits(receipt_max_bytes=config.receipt_max_bytes, line_max_pence=config.line_max_pence)
 
 
 @router.post("/claims", status_code=status.HTTP_201_CREATED)
