@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from mip.core.http import ServiceClient
-from services.notifications.contract import SignInMail, SignInMailOutcome
+from services.notifications.contract import (
+    SignInMail,
+    SignInMailOutcome,
+    SubscribeIn,
+    SubscriptionState,
+)
 
 
 class NotificationsClient(ServiceClient):
@@ -15,4 +20,15 @@ class NotificationsClient(ServiceClient):
         does not take it; retry with the same `link_id`)."""
         return await self._request(
             "POST", "/v1/sign-in-mail", SignInMailOutcome, json=mail.model_dump(mode="json")
+        )
+
+    # portal: public pages (portal-core)
+    async def join_alerts(self, email: str) -> SubscriptionState:
+        """R30: join the alerts list (a confirmation e-mail follows); as a service, the
+        caller limits its own clients (429 per address still comes from here)."""
+        return await self._request(
+            "POST",
+            "/v1/alerts/subscriptions",
+            SubscriptionState,
+            json=SubscribeIn(email=email).model_dump(mode="json"),
         )

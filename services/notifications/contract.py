@@ -3,6 +3,7 @@ and returns for the routes other services call."""
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, EmailStr, Field
@@ -26,3 +27,15 @@ class SignInMail(BaseModel):
 class SignInMailOutcome(BaseModel):
     message_id: UUID
     status: EmailStatus
+
+
+class SubscribeIn(BaseModel):
+    """Joining the internship alerts list (R30)."""
+
+    email: EmailStr
+
+
+class SubscriptionState(BaseModel):
+    email: str
+    status: Literal["pending", "confirmed", "unsubscribed"]
+    message: str

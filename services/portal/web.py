@@ -2,12 +2,14 @@
 
 Rendering
     `render(request, "applicant/offer.html", {...}, status_code=200) -> HTMLResponse`:
-    the template gets `request`, `person` (the signed-in `Person` or None), `flash` (the
+    the template gets `request`, `person` (the signed-in `Person` or None), `now` (the
+    portal's clock, an aware datetime: compare deadlines with it), `flash` (the
     one-shot banner message, if any), `errors` (an empty `FormErrors` unless given),
     `form` ({} unless given), and the global `csrf_field()` (put it in every POST form).
     Templates extend "base.html" (blocks `title`, `content`, optional `before_content`)
     and import macros: `{% from "macros.html" import error_summary, text_input, textarea,
-    radios, checkboxes, date_input, file_upload, button, summary_list, tag, back_link %}`.
+    radios, checkboxes, select, date_input, file_upload, button, summary_list, tag,
+    back_link %}`.
     Filters: `london` (aware datetime -> "Tue 3 Mar 2026, 12:00 GMT", Europe/London,
     always with its zone), `london_date` (date or datetime -> "Tue 3 Mar 2026"), `pence`
     (int pence -> "£12.50").
@@ -25,12 +27,18 @@ Dependencies (FastAPI `Annotated` aliases; use them as route parameters)
         lives `MIP_PORTAL_TOKEN_TTL_S` (5 minutes); needs a signed-in person.
     `PublicServices`: the same clients without a token (what anyone may read).
     `Portal`: the `PortalRuntime` (settings, config, clock).
+    `Person` (session.py, re-exported here): `.email` (lower-cased) and `.role` (a `Role`).
 
 Errors (errors.py, automatic): a service down or answering 5xx -> errors/unavailable.html
 (503) naming it and saying nothing was changed; a `RemoteProblem` the page does not catch
 -> 404 page, 403 page, or errors/problem.html with the service's words; anything
 unexpected -> errors/server.html (500) with an incident id, the trace in the log only.
-CSRF (csrf.py) is checked before every POST, PUT, PATCH and DELETE.
+CSRF (csrf.py) is checked before every POST, PUT, PATCH and DELETE. Pages send
+`Cache-Control: no-store` and a Content-Security-Policy of 'self' only: no inline
+`<script>` or `style=""`; put script in static/ (mip.js has the word count and the
+`data-countdown` time-left) and styles in static/mip.css. These headers are defaults: a
+response that sets its own keeps them (a CV shown in a frame of a portal page sends
+`X-Frame-Options: SAMEORIGIN` and `Content-Security-Policy: frame-ancestors 'self'`).
 
 Form parameters: declare them optional (`Annotated[str, Form()] = ""`) and check them
 with `FormErrors` (forms.py), so a missing answer gets a message beside its field rather
@@ -60,6 +68,24 @@ from services.portal.errors import SignInNeeded, WrongRole
 from services.portal.forms import FormErrors
 from services.portal.runtime import PortalRuntime, portal_runtime
 from services.portal.session import Person
+
+__all__ = [
+    "Applicant",
+    "Host",
+    "MaybeViewer",
+    "Office",
+    "Person",
+    "Portal",
+    "PublicServices",
+    "Services",
+    "Viewer",
+    "flash",
+    "london",
+    "london_date",
+    "pence",
+    "render",
+    "see_other",
+]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LONDON = ZoneInfo("Europe/London")
@@ -135,6 +161,7 @@ def render(
     values: dict[str, Any] = {
         "request": request,
         "person": getattr(request.state, "person", None),
+        "now": portal_runtime(request).clock(),
         "csrf_token": csrf.token(request),
         "flash": flash,
         "errors": FormErrors(),

@@ -20,6 +20,7 @@ assert_accessible(page)      axe-core on the page as it is: no serious or critic
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -75,6 +76,7 @@ async def portal_stack(
 
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
+    assert shutil.which(CHROMIUM), f"no browser at {CHROMIUM}: run `bash .ci/browser.sh`"
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True

@@ -32,6 +32,7 @@ SERVICE_PORTS = [8001 + OFFSET, 8002 + OFFSET, 8003 + OFFSET, 8004 + OFFSET]
 TEMPORAL = f"127.0.0.1:{7233 + OFFSET}"
 UI = f"http://127.0.0.1:{8233 + OFFSET}"
 MAIL = f"http://127.0.0.1:{8025 + OFFSET}"
+PORTAL = f"http://127.0.0.1:{8000 + OFFSET}"
 CHECK_ID = "smoke-stack-check"
 
 
@@ -110,6 +111,8 @@ async def _check_every_part(settings: Settings) -> dict[str, object]:
                     assert (await http.get(f"http://127.0.0.1:{port}{url}")).status_code == 200
         assert (await http.get(UI)).status_code == 200
         assert (await http.get(MAIL)).status_code == 200
+        assert (await http.get(f"{PORTAL}/")).status_code == 200
+        assert (await http.get(f"{PORTAL}/.well-known/jwks.json")).json()["keys"]
         status = await http.get(
             f"http://127.0.0.1:{SERVICE_PORTS[0]}/v1/admin/status", headers=headers
         )
@@ -130,6 +133,7 @@ async def test_mip_dev_runs_everything_stops_cleanly_and_keeps_its_data(tmp_path
     with mip_dev(data_dir) as lines:
         table = "\n".join(lines)
         for part in (
+            "portal",
             "postgres",
             "temporal",
             "mail",
@@ -154,7 +158,7 @@ async def test_mip_dev_runs_everything_stops_cleanly_and_keeps_its_data(tmp_path
             assert "applications" in checked.stdout, checked.stdout
 
     await asyncio.sleep(0.5)
-    assert len(pids) == 8
+    assert len(pids) == 9
     assert [pid for pid in pids if not _gone(pid)] == []
 
     with mip_dev(data_dir, "--demo") as lines:

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
+from mip.core.auth import Role
 from mip.core.deps import OfficeOrService, OfficeUser, PoolDep, Runtime, Visitor
 from mip.core.ratelimit import SlidingWindow
 from services.notifications.alerts import service
@@ -49,11 +50,14 @@ def _limits(request: Request) -> tuple[SlidingWindow, SlidingWindow]:
 
 @router.post("/subscriptions", status_code=status.HTTP_202_ACCEPTED)
 async def subscribe(
-    body: SubscribeIn, runtime: Runtime, request: Request, _: Visitor
+    body: SubscribeIn, runtime: Runtime, request: Request, visitor: Visitor
 ) -> SubscriptionState:
-    """Anyone may join the alerts list (R30); the confirmation e-mail makes it theirs."""
+    """Anyone may join the alerts list (R30); the confirmation e-mail makes it theirs. A
+    service asking for many people (the portal) limits each of its clients itself."""
     per_client, per_address = _limits(request)
-    per_client.hit(request.client.host if request.client else "unknown", "join the alerts list")
+    if visitor is None or visitor.role is not Role.service:
+        client = request.client.host if request.client else "unknown"
+        per_client.hit(client, "join the alerts list")
     per_address.hit(str(body.email).lower(), "join the alerts list with this address")
     return await service.subscribe(runtime, str(body.email))
 

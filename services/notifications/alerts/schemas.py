@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, Field
 
 from mip.core.links import WebUrl
+from services.notifications.contract import SubscribeIn, SubscriptionState
 
-
-class SubscribeIn(BaseModel):
-    email: EmailStr
-
-
-class SubscriptionState(BaseModel):
-    email: str
-    status: Literal["pending", "confirmed", "unsubscribed"]
-    message: str
+__all__ = ["AnnouncementAccepted", "AnnouncementIn", "SubscribeIn", "SubscriptionState"]
 
 
 class AnnouncementIn(BaseModel):

@@ -3,6 +3,7 @@ and axe-core's accessibility checks on each page a test visits."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from axe_playwright_python.async_playwright import Axe
@@ -20,12 +21,22 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 BLOCKING = ("serious", "critical")
+AXE_TIMEOUT_S = 30
 _axe = Axe()
 
 
 async def accessibility_violations(page: Page) -> list[dict[str, Any]]:
-    """axe-core's serious and critical violations on the page as it is now."""
-    results = await _axe.run(page)
+    """axe-core's serious and critical violations on the page as it is now.
+
+    axe-core is JavaScript: on a page opened with JavaScript off, Playwright's evaluate
+    never answers, so this gives up after AXE_TIMEOUT_S saying so (check the same page
+    in a context with JavaScript on)."""
+    try:
+        results = await asyncio.wait_for(_axe.run(page), AXE_TIMEOUT_S)
+    except TimeoutError as exc:
+        raise AssertionError(
+            f"axe-core did not answer on {page.url}: is JavaScript off in this context?"
+        ) from exc
     violations: list[dict[str, Any]] = results.response["violations"]
     return [v for v in violations if v.get("impact") in BLOCKING]
 

@@ -9,9 +9,16 @@ from tests.portal.support.api import ApiAs
 from tests.support.applying import open_round
 
 
-async def advertised_round(office: ApiAs, name: str) -> dict[str, Any]:
-    """A rehearsal round advertised yesterday that closes tomorrow."""
-    made = await office.applications.post("/v1/rounds", json=open_round(name))
+async def advertised_round(office: ApiAs, name: str, *, weeks: int = 1) -> dict[str, Any]:
+    """A rehearsal round advertised yesterday that closes tomorrow, with `weeks`
+    consecutive placement weeks."""
+    spec = open_round(name)
+    first = date.fromisoformat(spec["weeks"][0]["starts_on"])
+    spec["weeks"] = [
+        {"starts_on": str(monday), "ends_on": str(monday + timedelta(days=4))}
+        for monday in (first + timedelta(weeks=n) for n in range(weeks))
+    ]
+    made = await office.applications.post("/v1/rounds", json=spec)
     assert made.status_code == 201, made.text
     the_round: dict[str, Any] = made.json()
     return the_round
