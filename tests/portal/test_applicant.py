@@ -6,7 +6,6 @@ checks."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -24,17 +23,13 @@ SignIn = Callable[[Page, str], Awaitable[Page]]
 ApiFor = Callable[[str, str], ApiAs]
 
 
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
 async def _round_with_placement(
     api_as: ApiFor, host_email: str, title: str
 ) -> tuple[ApiAs, dict[str, Any], dict[str, Any]]:
     office = api_as("office", OFFICE)
-    the_round = await advertised_round(office, _unique("Applicant round"))
+    the_round = await advertised_round(office, journey.unique("Applicant round"))
     _, placement = await host_with_placement(
-        office, the_round, name=_unique("Isis Robotics"), contact=host_email, title=title
+        office, the_round, name=journey.unique("Isis Robotics"), contact=host_email, title=title
     )
     return office, the_round, placement
 
@@ -77,8 +72,8 @@ async def _answer_equal_opportunities(page: Page, check: Check) -> None:
 async def test_r6_r9_r10_r13_r19_r20_r21_r24_r28_r29_p6_applicant_signs_in_applies_accepts_and_claims_lunch(  # noqa: E501
     page: Page, sign_in: SignIn, api_as: ApiFor, assert_accessible: Check
 ) -> None:
-    host_email = _unique("sam") + "@isis.example.com"
-    ada = journey.Person(_unique("ada") + "@example.org")
+    host_email = journey.unique("sam") + "@isis.example.com"
+    ada = journey.Person(journey.unique("ada") + "@example.org")
     title = "Robot arm testing"
     office, the_round, placement = await _round_with_placement(api_as, host_email, title)
     await _publish_support_slot(office)
@@ -124,9 +119,9 @@ async def test_r14_a_late_application_is_refused_with_the_reason_on_the_page(
 ) -> None:
     """The form was opened before the deadline and sent after it: refused, and the page
     says so and names the deadline (R14), in London time."""
-    late = journey.Person(_unique("late") + "@example.org", name="Dr Late Comer")
+    late = journey.Person(journey.unique("late") + "@example.org", name="Dr Late Comer")
     office, the_round, placement = await _round_with_placement(
-        api_as, _unique("kim") + "@isis.example.com", "Late placement"
+        api_as, journey.unique("kim") + "@isis.example.com", "Late placement"
     )
     await sign_in(page, late.email)
     await journey.fill_profile(page, late, assert_accessible)
@@ -153,9 +148,9 @@ async def test_r10_r13_applying_works_without_javascript(
     """With JavaScript off the form still sends, and the server's check of the statement
     (R13: a longer one is accepted, cut for the host) is what the page reports."""
     page = await new_page(javascript=False)
-    person = journey.Person(_unique("nojs") + "@example.org", name="Dr No Script")
+    person = journey.Person(journey.unique("nojs") + "@example.org", name="Dr No Script")
     _, _, placement = await _round_with_placement(
-        api_as, _unique("lee") + "@isis.example.com", "Placement without scripts"
+        api_as, journey.unique("lee") + "@isis.example.com", "Placement without scripts"
     )
     await sign_in(page, person.email)
     await journey.fill_profile(page, person, _no_axe)
@@ -175,9 +170,9 @@ async def test_r13_an_empty_statement_is_summarised_at_the_top_linking_to_the_fi
     assert_accessible: Check,
 ) -> None:
     page = await new_page(width=360)
-    email = _unique("narrow") + "@example.org"
+    email = journey.unique("narrow") + "@example.org"
     _, _, placement = await _round_with_placement(
-        api_as, _unique("max") + "@isis.example.com", "Placement on a phone"
+        api_as, journey.unique("max") + "@isis.example.com", "Placement on a phone"
     )
     profile = journey.Person(email)
     await sign_in(page, email)

@@ -58,9 +58,11 @@ async def start_claim(
 ) -> Response:
     """R24: from the introduction on, an intern claims for their accepted placement."""
     try:
-        made = await services.expenses.start_claim(UUID(application))
+        application_id = UUID(application)
     except ValueError:
         return render(request, "errors/not_found.html", {}, 404)
+    try:
+        made = await services.expenses.start_claim(application_id)
     except RemoteProblem as problem:
         if problem.status not in (409, 422):
             raise

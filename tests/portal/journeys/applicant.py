@@ -10,6 +10,7 @@ APIs with `api_as`; the small helpers for it are at the end.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -41,6 +42,11 @@ class Person:
     contract_ends: date | None = field(
         default_factory=lambda: datetime.now(UTC).date() + timedelta(days=200)
     )
+
+
+def unique(prefix: str) -> str:
+    """A name no other test on the shared stack uses (rounds' names are unique)."""
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def cv_file(name: str = "cv.pdf", content: bytes | None = None) -> FilePayload:
