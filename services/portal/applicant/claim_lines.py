@@ -168,6 +168,6 @@ router.add_api_route(
 async def remove_line(
     request: Request, claim_id: UUID, line_id: UUID, me: Applicant, services: Services
 ) -> Response:
-    """A line can be taken out until the claim is sent."""
+    """P5, R28: a line (and its receipt) can be taken out until the claim is sent."""
     await services.expenses.remove_claim_line(claim_id, line_id)
     return see_other(request, f"/applicant/claims/{claim_id}", flash="The line is removed.")
