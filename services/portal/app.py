@@ -20,14 +20,16 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from mip.core import db
+from mip.core import db, metrics, telemetry
 from mip.core.app import migrate, request_pool
 from mip.core.logging import configure_logging
 from mip.core.problems import describe
 from mip.core.runtime import ServiceSpec
 from mip.core.settings import Settings
 from services.portal import applicant, csrf, errors, host, office, public, session, signin
+from services.portal.body_limit import BodyLimit
 from services.portal.config import PortalSettings
 from services.portal.keys import SigningKeys, generate_pem
 from services.portal.runtime import PortalRuntime, portal_runtime
@@ -64,6 +66,19 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"service": "portal", "status": "ok", "checks": {"database": "ok"}})
 
 
+@system.get("/livez")
+async def livez() -> JSONResponse:
+    """The process answers: what a liveness probe asks, never the database."""
+    return JSONResponse({"service": "portal", "status": "ok", "checks": {}})
+
+
+@system.get("/metrics")
+async def portal_metrics(request: Request) -> Response:
+    """Prometheus text: the portal's requests by route and status, and its latency."""
+    body = generate_latest(request.app.state.metrics_registry)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+
 @system.get("/.well-known/jwks.json")
 async def jwks(request: Request) -> JSONResponse:
     """The public key the services check people's tokens with."""
@@ -93,7 +108,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
-_NO_SESSION = ("/static/", "/healthz", "/.well-known/")
+_NO_SESSION = ("/static/", "/healthz", "/livez", "/metrics", "/.well-known/")
 
 
 async def _around(
@@ -113,6 +128,9 @@ async def _around(
     csrf.attach(request, response)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if portal_runtime(request).secure_cookies:
+        # Served over HTTPS only (behind the ingress): browsers never try plain HTTP again.
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if not request.url.path.startswith("/static/"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
@@ -122,6 +140,7 @@ def create_app(settings: Settings | None = None, config: PortalSettings | None =
     settings = settings or Settings()
     config = config or PortalSettings()
     keys = signing_keys(settings, config)
+    telemetry.start_tracing(SPEC.name)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -147,6 +166,10 @@ def create_app(settings: Settings | None = None, config: PortalSettings | None =
     )
     errors.install(app)
     app.middleware("http")(_around)
+    app.add_middleware(BodyLimit)  # before anything reads a body
+    app.state.metrics_registry = metrics.new_registry()
+    app.add_middleware(metrics.HttpMetrics, service=SPEC.name, registry=app.state.metrics_registry)
+    telemetry.instrument_app(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(system)
     for router in SPEC.routers:
