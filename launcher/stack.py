@@ -227,7 +227,12 @@ class DevStack:
         key = keep_key_file(self.data / "portal" / "signing-key.pem")
         portal = self._web_app(
             PORTAL,
-            {**env, "MIP_PORTAL_SIGNING_KEY_FILE": str(key)},
+            {
+                **env,
+                "MIP_PORTAL_SIGNING_KEY_FILE": str(key),
+                # The office's links into the Temporal web UI this stack starts.
+                "MIP_TEMPORAL_UI_URL": f"http://127.0.0.1:{self._port(TEMPORAL_UI_PORT)}",
+            },
             f"{self._service_url(PORTAL.port)}/ (sign in; mail at the mail catcher)",
         )
         services = [

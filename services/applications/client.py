@@ -2,27 +2,51 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
 from pydantic import TypeAdapter
 
 from mip.core.http import Download, ServiceClient
+from services.applications.applicants.schemas import Eligibility as Eligibility
+from services.applications.applicants.schemas import EqualOpportunitiesIn as EqualOpportunitiesIn
+from services.applications.applicants.schemas import EqualOpportunitiesTotals
+from services.applications.applicants.schemas import Profile as Profile
+from services.applications.applicants.schemas import ProfileIn as ProfileIn
 from services.applications.contract import (
     Application,
+    Event,
     ForwardedApplication,
     Host,
     HostIn,
     Placement,
     PlacementIn,
     Round,
+    RoundDatesIn,
     RoundIn,
+    RoundSettingsIn,
 )
+from services.applications.submissions.schemas import Limits as Limits
+from services.applications.support.schemas import Booking as Booking
+from services.applications.support.schemas import Slot as Slot
 
 _HOSTS = TypeAdapter(list[Host])
 _ROUNDS = TypeAdapter(list[Round])
 _PLACEMENTS = TypeAdapter(list[Placement])
 _FORWARDED = TypeAdapter(list[ForwardedApplication])
+_APPLICATIONS = TypeAdapter(list[Application])
+_EVENTS = TypeAdapter(list[Event])
+_SLOTS = TypeAdapter(list[Slot])
+_BOOKINGS = TypeAdapter(list[Booking])
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as a person chose it: the service judges it by its content, not its name."""
+
+    filename: str
+    content: bytes
 
 
 class ApplicationsClient(ServiceClient):
@@ -90,3 +114,111 @@ class ApplicationsClient(ServiceClient):
     async def cv(self, application_id: UUID) -> Download:
         """The CV as the caller may read it: a host gets what hosts receive (R11)."""
         return await self._download(f"/v1/applications/{application_id}/cv")
+
+    # portal: office pages ---------------------------------------------------------------
+
+    async def host(self, host_id: UUID) -> Host:
+        return await self._request("GET", f"/v1/hosts/{host_id}", Host)
+
+    async def update_host(self, host_id: UUID, host: HostIn) -> Host:
+        return await self._request(
+            "PUT", f"/v1/hosts/{host_id}", Host, json=host.model_dump(mode="json")
+        )
+
+    async def update_round(self, round_id: UUID, settings: RoundSettingsIn) -> Round:
+        return await self._request(
+            "PUT", f"/v1/rounds/{round_id}", Round, json=settings.model_dump(mode="json")
+        )
+
+    async def reschedule_round_dates(self, round_id: UUID, dates: RoundDatesIn) -> Round:
+        return await self._request(
+            "PUT", f"/v1/rounds/{round_id}/dates", Round, json=dates.model_dump(mode="json")
+        )
+
+    async def update_placement(self, placement_id: UUID, placement: PlacementIn) -> Placement:
+        return await self._request(
+            "PUT",
+            f"/v1/placements/{placement_id}",
+            Placement,
+            json=placement.model_dump(mode="json"),
+        )
+
+    async def equal_opportunities_totals(
+        self, round_id: UUID | None = None
+    ) -> EqualOpportunitiesTotals:
+        params = {"round_id": str(round_id)} if round_id else {}
+        return await self._request(
+            "GET", "/v1/office/equal-opportunities", EqualOpportunitiesTotals, params=params
+        )
+
+    # portal: applicant pages
+
+    async def my_profile(self) -> Profile:
+        return await self._request("GET", "/v1/me/profile", Profile)
+
+    async def save_profile(self, profile: ProfileIn) -> Profile:
+        return await self._request(
+            "PUT", "/v1/me/profile", Profile, json=profile.model_dump(mode="json")
+        )
+
+    async def eligibility(self, placement_id: UUID | None = None) -> Eligibility:
+        """R6-R8 for the signed-in applicant, against `placement_id`'s round if given."""
+        params = {"placement_id": str(placement_id)} if placement_id else {}
+        return await self._request("GET", "/v1/me/eligibility", Eligibility, params=params)
+
+    async def my_equal_opportunities(self) -> EqualOpportunitiesIn:
+        return await self._request("GET", "/v1/me/equal-opportunities", EqualOpportunitiesIn)
+
+    async def save_equal_opportunities(self, answers: EqualOpportunitiesIn) -> None:
+        await self._send("PUT", "/v1/me/equal-opportunities", json=answers.model_dump(mode="json"))
+
+    async def limits(self) -> Limits:
+        """How large a CV may be (R11): said on the form, checked before sending one."""
+        return await self._request("GET", "/v1/limits", Limits)
+
+    async def submit_application(
+        self,
+        placement_id: UUID,
+        statement: str,
+        cv: Upload,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Application:
+        """R10-R14: the service checks the CV, the statement and the deadline."""
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        return await self._request(
+            "POST",
+            "/v1/applications",
+            Application,
+            data={"placement_id": str(placement_id), "statement": statement},
+            files={"cv": (cv.filename, cv.content, "application/octet-stream")},
+            headers=headers,
+        )
+
+    async def my_applications(self) -> list[Application]:
+        return await self._request_list("GET", "/v1/me/applications", _APPLICATIONS)
+
+    async def application_history(self, application_id: UUID) -> list[Event]:
+        return await self._request_list(
+            "GET", f"/v1/applications/{application_id}/history", _EVENTS
+        )
+
+    async def withdraw_application(self, application_id: UUID, reason: str = "") -> Application:
+        return await self._request(
+            "POST",
+            f"/v1/applications/{application_id}/withdraw",
+            Application,
+            json={"reason": reason},
+        )
+
+    async def support_slots(self) -> list[Slot]:
+        return await self._request_list("GET", "/v1/support/slots", _SLOTS)
+
+    async def book_support_slot(self, slot_id: UUID) -> Booking:
+        return await self._request("POST", f"/v1/support/slots/{slot_id}/booking", Booking)
+
+    async def my_support_bookings(self) -> list[Booking]:
+        return await self._request_list("GET", "/v1/support/bookings", _BOOKINGS)
+
+    async def cancel_support_booking(self, booking_id: UUID) -> None:
+        await self._send("DELETE", f"/v1/support/bookings/{booking_id}")

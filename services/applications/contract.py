@@ -255,3 +255,30 @@ class ForwardedApplication(BaseModel):
     cv_url: str
     cv_format: str
     submitted_at: datetime
+
+
+# portal: office pages -------------------------------------------------------------------
+# What the office sends to change a round once it exists. The name and the acceptance window
+# are not here: the round's workflow holds them from the day it starts.
+
+
+class RoundSettingsIn(BaseModel):
+    """A round's weeks and limits, changed only while no application has been made (R2)."""
+
+    weeks: list[PlacementWeek] = Field(min_length=1)
+    applications_per_applicant: int = Field(default=2, ge=1, le=10)
+    second_round_applications_per_applicant: int = Field(default=1, ge=1, le=10)
+    statement_word_limit: int = Field(default=300, ge=50, le=2000)
+    cv_page_limit: int = Field(default=2, ge=1, le=20)
+
+
+class RoundDatesIn(BaseModel):
+    """A round's dates as the programme's calendar has them (R3): advertised from midnight,
+    deadlines at midday, outcomes by 09:00, all London time. A date left as it was keeps
+    its exact instant, so a rehearsal round's passed times are not moved by a resave."""
+
+    advertising_date: Day
+    deadline_date: Day
+    outcomes_by_date: Day
+    second_round_opens_on: Day | None = None
+    second_round_closes_on: Day | None = None

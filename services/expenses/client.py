@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
 from pydantic import TypeAdapter
@@ -10,16 +12,75 @@ from mip.core.http import Download, ServiceClient
 
 # Published with the client (the portal imports them from here): explicit re-exports.
 from services.expenses.claims.schemas import Claim as Claim
+from services.expenses.claims.schemas import ClaimLine as ClaimLine
 from services.expenses.claims.schemas import ClaimState as ClaimState
+from services.expenses.claims.schemas import Limits as Limits
 from services.expenses.decisions.schemas import DecisionIn as DecisionIn
 from services.expenses.decisions.schemas import LineDecisionIn as LineDecisionIn
 from services.expenses.decisions.schemas import NoteIn as NoteIn
+from services.expenses.policy import Category as Category
+from services.expenses.policy import TravelMode as TravelMode
 
 _CLAIMS = TypeAdapter(list[Claim])
 
 
+@dataclass(frozen=True)
+class NewLine:
+    """One claim line as an intern writes it; a travel line says from, to and how (R24-R27)
+    and every line carries its receipt (R28)."""
+
+    category: Category
+    spent_on: date
+    amount: str  # pounds and pence as typed, e.g. "8.50"; the service reads it exactly
+    description: str
+    receipt_filename: str
+    receipt: bytes
+    travel_from: str | None = None
+    travel_to: str | None = None
+    travel_mode: TravelMode | None = None
+
+    def form(self) -> dict[str, str]:
+        fields = {
+            "category": self.category.value,
+            "spent_on": self.spent_on.isoformat(),
+            "amount": self.amount,
+            "description": self.description,
+            "travel_from": self.travel_from,
+            "travel_to": self.travel_to,
+            "travel_mode": self.travel_mode.value if self.travel_mode else None,
+        }
+        return {name: value for name, value in fields.items() if value is not None}
+
+
 class ExpensesClient(ServiceClient):
     """Calls the expenses service; domain calls are added beside its routes."""
+
+    # portal: applicant pages
+
+    async def limits(self) -> Limits:
+        """How large a receipt may be (R28): said on the form, checked before sending one."""
+        return await self._request("GET", "/v1/limits", Limits)
+
+    async def start_claim(self, application_id: UUID) -> Claim:
+        return await self._request(
+            "POST", "/v1/claims", Claim, json={"application_id": str(application_id)}
+        )
+
+    async def add_claim_line(self, claim_id: UUID, line: NewLine) -> Claim:
+        """P5: the rules judge the line as it is added; the answer carries its verdict."""
+        return await self._request(
+            "POST",
+            f"/v1/claims/{claim_id}/lines",
+            Claim,
+            data=line.form(),
+            files={"receipt": (line.receipt_filename, line.receipt, "application/octet-stream")},
+        )
+
+    async def remove_claim_line(self, claim_id: UUID, line_id: UUID) -> None:
+        await self._send("DELETE", f"/v1/claims/{claim_id}/lines/{line_id}")
+
+    async def submit_claim(self, claim_id: UUID) -> Claim:
+        return await self._request("POST", f"/v1/claims/{claim_id}/submit", Claim)
 
     # portal: host pages
     async def claims(self, status: ClaimState | None = None) -> list[Claim]:
@@ -50,4 +111,9 @@ class ExpensesClient(ServiceClient):
     async def record_payment(self, claim_id: UUID, note: NoteIn) -> Claim:
         return await self._request(
             "POST", f"/v1/claims/{claim_id}/payment", Claim, json=note.model_dump()
+        )
+
+    async def answer_claim_question(self, claim_id: UUID, text: str) -> Claim:
+        return await self._request(
+            "POST", f"/v1/claims/{claim_id}/answer", Claim, json={"text": text}
         )

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import TypeAdapter
+
 from mip.core.http import ServiceClient
 from services.notifications.contract import (
     SignInMail,
@@ -9,6 +14,10 @@ from services.notifications.contract import (
     SubscribeIn,
     SubscriptionState,
 )
+from services.notifications.messages.schemas import MessageDetail, MessageSummary, ResendAccepted
+from workflows.notifications import EmailStatus, MessageKind
+
+_SUMMARIES = TypeAdapter(list[MessageSummary])
 
 
 class NotificationsClient(ServiceClient):
@@ -32,3 +41,46 @@ class NotificationsClient(ServiceClient):
             SubscriptionState,
             json=SubscribeIn(email=email).model_dump(mode="json"),
         )
+
+    # portal: office pages ---------------------------------------------------------------
+
+    async def messages(
+        self,
+        *,
+        recipient: str | None = None,
+        kind: MessageKind | None = None,
+        status: EmailStatus | None = None,
+        round_id: str | None = None,
+        subject_ref: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[MessageSummary]:
+        """Every message the programme sent, newest first, by the filters given (P4)."""
+        given = {
+            "recipient": recipient,
+            "kind": kind.value if kind else None,
+            "status": status.value if status else None,
+            "round_id": round_id,
+            "subject_ref": subject_ref,
+            "since": since.isoformat() if since else None,
+            "until": until.isoformat() if until else None,
+        }
+        params: dict[str, str | int] = {k: v for k, v in given.items() if v is not None}
+        params.update(limit=limit, offset=offset)
+        return await self._request_list("GET", "/v1/messages", _SUMMARIES, params=params)
+
+    async def overdue_confirmations(self, hours: float | None = None) -> list[MessageSummary]:
+        """R15: confirmations not delivered within `hours` (the service's three by default)."""
+        params = {"hours": hours} if hours is not None else {}
+        return await self._request_list(
+            "GET", "/v1/messages/overdue-confirmations", _SUMMARIES, params=params
+        )
+
+    async def message(self, message_id: UUID) -> MessageDetail:
+        return await self._request("GET", f"/v1/messages/{message_id}", MessageDetail)
+
+    async def resend(self, message_id: UUID) -> ResendAccepted:
+        """P4: the same message again, as a new message with its own delivery record."""
+        return await self._request("POST", f"/v1/messages/{message_id}/resend", ResendAccepted)

@@ -10,13 +10,17 @@ from mip.core.http import ServiceClient
 
 # Published with the client (the portal imports them from here): explicit re-exports.
 from services.offers.decisions.schemas import Offer as Offer
+from services.offers.round_view.schemas import RoundView as RoundView
+from services.offers.round_view.schemas import Withdrawal as Withdrawal
 from services.offers.selection.schemas import Candidate as Candidate
 from services.offers.selection.schemas import MarkIn as MarkIn
 from services.offers.selection.schemas import RankingIn as RankingIn
 from services.offers.selection.schemas import RankingOutcome as RankingOutcome
 from services.offers.selection.schemas import Selection as Selection
+from workflows.application import ApplicationView as ApplicationView
 
 _OFFERS = TypeAdapter(list[Offer])
+_WITHDRAWALS = TypeAdapter(list[Withdrawal])
 
 
 class OffersClient(ServiceClient):
@@ -46,3 +50,46 @@ class OffersClient(ServiceClient):
 
     async def placement_offers(self, placement_id: UUID) -> list[Offer]:
         return await self._request_list("GET", f"/v1/placements/{placement_id}/offers", _OFFERS)
+
+    # portal: office pages ---------------------------------------------------------------
+
+    async def round_view(self, round_id: UUID) -> RoundView:
+        """P7: the round at a glance."""
+        return await self._request("GET", f"/v1/office/rounds/{round_id}", RoundView)
+
+    async def withdrawals(self, round_id: UUID) -> list[Withdrawal]:
+        """R23: withdrawals after acceptance in the round."""
+        return await self._request_list(
+            "GET", f"/v1/office/rounds/{round_id}/withdrawals", _WITHDRAWALS
+        )
+
+    # portal: applicant pages
+
+    async def my_offers(self) -> list[Offer]:
+        return await self._request_list("GET", "/v1/me/offers", _OFFERS)
+
+    async def offer(self, application_id: UUID) -> Offer:
+        return await self._request("GET", f"/v1/offers/{application_id}", Offer)
+
+    async def accept_offer(self, application_id: UUID) -> ApplicationView:
+        """R20: the workflow refuses a second acceptance in the round with a 409."""
+        return await self._request("POST", f"/v1/offers/{application_id}/accept", ApplicationView)
+
+    async def decline_offer(self, application_id: UUID, reason: str = "") -> ApplicationView:
+        return await self._request(
+            "POST",
+            f"/v1/offers/{application_id}/decline",
+            ApplicationView,
+            json={"reason": reason},
+        )
+
+    async def withdraw_after_acceptance(
+        self, application_id: UUID, reason: str = ""
+    ) -> ApplicationView:
+        """R23: allowed, recorded, and reported to the host and the office."""
+        return await self._request(
+            "POST",
+            f"/v1/offers/{application_id}/withdraw",
+            ApplicationView,
+            json={"reason": reason},
+        )

@@ -20,12 +20,16 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from mip.core import db, metrics, telemetry
 from mip.core.app import migrate, request_pool
 from mip.core.logging import configure_logging
+from mip.core.problems import describe
 from mip.core.runtime import ServiceSpec
 from mip.core.settings import Settings
-from services.portal import applicant, csrf, errors, host, office, ops, public, session, signin
+from services.portal import applicant, csrf, errors, host, office, public, session, signin
+from services.portal.body_limit import BodyLimit
 from services.portal.config import PortalSettings
 from services.portal.keys import SigningKeys, generate_pem
 from services.portal.runtime import PortalRuntime, portal_runtime
@@ -50,12 +54,29 @@ system = APIRouter(include_in_schema=False)
 
 @system.get("/healthz")
 async def healthz(request: Request) -> JSONResponse:
-    checks = {"database": await ops.database_state(request)}
-    if checks["database"] != "ok":
+    runtime = portal_runtime(request)
+    try:
+        await db.ping(runtime.pool)
+    except Exception as exc:  # a health check reports the failure rather than raising it
+        log.warning("health check: database unreachable: %s", describe(exc))
         return JSONResponse(
-            {"service": "portal", "status": "unhealthy", "checks": checks}, status_code=503
+            {"service": "portal", "status": "unhealthy", "checks": {"database": "unreachable"}},
+            status_code=503,
         )
-    return JSONResponse({"service": "portal", "status": "ok", "checks": checks})
+    return JSONResponse({"service": "portal", "status": "ok", "checks": {"database": "ok"}})
+
+
+@system.get("/livez")
+async def livez() -> JSONResponse:
+    """The process answers: what a liveness probe asks, never the database."""
+    return JSONResponse({"service": "portal", "status": "ok", "checks": {}})
+
+
+@system.get("/metrics")
+async def portal_metrics(request: Request) -> Response:
+    """Prometheus text: the portal's requests by route and status, and its latency."""
+    body = generate_latest(request.app.state.metrics_registry)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
 @system.get("/.well-known/jwks.json")
@@ -107,6 +128,9 @@ async def _around(
     csrf.attach(request, response)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if portal_runtime(request).secure_cookies:
+        # Served over HTTPS only (behind the ingress): browsers never try plain HTTP again.
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if not request.url.path.startswith("/static/"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
@@ -116,6 +140,7 @@ def create_app(settings: Settings | None = None, config: PortalSettings | None =
     settings = settings or Settings()
     config = config or PortalSettings()
     keys = signing_keys(settings, config)
+    telemetry.start_tracing(SPEC.name)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -141,7 +166,10 @@ def create_app(settings: Settings | None = None, config: PortalSettings | None =
     )
     errors.install(app)
     app.middleware("http")(_around)
-    ops.install(app)  # /livez, /metrics, and counting every answer
+    app.add_middleware(BodyLimit)  # before anything reads a body
+    app.state.metrics_registry = metrics.new_registry()
+    app.add_middleware(metrics.HttpMetrics, service=SPEC.name, registry=app.state.metrics_registry)
+    telemetry.instrument_app(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(system)
     for router in SPEC.routers:

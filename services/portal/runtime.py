@@ -56,7 +56,7 @@ class PortalRuntime:
 
     @property
     def secure_cookies(self) -> bool:
-        return self.settings.production
+        return self.settings.hardened
 
     def person_token(self, email: str, role: Role) -> str:
         """A token the services accept for a signed-in person, for one page's calls."""

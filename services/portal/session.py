@@ -74,7 +74,12 @@ async def person_of(runtime: PortalRuntime, cookie: str | None) -> Person | None
         _hash(session_id),
         runtime.clock(),
     )
-    return Person(email=row["email"], role=Role(row["role"])) if row else None
+    if row is None:
+        return None
+    person = Person(email=row["email"], role=Role(row["role"]))
+    if person.role is Role.office and person.email not in runtime.config.office_emails:
+        return None  # taken off MIP_OFFICE_EMAILS since signing in: the session ends now
+    return person
 
 
 async def end(runtime: PortalRuntime, cookie: str | None) -> None:

@@ -55,7 +55,10 @@ async def portal_stack(
     name = f"t_portal_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(servers.postgres_url)
     await admin.execute(f'CREATE DATABASE "{name}"')
-    smtp = MailCatcher(tmp_path_factory.mktemp("portal-mail"))
+    # As tests/conftest.py's: nobody@ addresses are refused for good (an undeliverable e-mail).
+    smtp = MailCatcher(
+        tmp_path_factory.mktemp("portal-mail"), refuse=lambda rcpt: rcpt.startswith("nobody@")
+    )
     await smtp.start()
     base, _, _ = servers.postgres_url.rpartition("/")
     settings = Settings(

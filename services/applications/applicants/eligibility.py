@@ -72,3 +72,19 @@ def allowance_warning(
         f"This placement is {days} days; your division's guidance allows up to {allowed} days "
         "of professional development. Please agree the placement with your PI."
     )
+
+
+def allowance_advice(division: Division, allowance: dict[Division, int | None]) -> str:
+    """What the division's guidance says, in words an applicant can act on (R8)."""
+    if division is Division.other:
+        return "Agree the days of your placement with your PI before you apply."
+    days = allowance.get(division)
+    if days is None:
+        return (
+            "Your division supports professional development with no set number of days; "
+            "agree the placement with your PI."
+        )
+    return (
+        f"Your division's guidance allows up to {days} days of professional development. "
+        "A longer placement is not refused, but agree it with your PI first."
+    )

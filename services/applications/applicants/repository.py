@@ -54,6 +54,16 @@ async def upsert_equal_opportunities(
     )
 
 
+async def get_equal_opportunities(
+    conn: asyncpg.Connection, email: str
+) -> EqualOpportunitiesIn | None:
+    row = await conn.fetchrow(
+        "SELECT disability, under_represented FROM equal_opportunities WHERE applicant_email = $1",
+        email.lower(),
+    )
+    return EqualOpportunitiesIn.model_validate(dict(row)) if row else None
+
+
 async def equal_opportunities_totals(
     conn: asyncpg.Connection, round_id: object | None
 ) -> EqualOpportunitiesTotals:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from mip.core.bounds import Day
 from mip.core.text import OneLine
@@ -76,3 +76,20 @@ class EqualOpportunitiesTotals(BaseModel):
     answered: int
     disability: dict[Answer, int]
     under_represented: dict[Answer, int]
+
+
+class Eligibility(BaseModel):
+    """Whether the profile may apply (R6, R7), and the division's allowance (R8)."""
+
+    eligible: bool
+    reason: str | None = Field(description="why the profile may not apply (R6, R7)")
+    judged_against: date = Field(
+        description="the application deadline a contract's end date is judged against (R6)"
+    )
+    allowance_days: int | None = Field(
+        description="days of professional development the division allows; none: no set number"
+    )
+    allowance_advice: str
+    placement_warning: str | None = Field(
+        default=None, description="a placement longer than the allowance: agree it with your PI"
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, status
 from mip.core.auth import Principal, Role, require_role
 from mip.core.bounds import Day
 from mip.core.deps import AnyUser, OfficeOrService, OfficeUser, PoolDep, Runtime, Visitor
-from services.applications.catalogue import service
+from services.applications.catalogue import edits, service
 from services.applications.catalogue.schemas import (
     Host,
     HostIn,
@@ -20,6 +20,7 @@ from services.applications.catalogue.schemas import (
     RoundDates,
     RoundIn,
 )
+from services.applications.contract import RoundDatesIn, RoundSettingsIn
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
 
@@ -101,3 +102,47 @@ async def get_placement(placement_id: UUID, pool: PoolDep, visitor: Visitor) -> 
     """Anyone may read an advertised placement (R1-R5); the office, any placement."""
     found = await service.placement_for(pool, placement_id, visitor)
     return found if visitor else service.for_the_public(found)
+
+
+# portal: office pages -------------------------------------------------------------------
+# Changes after set-up; each refusal is a 409 saying why (see `catalogue/edits.py`).
+_REFUSED: dict[int | str, dict[str, Any]] = {
+    409: {"description": "Applications are already in, or the deadline has passed"}
+}
+
+
+@router.get("/hosts/{host_id}")
+async def get_host(host_id: UUID, pool: PoolDep, _: OfficeUser) -> Host:
+    return await edits.host_of(pool, host_id)
+
+
+@router.put("/hosts/{host_id}", responses=_REFUSED)
+async def update_host(host_id: UUID, body: HostIn, pool: PoolDep, _: OfficeUser) -> Host:
+    """R5, R24-R27: the contact may always change; what applicants saw of the host (name,
+    sector, kind, place) only until someone applies to one of its placements."""
+    return await edits.update_host(pool, host_id, body)
+
+
+@router.put("/rounds/{round_id}", responses=_REFUSED)
+async def update_round(
+    round_id: UUID, body: RoundSettingsIn, runtime: Runtime, _: OfficeUser
+) -> Round:
+    """R2: weeks and limits, until the first application or the deadline."""
+    return await edits.update_round(runtime, round_id, body)
+
+
+@router.put("/rounds/{round_id}/dates", responses={409: {"description": "A date has passed"}})
+async def reschedule_round_dates(
+    round_id: UUID, body: RoundDatesIn, runtime: Runtime, _: OfficeUser
+) -> Round:
+    """R3: the round's dates as days (midnight, midday, 09:00 London time); a date left as it
+    was keeps its time. Dates that have passed cannot move."""
+    return await edits.reschedule_dates(runtime, round_id, body)
+
+
+@router.put("/placements/{placement_id}", responses=_REFUSED)
+async def update_placement(
+    placement_id: UUID, body: PlacementIn, runtime: Runtime, _: OfficeUser
+) -> Placement:
+    """R1, R2: until the first application for it or its round's deadline."""
+    return await edits.update_placement(runtime, placement_id, body)

@@ -233,3 +233,14 @@ async def update_clock(conn: asyncpg.Connection, round_id: UUID, clock: RoundClo
         clock.second_round_opens_at,
         clock.second_round_deadline_at,
     )
+
+
+async def next_deadline(conn: asyncpg.Connection, now: datetime) -> datetime | None:
+    """The soonest deadline of a round advertised and still open at `now` (R3, R4)."""
+    found: datetime | None = await conn.fetchval(
+        "SELECT min(CASE WHEN deadline_at > $1 THEN deadline_at"
+        " ELSE second_round_deadline_at END) FROM rounds"
+        " WHERE advertise_at <= $1 AND coalesce(second_round_deadline_at, deadline_at) > $1",
+        now,
+    )
+    return found

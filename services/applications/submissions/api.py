@@ -15,7 +15,7 @@ from mip.core.uploads import bounded_upload, read_bounded
 from services.applications.config import applications_settings, cv_limit
 from services.applications.submissions import service
 from services.applications.submissions.idempotency import Submission
-from services.applications.submissions.schemas import Application, Event, WithdrawIn
+from services.applications.submissions.schemas import Application, Event, Limits, WithdrawIn
 
 router = APIRouter(prefix="/v1", tags=["applications"])
 
@@ -75,6 +75,14 @@ router.add_api_route(
         field="cv", max_file_bytes=cv_limit, roles=(Role.applicant,)
     ),
 )
+
+
+@router.get("/limits")
+async def limits(runtime: Runtime, _: AnyUser) -> Limits:
+    """The CV's size limit and the statement's length (R11, R13): a form says them, and
+    checks a file against them before sending it."""
+    config = applications_settings(runtime)
+    return Limits(cv_max_bytes=config.cv_max_bytes, statement_max_chars=config.statement_max_chars)
 
 
 @router.get("/me/applications")

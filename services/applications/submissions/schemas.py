@@ -12,3 +12,10 @@ from services.applications.contract import Event as Event
 
 class WithdrawIn(BaseModel):
     reason: str = Field(default="", max_length=1000)
+
+
+class Limits(BaseModel):
+    """What a submission may be, so a form can say so and check a file before sending it."""
+
+    cv_max_bytes: int = Field(description="a larger CV is refused with 413 (R11)")
+    statement_max_chars: int

@@ -20,12 +20,21 @@ from services.expenses.claims.schemas import (
     ClaimIn,
     ClaimState,
     HostTotals,
+    Limits,
 )
 from services.expenses.config import expenses_settings, receipt_limit
 from services.expenses.policy import Category, TravelMode
 from services.expenses.receipts import check_receipt
 
 router = APIRouter(prefix="/v1", tags=["expenses"])
+
+
+@router.get("/limits")
+async def limits(runtime: Runtime, _: AnyUser) -> Limits:
+    """A receipt's size limit and a line's largest amount (R28): a form says them, and
+    checks a receipt against them before sending it."""
+    config = expenses_settings(runtime)
+    return Limits(receipt_max_bytes=config.receipt_max_bytes, line_max_pence=config.line_max_pence)
 
 
 @router.post("/claims", status_code=status.HTTP_201_CREATED)

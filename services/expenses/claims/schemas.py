@@ -68,6 +68,13 @@ class Claim(BaseModel):
     paid_at: datetime | None
 
 
+class Limits(BaseModel):
+    """What a claim line may be, so a form can say so and check a receipt before sending it."""
+
+    receipt_max_bytes: int = Field(description="a larger receipt is refused with 413 (R28)")
+    line_max_pence: Pence
+
+
 class HostTotals(BaseModel):
     host_name: str
     claims: int

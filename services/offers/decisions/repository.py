@@ -139,3 +139,14 @@ async def offers_on(conn: asyncpg.Connection, placement_id: UUID) -> list[asyncp
             "SELECT * FROM offers WHERE placement_id = $1 ORDER BY offered_at", placement_id
         )
     )
+
+
+async def withdrawn(conn: asyncpg.Connection, round_id: UUID) -> list[asyncpg.Record]:
+    """Offers withdrawn after acceptance (R23): the only way an offer becomes `withdrawn`."""
+    return list(
+        await conn.fetch(
+            "SELECT * FROM offers WHERE round_id = $1 AND status = 'withdrawn'"
+            " ORDER BY decided_at DESC NULLS LAST, application_id",
+            round_id,
+        )
+    )

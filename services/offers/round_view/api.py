@@ -9,7 +9,7 @@ from fastapi import APIRouter
 
 from mip.core.deps import OfficeUser, Runtime
 from services.offers.round_view import service
-from services.offers.round_view.schemas import RoundView
+from services.offers.round_view.schemas import RoundView, Withdrawal
 
 router = APIRouter(prefix="/v1/office", tags=["office"])
 
@@ -17,3 +17,11 @@ router = APIRouter(prefix="/v1/office", tags=["office"])
 @router.get("/rounds/{round_id}")
 async def round_at_a_glance(round_id: UUID, runtime: Runtime, _: OfficeUser) -> RoundView:
     return await service.round_view(runtime, round_id)
+
+
+@router.get("/rounds/{round_id}/withdrawals")
+async def withdrawals_after_acceptance(
+    round_id: UUID, runtime: Runtime, _: OfficeUser
+) -> list[Withdrawal]:
+    """R23: who withdrew after accepting, when and why; recorded and reported to the office."""
+    return await service.withdrawals(runtime, round_id)

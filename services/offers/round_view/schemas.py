@@ -16,6 +16,7 @@ class Tally(BaseModel):
     accepted: int = 0
     declined: int = 0
     lapsed: int = 0
+    withdrawn_after_acceptance: int = 0
     unfilled: int = 0
 
     def add(self, other: Tally) -> None:
@@ -37,3 +38,13 @@ class RoundView(BaseModel):
     totals: Tally
     next_step: str | None
     next_at: datetime | None
+
+
+class Withdrawal(BaseModel):
+    """An intern who withdrew after accepting (R23), as the office is told of it."""
+
+    application_id: UUID
+    placement_id: UUID
+    applicant_email: str
+    withdrawn_at: datetime | None
+    reason: str

@@ -11,7 +11,7 @@ from mip.core.runtime import ServiceRuntime
 from services.applications.contract import Placement
 from services.offers.decisions import repository as offers
 from services.offers.peers import applications
-from services.offers.round_view.schemas import PlacementLine, RoundView, Tally
+from services.offers.round_view.schemas import PlacementLine, RoundView, Tally, Withdrawal
 from workflows.offer_contracts import PlacementCounts
 from workflows.round import NextStep, RoundWorkflow
 from workflows.round import workflow_id as round_workflow
@@ -32,6 +32,7 @@ def _line(
         accepted=offers.accepted,
         declined=offers.declined,
         lapsed=offers.lapsed,
+        withdrawn_after_acceptance=offers.withdrawn,
         unfilled=max(placement.places - offers.accepted - offers.offered, 0),
     )
 
@@ -72,3 +73,19 @@ async def _next_step(runtime: ServiceRuntime, round_id: UUID) -> NextStep | None
     except RPCError:
         return None
     return step
+
+
+async def withdrawals(runtime: ServiceRuntime, round_id: UUID) -> list[Withdrawal]:
+    """R23: every withdrawal after acceptance in the round, the latest first."""
+    async with runtime.pool.acquire() as conn:
+        rows = await offers.withdrawn(conn, round_id)
+    return [
+        Withdrawal(
+            application_id=r["application_id"],
+            placement_id=r["placement_id"],
+            applicant_email=r["applicant_email"],
+            withdrawn_at=r["decided_at"],
+            reason=r["reason"],
+        )
+        for r in rows
+    ]

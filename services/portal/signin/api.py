@@ -52,7 +52,7 @@ async def ask_for_link(
         context = {"form": {"email": email}, "errors": errors, "next": back_to}
         return render(request, "signin/ask.html", context, 422)
     runtime.per_client.hit(request.client.host if request.client else "unknown", "sign in")
-    runtime.per_address.hit(address, "sign in with this address")
+    runtime.per_address.hit(service.mailbox(address), "sign in with this address")
     service.ask(runtime, address, back_to)
     return see_other(request, "/sign-in/sent")
 
@@ -67,9 +67,10 @@ async def link_sent(request: Request, runtime: Portal) -> HTMLResponse:
 async def open_link(
     request: Request, runtime: Portal, token: TokenText = "", next: str | None = None
 ) -> HTMLResponse:
-    if not token or not await service.usable(runtime, token):
+    address = await service.usable(runtime, token) if token else None
+    if address is None:
         return render(request, "signin/expired.html", status_code=410)
-    context = {"token": token, "next": service.safe_next(next) or ""}
+    context = {"token": token, "next": service.safe_next(next) or "", "address": address}
     return render(request, "signin/confirm.html", context)
 
 

@@ -27,13 +27,15 @@ async def insert_link(
     return link_id
 
 
-async def is_usable(pool: asyncpg.Pool, token_hash: bytes, now: datetime) -> bool:
-    found = await pool.fetchval(
-        "SELECT 1 FROM magic_links WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+async def address_of(pool: asyncpg.Pool, token_hash: bytes, now: datetime) -> str | None:
+    """The address a live link signs in (unspent, unexpired), or None."""
+    found: str | None = await pool.fetchval(
+        "SELECT email FROM magic_links"
+        " WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
         token_hash,
         now,
     )
-    return found is not None
+    return found
 
 
 async def use(pool: asyncpg.Pool, token_hash: bytes, now: datetime) -> str | None:

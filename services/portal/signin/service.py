@@ -90,8 +90,17 @@ async def _deliver(runtime: PortalRuntime, mail: SignInMail) -> None:
             wait = min(wait * 2, RETRY_MOST_S)
 
 
-async def usable(runtime: PortalRuntime, token: str) -> bool:
-    return await repo.is_usable(runtime.pool, _hash(token), runtime.clock())
+def mailbox(address: str) -> str:
+    """The inbox an address reaches: `ada+1@x.org` and `ada+2@x.org` are both `ada@x.org`,
+    so a +tag cannot multiply the links one inbox may be sent."""
+    local, _, domain = address.rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+async def usable(runtime: PortalRuntime, token: str) -> str | None:
+    """The address a live link would sign in: the confirm page names it, so that a link
+    someone forwarded does not sign a person in as someone else unawares."""
+    return await repo.address_of(runtime.pool, _hash(token), runtime.clock())
 
 
 async def use(runtime: PortalRuntime, token: str) -> Person | None:

@@ -1,0 +1,188 @@
+"""What the office may change after setting something up, and what it may not.
+
+A change never alters what applicants already applied for: once an application is in, a
+placement stays as it was advertised, a round keeps its weeks and limits, and a host keeps
+the name, sector, kind and place applicants saw (R1-R5, and the expenses rules R24-R27 read
+a host's kind and place); only its contact may change, as people do. After a round's
+deadline nothing of it changes here, since its placements have gone to their hosts (R16).
+Each refusal is a 409 that says why and what can still be done.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+from pydantic import ValidationError
+
+from mip.core.errors import Conflict, InvalidInput, NotFound
+from mip.core.runtime import ServiceRuntime
+from services.applications.catalogue import edits_repository as edits
+from services.applications.catalogue import repository as repo
+from services.applications.catalogue.rules import (
+    LONDON,
+    RoundClock,
+    check_placement_days,
+    check_weeks_after_clock,
+    clock_from_dates,
+)
+from services.applications.catalogue.schemas import Host, HostIn, Placement, PlacementIn, Round
+from services.applications.catalogue.service import CLOCK_FIELDS, reschedule
+from services.applications.contract import RoundDatesIn, RoundSettingsIn
+
+# What applicants saw of a host; the contact is not among them.
+HOST_AS_ADVERTISED = ("name", "sector", "kind", "location")
+
+
+def _applications(count: int) -> str:
+    return "1 application has" if count == 1 else f"{count} applications have"
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment.astimezone(LONDON):%H:%M on %A %d %B %Y} (UK time)"
+
+
+async def host_of(pool: asyncpg.Pool, host_id: UUID) -> Host:
+    async with pool.acquire() as conn:
+        found = await repo.get_host(conn, host_id)
+    if found is None:
+        raise NotFound(f"There is no host {host_id}.")
+    return found
+
+
+async def update_host(pool: asyncpg.Pool, host_id: UUID, body: HostIn) -> Host:
+    async with pool.acquire() as conn, conn.transaction():
+        if not await edits.lock_host(conn, host_id):
+            raise NotFound(f"There is no host {host_id}.")
+        before = await repo.get_host(conn, host_id)
+        assert before is not None
+        changed = [
+            name for name in HOST_AS_ADVERTISED if getattr(before, name) != getattr(body, name)
+        ]
+        count = await edits.applications_to_host(conn, host_id) if changed else 0
+        if count:
+            raise Conflict(
+                f"{_applications(count)} been made to this host's placements, so its "
+                f"{changed[0]} stays as applicants saw it. Only the contact's name and "
+                "e-mail address can change now.",
+                field=changed[0],
+            )
+        try:
+            await edits.update_host(conn, host_id, body)
+        except asyncpg.UniqueViolationError as exc:
+            raise Conflict(
+                f"Another host is already named {body.name!r}; choose another name.", field="name"
+            ) from exc
+        updated = await repo.get_host(conn, host_id)
+    assert updated is not None
+    return updated
+
+
+def _check_open(the_round: Round, now: datetime, what: str) -> None:
+    deadline = the_round.clock.deadline_at
+    if deadline <= now:
+        raise Conflict(
+            f"Applications to this round closed at {_when(deadline)} and have gone to the "
+            f"hosts, so {what} can no longer change."
+        )
+
+
+async def update_round(runtime: ServiceRuntime, round_id: UUID, body: RoundSettingsIn) -> Round:
+    """R2: the weeks (and the limits applicants apply under) change only while no one has
+    applied and the deadline is to come; a week that has placements stays."""
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        if not await edits.lock_round(conn, round_id):
+            raise NotFound(f"There is no round {round_id}.")
+        found = await repo.get_round(conn, round_id)
+        assert found is not None
+        _check_open(found, runtime.clock(), "its weeks and limits")
+        count = await edits.applications_to_round(conn, round_id)
+        if count:
+            raise Conflict(
+                f"{_applications(count)} been made in this round, so its weeks and limits "
+                "stay as applicants saw them. Dates still to come can still be moved."
+            )
+        check_weeks_after_clock(body.weeks, found.clock)
+        kept = {w.starts_on for w in body.weeks}
+        dropped = [w.starts_on for w in found.weeks if w.starts_on not in kept]
+        in_use = await edits.placements_in_weeks(conn, round_id, dropped)
+        if in_use:
+            raise Conflict(
+                f"A week you removed has placements ({'; '.join(in_use)}); move or change "
+                "them first.",
+                field="weeks",
+            )
+        await edits.update_round_settings(conn, round_id, body)
+        await edits.replace_weeks(conn, round_id, body.weeks)
+        updated = await repo.get_round(conn, round_id)
+    assert updated is not None
+    return updated
+
+
+def clock_keeping_unchanged(old: RoundClock, body: RoundDatesIn) -> RoundClock:
+    """The programme's calendar for the dates given (R3); a date the office left as it was
+    keeps the exact instant it had, so resaving a form never moves a time that passed."""
+    new = clock_from_dates(
+        advertising_date=body.advertising_date,
+        deadline_date=body.deadline_date,
+        outcomes_by_date=body.outcomes_by_date,
+        second_round_opens_on=body.second_round_opens_on,
+        second_round_closes_on=body.second_round_closes_on,
+    )
+    instants = {}
+    for name in CLOCK_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        same_day = before is not None and after is not None
+        if same_day and before.astimezone(LONDON).date() == after.astimezone(LONDON).date():
+            after = before
+        instants[name] = after
+    try:
+        return RoundClock(**instants)
+    except ValidationError as exc:  # a kept instant may be out of order with a moved one
+        raise InvalidInput(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from exc
+
+
+async def reschedule_dates(runtime: ServiceRuntime, round_id: UUID, body: RoundDatesIn) -> Round:
+    """R3: move the dates still to come, given as days; passed dates are refused by the
+    same check as `PUT /v1/rounds/{id}/clock`."""
+    async with runtime.pool.acquire() as conn:
+        found = await repo.get_round(conn, round_id)
+    if found is None:
+        raise NotFound(f"There is no round {round_id}.")
+    return await reschedule(runtime, round_id, clock_keeping_unchanged(found.clock, body))
+
+
+async def update_placement(
+    runtime: ServiceRuntime, placement_id: UUID, body: PlacementIn
+) -> Placement:
+    """R1, R2: a placement changes only while no one has applied for it and its round's
+    deadline is to come; the changed placement obeys the same rules as a new one."""
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        round_id = await edits.lock_placement(conn, placement_id)
+        if round_id is None:
+            raise NotFound(f"There is no placement {placement_id}.")
+        the_round = await repo.get_round(conn, round_id)
+        assert the_round is not None
+        _check_open(the_round, runtime.clock(), "its placements")
+        count = await edits.applications_to_placement(conn, placement_id)
+        if count:
+            raise Conflict(
+                f"{_applications(count)} been made for this placement, so it stays as "
+                "applicants saw it. Add a new placement instead."
+            )
+        week = next((w for w in the_round.weeks if w.starts_on == body.week_starts_on), None)
+        if week is None:
+            offered = ", ".join(f"{w.starts_on:%d %B %Y}" for w in the_round.weeks)
+            raise InvalidInput(
+                f"{body.week_starts_on} is not a placement week of this round; "
+                f"its weeks start on {offered}.",
+                field="week_starts_on",
+            )
+        days = check_placement_days(body.days, week)
+        if await repo.get_host(conn, body.host_id) is None:
+            raise InvalidInput(f"There is no host {body.host_id}.", field="host_id")
+        await edits.update_placement(conn, placement_id, body, days)
+        updated = await repo.get_placement(conn, placement_id)
+    assert updated is not None
+    return updated

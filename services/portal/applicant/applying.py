@@ -1,0 +1,159 @@
+"""Applying for a placement: a CV and a statement, checked by the applications service
+(R10-R14); the errors beside the field they concern and summarised at the top."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from mip.core.errors import RemoteProblem
+from services.applications.client import Upload
+from services.applications.contract import Application, Placement, Round
+from services.portal.applicant.fields import texts
+from services.portal.applicant.uploads import BoundedUpload, chosen_file, read_within
+from services.portal.applicant.words import megabytes_label
+from services.portal.forms import FormErrors
+from services.portal.web import Applicant, Portal, Services, render, see_other
+
+router = APIRouter(prefix="/applicant")
+
+
+def closes_at(the_round: Round, placement: Placement, now: datetime) -> datetime | None:
+    """When applications to this placement close, or None if they already have (R4, R14)."""
+    clock = the_round.clock
+    if now < clock.deadline_at:
+        return clock.deadline_at
+    opens, closes = clock.second_round_opens_at, clock.second_round_deadline_at
+    if placement.readvertised and opens and closes and opens <= now < closes:
+        return closes
+    return None
+
+
+async def _page(
+    request: Request,
+    services: Services,
+    placement_id: UUID,
+    now: datetime,
+    *,
+    form: dict[str, Any],
+    errors: FormErrors,
+    status_code: int = 200,
+) -> HTMLResponse:
+    apps = services.applications
+    placement = await apps.placement(placement_id)
+    the_round = await apps.round(placement.round_id)
+    try:
+        eligibility = await apps.eligibility(placement_id)
+    except RemoteProblem as problem:
+        if problem.status != 404:
+            raise
+        eligibility = None  # no profile yet: the page asks for one first
+    context = {
+        "placement": placement,
+        "the_round": the_round,
+        "closes_at": closes_at(the_round, placement, now),
+        "eligibility": eligibility,
+        "cv_limit": megabytes_label((await apps.limits()).cv_max_bytes),
+        "form": {"idempotency_key": str(uuid.uuid4()), **form},
+        "errors": errors,
+    }
+    return render(request, "applicant/apply.html", context, status_code)
+
+
+@router.get("/apply", response_class=HTMLResponse)
+async def apply_form(
+    request: Request,
+    me: Applicant,
+    services: Services,
+    portal: Portal,
+    placement: Annotated[UUID, Query()],
+) -> HTMLResponse:
+    """R10-R14: one placement, a CV (PDF or Word, two pages) and a statement of about 300
+    words, until midday on the deadline day."""
+    return await _page(request, services, placement, portal.clock(), form={}, errors=FormErrors())
+
+
+def _problem_errors(problem: RemoteProblem) -> FormErrors:
+    """Put the service's refusal where it belongs: the CV, the statement, or (late, not
+    eligible, over the limit) the summary at the top (R11-R14)."""
+    kind = str(problem.problem.get("type", "")).rsplit(":", 1)[-1]
+    if kind in ("unacceptable-cv", "payload-too-large"):
+        return FormErrors.from_problem(problem, default_field="cv")
+    detail = str(problem.problem.get("detail", ""))
+    if kind == "invalid-input" and "statement" in detail:
+        return FormErrors.from_problem(problem, default_field="statement")
+    return FormErrors.from_problem(problem, fields={"placement_id": "placement"})
+
+
+def _sent_message(sent: Application) -> str:
+    words = [f"Your application for {sent.placement_title} was sent."]
+    if sent.statement_cut:
+        words.append(
+            f"Your statement has {sent.statement_words} words; the host will read the first "
+            f"{sent.statement_word_limit}."
+        )
+    words.extend(sent.warnings)
+    return " ".join(words)
+
+
+async def apply(request: Request, me: Applicant, services: Services, portal: Portal) -> Response:
+    """R10-R14: the portal checks what it can (a statement, a CV within the size limit);
+    the applications service judges the rest, late applications included (R14)."""
+    form = await request.form()
+    answers = texts(form)
+    try:
+        placement_id = UUID(answers.get("placement", ""))
+    except ValueError:
+        return render(request, "errors/not_found.html", {}, 404)
+    errors = FormErrors()
+    statement = answers.get("statement", "")
+    if not statement:
+        errors.add("statement", "Enter your personal statement")
+    cv_file = chosen_file(form.get("cv"))
+    content = None
+    if cv_file is None:
+        errors.add("cv", "Select your CV")
+    else:
+        limit = (await services.applications.limits()).cv_max_bytes
+        content = await read_within(cv_file, limit)
+        if content is None:
+            errors.add(
+                "cv",
+                f"The CV is larger than {megabytes_label(limit)}; a two-page CV is usually "
+                "well under 1 MB",
+            )
+    if not errors and cv_file is not None and content is not None:
+        try:
+            sent = await services.applications.submit_application(
+                placement_id,
+                statement,
+                Upload(cv_file.filename or "cv", content),
+                idempotency_key=answers.get("idempotency_key") or None,
+            )
+        except RemoteProblem as problem:
+            if problem.status not in (409, 413, 422):
+                raise
+            errors = _problem_errors(problem)
+        else:
+            return see_other(
+                request, f"/applicant/applications/{sent.id}", flash=_sent_message(sent)
+            )
+    # A new key: what is sent next is a new attempt, not a retry of the refused one.
+    kept = {"statement": answers.get("statement", "")}
+    return await _page(
+        request, services, placement_id, portal.clock(), form=kept, errors=errors, status_code=422
+    )
+
+
+router.add_api_route(
+    "/apply",
+    apply,
+    methods=["POST"],
+    response_class=HTMLResponse,
+    route_class_override=BoundedUpload,
+)

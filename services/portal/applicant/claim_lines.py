@@ -1,0 +1,173 @@
+"""Adding a line to a claim: a lunch, or a journey that says from where, to where and how
+(R24-R27), each with its receipt (R28); the verdict comes back on the claim's page (P5)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
+
+from mip.core.errors import RemoteProblem
+from services.expenses.client import Category, NewLine, TravelMode
+from services.portal.applicant.fields import date_parts, optional_date, required, texts
+from services.portal.applicant.uploads import BoundedUpload, chosen_file, read_within
+from services.portal.applicant.words import megabytes_label
+from services.portal.forms import FormErrors
+from services.portal.web import Applicant, Services, render, see_other
+
+router = APIRouter(prefix="/applicant")
+KINDS = ("lunch", "travel")
+# What a journey is: a fare (judged by where it went, R24, R25) or the week bus pass (R26).
+TRAVEL = {
+    Category.local_travel.value: ("A journey", "A single or return fare, or a day ticket"),
+    Category.london_bus_pass.value: (
+        "An Oxford to London week bus pass",
+        "For a placement with a for-profit host in London",
+    ),
+}
+MODES = {
+    "bus": "Bus",
+    "coach": "Coach",
+    "train": "Train",
+    "tube": "Underground, Overground or DLR",
+    "tram": "Tram",
+    "bicycle": "Bicycle hire",
+    "taxi": "Taxi",
+    "car": "Car",
+    "walk": "On foot",
+    "other": "Another way",
+}
+FIELDS = {
+    "spent_on": "spent_on",
+    "amount": "amount",
+    "description": "description",
+    "receipt": "receipt",
+    "travel_from": "travel_from",
+    "travel_to": "travel_to",
+    "travel_mode": "travel_mode",
+    "category": "category",
+}
+
+
+async def _line_page(
+    request: Request,
+    services: Services,
+    claim_id: UUID,
+    kind: str,
+    form: dict[str, Any] | None = None,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    claim = await services.expenses.claim(claim_id)
+    limit = (await services.expenses.limits()).receipt_max_bytes
+    context = {
+        "claim": claim,
+        "kind": kind,
+        "travel_kinds": [(k, label, hint) for k, (label, hint) in TRAVEL.items()],
+        "modes": list(MODES.items()),
+        "receipt_limit": megabytes_label(limit),
+        "form": form or {},
+        "errors": errors or FormErrors(),
+    }
+    return render(request, "applicant/claim_line.html", context, status_code)
+
+
+@router.get("/claims/{claim_id}/lines/new", response_class=HTMLResponse)
+async def new_line(
+    request: Request,
+    claim_id: UUID,
+    me: Applicant,
+    services: Services,
+    kind: Annotated[str, Query()] = "lunch",
+) -> HTMLResponse:
+    """R24-R28: a lunch, or a journey with from, to and how; every line needs its receipt."""
+    return await _line_page(request, services, claim_id, kind if kind in KINDS else "lunch")
+
+
+def _read_line(
+    answers: dict[str, str], kind: str, errors: FormErrors
+) -> tuple[Category | None, date | None]:
+    if kind == "travel":
+        category = answers.get("category", "")
+        if category not in TRAVEL:
+            errors.add("category", "Select what kind of travel this is")
+        required(answers, errors, "travel_from", "Enter where the journey began")
+        required(answers, errors, "travel_to", "Enter where the journey ended")
+        if answers.get("travel_mode", "") not in MODES:
+            errors.add("travel_mode", "Select how you travelled")
+    else:
+        category = Category.lunch.value
+    spent_on = optional_date(answers, errors, "spent_on", "The date")
+    if spent_on is None and "spent_on" not in errors:
+        errors.add("spent_on", "Enter the date you paid")
+    required(answers, errors, "amount", "Enter the amount you paid, for example 8.50")
+    required(answers, errors, "description", "Describe what you paid for")
+    known = category == Category.lunch.value or category in TRAVEL
+    return (Category(category) if known else None), spent_on
+
+
+async def add_line(request: Request, claim_id: UUID, me: Applicant, services: Services) -> Response:
+    """R24-R27 judge the line as it is added; R28: no line without its receipt. The
+    expenses service's refusal is shown beside the field it concerns."""
+    form: FormData = await request.form()
+    answers = texts(form)
+    kind = answers.get("kind", "lunch") if answers.get("kind") in KINDS else "lunch"
+    errors = FormErrors()
+    category, spent_on = _read_line(answers, kind, errors)
+    receipt_file = chosen_file(form.get("receipt"))
+    content = None
+    if receipt_file is None:
+        errors.add("receipt", "Select the receipt: nothing is paid back without one")
+    else:
+        limit = (await services.expenses.limits()).receipt_max_bytes
+        content = await read_within(receipt_file, limit)
+        if content is None:
+            errors.add("receipt", f"The receipt must be smaller than {megabytes_label(limit)}")
+    if not errors and category and spent_on and receipt_file and content is not None:
+        line = NewLine(
+            category=category,
+            spent_on=spent_on,
+            amount=answers["amount"].removeprefix("£"),
+            description=answers["description"],
+            receipt_filename=receipt_file.filename or "receipt",
+            receipt=content,
+            travel_from=answers.get("travel_from") if kind == "travel" else None,
+            travel_to=answers.get("travel_to") if kind == "travel" else None,
+            travel_mode=TravelMode(answers["travel_mode"]) if kind == "travel" else None,
+        )
+        try:
+            await services.expenses.add_claim_line(claim_id, line)
+        except RemoteProblem as problem:
+            if problem.status not in (409, 413, 422):
+                raise
+            kind_of = str(problem.problem.get("type", "")).rsplit(":", 1)[-1]
+            default = (
+                "receipt" if kind_of in ("unacceptable-receipt", "payload-too-large") else None
+            )
+            errors = FormErrors.from_problem(problem, fields=FIELDS, default_field=default)
+        else:
+            return see_other(request, f"/applicant/claims/{claim_id}", flash="The line is added.")
+    kept = {**answers, "spent_on": date_parts(answers, "spent_on")}
+    return await _line_page(request, services, claim_id, kind, kept, errors, 422)
+
+
+router.add_api_route(
+    "/claims/{claim_id}/lines",
+    add_line,
+    methods=["POST"],
+    response_class=HTMLResponse,
+    route_class_override=BoundedUpload,
+)
+
+
+@router.post("/claims/{claim_id}/lines/{line_id}/remove", response_class=HTMLResponse)
+async def remove_line(
+    request: Request, claim_id: UUID, line_id: UUID, me: Applicant, services: Services
+) -> Response:
+    """P5, R28: a line (and its receipt) can be taken out until the claim is sent."""
+    await services.expenses.remove_claim_line(claim_id, line_id)
+    return see_other(request, f"/applicant/claims/{claim_id}", flash="The line is removed.")

@@ -1,0 +1,153 @@
+"""An intern's expense claims: each line's verdict under R24-R28 as it is added, the
+host's questions and the intern's answers, and sending the claim to the host (P5)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from mip.core.errors import RemoteProblem
+from services.expenses.client import Claim
+from services.portal.applicant import words
+from services.portal.applicant.fields import texts
+from services.portal.forms import FormErrors
+from services.portal.web import Applicant, Services, render, see_other
+
+router = APIRouter(prefix="/applicant")
+CLAIMABLE = frozenset({"accepted", "introduced"})
+
+
+async def _claims_page(
+    request: Request, services: Services, errors: FormErrors | None = None, status_code: int = 200
+) -> HTMLResponse:
+    found = await services.expenses.claims()
+    claimed = {c.application_id for c in found}
+    placements = [
+        a
+        for a in await services.applications.my_applications()
+        if a.status in CLAIMABLE and a.id not in claimed
+    ]
+    return render(
+        request,
+        "applicant/claims.html",
+        {
+            "claims": found,
+            "claimable": placements,
+            "words": words,
+            "errors": errors or FormErrors(),
+        },
+        status_code,
+    )
+
+
+@router.get("/claims", response_class=HTMLResponse)
+async def claims(request: Request, me: Applicant, services: Services) -> HTMLResponse:
+    """R24-R28: your claims, and the placements you can start one for."""
+    return await _claims_page(request, services)
+
+
+@router.post("/claims", response_class=HTMLResponse)
+async def start_claim(
+    request: Request,
+    me: Applicant,
+    services: Services,
+    application: Annotated[str, Form()] = "",
+) -> Response:
+    """R24: from the introduction on, an intern claims for their accepted placement."""
+    try:
+        application_id = UUID(application)
+    except ValueError:
+        return render(request, "errors/not_found.html", {}, 404)
+    try:
+        made = await services.expenses.start_claim(application_id)
+    except RemoteProblem as problem:
+        if problem.status not in (409, 422):
+            raise
+        return await _claims_page(request, services, FormErrors.from_problem(problem), 409)
+    return see_other(request, f"/applicant/claims/{made.id}", flash="Your claim is started.")
+
+
+def claim_context(claim: Claim, me: str) -> dict[str, object]:
+    # The conversation with the host: questions, answers and decisions with their notes.
+    notes = [e for e in claim.history if e.note and e.status != "draft"]
+    return {
+        "claim": claim,
+        "notes": notes,
+        "words": words,
+        "me": me,
+        "errors": FormErrors(),
+        "form": {},
+    }
+
+
+async def _claim_page(
+    request: Request,
+    services: Services,
+    me: Applicant,
+    claim_id: UUID,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context = claim_context(await services.expenses.claim(claim_id), me.email)
+    if errors:
+        context["errors"] = errors
+    return render(request, "applicant/claim.html", context, status_code)
+
+
+@router.get("/claims/{claim_id}", response_class=HTMLResponse)
+async def claim(request: Request, claim_id: UUID, me: Applicant, services: Services) -> Response:
+    """P5: each line's verdict and the amount owed; R28: each line's receipt; the host's
+    questions and your answers."""
+    return await _claim_page(request, services, me, claim_id)
+
+
+@router.post("/claims/{claim_id}/submit", response_class=HTMLResponse)
+async def submit(request: Request, claim_id: UUID, me: Applicant, services: Services) -> Response:
+    """P5: the host sees the claim, with each line's verdict, at once."""
+    try:
+        await services.expenses.submit_claim(claim_id)
+    except RemoteProblem as problem:
+        if problem.status not in (409, 422):
+            raise
+        return await _claim_page(
+            request, services, me, claim_id, FormErrors.from_problem(problem), 409
+        )
+    return see_other(
+        request, f"/applicant/claims/{claim_id}", flash="Your claim was sent to your host."
+    )
+
+
+@router.post("/claims/{claim_id}/answer", response_class=HTMLResponse)
+async def answer(request: Request, claim_id: UUID, me: Applicant, services: Services) -> Response:
+    """P5: your answer goes to the host, and the claim waits for their decision again."""
+    text = texts(await request.form()).get("answer", "")
+    errors = FormErrors()
+    if not text:
+        errors.add("answer", "Enter your answer to the host's question")
+    else:
+        try:
+            await services.expenses.answer_claim_question(claim_id, text)
+        except RemoteProblem as problem:
+            if problem.status not in (409, 422):
+                raise
+            errors = FormErrors.from_problem(problem, fields={"text": "answer"})
+    if errors:
+        return await _claim_page(request, services, me, claim_id, errors, 422)
+    return see_other(
+        request, f"/applicant/claims/{claim_id}", flash="Your answer was sent to your host."
+    )
+
+
+@router.get("/claims/{claim_id}/lines/{line_id}/receipt")
+async def receipt(claim_id: UUID, line_id: UUID, me: Applicant, services: Services) -> Response:
+    """R28: the receipt as it was uploaded (a PDF, JPEG or PNG, checked by its content)."""
+    found = await services.expenses.receipt(claim_id, line_id)
+    content, media_type = found.content, found.media_type
+    headers = {"Content-Disposition": "inline", "X-Content-Type-Options": "nosniff"}
+    if media_type.startswith("image/"):
+        # A photo is shown, never run (a PDF keeps the browser's own viewer).
+        headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'"
+    return Response(content, media_type=media_type, headers=headers)

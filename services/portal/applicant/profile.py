@@ -1,0 +1,180 @@
+"""The applicant's profile, whether it lets them apply (R6-R8), and their optional
+equal-opportunities answers (R9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from mip.core.errors import RemoteProblem
+from services.applications.client import EqualOpportunitiesIn, Profile, ProfileIn
+from services.portal.applicant.fields import one_of, optional_date, required, texts
+from services.portal.forms import FormErrors
+from services.portal.web import Applicant, Services, render, see_other
+
+router = APIRouter(prefix="/applicant")
+
+DIVISIONS = {
+    "medical_sciences": "Medical Sciences",
+    "mpls": "Mathematical, Physical and Life Sciences (MPLS)",
+    "humanities": "Humanities",
+    "social_sciences": "Social Sciences",
+    "other": "Another division, or none",
+}
+ROLES = {
+    "postdoctoral_researcher": "Postdoctoral researcher",
+    "research_assistant": "Research assistant",
+    "bioinformatician_or_technician": "Bioinformatician or technician",
+    "college_junior_research_fellow": "College-based junior research fellow",
+    "temporary_teaching_staff_who_research": "Temporary teaching staff who also research",
+    "other": "Something else",
+}
+CONTRACTS = {"fixed_term": "Fixed-term", "open_ended": "Open-ended (permanent)"}
+YES_NO = {"yes": "Yes", "no": "No"}
+ANSWERS = {"yes": "Yes", "no": "No", "prefer_not_to_say": "Prefer not to say"}
+
+
+def _as_form(profile: Profile) -> dict[str, Any]:
+    end = profile.contract_end_date
+    return {
+        "name": profile.name,
+        "department": profile.department,
+        "division": profile.division.value,
+        "role": profile.role.value,
+        "university_employed": "yes" if profile.university_employed else "no",
+        "contract_type": profile.contract_type.value,
+        "contract_end_date": end,
+    }
+
+
+def _profile_page(
+    request: Request, form: dict[str, Any], errors: FormErrors, status_code: int = 200
+) -> HTMLResponse:
+    context = {
+        "form": form,
+        "errors": errors,
+        "divisions": list(DIVISIONS.items()),
+        "roles": list(ROLES.items()),
+        "contracts": list(CONTRACTS.items()),
+        "yes_no": list(YES_NO.items()),
+    }
+    return render(request, "applicant/profile.html", context, status_code)
+
+
+@router.get("/profile", response_class=HTMLResponse)
+async def profile(request: Request, me: Applicant, services: Services) -> HTMLResponse:
+    """R6-R8: who you are, your role and your contract, which decide whether you may apply."""
+    try:
+        form = _as_form(await services.applications.my_profile())
+    except RemoteProblem as problem:
+        if problem.status != 404:
+            raise
+        form = {}
+    return _profile_page(request, form, FormErrors())
+
+
+def _read_profile(answers: dict[str, str]) -> tuple[ProfileIn | None, FormErrors]:
+    errors = FormErrors()
+    name = required(answers, errors, "name", "Enter your full name")
+    department = required(answers, errors, "department", "Enter your department")
+    division = one_of(answers, errors, "division", DIVISIONS, "Select your division")
+    role = one_of(answers, errors, "role", ROLES, "Select your role")
+    employed = one_of(
+        answers,
+        errors,
+        "university_employed",
+        YES_NO,
+        "Select yes if the university employs you",
+    )
+    contract = one_of(
+        answers, errors, "contract_type", CONTRACTS, "Select the kind of contract you have"
+    )
+    end = optional_date(answers, errors, "contract_end_date", "The date your contract ends")
+    if errors:
+        return None, errors
+    return ProfileIn.model_validate(
+        {
+            "name": name,
+            "department": department,
+            "division": division,
+            "role": role,
+            "university_employed": employed == "yes",
+            "contract_type": contract,
+            "contract_end_date": end,
+        }
+    ), errors
+
+
+@router.post("/profile", response_class=HTMLResponse)
+async def save_profile(request: Request, me: Applicant, services: Services) -> Response:
+    """R6-R8: saved, then the eligibility page says whether it lets you apply."""
+    answers = texts(await request.form())
+    body, errors = _read_profile(answers)
+    if body is not None:
+        try:
+            await services.applications.save_profile(body)
+        except RemoteProblem as problem:
+            if problem.status != 422:
+                raise
+            errors = FormErrors.from_problem(problem)
+        else:
+            return see_other(request, "/applicant/eligibility", flash="Your profile is saved")
+    return _profile_page(request, {**answers, "contract_end_date": _date_of(answers)}, errors, 422)
+
+
+def _date_of(answers: dict[str, str]) -> dict[str, str]:
+    return {p: answers.get(f"contract_end_date-{p}", "") for p in ("day", "month", "year")}
+
+
+@router.get("/eligibility", response_class=HTMLResponse)
+async def eligibility(request: Request, me: Applicant, services: Services) -> Response:
+    """R6, R7: whether you may apply, and why not; R8: the days your division allows."""
+    try:
+        found = await services.applications.eligibility()
+    except RemoteProblem as problem:
+        if problem.status != 404:
+            raise
+        return RedirectResponse("/applicant/profile", status_code=303)
+    return render(request, "applicant/eligibility.html", {"eligibility": found})
+
+
+@router.get("/equal-opportunities", response_class=HTMLResponse)
+async def equal_opportunities(request: Request, me: Applicant, services: Services) -> Response:
+    """R9: optional questions; hosts never see the answers, the office only totals."""
+    answers = await services.applications.my_equal_opportunities()
+    form = answers.model_dump(mode="json")
+    return render(
+        request,
+        "applicant/equal_opportunities.html",
+        {"form": form, "answers": list(ANSWERS.items())},
+    )
+
+
+@router.post("/equal-opportunities", response_class=HTMLResponse)
+async def save_equal_opportunities(request: Request, me: Applicant, services: Services) -> Response:
+    """R9: an unanswered question is kept as "prefer not to say"."""
+    answers = texts(await request.form())
+    chosen = {
+        k: answers[k] if answers.get(k) in ANSWERS else "prefer_not_to_say"
+        for k in ("disability", "under_represented")
+    }
+    try:
+        await services.applications.save_equal_opportunities(
+            EqualOpportunitiesIn.model_validate(chosen)
+        )
+    except RemoteProblem as problem:
+        if problem.status != 422:
+            raise
+        return render(
+            request,
+            "applicant/equal_opportunities.html",
+            {
+                "form": chosen,
+                "answers": list(ANSWERS.items()),
+                "errors": FormErrors.from_problem(problem),
+            },
+            422,
+        )
+    return see_other(request, "/applicant", flash="Your answers are saved")

@@ -1,0 +1,64 @@
+"""Booking a 15-minute one-to-one application support session (R29): one person a slot."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from mip.core.errors import RemoteProblem
+from services.portal.applicant import words
+from services.portal.forms import FormErrors
+from services.portal.web import Applicant, Services, london, render, see_other
+
+router = APIRouter(prefix="/applicant")
+
+
+async def _page(
+    request: Request, services: Services, errors: FormErrors | None = None, status_code: int = 200
+) -> HTMLResponse:
+    slots = await services.applications.support_slots()
+    bookings = await services.applications.my_support_bookings()
+    booked = {b.slot.id for b in bookings}
+    return render(
+        request,
+        "applicant/support.html",
+        {
+            "slots": [s for s in slots if s.available and s.id not in booked],
+            "bookings": sorted(bookings, key=lambda b: b.slot.starts_at),
+            "errors": errors or FormErrors(),
+            "words": words,
+        },
+        status_code,
+    )
+
+
+@router.get("/support", response_class=HTMLResponse)
+async def support(request: Request, me: Applicant, services: Services) -> HTMLResponse:
+    """R29: the free 15-minute sessions to come, and the ones you booked."""
+    return await _page(request, services)
+
+
+@router.post("/support/{slot_id}/book", response_class=HTMLResponse)
+async def book(request: Request, slot_id: UUID, me: Applicant, services: Services) -> Response:
+    """R29: a slot holds one person; someone else's booking first is said on the page."""
+    try:
+        booking = await services.applications.book_support_slot(slot_id)
+    except RemoteProblem as problem:
+        if problem.status not in (404, 409, 422):
+            raise
+        return await _page(request, services, FormErrors.from_problem(problem), 409)
+    when = london(booking.slot.starts_at)
+    return see_other(
+        request,
+        "/applicant/support",
+        flash=f"You booked a support session at {when}. We sent the details by e-mail.",
+    )
+
+
+@router.post("/support/bookings/{booking_id}/cancel", response_class=HTMLResponse)
+async def cancel(request: Request, booking_id: UUID, me: Applicant, services: Services) -> Response:
+    """R29: the slot is free again for someone else."""
+    await services.applications.cancel_support_booking(booking_id)
+    return see_other(request, "/applicant/support", flash="You cancelled the support session.")

@@ -1,0 +1,111 @@
+"""Files people upload through the portal (a CV, R11; a receipt, R28), bounded twice.
+
+The portal itself reads no body beyond `CEILING` (checked before the form is parsed, and
+counted while it streams, as `mip.core.uploads` does for the services). Under that, each
+file is checked against the limit its service publishes (`GET /v1/limits`) before it is
+sent on: a service refuses an over-long body before reading it, and the portal would then
+see a broken connection rather than the service's 413.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+from starlette.datastructures import UploadFile
+from starlette.types import Message
+
+from mip.core.uploads import CHUNK, FORM_ROOM, megabytes
+
+MB = 1024 * 1024
+# Far above any service's default (5 MB); a service configured higher is still bounded here.
+CEILING = 32 * MB
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _refusal(request: Request) -> Response:
+    from services.portal.web import render
+
+    return render(
+        request,
+        "applicant/too_large.html",
+        {"limit": megabytes(CEILING), "back": _back(request)},
+        413,
+        headers={"Connection": "close"},
+    )
+
+
+def _back(request: Request) -> str:
+    """The page the form was on, as a path on this site (never another site's address)."""
+    came_from = urlsplit(request.headers.get("referer", ""))
+    if not came_from.path.startswith("/") or came_from.path.startswith("//"):
+        return "/applicant"
+    return came_from.path + (f"?{came_from.query}" if came_from.query else "")
+
+
+class BoundedUpload(APIRoute):
+    """A page that takes a file: the body is read no further than `CEILING`."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def bounded(request: Request) -> Response:
+            declared = request.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > CEILING + FORM_ROOM:
+                return _refusal(request)
+            received = 0
+            upstream = request.receive
+
+            async def counted() -> Message:
+                nonlocal received
+                message = await upstream()
+                if message["type"] == "http.request":
+                    received += len(message.get("body", b""))
+                    if received > CEILING + FORM_ROOM:
+                        raise _TooLarge
+                return message
+
+            counting = Request(request.scope, counted)
+            try:
+                return await handler(counting)
+            except Exception:
+                if received > CEILING + FORM_ROOM:
+                    return _refusal(request)
+                raise
+            finally:
+                await counting.close()  # the parsed form's spooled files
+
+        return bounded
+
+
+def chosen_file(value: object) -> UploadFile | None:
+    """The form's file, or None when none was chosen (an empty file part)."""
+    if isinstance(value, UploadFile) and value.filename:
+        return value
+    return None
+
+
+async def read_within(upload: UploadFile, max_bytes: int) -> bytes | None:
+    """The file's bytes, or None if it is larger than `max_bytes` (read one byte past it)."""
+    parts: list[bytes] = []
+    size = 0
+    while size <= max_bytes:
+        chunk = await upload.read(min(CHUNK, max_bytes + 1 - size))
+        if not chunk:
+            return b"".join(parts)
+        parts.append(chunk)
+        size += len(chunk)
+    return None
+
+
+def too_large_message(what: str, max_bytes: int) -> str:
+    return (
+        f"The {what} must be smaller than {megabytes(max_bytes)} MB; "
+        "a smaller export or a lower-resolution scan will do"
+    )

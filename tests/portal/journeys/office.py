@@ -1,0 +1,267 @@
+"""The Internship Office's steps through its pages, as a person takes them, for any test
+that walks a round (the office's own journey, and the whole-round test).
+
+Each step starts from wherever the page is, goes where the office would, checks every page
+it visits with `check` (axe-core: `assert_accessible`), and returns what the office saw.
+The page must be signed in as an office address (MIP_OFFICE_EMAILS)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from playwright.async_api import Page
+
+from services.portal.office.labels import KINDS, LOCATIONS
+from services.portal.web import london_date
+
+Check = Callable[[Page], Awaitable[None]]
+LONDON = ZoneInfo("Europe/London")
+
+
+@dataclass
+class HostDetails:
+    name: str
+    contact_email: str
+    contact_name: str = "Kim Curator"
+    sector: str = "Museums and heritage"
+    kind: str = "non_profit"
+    location: str = "oxford"
+
+
+@dataclass
+class RoundDetails:
+    """A round on the programme's calendar, its dates given as days (London)."""
+
+    name: str
+    first_week: date
+    advertising: date
+    deadline: date
+    outcomes: date
+
+    @classmethod
+    def open_now(cls, name: str) -> RoundDetails:
+        """Advertised from today's midnight, closing at midday in two weeks, its one
+        placement week a little after that."""
+        today = datetime.now(LONDON).date()
+        monday = today + timedelta(days=28 - today.weekday())
+        return cls(
+            name=name,
+            first_week=monday,
+            advertising=today,
+            deadline=today + timedelta(days=14),
+            outcomes=today + timedelta(days=21),
+        )
+
+
+@dataclass
+class PlacementDetails:
+    title: str
+    days: list[date]
+    description: str = "Help catalogue the silver collection."
+    places: int = 1
+    preparation: str = "Read the museum's annual report."
+
+
+@dataclass
+class RoundSetUp:
+    round_id: str
+    placement_id: str
+    host: HostDetails
+
+
+@dataclass
+class Glance:
+    """What the round at a glance showed: the Temporal UI link for the whole round, each
+    placement's row by column heading, and the applications by state."""
+
+    round_link: str
+    placements: dict[str, dict[str, str]] = field(default_factory=dict)
+    states: dict[str, int] = field(default_factory=dict)
+    next_step: str = ""
+
+
+async def fill_date(page: Page, name: str, value: date) -> None:
+    """The three boxes of a date question (GOV.UK's date input)."""
+    await page.locator(f"#{name}-day").fill(str(value.day))
+    await page.locator(f"#{name}-month").fill(str(value.month))
+    await page.locator(f"#{name}-year").fill(str(value.year))
+
+
+async def add_host(page: Page, host: HostDetails, check: Check) -> None:
+    await page.goto("/office/hosts")
+    await check(page)
+    await page.get_by_role("button", name="Add a host").click()
+    await page.wait_for_url("**/office/hosts/new")
+    await check(page)
+    await page.get_by_label("Organisation name").fill(host.name)
+    await page.get_by_label("Sector").fill(host.sector)
+    await page.get_by_label(KINDS[host.kind], exact=True).check()
+    await page.get_by_label(LOCATIONS[host.location], exact=True).check()
+    await page.get_by_label("Contact's full name").fill(host.contact_name)
+    await page.get_by_label("Contact's email address").fill(host.contact_email)
+    await page.get_by_role("button", name="Add host").click()
+    await page.get_by_text(f"{host.name} added").wait_for()
+    await check(page)
+
+
+async def create_round(page: Page, spec: RoundDetails, check: Check) -> str:
+    """Creates the round through its form; returns its id, read from the page it lands on."""
+    await page.goto("/office/rounds")
+    await check(page)
+    await page.get_by_role("button", name="Create a round").click()
+    await page.wait_for_url("**/office/rounds/new")
+    await check(page)
+    await page.get_by_label("Round name").fill(spec.name)
+    await fill_date(page, "week_1", spec.first_week)
+    await fill_date(page, "advertising_date", spec.advertising)
+    await fill_date(page, "deadline_date", spec.deadline)
+    await fill_date(page, "outcomes_by_date", spec.outcomes)
+    await page.get_by_role("button", name="Create round").click()
+    await page.get_by_text(f"{spec.name} created").wait_for()
+    await check(page)
+    found = re.search(r"/office/rounds/([0-9a-f-]{36})$", page.url)
+    assert found is not None, page.url
+    return found.group(1)
+
+
+async def add_placement(
+    page: Page, round_id: str, placement: PlacementDetails, host_name: str, check: Check
+) -> str:
+    """Adds the placement from its round's page; returns its id (from its Change link)."""
+    await page.goto(f"/office/rounds/{round_id}")
+    await check(page)
+    await page.get_by_role("button", name="Add a placement").click()
+    await page.wait_for_url(f"**/office/rounds/{round_id}/placements/new")
+    await check(page)
+    await page.get_by_label("Host", exact=True).select_option(label=host_name)
+    await page.get_by_label("Title", exact=True).fill(placement.title)
+    await page.get_by_label("What will the intern do?").fill(placement.description)
+    for day in placement.days:
+        await page.get_by_label(london_date(day), exact=True).check()
+    await page.get_by_label("Number of places").fill(str(placement.places))
+    await page.get_by_label("In person", exact=True).check()
+    await page.get_by_label("Preparation (optional)").fill(placement.preparation)
+    await page.get_by_role("button", name="Add placement").click()
+    await page.get_by_text(f"{placement.title} added").wait_for()
+    await check(page)
+    change = page.get_by_role("link", name=f"Change {placement.title}")
+    href = await change.get_attribute("href")
+    assert href is not None
+    return href.rsplit("/", 1)[-1]
+
+
+async def set_up_round(
+    page: Page,
+    host: HostDetails,
+    spec: RoundDetails,
+    placement: PlacementDetails,
+    check: Check,
+) -> RoundSetUp:
+    """P7's groundwork, R1-R5: a host, a round and one placement, all through the pages."""
+    await add_host(page, host, check)
+    round_id = await create_round(page, spec, check)
+    placement_id = await add_placement(page, round_id, placement, host.name, check)
+    return RoundSetUp(round_id=round_id, placement_id=placement_id, host=host)
+
+
+async def _table(page: Page, table_id: str) -> list[dict[str, str]]:
+    headings = [
+        (await cell.inner_text()).strip()
+        for cell in await page.locator(f"#{table_id} thead th").all()
+    ]
+    rows = []
+    for row in await page.locator(f"#{table_id} tbody tr").all():
+        cells = [(await c.inner_text()).strip() for c in await row.locator("th, td").all()]
+        rows.append(dict(zip(headings, cells, strict=False)))
+    return rows
+
+
+async def view_round_at_a_glance(page: Page, round_id: str, check: Check) -> Glance:
+    """P7: the round's page, then its glance; what the tables and the Temporal link said."""
+    await page.goto(f"/office/rounds/{round_id}")
+    await check(page)
+    await page.get_by_role("link", name=re.compile("at a glance$")).click()
+    await page.wait_for_url(f"**/office/rounds/{round_id}/glance")
+    await check(page)
+    link = page.get_by_role("link", name=re.compile("^Open this round's workflows"))
+    href = await link.get_attribute("href")
+    assert href is not None
+    glance = Glance(round_link=href)
+    glance.next_step = (await page.locator(".inset").first.inner_text()).strip()
+    for row in await _table(page, "placements"):
+        glance.placements[row["Placement"].splitlines()[0]] = row
+    if await page.locator("#states").count():
+        for row in await _table(page, "states"):
+            glance.states[row["State"]] = int(row["Applications"])
+    return glance
+
+
+async def view_messages(page: Page, check: Check, recipient: str = "") -> list[dict[str, str]]:
+    """P4: the message list, newest first, filtered by address if given; each message as
+    its card shows it: Subject, Kind, To and State."""
+    await page.goto("/office/messages")
+    await check(page)
+    if recipient:
+        await page.get_by_label("Address contains").fill(recipient)
+        await page.get_by_role("button", name="Find messages").click()
+        await page.wait_for_url("**/office/messages?*")
+        await check(page)
+    seen = []
+    for card in await page.locator("#messages .message").all():
+        seen.append(
+            {
+                "Subject": (await card.locator(".card__title").inner_text()).strip(),
+                "Kind": (await card.locator(".message-kind").inner_text()).strip(),
+                "To": (await card.locator(".message-to").inner_text()).strip(),
+                "State": (await card.locator(".message-state").inner_text()).strip(),
+            }
+        )
+    return seen
+
+
+async def open_message(page: Page, subject: str, check: Check) -> str:
+    """One message from the list on the page: its page's text, as the office reads it."""
+    await page.get_by_role("link", name=subject).first.click()
+    await page.wait_for_url(re.compile(r"/office/messages/[0-9a-f-]{36}$"))
+    await check(page)
+    return await page.locator("main").inner_text()
+
+
+async def resend_overdue_confirmation(page: Page, recipient: str, check: Check) -> str:
+    """R15: the overdue confirmations, and "Send again" for the one to `recipient`; returns
+    the banner the office sees."""
+    await page.goto("/office/messages/overdue")
+    await check(page)
+    await page.get_by_role("button", name=f"Send again to {recipient}").first.click()
+    banner = page.locator(".banner")
+    await banner.wait_for()
+    await check(page)
+    return (await banner.inner_text()).strip()
+
+
+async def view_equal_opportunities(page: Page, round_name: str, check: Check) -> str:
+    """R9: the totals for one round's applicants; returns the page's text."""
+    await page.goto("/office/equal-opportunities")
+    await check(page)
+    await page.get_by_label("Whose answers").select_option(label=round_name)
+    await page.get_by_role("button", name="Show totals").click()
+    await page.wait_for_url("**/office/equal-opportunities?round=*")
+    await check(page)
+    return await page.locator("main").inner_text()
+
+
+async def view_withdrawals(page: Page, round_id: str, check: Check) -> list[dict[str, str]]:
+    """R23: from the round's page, the withdrawals after acceptance: Intern, Placement,
+    When (UK time) and the Reason they gave."""
+    await page.goto(f"/office/rounds/{round_id}")
+    await check(page)
+    await page.get_by_role("link", name="Withdrawals after acceptance").click()
+    await page.wait_for_url(f"**/office/rounds/{round_id}/withdrawals")
+    await check(page)
+    if not await page.locator("#withdrawals").count():
+        return []
+    return await _table(page, "withdrawals")
