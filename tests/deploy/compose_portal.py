@@ -3,8 +3,8 @@
 - People sign in at the published portal as a browser without JavaScript does: the form
   with its CSRF token, cookies kept, the link read from the e-mail the mail catcher got,
   "Sign in" pressed. The link is mailed only if the applications service took the
-  portal's own token, and a host's page lists their placement only if the applications
-  and expenses services took the person's: both are checked against the portal's JWKS,
+  portal's own token, and an applicant's applications or a host's placements are listed
+  only if the services took the person's: both are checked against the portal's JWKS,
   fetched across the compose network.
 - /metrics of the applications service (its published loopback port) and of every
   running worker, reached as deploy/observability/prometheus.compose.yml reaches them:
@@ -16,9 +16,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import httpx
@@ -35,6 +37,24 @@ def _field(pattern: re.Pattern[str], page: httpx.Response) -> str:
     if found is None:
         raise AssertionError(f"{page.url}: no {pattern.pattern!r} in the page")
     return found.group(1)
+
+
+def _loopback_browser() -> dict[str, list[Callable[[Any], Awaitable[None]]]]:
+    """Cookies kept as a browser keeps them for http://127.0.0.1. The portal's cookies are
+    Secure outside development; browsers treat loopback as a secure context and send
+    them, Python's cookie jar sends them over HTTP only when told, and httpx copies its jar
+    into one with the default policy for each request: so a jar of our own, told, sets the
+    Cookie header of every request. This client talks to loopback alone."""
+    jar = httpx.Cookies(CookieJar(DefaultCookiePolicy(secure_protocols=("https", "http"))))
+
+    async def send(request: httpx.Request) -> None:
+        request.headers.pop("cookie", None)
+        jar.set_cookie_header(request)
+
+    async def keep(response: httpx.Response) -> None:
+        jar.extract_cookies(response)
+
+    return {"request": [send], "response": [keep]}
 
 
 class Portal:
@@ -88,17 +108,20 @@ class Portal:
             raise AssertionError(f"using the link: {used.status_code} {used.text}")
         return f"{self.url}{used.headers['location']}"
 
-    async def page_of(self, email: str, *, shows: tuple[str, ...]) -> str:
-        """Sign in as `email` (a browser of their own) and read the page they land on."""
-        async with httpx.AsyncClient(timeout=30) as http:
-            landed = await self.sign_in(http, email)
-            page = await http.get(landed)
+    @asynccontextmanager
+    async def signed_in(self, email: str) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
+        """A browser of `email`'s own, signed in, and the page it landed on."""
+        async with httpx.AsyncClient(timeout=30, event_hooks=_loopback_browser()) as http:
+            yield http, await self.sign_in(http, email)
+
+    @staticmethod
+    async def read(http: httpx.AsyncClient, url: str, *, shows: tuple[str, ...]) -> None:
+        page = await http.get(url)
         if page.status_code != 200:
-            raise AssertionError(f"{landed}: {page.status_code} {page.text[:500]}")
+            raise AssertionError(f"{url}: {page.status_code} {page.text[:500]}")
         missing = [text for text in shows if text not in page.text]
         if missing:
-            raise AssertionError(f"{landed} does not show {missing}")
-        return landed
+            raise AssertionError(f"{url} does not show {missing}")
 
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]

@@ -158,13 +158,18 @@ class Smoke:
 
 
 async def front_door(smoke: Smoke) -> None:
-    """An applicant and a host sign in at the portal; the host's page lists their placement
-    and its round, from the applications service, asked with the host's portal token."""
-    landed = await smoke.portal.page_of(ADA, shows=(ADA, "Your micro-internships"))
-    say(f"{ADA} signed in at the portal: {landed}")
-    shows = ("Placement at Isis Robotics", "Compose smoke rehearsal")
-    landed = await smoke.portal.page_of(SAM, shows=shows)
-    say(f"{SAM} signed in at the portal: {landed} lists their placement")
+    """An applicant and a host sign in at the portal; their pages list the application and
+    the placement, from the applications service, asked with their portal-signed tokens."""
+    portal = smoke.portal
+    async with portal.signed_in(ADA) as (http, landed):
+        await portal.read(http, landed, shows=(ADA, "Your applications</a> (1)"))
+        mine = f"{portal.url}/applicant/applications"
+        await portal.read(http, mine, shows=("Placement at Isis Robotics", "Isis Robotics"))
+    say(f"{ADA} signed in at the portal ({landed}); {mine} lists their application")
+    async with portal.signed_in(SAM) as (http, landed):
+        shows = ("Placement at Isis Robotics", "Compose smoke rehearsal")
+        await portal.read(http, landed, shows=shows)
+    say(f"{SAM} signed in at the portal ({landed}), which lists their placement")
 
 
 async def figures(smoke: Smoke, project: str) -> None:
