@@ -4,14 +4,13 @@ person as in lower case. Real servers; see tests/test_migrations.py for the olde
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import jwt
 
 from launcher.mailcatcher import MailCatcher
-from mip.core.auth import Role
+from mip.core.auth import Role, token_claims
 from mip.core.settings import Settings
 from services.applications.app import create_app as applications_app
 from services.notifications.app import create_app as notifications_app
@@ -30,15 +29,7 @@ def _raw_token(settings: Settings, role: Role, subject: str) -> dict[str, str]:
     (`mint_token` would lower-case it first)."""
     secret = settings.signing_secret
     assert secret is not None
-    now = int(time.time())
-    claims = {
-        "sub": subject,
-        "role": role.value,
-        "iss": settings.jwt_issuer,
-        "aud": settings.jwt_audience,
-        "iat": now,
-        "exp": now + 600,
-    }
+    claims = token_claims(settings, role=role, subject=subject, ttl_s=600)
     return {"Authorization": f"Bearer {jwt.encode(claims, secret, algorithm='HS256')}"}
 
 
