@@ -107,7 +107,7 @@ async def test_r14_a_second_applicant_applies_late_and_is_refused_with_the_reaso
     summary = page.locator(".error-summary")
     await expect(summary).to_contain_text("Applications closed at")
     await expect(summary).to_contain_text("Late applications cannot be accepted")
-    mine = (await api_as("applicant", walk.bob.email).applications.get("/v1/me/applications"))
+    mine = await api_as("applicant", walk.bob.email).applications.get("/v1/me/applications")
     assert mine.json() == []
 
 
@@ -121,7 +121,9 @@ async def test_r11_r16_r17_r18_p2_at_the_deadline_the_host_reads_the_cv_marks_an
     assert cvs[walk.ada.name].media_type == "application/pdf"
     await _shoot(page, "portal-host-application")
     marks = {walk.ada.name: "Shortlisted"}
-    left_out = await host_steps.mark_and_rank(page, TITLE, marks, [walk.ada.name], assert_accessible)
+    left_out = await host_steps.mark_and_rank(
+        page, TITLE, marks, [walk.ada.name], assert_accessible
+    )
     assert left_out == []
     await applicant_steps.wait_for_status(ada, walk.application_id, "offered")
     states = await host_steps.offer_states(page, TITLE, assert_accessible)
