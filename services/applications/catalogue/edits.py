@@ -26,6 +26,7 @@ from services.applications.catalogue.rules import (
     check_placement_days,
     check_weeks_after_clock,
     clock_from_dates,
+    placement_week,
 )
 from services.applications.catalogue.schemas import Host, HostIn, Placement, PlacementIn, Round
 from services.applications.catalogue.service import CLOCK_FIELDS, reschedule
@@ -171,14 +172,7 @@ async def update_placement(
                 f"{_applications(count)} been made for this placement, so it stays as "
                 "applicants saw it. Add a new placement instead."
             )
-        week = next((w for w in the_round.weeks if w.starts_on == body.week_starts_on), None)
-        if week is None:
-            offered = ", ".join(f"{w.starts_on:%d %B %Y}" for w in the_round.weeks)
-            raise InvalidInput(
-                f"{body.week_starts_on} is not a placement week of this round; "
-                f"its weeks start on {offered}.",
-                field="week_starts_on",
-            )
+        week = placement_week(the_round.weeks, body.week_starts_on, field="week_starts_on")
         days = check_placement_days(body.days, week)
         if await repo.get_host(conn, body.host_id) is None:
             raise InvalidInput(f"There is no host {body.host_id}.", field="host_id")
