@@ -10,8 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from launcher.serve import SERVED
-from mip.core import db
-from mip.core.migrations import apply_migrations
+from mip.core.app import migrate
 from mip.core.settings import Settings
 
 
@@ -20,20 +19,8 @@ async def migrate_all(settings: Settings) -> dict[str, list[int]]:
     applied: dict[str, list[int]] = {}
     for served in SERVED.values():
         spec = served.spec()
-        if spec is None:
-            continue
-        # No request timeouts: an index build or another replica's lock may take minutes.
-        pool = await db.create_pool(
-            settings.database_url.get_secret_value(),
-            schema=spec.schema,
-            min_size=1,
-            max_size=1,
-            timeout_s=settings.startup_timeout_s,
-        )
-        try:
-            applied[spec.schema] = await apply_migrations(pool, spec.schema, spec.migrations)
-        finally:
-            await pool.close()
+        if spec is not None:
+            applied[spec.schema] = await migrate(spec, settings)
     return applied
 
 

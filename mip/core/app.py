@@ -80,7 +80,8 @@ async def status(runtime: Runtime, _: OfficeOrService) -> Status:
     )
 
 
-async def _migrate(spec: ServiceSpec, settings: Settings) -> None:
+async def _migrate(spec: ServiceSpec, settings: Settings) -> list[int]:
+    """Apply `spec`'s migrations; the versions applied now (empty where up to date)."""
     # Migrations get a pool of their own without the request timeouts: building an
     # index or waiting for another replica's migration lock may rightly take minutes.
     migrating = await db.create_pool(
@@ -91,7 +92,7 @@ async def _migrate(spec: ServiceSpec, settings: Settings) -> None:
         timeout_s=settings.startup_timeout_s,
     )
     try:
-        await apply_migrations(migrating, spec.schema, spec.migrations)
+        return await apply_migrations(migrating, spec.schema, spec.migrations)
     finally:
         await migrating.close()
 
@@ -180,6 +181,7 @@ def create_service_app(
 
 
 # The portal (services/portal/app.py) is an HTML app, not a service, but keeps its
-# tables the same way: these are its migrations and its request pool too.
+# tables the same way: these are its migrations and its request pool too (and `mip migrate`
+# applies every service's migrations with the same function).
 migrate = _migrate
 request_pool = _request_pool

@@ -193,8 +193,16 @@ def mint_token(settings: Settings, *, role: Role, subject: str, ttl_s: int = DEF
         subject = valid_address(subject)
     elif not subject.strip():
         raise ValueError("the subject is empty")
+    return jwt.encode(
+        token_claims(settings, role=role, subject=subject, ttl_s=ttl_s), secret, algorithm="HS256"
+    )
+
+
+def token_claims(settings: Settings, *, role: Role, subject: str, ttl_s: int) -> dict[str, Any]:
+    """The claims of a token for `subject` in `role` living `ttl_s` seconds from now, as
+    given: the caller has already checked the subject and the lifetime."""
     now = int(time.time())
-    claims = {
+    return {
         "sub": subject,
         "role": role.value,
         "iss": settings.jwt_issuer,
@@ -202,7 +210,6 @@ def mint_token(settings: Settings, *, role: Role, subject: str, ttl_s: int = DEF
         "iat": now,
         "exp": now + ttl_s,
     }
-    return jwt.encode(claims, secret, algorithm="HS256")
 
 
 _bearer = HTTPBearer(auto_error=False, description="A MIP token: `mip token --role office`")

@@ -7,7 +7,8 @@ and role and refuses a declared `Content-Length` over the limit; then it counts 
 it arrives and stops reading once the count passes the limit. Such early answers carry
 ``Connection: close``, so the client stops sending the rest.
 
-`read_bounded` reads a parsed file in chunks, never more than one byte past its limit;
+`read_within` and `read_bounded` read a parsed file in chunks, never more than one byte past
+its limit;
 `check_pdf` refuses a PDF with too many pages or whose streams inflate past a budget,
 measured with a bounded inflater rather than by decompressing everything.
 """
@@ -19,11 +20,12 @@ import zlib
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import Request, Response, UploadFile
+from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, IndirectObject, NameObject, StreamObject
+from starlette.datastructures import UploadFile
 from starlette.types import Message
 
 from mip.core.auth import Principal, Role, TokenVerifier
@@ -86,6 +88,35 @@ class _BodyTooLarge(Exception):
     pass
 
 
+def declared_over(request: Request, max_file_bytes: int) -> bool:
+    """Whether the declared `Content-Length` is past the file's limit plus the form's room."""
+    declared = request.headers.get("content-length", "")
+    return declared.isdigit() and int(declared) > max_file_bytes + FORM_ROOM
+
+
+class CountedBody:
+    """`request` with its body counted as it arrives: reading fails once the count passes
+    the file's limit plus the form's room, so a body without a length is bounded too."""
+
+    def __init__(self, request: Request, max_file_bytes: int) -> None:
+        self.received = 0
+        self._ceiling = max_file_bytes + FORM_ROOM
+        self._upstream = request.receive
+        self.request = Request(request.scope, self._receive)
+
+    @property
+    def over(self) -> bool:
+        return self.received > self._ceiling
+
+    async def _receive(self) -> Message:
+        message = await self._upstream()
+        if message["type"] == "http.request":
+            self.received += len(message.get("body", b""))
+            if self.over:
+                raise _BodyTooLarge
+        return message
+
+
 def bounded_upload(
     *, field: str, max_file_bytes: Callable[[Request], int], roles: tuple[Role, ...]
 ) -> type[APIRoute]:
@@ -107,27 +138,15 @@ def bounded_upload(
                             required_roles=[r.value for r in roles],
                         )
                     limit = max_file_bytes(request)
-                    declared = request.headers.get("content-length", "")
-                    if declared.isdigit() and int(declared) > limit + FORM_ROOM:
+                    if declared_over(request, limit):
                         raise too_large(field, limit)
                 except MIPError as error:
                     return _refusal(request, error)
-                received = 0
-                upstream = request.receive
-
-                async def counted() -> Message:
-                    nonlocal received
-                    message = await upstream()
-                    if message["type"] == "http.request":
-                        received += len(message.get("body", b""))
-                        if received > limit + FORM_ROOM:
-                            raise _BodyTooLarge
-                    return message
-
+                body = CountedBody(request, limit)
                 try:
-                    return await handler(Request(request.scope, counted))
+                    return await handler(body.request)
                 except Exception:
-                    if received > limit + FORM_ROOM:
+                    if body.over:
                         return _refusal(request, too_large(field, limit))
                     raise
 
@@ -136,8 +155,8 @@ def bounded_upload(
     return BoundedUploadRoute
 
 
-async def read_bounded(upload: UploadFile, *, field: str, max_bytes: int) -> bytes:
-    """The file's bytes, read in chunks; over `max_bytes` it is refused with 413."""
+async def read_within(upload: UploadFile, max_bytes: int) -> bytes | None:
+    """The file's bytes, or None if it is larger than `max_bytes` (read one byte past it)."""
     parts: list[bytes] = []
     size = 0
     while size <= max_bytes:
@@ -146,7 +165,15 @@ async def read_bounded(upload: UploadFile, *, field: str, max_bytes: int) -> byt
             return b"".join(parts)
         parts.append(chunk)
         size += len(chunk)
-    raise too_large(field, max_bytes)
+    return None
+
+
+async def read_bounded(upload: UploadFile, *, field: str, max_bytes: int) -> bytes:
+    """The file's bytes, read in chunks; over `max_bytes` it is refused with 413."""
+    content = await read_within(upload, max_bytes)
+    if content is None:
+        raise too_large(field, max_bytes)
+    return content
 
 
 # --- PDF ----------------------------------------------------------------------------------

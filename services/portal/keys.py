@@ -13,7 +13,6 @@ import base64
 import hashlib
 import hmac
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm
 
-from mip.core.auth import Role, valid_address
+from mip.core.auth import Role, token_claims, valid_address
 from mip.core.settings import Settings
 
 PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
@@ -87,15 +86,7 @@ class SigningKeys:
         """A token the services accept for `subject` in `role`, living `ttl_s` seconds."""
         if role is not Role.service:
             subject = valid_address(subject)
-        now = int(time.time())
-        claims = {
-            "sub": subject,
-            "role": role.value,
-            "iss": settings.jwt_issuer,
-            "aud": settings.jwt_audience,
-            "iat": now,
-            "exp": now + ttl_s,
-        }
+        claims = token_claims(settings, role=role, subject=subject, ttl_s=ttl_s)
         return jwt.encode(claims, self.private, algorithm=self.algorithm, headers={"kid": self.kid})
 
     def mac(self, label: str, value: str) -> str:

@@ -37,15 +37,14 @@ from tests.portal.support.api import ApiAs
 from tests.portal.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    NewPage,
+    SignIn,
     accessibility_violations,
     describe,
 )
 from tests.portal.support.mail import mails_to, next_mail, sign_in_link
 from tests.portal.support.stack import PortalStack, running_portal_stack
 from tests.support.servers import Servers
-
-NewPage = Callable[..., Awaitable[Page]]
-SignIn = Callable[[Page, str], Awaitable[Page]]
 
 
 @pytest.fixture(scope="session")

@@ -15,11 +15,10 @@ from playwright.async_api import Page, expect
 from services.portal.applicant.words import london_exact
 from tests.portal.journeys import applicant as journey
 from tests.portal.support.api import ApiAs
+from tests.portal.support.browser import Check, SignIn
 from tests.portal.support.catalogue import advertised_round, host_with_placement
 from tests.portal.support.stack import OFFICE
 
-Check = Callable[[Page], Awaitable[None]]
-SignIn = Callable[[Page, str], Awaitable[Page]]
 ApiFor = Callable[[str, str], ApiAs]
 
 

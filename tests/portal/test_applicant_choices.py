@@ -6,7 +6,7 @@ page visited passes axe-core's serious and critical checks."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -14,12 +14,11 @@ from playwright.async_api import Page, expect
 
 from tests.portal.journeys import applicant as journey
 from tests.portal.support.api import ApiAs
+from tests.portal.support.browser import Check, SignIn
 from tests.portal.support.catalogue import advertised_round, host_with_placement
 from tests.portal.support.stack import OFFICE
 from tests.support.applying import PROFILE, pdf
 
-Check = Callable[[Page], Awaitable[None]]
-SignIn = Callable[[Page, str], Awaitable[Page]]
 ApiFor = Callable[[str, str], ApiAs]
 
 

@@ -5,7 +5,6 @@ sessions (R29), the history (P6), offers (R19, R20, R23) and a claim (R24-R28, P
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 import pytest
@@ -14,22 +13,18 @@ from launcher.mailcatcher import MailCatcher
 from mip.core.auth import Role
 from mip.core.errors import RemoteProblem
 from mip.core.settings import Settings
-from services.applications.app import create_app as applications_app
 from services.applications.client import (
     ApplicationsClient,
     EqualOpportunitiesIn,
     ProfileIn,
     Upload,
 )
-from services.expenses.app import create_app as expenses_app
 from services.expenses.client import Category, ExpensesClient, NewLine
-from services.notifications.app import create_app as notifications_app
-from services.offers.app import create_app as offers_app
 from services.offers.client import OffersClient
-from tests.support.applying import HOST, PROFILE, make_round, open_round, pdf
+from tests.support.applying import HOST, PROFILE, close_round_now, make_round, open_round, pdf
 from tests.support.auth import auth, token
 from tests.support.rehearsal import wait_status
-from tests.support.stack import Stack, running_stack
+from tests.support.stack import Stack, round_stack
 from tests.support.upload_samples import png
 
 ADA, BOB = "ada@example.org", "bob@example.org"
@@ -43,16 +38,6 @@ def _clients(stack: Stack, email: str) -> tuple[ApplicationsClient, OffersClient
         OffersClient(s.offers_url, bearer),
         ExpensesClient(s.expenses_url, bearer),
     )
-
-
-async def _close_now(stack: Stack, the_round: dict[str, Any]) -> None:
-    deadline = datetime.now(UTC) + timedelta(seconds=1)
-    moved = await stack.http["applications"].put(
-        f"/v1/rounds/{the_round['id']}/clock",
-        json={"clock": {**the_round["clock"], "deadline_at": deadline.isoformat()}},
-        headers=auth(stack.settings, Role.office),
-    )
-    assert moved.status_code == 200, moved.text
 
 
 async def _rank(stack: Stack, placement_id: str, application_ids: list[UUID]) -> None:
@@ -98,13 +83,7 @@ async def _profile_and_support(apps: ApplicationsClient) -> None:
 async def test_r6_r29_r19_r20_r23_p5_applicant_client_calls_on_the_real_stack(
     mail_settings: Settings, smtp: MailCatcher
 ) -> None:
-    async with running_stack(
-        mail_settings,
-        applications=applications_app,
-        offers=offers_app,
-        expenses=expenses_app,
-        notifications=notifications_app,
-    ) as stack:
+    async with round_stack(mail_settings, expenses=True) as stack:
         the_round, (first, second) = await make_round(
             stack.http["applications"], stack.settings, open_round(), places=2, placements=2
         )
@@ -129,7 +108,8 @@ async def test_r6_r29_r19_r20_r23_p5_applicant_client_calls_on_the_real_stack(
         listed = await apps.my_applications()
         history = await apps.application_history(other.id)
 
-        await _close_now(stack, the_round)
+        apps_http, round_id = stack.http["applications"], the_round["id"]
+        await close_round_now(apps_http, stack.settings, round_id, the_round["clock"])
         for application, email in ((mine, ADA), (bobs, BOB)):
             await wait_status(stack, str(application.id), email, "forwarded")
         await _rank(stack, first["id"], [mine.id, bobs.id])

@@ -6,19 +6,18 @@ is not read."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from playwright.async_api import Page, expect
 
 from tests.portal.journeys import applicant as journey
 from tests.portal.support.api import ApiAs
+from tests.portal.support.browser import Check, SignIn
 from tests.portal.support.catalogue import advertised_round, host_with_placement
 from tests.portal.support.stack import OFFICE, PortalStack
 from tests.support.applying import pdf
 
-Check = Callable[[Page], Awaitable[None]]
-SignIn = Callable[[Page, str], Awaitable[Page]]
 ApiFor = Callable[[str, str], ApiAs]
 MB = 1024 * 1024
 

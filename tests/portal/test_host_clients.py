@@ -13,13 +13,9 @@ from launcher.mailcatcher import MailCatcher
 from mip.core.auth import Role
 from mip.core.errors import RemoteProblem
 from mip.core.settings import Settings
-from services.applications.app import create_app as applications_app
 from services.applications.client import ApplicationsClient
-from services.expenses.app import create_app as expenses_app
 from services.expenses.client import ExpensesClient
 from services.expenses.decisions.schemas import DecisionIn, LineDecisionIn, NoteIn
-from services.notifications.app import create_app as notifications_app
-from services.offers.app import create_app as offers_app
 from services.offers.client import OffersClient
 from services.offers.selection.schemas import MarkIn, RankingIn
 from tests.support.auth import auth, token
@@ -33,20 +29,14 @@ from tests.support.host_round import (
     wait_forwarded,
     wait_until_status,
 )
-from tests.support.stack import running_stack
+from tests.support.stack import round_stack
 from tests.support.upload_samples import png
 
 
 async def test_r11_r16_r17_p2_p5_host_clients_read_rank_and_pay_on_real_services(
     mail_settings: Settings, smtp: MailCatcher
 ) -> None:
-    async with running_stack(
-        mail_settings,
-        applications=applications_app,
-        offers=offers_app,
-        expenses=expenses_app,
-        notifications=notifications_app,
-    ) as stack:
+    async with round_stack(mail_settings, expenses=True) as stack:
         settings, http = stack.settings, stack.http
         made = await set_up(http["applications"], settings)
         placement_id = UUID(made.placement["id"])

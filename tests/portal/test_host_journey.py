@@ -7,7 +7,6 @@ an intern's lunch claim (R24, R28, P5). Every page visited is checked by axe-cor
 from __future__ import annotations
 
 import io
-from collections.abc import Awaitable, Callable
 
 from playwright.async_api import Page
 from pypdf import PdfReader
@@ -15,6 +14,7 @@ from pypdf import PdfReader
 from mip.core.auth import Role
 from services.portal.web import london
 from tests.portal.journeys import host as journey
+from tests.portal.support.browser import Check, NewPage, SignIn
 from tests.portal.support.mail import mails_to, text_of
 from tests.portal.support.stack import PortalStack
 from tests.support.auth import auth
@@ -30,10 +30,6 @@ from tests.support.host_round import (
     wait_until_status,
 )
 from tests.support.waiting import eventually
-
-Check = Callable[[Page], Awaitable[None]]
-NewPage = Callable[..., Awaitable[Page]]
-SignIn = Callable[[Page, str], Awaitable[Page]]
 
 
 async def test_r11_r16_r17_r18_r19_p2_p5_host_reads_cvs_marks_ranks_and_pays_lunch(

@@ -5,11 +5,11 @@ ranking, with its confirmation, works with JavaScript off and 360 px wide (R17, 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 
 from playwright.async_api import Page, Route
 
 from tests.portal.journeys import host as journey
+from tests.portal.support.browser import Check, NewPage, SignIn
 from tests.portal.support.stack import PortalStack
 from tests.support.host_round import (
     ADA,
@@ -22,10 +22,6 @@ from tests.support.host_round import (
     wait_forwarded,
     wait_until_status,
 )
-
-Check = Callable[[Page], Awaitable[None]]
-NewPage = Callable[..., Awaitable[Page]]
-SignIn = Callable[[Page, str], Awaitable[Page]]
 
 
 async def test_a_host_cannot_open_another_hosts_placement_application_or_claim_pages(

@@ -28,13 +28,12 @@ from tests.portal.journeys.office import (
     view_round_at_a_glance,
     view_withdrawals,
 )
+from tests.portal.support.browser import Check, SignIn
 from tests.portal.support.stack import OFFICE, PortalStack
 from tests.support.applying import PROFILE, pdf
 from tests.support.rehearsal import rehearsal_round
 from tests.support.waiting import eventually
 
-SignIn = Callable[[Page, str], Awaitable[Page]]
-Check = Callable[[Page], Awaitable[None]]
 ApiAs = Callable[[str, str], Any]
 
 

@@ -27,12 +27,11 @@ from services.applications.contract import (
 from services.notifications.app import create_app as notifications_app
 from services.notifications.client import NotificationsClient
 from services.notifications.messages.schemas import MessageSummary
-from services.offers.app import create_app as offers_app
 from services.offers.client import OffersClient
 from tests.support.applying import HOST, apply, make_profile, open_round
 from tests.support.auth import auth, token
 from tests.support.rehearsal import SAM, setup_rehearsal, wait_status
-from tests.support.stack import Stack, running_stack
+from tests.support.stack import Stack, round_stack, running_stack
 from tests.support.waiting import eventually
 from workflows.notifications import EmailStatus, MessageKind
 
@@ -150,12 +149,7 @@ async def test_r9_r15_p4_office_client_methods_set_up_change_and_watch_messages(
 async def test_r23_p7_office_client_reads_the_round_and_a_withdrawal_after_acceptance(
     mail_settings: Settings, smtp: MailCatcher
 ) -> None:
-    async with running_stack(
-        mail_settings,
-        applications=applications_app,
-        offers=offers_app,
-        notifications=notifications_app,
-    ) as stack:
+    async with round_stack(mail_settings) as stack:
         http, offers_http = stack.http["applications"], stack.http["offers"]
         round_id, placements = await setup_rehearsal(http, stack.settings)
         ada = await make_profile(http, stack.settings, ADA)

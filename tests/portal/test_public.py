@@ -13,12 +13,11 @@ import pytest
 from playwright.async_api import Page
 
 from tests.portal.support.api import ApiAs
+from tests.portal.support.browser import Check, NewPage
 from tests.portal.support.catalogue import advertised_round, host_with_placement
 from tests.portal.support.mail import mails_to, next_mail
 from tests.portal.support.stack import OFFICE, PortalStack
 
-Check = Callable[[Page], Awaitable[None]]
-NewPage = Callable[..., Awaitable[Page]]
 ApiFactory = Callable[[str, str], ApiAs]
 ZONED = re.compile(r"\d{1,2}:\d{2} (GMT|BST)")
 

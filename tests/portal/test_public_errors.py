@@ -3,16 +3,14 @@ never a trace or a blank page (issue 14 item 4)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from playwright.async_api import Page
 
+from tests.portal.support.browser import Check, SignIn
 from tests.portal.support.stack import PortalStack
 from tests.support.servers import free_port
-
-SignIn = Callable[[Page, str], Awaitable[Page]]
-Check = Callable[[Page], Awaitable[None]]
 
 
 @contextmanager

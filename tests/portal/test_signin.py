@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from playwright.async_api import Page
 
+from tests.portal.support.browser import Check, SignIn
 from tests.portal.support.stack import OFFICE, PortalStack
-
-SignIn = Callable[[Page, str], Awaitable[Page]]
-Check = Callable[[Page], Awaitable[None]]
 
 
 async def test_an_applicant_signs_in_with_the_link_from_the_email_and_out_again(

@@ -9,11 +9,10 @@ from collections.abc import Awaitable, Callable
 from playwright.async_api import Page
 
 from tests.portal.support.api import ApiAs
+from tests.portal.support.browser import Check, SignIn
 from tests.portal.support.catalogue import advertised_round, host_with_placement
 from tests.portal.support.stack import OFFICE
 
-SignIn = Callable[[Page, str], Awaitable[Page]]
-Check = Callable[[Page], Awaitable[None]]
 ApiFactory = Callable[[str, str], ApiAs]
 
 

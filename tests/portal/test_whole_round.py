@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -30,14 +30,12 @@ from tests.portal.journeys import applicant as applicant_steps
 from tests.portal.journeys import host as host_steps
 from tests.portal.journeys import office as office_steps
 from tests.portal.support.api import ApiAs
+from tests.portal.support.browser import Check, NewPage, SignIn
 from tests.portal.support.catalogue import advertised_round, host_with_placement
 from tests.portal.support.mail import mails_to, text_of
 from tests.portal.support.stack import OFFICE, PortalStack
 from tests.support.waiting import eventually
 
-Check = Callable[[Page], Awaitable[None]]
-NewPage = Callable[..., Awaitable[Page]]
-SignIn = Callable[[Page, str], Awaitable[Page]]
 ApiFor = Callable[[str, str], ApiAs]
 
 TITLE = "Testing robot arms"

@@ -10,7 +10,6 @@ import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -27,11 +26,17 @@ from mip.core.settings import Settings
 from services.applications.app import create_app as applications_app
 from services.expenses.app import create_app as expenses_app
 from services.notifications.app import create_app as notifications_app
-from services.offers.app import create_app as offers_app
-from tests.support.applying import HOST, apply, make_profile, make_round, open_round
+from tests.support.applying import (
+    HOST,
+    apply,
+    close_round_now,
+    make_profile,
+    make_round,
+    open_round,
+)
 from tests.support.auth import auth
 from tests.support.rehearsal import wait_status
-from tests.support.stack import Stack, running_stack
+from tests.support.stack import Stack, round_stack, running_stack
 from tests.support.upload_samples import png
 from workflows.expense_claim import workflow_id as claim_workflow
 
@@ -74,17 +79,6 @@ async def _applicants(stack: Stack, name: str, n: int) -> tuple[dict[str, Any], 
         Applicant(email, h, a.json()["id"], placements[i // 2])
         for i, (email, h, a) in enumerate(zip(emails, headers, answers, strict=True))
     ]
-
-
-async def _close_applications_now(stack: Stack, the_round: dict[str, Any]) -> None:
-    """Move the round's deadline to a second from now, so the round forwards at once."""
-    deadline = datetime.now(UTC) + timedelta(seconds=1)
-    moved = await stack.http["applications"].put(
-        f"/v1/rounds/{the_round['id']}/clock",
-        json={"clock": {**the_round["clock"], "deadline_at": deadline.isoformat()}},
-        headers=auth(stack.settings, Role.office),
-    )
-    assert moved.status_code == 200, moved.text
 
 
 async def _shown_offered(stack: Stack, trigger: str, who: Applicant) -> bool:
@@ -135,15 +129,11 @@ async def _rank_everyone(stack: Stack, applicants: list[Applicant]) -> None:
 async def test_r19_r20_fifty_offers_accepted_the_moment_they_are_shown(
     mail_settings: Settings, smtp: MailCatcher
 ) -> None:
-    async with running_stack(
-        mail_settings,
-        applications=applications_app,
-        offers=offers_app,
-        notifications=notifications_app,
-    ) as stack:
+    async with round_stack(mail_settings) as stack:
         offers = stack.http["offers"]
         the_round, applicants = await _applicants(stack, "Read your state round", N)
-        await _close_applications_now(stack, the_round)
+        apps_http, round_id = stack.http["applications"], the_round["id"]
+        await close_round_now(apps_http, stack.settings, round_id, the_round["clock"])
         await asyncio.gather(
             *(wait_status(stack, a.application_id, a.email, "forwarded") for a in applicants)
         )

@@ -21,13 +21,10 @@ from temporalio.client import WorkflowExecutionStatus
 from launcher.mailcatcher import MailCatcher
 from mip.core.auth import Role
 from mip.core.settings import Settings
-from services.applications.app import create_app as applications_app
-from services.notifications.app import create_app as notifications_app
-from services.offers.app import create_app as offers_app
 from tests.support.applying import HOST, apply, make_profile, make_round, next_monday
 from tests.support.auth import auth
 from tests.support.rehearsal import status_of, wait_status
-from tests.support.stack import Stack, running_stack
+from tests.support.stack import Stack, round_stack
 from tests.support.waiting import eventually
 from workflows.round import RoundWorkflow
 
@@ -100,12 +97,7 @@ async def _rank(stack: Stack, placement_id: str, host: str, ids: list[str]) -> h
 async def test_r18_never_offered_applicants_hear_by_the_outcomes_date_while_an_offer_is_open(
     mail_settings: Settings, smtp: MailCatcher
 ) -> None:
-    async with running_stack(
-        mail_settings,
-        applications=applications_app,
-        offers=offers_app,
-        notifications=notifications_app,
-    ) as stack:
+    async with round_stack(mail_settings) as stack:
         now = datetime.now(UTC)
         deadline, outcomes = now + timedelta(seconds=7), now + timedelta(seconds=17)
         apps, offers, settings = stack.http["applications"], stack.http["offers"], stack.settings
@@ -147,12 +139,7 @@ async def test_r18_never_offered_applicants_hear_by_the_outcomes_date_while_an_o
 async def test_r3_the_outcomes_date_moved_after_the_deadline_reaches_the_running_placement(
     mail_settings: Settings, smtp: MailCatcher
 ) -> None:
-    async with running_stack(
-        mail_settings,
-        applications=applications_app,
-        offers=offers_app,
-        notifications=notifications_app,
-    ) as stack:
+    async with round_stack(mail_settings) as stack:
         now = datetime.now(UTC)
         deadline, outcomes = now + timedelta(seconds=7), now + timedelta(seconds=15)
         moved = outcomes + timedelta(seconds=15)
@@ -271,12 +258,7 @@ class _Watch:
 async def test_r4_a_second_round_ranking_racing_the_first_round_cascade_never_overfills_the_last_place(  # noqa: E501
     mail_settings: Settings, smtp: MailCatcher
 ) -> None:
-    async with running_stack(
-        mail_settings,
-        applications=applications_app,
-        offers=offers_app,
-        notifications=notifications_app,
-    ) as stack:
+    async with round_stack(mail_settings) as stack:
         now = datetime.now(UTC)
         at = {
             "deadline_at": now + timedelta(seconds=6),

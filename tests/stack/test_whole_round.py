@@ -11,13 +11,10 @@ from typing import Any
 from launcher.mailcatcher import MailCatcher
 from mip.core.auth import Role
 from mip.core.settings import Settings
-from services.applications.app import create_app as applications_app
-from services.notifications.app import create_app as notifications_app
-from services.offers.app import create_app as offers_app
 from tests.support.applying import apply, make_profile
 from tests.support.auth import auth
 from tests.support.rehearsal import KIM, SAM, setup_rehearsal, wait_status
-from tests.support.stack import Stack, running_stack
+from tests.support.stack import Stack, round_stack
 from tests.support.waiting import eventually
 
 OFFICE = "internships@mip.example.org"
@@ -45,12 +42,7 @@ async def _subscribe_fan(stack: Stack, smtp: MailCatcher) -> None:
 async def test_r4_r16_r23_p2_p7_a_whole_round_on_real_servers(
     mail_settings: Settings, smtp: MailCatcher
 ) -> None:
-    async with running_stack(
-        mail_settings,
-        applications=applications_app,
-        offers=offers_app,
-        notifications=notifications_app,
-    ) as stack:
+    async with round_stack(mail_settings) as stack:
         apps, offers, settings = stack.http["applications"], stack.http["offers"], stack.settings
         await _subscribe_fan(stack, smtp)
         round_id, placement = await setup_rehearsal(apps, settings)

@@ -156,3 +156,19 @@ ROUND_2019: dict[str, Any] = {
     "second_round_opens_on": "2019-04-23",
     "second_round_closes_on": "2019-04-29",
 }
+
+
+async def close_round_now(
+    apps: httpx.AsyncClient, settings: Settings, round_id: str, clock: dict[str, Any]
+) -> dict[str, Any]:
+    """The office moves the deadline to a second from now (R3): the round forwards at once.
+    The round's clock as it is now."""
+    deadline = datetime.now(UTC) + timedelta(seconds=1)
+    moved = await apps.put(
+        f"/v1/rounds/{round_id}/clock",
+        json={"clock": {**clock, "deadline_at": deadline.isoformat()}},
+        headers=auth(settings, Role.office),
+    )
+    assert moved.status_code == 200, moved.text
+    new_clock: dict[str, Any] = moved.json()["clock"]
+    return new_clock

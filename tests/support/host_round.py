@@ -14,7 +14,7 @@ import httpx
 
 from mip.core.auth import Role
 from mip.core.settings import Settings
-from tests.support.applying import apply, make_profile, next_monday
+from tests.support.applying import apply, close_round_now, make_profile, next_monday
 from tests.support.auth import auth
 from tests.support.upload_samples import docx, pdf, png
 from tests.support.waiting import eventually
@@ -162,14 +162,7 @@ async def close_applications_now(
     apps: httpx.AsyncClient, settings: Settings, made: HostRound
 ) -> None:
     """The office moves the deadline to a second from now (R3): the round forwards at once."""
-    deadline = datetime.now(UTC) + timedelta(seconds=1)
-    moved = await apps.put(
-        f"/v1/rounds/{made.round_id}/clock",
-        json={"clock": {**made.clock, "deadline_at": deadline.isoformat()}},
-        headers=auth(settings, Role.office),
-    )
-    assert moved.status_code == 200, moved.text
-    made.clock = moved.json()["clock"]
+    made.clock = await close_round_now(apps, settings, made.round_id, made.clock)
     made.deadline_at = datetime.fromisoformat(made.clock["deadline_at"])
 
 

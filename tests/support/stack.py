@@ -16,6 +16,10 @@ from temporalio.runtime import Runtime
 
 from mip.core.settings import Settings
 from mip.core.temporal import connect
+from services.applications.app import create_app as applications_app
+from services.expenses.app import create_app as expenses_app
+from services.notifications.app import create_app as notifications_app
+from services.offers.app import create_app as offers_app
 from tests.support.servers import free_port
 from workflows.worker import build_worker
 
@@ -51,6 +55,22 @@ def running_stack(
     """Each named app with its lifespan (pool, migrations, activity worker) behind its own
     port, plus the workflow worker; `stack.http[name]` talks to it over HTTP."""
     return running_stack_on(None, settings, **factories)
+
+
+def round_stack(
+    settings: Settings, *, expenses: bool = False
+) -> AbstractAsyncContextManager[Stack]:
+    """The services a round's life runs through, applying to offers and the e-mails each
+    step sends: applications, offers and notifications; with `expenses`, the expenses
+    service too (an intern's claims)."""
+    factories: dict[str, Callable[[Settings], FastAPI]] = {
+        "applications": applications_app,
+        "offers": offers_app,
+    }
+    if expenses:
+        factories["expenses"] = expenses_app
+    factories["notifications"] = notifications_app
+    return running_stack(settings, **factories)
 
 
 @asynccontextmanager

@@ -11,6 +11,7 @@ Each refusal is a 409 that says why and what can still be done.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -26,6 +27,7 @@ from services.applications.catalogue.rules import (
     check_placement_days,
     check_weeks_after_clock,
     clock_from_dates,
+    placement_week,
 )
 from services.applications.catalogue.schemas import Host, HostIn, Placement, PlacementIn, Round
 from services.applications.catalogue.service import CLOCK_FIELDS, reschedule
@@ -35,8 +37,12 @@ from services.applications.contract import RoundDatesIn, RoundSettingsIn
 HOST_AS_ADVERTISED = ("name", "sector", "kind", "location")
 
 
-def _applications(count: int) -> str:
-    return "1 application has" if count == 1 else f"{count} applications have"
+def _refuse_once_applied(count: int, rest: str, **extensions: Any) -> None:
+    """Once anyone has applied, what they applied for stays as they saw it (a 409 saying
+    how many applications were made, and `rest`: where, and what can still change)."""
+    if count:
+        made = "1 application has" if count == 1 else f"{count} applications have"
+        raise Conflict(f"{made} been made {rest}", **extensions)
 
 
 def _when(moment: datetime) -> str:
@@ -60,12 +66,11 @@ async def update_host(pool: asyncpg.Pool, host_id: UUID, body: HostIn) -> Host:
         changed = [
             name for name in HOST_AS_ADVERTISED if getattr(before, name) != getattr(body, name)
         ]
-        count = await edits.applications_to_host(conn, host_id) if changed else 0
-        if count:
-            raise Conflict(
-                f"{_applications(count)} been made to this host's placements, so its "
-                f"{changed[0]} stays as applicants saw it. Only the contact's name and "
-                "e-mail address can change now.",
+        if changed:
+            _refuse_once_applied(
+                await edits.applications_to_host(conn, host_id),
+                f"to this host's placements, so its {changed[0]} stays as applicants saw it. "
+                "Only the contact's name and e-mail address can change now.",
                 field=changed[0],
             )
         try:
@@ -97,12 +102,11 @@ async def update_round(runtime: ServiceRuntime, round_id: UUID, body: RoundSetti
         found = await repo.get_round(conn, round_id)
         assert found is not None
         _check_open(found, runtime.clock(), "its weeks and limits")
-        count = await edits.applications_to_round(conn, round_id)
-        if count:
-            raise Conflict(
-                f"{_applications(count)} been made in this round, so its weeks and limits "
-                "stay as applicants saw them. Dates still to come can still be moved."
-            )
+        _refuse_once_applied(
+            await edits.applications_to_round(conn, round_id),
+            "in this round, so its weeks and limits stay as applicants saw them. "
+            "Dates still to come can still be moved.",
+        )
         check_weeks_after_clock(body.weeks, found.clock)
         kept = {w.starts_on for w in body.weeks}
         dropped = [w.starts_on for w in found.weeks if w.starts_on not in kept]
@@ -165,20 +169,11 @@ async def update_placement(
         the_round = await repo.get_round(conn, round_id)
         assert the_round is not None
         _check_open(the_round, runtime.clock(), "its placements")
-        count = await edits.applications_to_placement(conn, placement_id)
-        if count:
-            raise Conflict(
-                f"{_applications(count)} been made for this placement, so it stays as "
-                "applicants saw it. Add a new placement instead."
-            )
-        week = next((w for w in the_round.weeks if w.starts_on == body.week_starts_on), None)
-        if week is None:
-            offered = ", ".join(f"{w.starts_on:%d %B %Y}" for w in the_round.weeks)
-            raise InvalidInput(
-                f"{body.week_starts_on} is not a placement week of this round; "
-                f"its weeks start on {offered}.",
-                field="week_starts_on",
-            )
+        _refuse_once_applied(
+            await edits.applications_to_placement(conn, placement_id),
+            "for this placement, so it stays as applicants saw it. Add a new placement instead.",
+        )
+        week = placement_week(the_round.weeks, body.week_starts_on, field="week_starts_on")
         days = check_placement_days(body.days, week)
         if await repo.get_host(conn, body.host_id) is None:
             raise InvalidInput(f"There is no host {body.host_id}.", field="host_id")

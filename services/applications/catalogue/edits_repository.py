@@ -13,6 +13,7 @@ from uuid import UUID
 
 import asyncpg
 
+from services.applications.catalogue.repository import placement_values
 from services.applications.catalogue.schemas import HostIn, PlacementIn
 from services.applications.contract import PlacementWeek, RoundSettingsIn
 
@@ -125,12 +126,5 @@ async def update_placement(
         "UPDATE placements SET host_id = $2, title = $3, description = $4, week_starts_on = $5,"
         " days = $6, places = $7, mode = $8, preparation = $9 WHERE id = $1",
         placement_id,
-        spec.host_id,
-        spec.title,
-        spec.description,
-        spec.week_starts_on,
-        days,
-        spec.places,
-        spec.mode.value,
-        spec.preparation,
+        *placement_values(spec, days),
     )

@@ -142,6 +142,15 @@ async def insert_placement(
         "INSERT INTO placements (round_id, host_id, title, description, week_starts_on, days,"
         " places, mode, preparation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         round_id,
+        *placement_values(spec, days),
+    )
+    return placement_id
+
+
+def placement_values(spec: PlacementIn, days: list[date]) -> tuple[object, ...]:
+    """A placement's columns host_id, title, description, week_starts_on, days, places,
+    mode, preparation, in that order, as inserted and as updated."""
+    return (
         spec.host_id,
         spec.title,
         spec.description,
@@ -151,7 +160,6 @@ async def insert_placement(
         spec.mode.value,
         spec.preparation,
     )
-    return placement_id
 
 
 _PLACEMENT_SELECT = (

@@ -8,6 +8,7 @@ whatever the season, and "visible from the advertising date" means from its midn
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from mip.core.errors import InvalidInput
@@ -99,3 +100,15 @@ def _first_message(exc: ValueError) -> str:
         if found:
             return str(found[0]["msg"]).removeprefix("Value error, ")
     return str(exc)
+
+
+def placement_week(weeks: list[PlacementWeek], starts_on: date, **extensions: Any) -> PlacementWeek:
+    """R2: the round's week starting on `starts_on`; another day is refused, naming the weeks."""
+    week = next((w for w in weeks if w.starts_on == starts_on), None)
+    if week is None:
+        offered = ", ".join(f"{w.starts_on:%d %B %Y}" for w in weeks)
+        raise InvalidInput(
+            f"{starts_on} is not a placement week of this round; its weeks start on {offered}.",
+            **extensions,
+        )
+    return week

@@ -21,6 +21,7 @@ from services.applications.catalogue.rules import (
     check_programme_calendar,
     check_weeks_after_clock,
     clock_from_dates,
+    placement_week,
 )
 from services.applications.catalogue.schemas import (
     Host,
@@ -189,13 +190,7 @@ async def create_placement(pool: asyncpg.Pool, round_id: UUID, body: PlacementIn
         found = await repo.get_round(conn, round_id)
         if found is None:
             raise NotFound(f"There is no round {round_id}.")
-        week = next((w for w in found.weeks if w.starts_on == body.week_starts_on), None)
-        if week is None:
-            offered = ", ".join(f"{w.starts_on:%d %B %Y}" for w in found.weeks)
-            raise InvalidInput(
-                f"{body.week_starts_on} is not a placement week of this round; "
-                f"its weeks start on {offered}."
-            )
+        week = placement_week(found.weeks, body.week_starts_on)
         days = check_placement_days(body.days, week)
         if await repo.get_host(conn, body.host_id) is None:
             raise InvalidInput(f"There is no host {body.host_id}; create the host first.")

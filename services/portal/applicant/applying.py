@@ -12,10 +12,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mip.core.errors import RemoteProblem
+from mip.core.uploads import read_within
 from services.applications.client import Upload
 from services.applications.contract import Application, Placement, Round
 from services.portal.applicant.fields import texts
-from services.portal.applicant.uploads import BoundedUpload, chosen_file, read_within
+from services.portal.applicant.uploads import BoundedUpload, chosen_file
 from services.portal.applicant.words import megabytes_label
 from services.portal.forms import FormErrors
 from services.portal.web import Applicant, Portal, Services, render, see_other

@@ -12,9 +12,10 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from mip.core.errors import RemoteProblem
+from mip.core.uploads import read_within
 from services.expenses.client import Category, NewLine, TravelMode
 from services.portal.applicant.fields import date_parts, optional_date, required, texts
-from services.portal.applicant.uploads import BoundedUpload, chosen_file, read_within
+from services.portal.applicant.uploads import BoundedUpload, chosen_file
 from services.portal.applicant.words import megabytes_label
 from services.portal.forms import FormErrors
 from services.portal.web import Applicant, Services, render, see_other

@@ -16,17 +16,12 @@ from urllib.parse import urlsplit
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from starlette.datastructures import UploadFile
-from starlette.types import Message
 
-from mip.core.uploads import CHUNK, FORM_ROOM, megabytes
+from mip.core.uploads import CountedBody, declared_over, megabytes
 
 MB = 1024 * 1024
 # Far above any service's default (5 MB); a service configured higher is still bounded here.
 CEILING = 32 * MB
-
-
-class _TooLarge(Exception):
-    pass
 
 
 def _refusal(request: Request) -> Response:
@@ -56,30 +51,17 @@ class BoundedUpload(APIRoute):
         handler = super().get_route_handler()
 
         async def bounded(request: Request) -> Response:
-            declared = request.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > CEILING + FORM_ROOM:
+            if declared_over(request, CEILING):
                 return _refusal(request)
-            received = 0
-            upstream = request.receive
-
-            async def counted() -> Message:
-                nonlocal received
-                message = await upstream()
-                if message["type"] == "http.request":
-                    received += len(message.get("body", b""))
-                    if received > CEILING + FORM_ROOM:
-                        raise _TooLarge
-                return message
-
-            counting = Request(request.scope, counted)
+            body = CountedBody(request, CEILING)
             try:
-                return await handler(counting)
+                return await handler(body.request)
             except Exception:
-                if received > CEILING + FORM_ROOM:
+                if body.over:
                     return _refusal(request)
                 raise
             finally:
-                await counting.close()  # the parsed form's spooled files
+                await body.request.close()  # the parsed form's spooled files
 
         return bounded
 
@@ -88,19 +70,6 @@ def chosen_file(value: object) -> UploadFile | None:
     """The form's file, or None when none was chosen (an empty file part)."""
     if isinstance(value, UploadFile) and value.filename:
         return value
-    return None
-
-
-async def read_within(upload: UploadFile, max_bytes: int) -> bytes | None:
-    """The file's bytes, or None if it is larger than `max_bytes` (read one byte past it)."""
-    parts: list[bytes] = []
-    size = 0
-    while size <= max_bytes:
-        chunk = await upload.read(min(CHUNK, max_bytes + 1 - size))
-        if not chunk:
-            return b"".join(parts)
-        parts.append(chunk)
-        size += len(chunk)
     return None
 
 

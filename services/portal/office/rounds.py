@@ -4,6 +4,7 @@ its own rule about what may still move."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
@@ -148,6 +149,34 @@ def _render(
     return render(request, template, context, status_code)
 
 
+async def _change(
+    request: Request,
+    form: Form,
+    the_round: Round,
+    template: str,
+    send: Callable[[], Awaitable[None]],
+    flash: str,
+) -> Response:
+    """Send a change to `the_round` unless the form has errors: back to the round's page
+    with `flash`, or the form again with what was wrong (the service's refusal included)."""
+    errors, status_code = form.errors, 422
+    if not errors:
+        try:
+            await send()
+        except RemoteProblem as problem:
+            errors, status_code = problem_errors(problem, FIELD_OF), problem.status
+        else:
+            return see_other(request, f"/office/rounds/{the_round.id}", flash=flash)
+    return _render(
+        request,
+        template,
+        form=form.values,
+        errors=errors,
+        the_round=the_round,
+        status_code=status_code,
+    )
+
+
 @router.get("/rounds", response_class=HTMLResponse)
 async def round_list(request: Request, _: Office, services: Services) -> HTMLResponse:
     """R2, R3: every round with its dates, in London time."""
@@ -213,24 +242,13 @@ async def update_dates(request: Request, round_id: UUID, _: Office, services: Se
     the_round = await services.applications.round(round_id)
     form = Form(await request.form())
     dates = _dates(form)
-    errors, status_code = form.errors, 422
-    if not errors:
-        try:
-            body = RoundDatesIn.model_validate(dates)
-            await services.applications.reschedule_round_dates(round_id, body)
-        except RemoteProblem as problem:
-            errors, status_code = problem_errors(problem, FIELD_OF), problem.status
-        else:
-            url = f"/office/rounds/{round_id}"
-            return see_other(request, url, flash="The round's dates changed")
-    return _render(
-        request,
-        "office/round_dates.html",
-        form=form.values,
-        errors=errors,
-        the_round=the_round,
-        status_code=status_code,
-    )
+
+    async def send() -> None:
+        body = RoundDatesIn.model_validate(dates)
+        await services.applications.reschedule_round_dates(round_id, body)
+
+    template, flash = "office/round_dates.html", "The round's dates changed"
+    return await _change(request, form, the_round, template, send, flash)
 
 
 @router.get("/rounds/{round_id}/settings", response_class=HTMLResponse)
@@ -265,21 +283,10 @@ async def update_settings(
     form = Form(await request.form())
     weeks = _weeks(form)
     limits = _limits(form)
-    errors, status_code = form.errors, 422
-    if not errors:
-        try:
-            body = RoundSettingsIn(weeks=weeks, **limits)
-            await services.applications.update_round(round_id, body)
-        except RemoteProblem as problem:
-            errors, status_code = problem_errors(problem, FIELD_OF), problem.status
-        else:
-            url = f"/office/rounds/{round_id}"
-            return see_other(request, url, flash="The round's weeks and limits changed")
-    return _render(
-        request,
-        "office/round_settings.html",
-        form=form.values,
-        errors=errors,
-        the_round=the_round,
-        status_code=status_code,
-    )
+
+    async def send() -> None:
+        body = RoundSettingsIn(weeks=weeks, **limits)
+        await services.applications.update_round(round_id, body)
+
+    template, flash = "office/round_settings.html", "The round's weeks and limits changed"
+    return await _change(request, form, the_round, template, send, flash)

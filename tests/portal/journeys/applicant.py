@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -19,14 +18,13 @@ from typing import Any
 from playwright.async_api import FilePayload, Page, expect
 
 from tests.portal.support.api import ApiAs
+from tests.portal.support.browser import Check, SignIn
 from tests.support.applying import pdf
 from tests.support.upload_samples import png
 from tests.support.waiting import eventually
 
-Check = Callable[[Page], Awaitable[None]]
 CAN_APPLY = "You can apply for a micro-internship"
 INTRODUCED = "The office introduced you to your host by e-mail"
-SignIn = Callable[[Page, str], Awaitable[Page]]
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,11 @@ these; each step hands every page it visits to `check` (e.g. `assert_accessible`
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from playwright.async_api import Page
 
-Check = Callable[[Page], Awaitable[None]]
+from tests.portal.support.browser import Check
 
 
 async def _nothing(page: Page) -> None:

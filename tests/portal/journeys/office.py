@@ -8,7 +8,6 @@ The page must be signed in as an office address (MIP_OFFICE_EMAILS)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,8 +16,8 @@ from playwright.async_api import Page
 
 from services.portal.office.labels import KINDS, LOCATIONS
 from services.portal.web import london_date
+from tests.portal.support.browser import Check
 
-Check = Callable[[Page], Awaitable[None]]
 LONDON = ZoneInfo("Europe/London")
 
 

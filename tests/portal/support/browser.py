@@ -4,6 +4,7 @@ and axe-core's accessibility checks on each page a test visits."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from axe_playwright_python.async_playwright import Axe
@@ -23,6 +24,12 @@ CHROMIUM_ARGS = [
 BLOCKING = ("serious", "critical")
 AXE_TIMEOUT_S = 30
 _axe = Axe()
+
+# The types of the portal's browser fixtures (tests/portal/conftest.py), as tests and
+# journeys annotate them: `assert_accessible`, `new_page` and `sign_in`.
+Check = Callable[[Page], Awaitable[None]]
+NewPage = Callable[..., Awaitable[Page]]
+SignIn = Callable[[Page, str], Awaitable[Page]]
 
 
 async def accessibility_violations(page: Page) -> list[dict[str, Any]]:

@@ -4,22 +4,19 @@ person as in lower case. Real servers; see tests/test_migrations.py for the olde
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import jwt
 
 from launcher.mailcatcher import MailCatcher
-from mip.core.auth import Role
+from mip.core.auth import Role, token_claims
 from mip.core.settings import Settings
 from services.applications.app import create_app as applications_app
-from services.notifications.app import create_app as notifications_app
-from services.offers.app import create_app as offers_app
 from tests.support.applying import PROFILE, apply, open_round
 from tests.support.auth import RunApp, auth
 from tests.support.rehearsal import wait_status
-from tests.support.stack import running_stack
+from tests.support.stack import round_stack
 
 SAM_AS_ENTERED, SAM = "Sam@Isis.Example.com", "sam@isis.example.com"
 ADA_IN_TOKEN, ADA = "Ada@Example.org", "ada@example.org"
@@ -30,15 +27,7 @@ def _raw_token(settings: Settings, role: Role, subject: str) -> dict[str, str]:
     (`mint_token` would lower-case it first)."""
     secret = settings.signing_secret
     assert secret is not None
-    now = int(time.time())
-    claims = {
-        "sub": subject,
-        "role": role.value,
-        "iss": settings.jwt_issuer,
-        "aud": settings.jwt_audience,
-        "iat": now,
-        "exp": now + 600,
-    }
+    claims = token_claims(settings, role=role, subject=subject, ttl_s=600)
     return {"Authorization": f"Bearer {jwt.encode(claims, secret, algorithm='HS256')}"}
 
 
@@ -121,12 +110,7 @@ async def test_a_host_registered_in_capitals_signs_in_lower_case_and_sees_its_ap
     mail_settings: Settings, smtp: MailCatcher
 ) -> None:
     spec = open_round(deadline_at=datetime.now(UTC) + timedelta(seconds=4))
-    async with running_stack(
-        mail_settings,
-        applications=applications_app,
-        offers=offers_app,
-        notifications=notifications_app,
-    ) as stack:
+    async with round_stack(mail_settings) as stack:
         apps, settings = stack.http["applications"], stack.settings
         placement = await _placement_of(apps, settings, spec)
         ada = auth(settings, Role.applicant, ADA)

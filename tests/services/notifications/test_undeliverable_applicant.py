@@ -12,13 +12,10 @@ from typing import Any
 from launcher.mailcatcher import MailCatcher
 from mip.core.auth import Role
 from mip.core.settings import Settings
-from services.applications.app import create_app as applications_app
-from services.notifications.app import create_app as notifications_app
-from services.offers.app import create_app as offers_app
 from tests.support.applying import apply, make_profile
 from tests.support.auth import auth
 from tests.support.rehearsal import SAM, setup_rehearsal, wait_status
-from tests.support.stack import running_stack
+from tests.support.stack import round_stack
 from tests.support.waiting import eventually
 
 NOBODY = "nobody@example.org"  # the `smtp` fixture answers 550 for it
@@ -29,12 +26,7 @@ REFUSED = "550 5.1.1 No such user here"
 async def test_item5_an_applicant_who_cannot_be_emailed_still_has_the_whole_life(
     mail_settings: Settings, smtp: MailCatcher
 ) -> None:
-    async with running_stack(
-        mail_settings,
-        applications=applications_app,
-        offers=offers_app,
-        notifications=notifications_app,
-    ) as stack:
+    async with round_stack(mail_settings) as stack:
         apps, offers, notifications = (
             stack.http[s] for s in ("applications", "offers", "notifications")
         )

@@ -8,13 +8,10 @@ from datetime import UTC, datetime, timedelta
 from launcher.mailcatcher import MailCatcher
 from mip.core.auth import Role
 from mip.core.settings import Settings
-from services.applications.app import create_app as applications_app
-from services.notifications.app import create_app as notifications_app
-from services.offers.app import create_app as offers_app
 from tests.support.applying import apply, make_profile, make_round, open_round
 from tests.support.auth import auth
 from tests.support.rehearsal import wait_status
-from tests.support.stack import running_stack
+from tests.support.stack import round_stack
 
 ADA = "ada@example.org"
 
@@ -24,12 +21,7 @@ async def test_r20_two_accepts_at_once_leave_exactly_one_accepted(
 ) -> None:
     now = datetime.now(UTC)
     spec = open_round(deadline_at=now + timedelta(seconds=4))
-    async with running_stack(
-        mail_settings,
-        applications=applications_app,
-        offers=offers_app,
-        notifications=notifications_app,
-    ) as stack:
+    async with round_stack(mail_settings) as stack:
         apps, offers, settings = stack.http["applications"], stack.http["offers"], stack.settings
         _, placements = await make_round(apps, settings, spec, placements=2)
         me = await make_profile(apps, settings, ADA)
