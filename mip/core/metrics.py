@@ -137,6 +137,11 @@ class _Snapshot:
         return self._families
 
 
+def exposition(registry: CollectorRegistry, families: Iterable[Metric]) -> bytes:
+    """The registry's series, then families read at scrape time, in the text format."""
+    return generate_latest(registry) + generate_latest(_Snapshot(families))
+
+
 def health_family(service: str, checks: dict[str, str]) -> GaugeMetricFamily:
     family = GaugeMetricFamily(
         "mip_health_check",
@@ -168,7 +173,5 @@ async def metrics(request: Request) -> Response:
         log.warning("metrics: figures unavailable: %s", exc)
         up.add_metric([runtime.spec.name], 0.0)
     families.append(up)
-    body = generate_latest(request.app.state.metrics_registry) + generate_latest(
-        _Snapshot(families)
-    )
+    body = exposition(request.app.state.metrics_registry, families)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -20,7 +20,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from mip.core import db, metrics, telemetry
 from mip.core.app import migrate, request_pool
@@ -52,18 +52,23 @@ SPEC = ServiceSpec(
 system = APIRouter(include_in_schema=False)
 
 
-@system.get("/healthz")
-async def healthz(request: Request) -> JSONResponse:
-    runtime = portal_runtime(request)
+async def _checks(request: Request) -> dict[str, str]:
     try:
-        await db.ping(runtime.pool)
+        await db.ping(portal_runtime(request).pool)
     except Exception as exc:  # a health check reports the failure rather than raising it
         log.warning("health check: database unreachable: %s", describe(exc))
-        return JSONResponse(
-            {"service": "portal", "status": "unhealthy", "checks": {"database": "unreachable"}},
-            status_code=503,
-        )
-    return JSONResponse({"service": "portal", "status": "ok", "checks": {"database": "ok"}})
+        return {"database": "unreachable"}
+    return {"database": "ok"}
+
+
+@system.get("/healthz")
+async def healthz(request: Request) -> JSONResponse:
+    checks = await _checks(request)
+    healthy = checks["database"] == "ok"
+    return JSONResponse(
+        {"service": "portal", "status": "ok" if healthy else "unhealthy", "checks": checks},
+        status_code=200 if healthy else 503,
+    )
 
 
 @system.get("/livez")
@@ -74,8 +79,10 @@ async def livez() -> JSONResponse:
 
 @system.get("/metrics")
 async def portal_metrics(request: Request) -> Response:
-    """Prometheus text: the portal's requests by route and status, and its latency."""
-    body = generate_latest(request.app.state.metrics_registry)
+    """Prometheus text: the portal's requests by route and status, its latency, and its
+    health as /healthz reports it (what the "service unhealthy" alert reads)."""
+    health = metrics.health_family(SPEC.name, await _checks(request))
+    body = metrics.exposition(request.app.state.metrics_registry, [health])
     return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 

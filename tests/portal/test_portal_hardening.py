@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+from tests.portal.support.limits import limits
 from tests.portal.support.mail import mails_to
 from tests.portal.support.portal_http import (
     ask_for_link,
@@ -16,7 +17,6 @@ from tests.portal.support.portal_http import (
     visitor,
 )
 from tests.portal.support.stack import PortalStack
-from tests.portal.test_signin_links import limits
 
 
 async def _chunks(*parts: bytes) -> AsyncIterator[bytes]:
@@ -93,4 +93,5 @@ async def test_the_portal_serves_metrics_and_a_liveness_answer(portal_stack: Por
     assert scraped.status_code == 200
     assert "mip_http_requests_total{" in scraped.text
     assert 'route="/placements"' in scraped.text
+    assert 'mip_health_check{check="database",service="portal"} 1.0' in scraped.text
     assert alive.json()["status"] == "ok"

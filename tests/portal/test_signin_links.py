@@ -13,9 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 import asyncpg
 import pytest
 
-from mip.core.ratelimit import SlidingWindow
 from tests.portal.support.api import ApiAs
 from tests.portal.support.clock import clock_moved
+from tests.portal.support.limits import limits
 from tests.portal.support.mail import mails_to, next_mail, sign_in_link, text_of
 from tests.portal.support.portal_http import (
     ask_for_link,
@@ -107,22 +107,6 @@ async def test_the_same_answer_whether_or_not_the_address_may_sign_in(
     assert len(mails_to(portal_stack.smtp, known, "sign_in")) == 1
     assert mails_to(portal_stack.smtp, unknown, "sign_in") == []
     assert mails_to(portal_stack.smtp, OFFICE, "sign_in")  # the office, wherever it is
-
-
-@contextmanager
-def limits(stack: PortalStack, *, per_client: int, per_address: int) -> Iterator[None]:
-    runtime = stack.runtime
-    before = runtime.per_client, runtime.per_address
-
-    def clock() -> float:
-        return runtime.clock().timestamp()
-
-    runtime.per_client = SlidingWindow(limit=per_client, per_s=600, clock=clock)
-    runtime.per_address = SlidingWindow(limit=per_address, per_s=3600, clock=clock)
-    try:
-        yield
-    finally:
-        runtime.per_client, runtime.per_address = before
 
 
 async def test_links_are_rate_limited_per_address_and_per_client(
