@@ -28,7 +28,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from launcher.mailcatcher import MailCatcher
 from mip.core.auth import Role
@@ -45,6 +45,9 @@ from tests.portal.support.browser import (
 from tests.portal.support.mail import mails_to, next_mail, sign_in_link
 from tests.portal.support.stack import PortalStack, running_portal_stack
 from tests.support.servers import Servers
+
+# On two busy cores a page can take longer than Playwright's 5 s to show what it says.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")

@@ -72,3 +72,24 @@ async def test_r11_the_portal_reads_no_upload_past_its_ceiling(portal_stack: Por
     assert head.startswith(b"HTTP/1.1 413")
     assert b"connection: close" in head.lower()
     assert b"The file is too large" in page
+
+
+async def test_r11_a_visitor_is_sent_to_sign_in_before_any_of_an_upload_is_read(
+    portal_stack: PortalStack,
+) -> None:
+    """Headers only, a body of 10 MB declared and never sent: the answer comes at once."""
+    address = urlsplit(portal_stack.url)
+    reader, writer = await asyncio.open_connection(address.hostname, address.port)
+    writer.write(
+        b"POST /applicant/apply HTTP/1.1\r\n"
+        + f"Host: {address.netloc}\r\n".encode()
+        + b"Content-Type: multipart/form-data; boundary=x\r\n"
+        + f"Content-Length: {10 * MB}\r\n\r\n".encode()
+    )
+    await writer.drain()
+    async with asyncio.timeout(10):
+        answer = await reader.read()
+    writer.close()
+    head = answer.partition(b"\r\n\r\n")[0].lower()
+    assert head.startswith(b"http/1.1 303")
+    assert b"location: /sign-in" in head

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from starlette.datastructures import UploadFile
 
@@ -53,6 +54,12 @@ class BoundedUpload(APIRoute):
         async def bounded(request: Request) -> Response:
             if declared_over(request, CEILING):
                 return _refusal(request)
+            if getattr(request.state, "person", None) is None:
+                # Only a signed-in person may make the portal read a file: a visitor is
+                # sent to sign in before a byte of the body is read.
+                return RedirectResponse(
+                    "/sign-in", status_code=303, headers={"Connection": "close"}
+                )
             body = CountedBody(request, CEILING)
             try:
                 return await handler(body.request)
