@@ -91,8 +91,8 @@ class RefuseUnstorableText:
         body: bytes | None = None
         if found is None and _is_json(scope):
             try:
-                body = await _read_body(receive)
-            except _TooLarge:
+                body = await read_at_most(receive, JSON_BODY_MAX_BYTES)
+            except BodyTooLarge:
                 limit = f"is larger than {JSON_BODY_MAX_BYTES // 1024} KB"
                 await self._refuse(scope, receive, send, "body", limit, status=413)
                 return
@@ -100,7 +100,7 @@ class RefuseUnstorableText:
         if found is not None:
             await self._refuse(scope, receive, send, *found)
             return
-        await self.app(scope, _replaying(body, receive) if body is not None else receive, send)
+        await self.app(scope, replaying(body, receive) if body is not None else receive, send)
 
     @staticmethod
     def _in_query(scope: Scope) -> tuple[str, str] | None:
@@ -148,7 +148,9 @@ def _is_json(scope: Scope) -> bool:
     return False
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def read_at_most(receive: Receive, limit: int) -> bytes:
+    """A whole request body, read here so it can be checked first; BodyTooLarge past
+    `limit` bytes (counted as it streams, whatever Content-Length said)."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -157,15 +159,15 @@ async def _read_body(receive: Receive) -> bytes:
             break
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > JSON_BODY_MAX_BYTES:
-            raise _TooLarge
+        if size > limit:
+            raise BodyTooLarge
         chunks.append(chunk)
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
 
 
-class _TooLarge(Exception):
+class BodyTooLarge(Exception):
     pass
 
 
@@ -177,7 +179,8 @@ def _in_json(body: bytes) -> tuple[str, str] | None:
     return first_unstorable(document, "body")
 
 
-def _replaying(body: bytes, receive: Receive) -> Receive:
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """`receive` for the app after a middleware read the body: the body, then the rest."""
     sent = False
 
     async def replay() -> Message:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 
 from starlette.responses import HTMLResponse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mip.core.text import BodyTooLarge, read_at_most, replaying
 
 FORM_MAX_BYTES = 64 * 1024
 UPLOAD_ROUTES = re.compile(r"^/applicant/(apply|claims/[^/]+/lines)$")
@@ -25,14 +27,6 @@ REFUSAL = """<!doctype html>
 <p>The form or file you sent is larger than {limit}. Nothing was saved.</p>
 <p>Go back and send a smaller file, or <a href="/">start again</a>.</p></main></body></html>
 """
-
-
-class BodyTooLarge(Exception):
-    """A body past its limit; the portal answers `refusal`."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"the body is larger than {limit} bytes")
-        self.limit = limit
 
 
 def refusal(limit: int) -> HTMLResponse:
@@ -74,38 +68,8 @@ class BodyLimit:
         # A form is small: read it whole here, so a body that runs past the limit is
         # answered 413 before FastAPI's parser (which would call it a 400) sees it.
         try:
-            body = await _read_at_most(receive, limit)
+            body = await read_at_most(receive, limit)
         except BodyTooLarge:
             await refusal(limit)(scope, receive, send)
             return
-        await self.app(scope, _replaying(body, receive), send)
-
-
-async def _read_at_most(receive: Receive, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge(limit)
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
+        await self.app(scope, replaying(body, receive), send)
