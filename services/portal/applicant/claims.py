@@ -13,6 +13,7 @@ from mip.core.errors import RemoteProblem
 from services.expenses.client import Claim
 from services.portal.applicant import words
 from services.portal.applicant.fields import texts
+from services.portal.files import as_sent
 from services.portal.forms import FormErrors
 from services.portal.web import Applicant, Services, render, see_other
 
@@ -145,9 +146,4 @@ async def answer(request: Request, claim_id: UUID, me: Applicant, services: Serv
 async def receipt(claim_id: UUID, line_id: UUID, me: Applicant, services: Services) -> Response:
     """R28: the receipt as it was uploaded (a PDF, JPEG or PNG, checked by its content)."""
     found = await services.expenses.receipt(claim_id, line_id)
-    content, media_type = found.content, found.media_type
-    headers = {"Content-Disposition": "inline", "X-Content-Type-Options": "nosniff"}
-    if media_type.startswith("image/"):
-        # A photo is shown, never run (a PDF keeps the browser's own viewer).
-        headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'"
-    return Response(content, media_type=media_type, headers=headers)
+    return as_sent(found, f"receipt-{line_id}")

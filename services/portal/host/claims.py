@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from mip.core.errors import RemoteProblem
 from services.expenses.client import Claim, DecisionIn, LineDecisionIn
+from services.portal.files import as_sent
 from services.portal.forms import FormErrors
 from services.portal.host import words
 from services.portal.host.access import HostRoute
@@ -116,13 +117,4 @@ async def decide(request: Request, claim_id: UUID, me: Host, services: Services)
 async def receipt(claim_id: UUID, line_id: UUID, me: Host, services: Services) -> Response:
     """R28: the receipt as the intern sent it (a PDF, JPEG or PNG)."""
     found = await services.expenses.receipt(claim_id, line_id)
-    media_type = found.media_type.split(";")[0].strip()
-    return Response(
-        found.content,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'inline; filename="receipt-{line_id}"',
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return as_sent(found, f"receipt-{line_id}")

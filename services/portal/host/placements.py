@@ -13,6 +13,7 @@ from mip.core.errors import RemoteProblem
 from services.applications.contract import Placement
 from services.offers.client import Candidate, MarkIn, Selection
 from services.portal.clients import PortalServices
+from services.portal.files import as_sent
 from services.portal.forms import FormErrors
 from services.portal.host import words
 from services.portal.host.access import HostRoute, not_yours
@@ -150,18 +151,7 @@ async def cv(
     """R11: exactly what hosts receive, fetched from the applications service: a PDF's
     first two pages shown in the page, a Word document downloaded."""
     found = await services.applications.cv(application_id)
-    media_type = found.media_type.split(";")[0].strip()
     extension = (found.filename or "cv").rpartition(".")[2] or "pdf"
-    shown = "inline" if media_type in INLINE and not download else "attachment"
-    return Response(
-        found.content,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'{shown}; filename="cv-{application_id}.{extension}"',
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-            # Shown in the portal's own page, in no other site's.
-            "Content-Security-Policy": "frame-ancestors 'self'",
-            "X-Frame-Options": "SAMEORIGIN",
-        },
-    )
+    shown = found.media_type.split(";")[0].strip() in INLINE and not download
+    # Shown in the portal's own page, in no other site's.
+    return as_sent(found, f"cv-{application_id}.{extension}", inline=shown, framed=True)
