@@ -7,8 +7,9 @@ security hole (the shared dev signing secret, no service token).
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
-from typing import Self
+from typing import Any, Self
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +19,18 @@ MIN_SECRET_LENGTH = 32
 
 
 PLACEHOLDER = "change-me"  # what deploy/.env.example leaves for the operator to replace
+
+
+def names(value: Any) -> Any:
+    """A list setting as people write it in an environment: a JSON list, or names separated
+    by commas; each name stripped, empty ones dropped. Anything else is left to validation."""
+    if isinstance(value, str):
+        text = value.strip()
+        value = json.loads(text) if text.startswith("[") else text.split(",")
+    if isinstance(value, list | tuple):
+        stripped = (n.strip() if isinstance(n, str) else n for n in value)
+        return tuple(n for n in stripped if n != "")
+    return value
 
 
 class Environment(StrEnum):

@@ -8,7 +8,6 @@ replaces its default (`services/expenses/places.py`).
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from pydantic import Field, field_validator
@@ -16,6 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from starlette.requests import Request
 
 from mip.core.runtime import ServiceRuntime
+from mip.core.settings import names
 from services.expenses import places
 from services.expenses.places import Gazetteer
 from services.expenses.policy import DEFAULT_BUS_PASS_CAP_PENCE
@@ -51,13 +51,7 @@ class ExpensesSettings(BaseSettings):
     )
     @classmethod
     def _names(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            text = value.strip()
-            value = json.loads(text) if text.startswith("[") else text.split(",")
-        if isinstance(value, list | tuple):
-            names = (n.strip() if isinstance(n, str) else n for n in value)
-            return tuple(n for n in names if n != "")
-        return value
+        return names(value)
 
     def gazetteer(self) -> Gazetteer:
         return Gazetteer(

@@ -12,12 +12,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from mip.core.settings import names
 
 Names = Annotated[tuple[str, ...], NoDecode]
 
@@ -49,11 +50,9 @@ class PortalSettings(BaseSettings):
     @field_validator("office_emails", "applicant_domains", mode="before")
     @classmethod
     def _names(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            text = value.strip()
-            value = json.loads(text) if text.startswith("[") else text.split(",")
-        if isinstance(value, list | tuple):
-            return tuple(n.strip().lower().lstrip("@") for n in value if n.strip())
+        value = names(value)
+        if isinstance(value, tuple):
+            return tuple(n.lower().lstrip("@") for n in value)
         return value
 
     def private_key_pem(self) -> bytes | None:
