@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING, Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.tz import LONDON
+    from mip.core import when
 
 from workflows.notifications import (
     CalendarEvent,
     EmailOutcome,
     EmailRequest,
-    Link,
     MessageKind,
     send_email,
 )
@@ -38,6 +37,7 @@ from workflows.offer_contracts import (
     Resolution,
     StatusChange,
 )
+from workflows.pages import Page, PageName
 from workflows.queues import APPLICATIONS, OFFERS, sibling
 from workflows.signals import signal_quietly
 
@@ -47,13 +47,6 @@ if TYPE_CHECKING:
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # Histories recorded before this patch sent nothing to the office for an undelivered e-mail.
 UNDELIVERABLE_NOTICE = "undeliverable-notice-to-office"
-
-
-def _days_label(days: list[Any]) -> str:
-    ordered = sorted(days)
-    if len(ordered) == 1:
-        return f"{ordered[0]:%A %d %B %Y}"
-    return f"{ordered[0]:%A %d} - {ordered[-1]:%A %d %B %Y} ({len(ordered)} days)"
 
 
 class Effects:
@@ -144,8 +137,8 @@ class Effects:
             "host_name": facts.host_name,
             "host_contact_name": facts.host_contact_name,
             "host_contact_email": facts.host_contact_email,
-            "days_label": _days_label(facts.days),
-            "week_label": f"{facts.week_starts_on:%d %B %Y}",
+            "days_label": when.days(facts.days),
+            "week_label": when.day(facts.week_starts_on),
             "mode_label": facts.mode.replace("_", " "),
             "preparation": facts.preparation or "Your host will tell you how to prepare.",
             **extra,
@@ -158,14 +151,14 @@ class Effects:
         to: list[str],
         data: dict[str, Any],
         calendar: CalendarEvent | None = None,
-        links: dict[str, Link] | None = None,
+        pages: dict[str, Page] | None = None,
     ) -> EmailOutcome:
         return await send_email(
             EmailRequest(
                 kind=kind,
                 to=to,
                 data=data,
-                links=links or {},
+                pages=pages or {},
                 idempotency_key=f"{self.wf}/{step}",
                 round_id=self.app.round_id,
                 subject_ref=self.wf,
@@ -182,11 +175,11 @@ class Effects:
         *,
         also: list[str] | None = None,
         calendar: CalendarEvent | None = None,
-        links: dict[str, Link] | None = None,
+        pages: dict[str, Page] | None = None,
     ) -> None:
         """Send an applicant-facing e-mail; if it cannot reach them, tell the office."""
         applicant = self.app.applicant_email
-        outcome = await self._send(kind, step, [applicant, *(also or [])], data, calendar, links)
+        outcome = await self._send(kind, step, [applicant, *(also or [])], data, calendar, pages)
         if outcome.reached(applicant) or not workflow.patched(UNDELIVERABLE_NOTICE):
             return
         await self._send(
@@ -202,6 +195,11 @@ class Effects:
                 "message_id": outcome.message_id,
                 "reason": outcome.why_not(applicant),
             },
+            pages={
+                "message_url": Page(
+                    name=PageName.office_message, params={"message_id": outcome.message_id}
+                )
+            },
         )
 
     async def confirm(self) -> None:
@@ -210,6 +208,7 @@ class Effects:
             "confirmation",
             "confirmation of the application",
             self.app.confirmation,
+            pages=self._application_page(),
         )
 
     async def email_offer(self, expires_at: datetime, window: timedelta) -> None:
@@ -217,8 +216,8 @@ class Effects:
             MessageKind.offer,
             "offer",
             "offer of the place",
-            self._data(respond_by_label=_when(expires_at), window_label=_duration(window)),
-            links=self._respond_link(),
+            self._data(respond_by_label=when.when(expires_at), window_label=when.duration(window)),
+            pages=self._offer_page(),
         )
 
     async def email_reminder(self, expires_at: datetime) -> None:
@@ -226,8 +225,8 @@ class Effects:
             MessageKind.offer_reminder,
             "offer-reminder",
             "reminder of the offer",
-            self._data(respond_by_label=_when(expires_at)),
-            links=self._respond_link(),
+            self._data(respond_by_label=when.when(expires_at)),
+            pages=self._offer_page(),
         )
 
     async def email_lapsed(self, window: timedelta) -> None:
@@ -235,7 +234,8 @@ class Effects:
             MessageKind.offer_lapsed,
             "offer-lapsed",
             "notice that the offer lapsed",
-            self._data(window_label=_duration(window)),
+            self._data(window_label=when.duration(window)),
+            pages=self._application_page(),
         )
 
     async def email_decline_acknowledgement(self) -> None:
@@ -244,6 +244,7 @@ class Effects:
             "offer-declined",
             "acknowledgement of the declined offer",
             self._data(),
+            pages=self._application_page(),
         )
 
     async def email_not_successful(self) -> None:
@@ -252,6 +253,7 @@ class Effects:
             "not-successful",
             "news that the application was not successful",
             self._data(),
+            pages=self._application_page(),
         )
 
     async def introduce(self) -> None:
@@ -271,36 +273,33 @@ class Effects:
             self._data(),
             also=[facts.host_contact_email],
             calendar=event,
+            pages={"placement_url": Page(name=PageName.placement, params=self._placement())},
         )
 
     async def withdrawal_notices(self, reason: str, *, after_acceptance: bool) -> None:
         facts = self.app.placement
-        recipients = [(facts.host_contact_email, facts.host_contact_name)]
+        host_page = Page(name=PageName.host_placement, params=self._placement())
+        office_page = Page(name=PageName.office_withdrawals, params={"round_id": self.app.round_id})
+        recipients = [(facts.host_contact_email, facts.host_contact_name, host_page)]
         if after_acceptance:
-            recipients.append((self.app.office_email, "Internship Office"))
-        for address, name in recipients:
+            recipients.append((self.app.office_email, "Internship Office", office_page))
+        for address, name, page in recipients:
             await self._send(
                 MessageKind.withdrawal_notice,
                 f"withdrawal/{address}",
                 [address],
                 self._data(recipient_name=name, reason=reason, after_acceptance=after_acceptance),
+                pages={"details_url": page},
             )
 
-    def _respond_link(self) -> dict[str, Link]:
-        path = f"/v1/offers/{self.app.application_id}"
-        return {"respond_url": Link(service="offers", path=path)}
+    def _placement(self) -> dict[str, str]:
+        return {"placement_id": self.app.placement_id}
 
+    def _offer_page(self) -> dict[str, Page]:
+        """R19: where the applicant accepts or declines."""
+        params = {"application_id": self.app.application_id}
+        return {"respond_url": Page(name=PageName.applicant_offer, params=params)}
 
-def _duration(window: timedelta) -> str:
-    """The offer's real window in words: "two days" (48 h, R19), "90 seconds" (a rehearsal)."""
-    seconds = int(window.total_seconds())
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size and seconds % size == 0:
-            count = seconds // size
-            words = {1: "one", 2: "two", 3: "three"}
-            return f"{words.get(count, str(count))} {unit}{'s' if count != 1 else ''}"
-    return f"{seconds} second{'s' if seconds != 1 else ''}"
-
-
-def _when(moment: datetime) -> str:
-    return f"{moment.astimezone(LONDON):%A %d %B %Y at %H:%M} (UK time)"
+    def _application_page(self) -> dict[str, Page]:
+        params = {"application_id": self.app.application_id}
+        return {"application_url": Page(name=PageName.applicant_application, params=params)}

@@ -18,6 +18,7 @@ from temporalio.exceptions import ApplicationError
 
 from workflows import search
 from workflows.notifications import EmailRequest, MessageKind, send_email
+from workflows.pages import Page, PageName
 from workflows.queues import EXPENSES, sibling
 
 RECORD_CLAIM = "record_claim"
@@ -45,6 +46,9 @@ class ClaimInput(BaseModel):
     office_email: str
     line_ids: list[str]
     owed_pence: int
+    # What people read instead of the claim's id ("MIP-27A-0042-E1"); claims started
+    # before references were given have none, and their e-mails name the placement alone.
+    reference: str = ""
 
 
 class LineDecision(BaseModel):
@@ -208,6 +212,7 @@ class ExpenseClaimWorkflow:
             self._input.office_email,
             "Internship Office",
             "This claim has waited ten days for the host's decision.",
+            page=None,
         )
 
     async def _move(
@@ -219,7 +224,7 @@ class ExpenseClaimWorkflow:
     ) -> None:
         self._status = status
         workflow.upsert_search_attributes([search.CLAIM_STATUS.value_set(status.value)])
-        workflow.set_current_details(f"{status.value}; £{self._input.owed_pence / 100:.2f} claimed")
+        workflow.set_current_details(f"{status.value}; {_pounds(self._input.owed_pence)} claimed")
         await workflow.execute_activity(
             RECORD_CLAIM,
             ClaimChange(
@@ -234,12 +239,16 @@ class ExpenseClaimWorkflow:
         )
 
     async def _tell_host(self, step: str, note: str) -> None:
-        await self._email(step, self._input.host_contact_email, self._input.host_contact_name, note)
+        page = Page(name=PageName.host_claim, params={"claim_id": self._input.claim_id})
+        await self._email(
+            step, self._input.host_contact_email, self._input.host_contact_name, note, page
+        )
 
     async def _tell_intern(self, step: str, note: str) -> None:
-        await self._email(step, self._input.intern_email, self._input.intern_name, note)
+        page = Page(name=PageName.applicant_claim, params={"claim_id": self._input.claim_id})
+        await self._email(step, self._input.intern_email, self._input.intern_name, note, page)
 
-    async def _email(self, step: str, to: str, name: str, note: str) -> None:
+    async def _email(self, step: str, to: str, name: str, note: str, page: Page | None) -> None:
         await send_email(
             EmailRequest(
                 kind=MessageKind.expense_update,
@@ -247,12 +256,20 @@ class ExpenseClaimWorkflow:
                 data={
                     "recipient_name": name,
                     "placement_title": self._input.placement_title,
-                    "claim_id": self._input.claim_id,
+                    "claim_reference": self._input.reference,
+                    "intern_name": self._input.intern_name,
                     "status_label": self._status.value.replace("_", " "),
-                    "amount_label": f"£{self._input.owed_pence / 100:.2f} claimed",
+                    "amount_label": f"{_pounds(self._input.owed_pence)} claimed",
                     "note": note,
                 },
+                pages={"claim_url": page} if page else {},
                 idempotency_key=f"{workflow.info().workflow_id}/{step}/{to}",
                 subject_ref=workflow.info().workflow_id,
             )
         )
+
+
+def _pounds(pence: int) -> str:
+    """ "£12.50": integer pence as pounds, never through a float."""
+    pounds, rest = divmod(pence, 100)
+    return f"£{pounds:,}.{rest:02d}"

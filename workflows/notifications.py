@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
+from workflows.pages import Page
 from workflows.queues import NOTIFICATIONS, sibling
 
 SEND_EMAIL = "send_email"
@@ -73,9 +74,9 @@ class CalendarEvent(BaseModel):
 
 
 class Link(BaseModel):
-    """A link in an e-mail, by service and path: the notifications service puts it on that
-    service's public address when it composes the message, so no workflow history holds a
-    deployment's addresses and every link points at the stack that sent it."""
+    """A link by service and API path, as histories recorded before portal pages hold it:
+    the notifications service sends such a link to the portal page it stands for. New
+    messages name a `Page` instead."""
 
     service: Literal["applications", "offers", "expenses", "notifications"]
     path: str = Field(pattern=r"^/")
@@ -85,7 +86,10 @@ class EmailRequest(BaseModel):
     kind: MessageKind
     to: list[str] = Field(min_length=1)
     data: dict[str, Any] = Field(default_factory=dict)
-    # Template variables that are links, e.g. {"respond_url": Link(service="offers", ...)}.
+    # Template variables that are links to portal pages, e.g. {"respond_url": Page(...)}:
+    # the notifications service makes each an address on the portal when it sends.
+    pages: dict[str, Page] = Field(default_factory=dict)
+    # Only in histories recorded before `pages`: read as the pages they stand for.
     links: dict[str, Link] = Field(default_factory=dict)
     idempotency_key: str = Field(min_length=1, max_length=300)
     round_id: str | None = None
@@ -156,14 +160,17 @@ class Announcement(BaseModel):
     kind: MessageKind
     announcement_id: str
     data: dict[str, Any] = Field(default_factory=dict)
-    links: dict[str, Link] = Field(default_factory=dict)
+    pages: dict[str, Page] = Field(default_factory=dict)
+    links: dict[str, Link] = Field(default_factory=dict)  # histories before `pages` only
     round_id: str | None = None
 
 
 class AlertRecipient(BaseModel):
+    """A confirmed member of the list. Their unsubscribe link is made when each message is
+    sent, from `subscriber_id`: the token it carries is a credential no history keeps."""
+
     subscriber_id: str
     email: str
-    unsubscribe_url: str
 
 
 @workflow.defn
@@ -187,7 +194,8 @@ class AlertAnnouncementWorkflow:
                         EmailRequest(
                             kind=announcement.kind,
                             to=[r.email],
-                            data={**announcement.data, "unsubscribe_url": r.unsubscribe_url},
+                            data=announcement.data,
+                            pages=announcement.pages,
                             links=announcement.links,
                             idempotency_key=f"alert:{announcement.announcement_id}:{r.subscriber_id}",
                             round_id=announcement.round_id,

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from mip.core import when
     from workflows.tz import LONDON
 from temporalio.common import RetryPolicy
 from temporalio.workflow import ParentClosePolicy
@@ -28,7 +29,6 @@ from workflows.notifications import (
     AlertAnnouncementWorkflow,
     Announcement,
     EmailRequest,
-    Link,
     MessageKind,
     send_email,
 )
@@ -41,6 +41,7 @@ from workflows.offer_contracts import (
     RoundSnapshot,
     SnapshotQuery,
 )
+from workflows.pages import Page, PageName
 from workflows.placement import PlacementInput, PlacementWorkflow, Reschedule
 from workflows.placement import workflow_id as placement_workflow_id
 from workflows.queues import APPLICATIONS, OFFERS, sibling
@@ -232,10 +233,10 @@ class RoundWorkflow:
                         for c in placement.candidates
                     ],
                 },
-                links={
-                    "review_url": Link(
-                        service="applications",
-                        path=f"/v1/host/placements/{placement.placement_id}/applications",
+                pages={
+                    "review_url": Page(
+                        name=PageName.host_placement,
+                        params={"placement_id": placement.placement_id},
                     )
                 },
                 idempotency_key=f"{workflow.info().workflow_id}/forward-{phase}/{placement.placement_id}",
@@ -289,7 +290,7 @@ class RoundWorkflow:
                     "placements_count": count,
                     "deadline_label": deadline_label,
                 },
-                links={"placements_url": Link(service="applications", path="/v1/placements")},
+                pages={"placements_url": Page(name=PageName.placements)},
             ),
             id=f"alerts-round-{self._input.round_id}-{what}",
             parent_close_policy=ParentClosePolicy.ABANDON,
@@ -298,4 +299,4 @@ class RoundWorkflow:
     def _deadline_label(self, phase: str) -> str:
         assert self._clock is not None
         at = self._clock.deadline_at if phase == "first" else self._clock.second_round_deadline_at
-        return f"{at.astimezone(LONDON):%H:%M on %A %d %B %Y}" if at else "the deadline"
+        return when.when(at) if at else "the deadline"

@@ -12,7 +12,6 @@ from temporalio.exceptions import ApplicationError
 
 from mip.core.runtime import ServiceRuntime
 from services.notifications.alerts import repository as alerts
-from services.notifications.alerts.links import unsubscribe_url
 from services.notifications.config import MailSettings, mail_settings
 from services.notifications.mail.render import Renderer, TemplateError
 from services.notifications.mail.smtp import SmtpTarget
@@ -55,17 +54,9 @@ class NotificationActivities:
 
     @activity.defn(name=LIST_ALERT_RECIPIENTS)
     async def list_alert_recipients(self) -> list[AlertRecipient]:
-        public_url = self._runtime.settings.public_url("notifications")
         async with self._runtime.pool.acquire() as conn:
             rows = await alerts.confirmed(conn)
-        return [
-            AlertRecipient(
-                subscriber_id=str(r["id"]),
-                email=r["email"],
-                unsubscribe_url=unsubscribe_url(public_url, r["token"]),
-            )
-            for r in rows
-        ]
+        return [AlertRecipient(subscriber_id=str(r["id"]), email=r["email"]) for r in rows]
 
 
 async def _heartbeating(send: Coroutine[Any, Any, EmailOutcome]) -> EmailOutcome:

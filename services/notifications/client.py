@@ -42,6 +42,27 @@ class NotificationsClient(ServiceClient):
             json=SubscribeIn(email=email).model_dump(mode="json"),
         )
 
+    # portal: the alerts list's pages, reached from links in e-mail (the token in the link
+    # is the credential: no person's token is needed)
+
+    async def alert_subscription(self, token: str) -> SubscriptionState:
+        """R30: whose link this is and where it stands; changes nothing."""
+        return await self._request(
+            "GET", "/v1/alerts/subscription", SubscriptionState, params={"token": token}
+        )
+
+    async def confirm_alerts(self, token: str) -> SubscriptionState:
+        """R30: the double opt-in's second step."""
+        return await self._request(
+            "POST", "/v1/alerts/confirm", SubscriptionState, params={"token": token}
+        )
+
+    async def leave_alerts(self, token: str) -> SubscriptionState:
+        """R30: off the list at once; alerts not yet sent to the address are skipped."""
+        return await self._request(
+            "POST", "/v1/alerts/unsubscribe", SubscriptionState, params={"token": token}
+        )
+
     # portal: office pages ---------------------------------------------------------------
 
     async def messages(

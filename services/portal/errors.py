@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import uuid
 from typing import TYPE_CHECKING
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -39,9 +39,10 @@ log = logging.getLogger("mip.portal")
 
 
 class SignInNeeded(Exception):
-    def __init__(self, back_to: str) -> None:
+    def __init__(self, back_to: str, *, email: str | None = None) -> None:
         super().__init__(back_to)
         self.back_to = back_to
+        self.email = email
 
 
 class WrongRole(Exception):
@@ -66,7 +67,8 @@ def _page(request: Request, name: str, status: int, **context: object) -> Respon
 
 async def _sign_in(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SignInNeeded)
-    return RedirectResponse(f"/sign-in?next={quote(exc.back_to, safe='/')}", status_code=303)
+    query = {"next": exc.back_to} | ({"email": exc.email} if exc.email else {})
+    return RedirectResponse(f"/sign-in?{urlencode(query, safe='/')}", status_code=303)
 
 
 async def _wrong_role(request: Request, exc: Exception) -> Response:

@@ -54,6 +54,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -90,6 +91,7 @@ __all__ = [
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LONDON = ZoneInfo("Europe/London")
 FLASH_COOKIE = "mip_flash"
+SIGN_IN_HINT = "email"  # what the notifications service adds to links it mails
 
 
 def london(value: datetime) -> str:
@@ -208,9 +210,11 @@ def current_person(request: Request) -> Person | None:
 def _signed_in(request: Request) -> Person:
     person = current_person(request)
     if person is None:
-        raise SignInNeeded(
-            request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        )
+        # A link from an e-mail says whom it was for (`?email=`): the sign-in page is
+        # filled in with it, and the page to come back to is kept without it.
+        query = [(k, v) for k, v in request.query_params.multi_items() if k != SIGN_IN_HINT]
+        back_to = request.url.path + (f"?{urlencode(query)}" if query else "")
+        raise SignInNeeded(back_to, email=request.query_params.get(SIGN_IN_HINT))
     return person
 
 

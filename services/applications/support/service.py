@@ -10,7 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
-from mip.core import outbox
+from mip.core import outbox, when
 from mip.core.auth import Principal
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
@@ -25,6 +25,7 @@ from workflows.notifications import (
     MessageKind,
     email_workflow_id,
 )
+from workflows.pages import Page, PageName
 
 SLOT = timedelta(minutes=15)
 
@@ -100,7 +101,7 @@ async def _notify(
     step = "cancelled" if cancelled else "booked"
     data = {
         "applicant_name": profile.name if profile else who.subject,
-        "slot_label": f"{slot.starts_at:%A %d %B %Y, %H:%M}",
+        "slot_label": when.when(slot.starts_at),
         "adviser_name": slot.adviser_name,
         "location": slot.location,
         "cancelled": cancelled,
@@ -114,6 +115,10 @@ async def _notify(
             idempotency_key=f"support-{booking_id}/{step}/{recipient}",
             subject_ref=f"support-{booking_id}",
             calendar=None if cancelled else _event(booking_id, slot),
+            # The applicant's own page of sessions; the office has the booking in the e-mail.
+            pages={"support_url": Page(name=PageName.applicant_support)}
+            if recipient == who.subject
+            else {},
         )
         workflow_id = email_workflow_id(request.idempotency_key)
         await outbox.enqueue(

@@ -1,7 +1,10 @@
 """The internship alerts list (R30): double opt-in, one-click unsubscribe, announcements.
 
 Confirm and unsubscribe are reached from links in e-mail, where no bearer token can be
-sent: the unguessable token in the link is the credential for that one address.
+sent: the unguessable token in the link is the credential for that one address. Those
+links open the portal's pages, which call the POSTs here; a GET changes nothing (a mail
+scanner opening a link must not confirm or unsubscribe anyone), and the GETs that links
+sent before the portal's pages pointed at send the person on to those pages.
 """
 
 from __future__ import annotations
@@ -9,10 +12,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import RedirectResponse
 
 from mip.core.auth import Role
 from mip.core.deps import OfficeOrService, OfficeUser, PoolDep, Runtime, Visitor
 from mip.core.ratelimit import SlidingWindow
+from mip.core.runtime import ServiceRuntime
 from services.notifications.alerts import service
 from services.notifications.alerts.schemas import (
     AnnouncementAccepted,
@@ -20,6 +25,7 @@ from services.notifications.alerts.schemas import (
     SubscribeIn,
     SubscriptionState,
 )
+from workflows.pages import Page, PageName
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
 # What `secrets.token_urlsafe` makes. Anything else (a NUL, a control character, a
@@ -62,23 +68,42 @@ async def subscribe(
     return await service.subscribe(runtime, str(body.email))
 
 
-@router.get("/confirm")
+@router.get("/subscription")
+async def subscription(token: Token, pool: PoolDep) -> SubscriptionState:
+    """Whose link this is and its state: what the portal's confirm and unsubscribe pages
+    show before the person chooses."""
+    return await service.state(pool, token)
+
+
+@router.post("/confirm")
 async def confirm(token: Token, pool: PoolDep) -> SubscriptionState:
     return await service.change(pool, token, "confirmed", "You are on the internship alerts list.")
 
 
-@router.get("/unsubscribe")
+@router.post("/unsubscribe")
 async def unsubscribe(token: Token, pool: PoolDep) -> SubscriptionState:
-    """One click, effective at once: alerts not yet sent to this address are skipped."""
+    """Effective at once: alerts not yet sent to this address are skipped. The portal's
+    one-click unsubscribe (RFC 8058) comes here."""
     return await service.change(
         pool, token, "unsubscribed", "You have left the internship alerts list."
     )
 
 
-@router.post("/unsubscribe")
-async def unsubscribe_one_click(token: Token, pool: PoolDep) -> SubscriptionState:
-    """RFC 8058 one-click unsubscribe, as a mail client's List-Unsubscribe-Post sends it."""
-    return await unsubscribe(token, pool)
+@router.get("/confirm", status_code=status.HTTP_303_SEE_OTHER, response_class=RedirectResponse)
+async def confirm_page(token: Token, runtime: Runtime) -> RedirectResponse:
+    """A link mailed before the portal had this page: on to the portal's, changing nothing."""
+    return _to_portal(runtime, PageName.alerts_confirm, token)
+
+
+@router.get("/unsubscribe", status_code=status.HTTP_303_SEE_OTHER, response_class=RedirectResponse)
+async def unsubscribe_page(token: Token, runtime: Runtime) -> RedirectResponse:
+    """A link mailed before the portal had this page: on to the portal's, changing nothing."""
+    return _to_portal(runtime, PageName.alerts_unsubscribe, token)
+
+
+def _to_portal(runtime: ServiceRuntime, name: PageName, token: str) -> RedirectResponse:
+    url = Page(name=name).url(runtime.settings.public_url("portal"), query={"token": token})
+    return RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/announcements", status_code=status.HTTP_202_ACCEPTED)

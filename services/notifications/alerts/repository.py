@@ -32,10 +32,13 @@ async def set_status(conn: asyncpg.Connection, token: str, status: str) -> async
         token,
         status,
     )
-    if row is None:
-        row = await conn.fetchrow(
-            "SELECT id, email, status FROM alert_subscribers WHERE token = $1", token
-        )
+    return row if row is not None else await by_token(conn, token)
+
+
+async def by_token(conn: asyncpg.Connection, token: str) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT id, email, status FROM alert_subscribers WHERE token = $1", token
+    )
     return row
 
 
@@ -46,6 +49,13 @@ async def confirmed(conn: asyncpg.Connection) -> list[asyncpg.Record]:
             " ORDER BY created_at"
         )
     )
+
+
+async def token_of(conn: asyncpg.Connection, subscriber_id: UUID) -> str | None:
+    token: str | None = await conn.fetchval(
+        "SELECT token FROM alert_subscribers WHERE id = $1", subscriber_id
+    )
+    return token
 
 
 async def is_confirmed(conn: asyncpg.Connection, subscriber_id: UUID) -> bool:

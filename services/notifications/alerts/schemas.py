@@ -21,7 +21,9 @@ class AnnouncementIn(BaseModel):
     round_name: str
     placements_count: int = Field(ge=0)
     deadline_label: str
-    placements_url: WebUrl
+    placements_url: WebUrl | None = Field(
+        default=None, description="another page than the portal's placements list, if any"
+    )
 
 
 class AnnouncementAccepted(BaseModel):

@@ -25,6 +25,7 @@ from services.notifications.alerts import repository as alerts
 from services.notifications.config import MailSettings
 from services.notifications.mail.compose import compose, message_id_for
 from services.notifications.mail.ics import render_ics
+from services.notifications.mail.links import alert_links, page_links
 from services.notifications.mail.render import Rendered, Renderer
 from services.notifications.mail.smtp import (
     Delivered,
@@ -34,7 +35,7 @@ from services.notifications.mail.smtp import (
     deliver,
 )
 from services.notifications.messages import repository as repo
-from workflows.notifications import EmailOutcome, EmailRequest, EmailStatus
+from workflows.notifications import EmailOutcome, EmailRequest, EmailStatus, MessageKind
 
 log = logging.getLogger("mip.notifications")
 DONE = {EmailStatus.sent.value, EmailStatus.failed.value, EmailStatus.skipped.value}
@@ -51,30 +52,27 @@ class Sender:
     renderer: Renderer
     smtp: SmtpTarget
     mail: MailSettings
-    # A service's public address, for the links a request names by service and path.
+    # A service's public address (the portal's: every link in e-mail is one of its pages).
     public_url: Callable[[str], str]
 
-    def template_data(self, request: EmailRequest) -> dict[str, Any]:
-        links = {
-            name: self.public_url(link.service) + link.path for name, link in request.links.items()
-        }
-        return {**request.data, **links}
+    def template_data(
+        self, request: EmailRequest, extra: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        return {**request.data, **page_links(request, self.public_url("portal"), extra)}
 
     async def send(
         self, request: EmailRequest, secrets: Mapping[str, str] | None = None
     ) -> EmailOutcome:
         """Send `request` once. `secrets` are template values that reach the recipient but
-        are kept nowhere (a sign-in link): the stored copy shows them as `WITHHELD`."""
-        data = self.template_data(request)
-        rendered = self.renderer.render(request.kind, {**data, **(secrets or {})})
-        kept = (
-            self.renderer.render(request.kind, {**data, **dict.fromkeys(secrets, WITHHELD)})
-            if secrets
-            else rendered
-        )
+        are kept nowhere (a sign-in link): the stored copy shows them as `WITHHELD`. A
+        member of the alerts list's own links are secrets too."""
         header_id = message_id_for(request.idempotency_key, self.mail.message_id_domain)
         async with self.pool.acquire() as conn, conn.transaction():
             await repo.lock_key(conn, request.idempotency_key)
+            secrets = {**(secrets or {}), **await self._alert_links(conn, request)}
+            data = self.template_data(request)
+            rendered = self.renderer.render(request.kind, {**data, **secrets})
+            kept = self.renderer.render(request.kind, {**data, **dict.fromkeys(secrets, WITHHELD)})
             row = await repo.upsert(conn, request, kept, header_id)
             message_id: UUID = row["id"]
             settled = await _settled(conn, request, row)
@@ -83,7 +81,7 @@ class Sender:
             recipients, malformed = _checked(request.to)
             if not recipients:
                 return await _no_recipient(conn, message_id, malformed)
-            mime = self._compose(request, rendered, recipients, header_id)
+            mime = self._compose(request, rendered, recipients, header_id, secrets)
             result = await self._deliver(conn, message_id, mime, recipients, malformed)
         if isinstance(result, EmailOutcome):
             return result
@@ -93,8 +91,19 @@ class Sender:
             f"message {message_id} not delivered yet (attempt {attempts}): {temporary}"
         )
 
+    async def _alert_links(self, conn: asyncpg.Connection, request: EmailRequest) -> dict[str, str]:
+        if request.alert_subscriber_id is None:
+            return {}
+        token = await alerts.token_of(conn, UUID(request.alert_subscriber_id))
+        return alert_links(self.public_url("portal"), token) if token else {}
+
     def _compose(
-        self, request: EmailRequest, rendered: Rendered, to: list[str], header_id: str
+        self,
+        request: EmailRequest,
+        rendered: Rendered,
+        to: list[str],
+        header_id: str,
+        secrets: Mapping[str, str],
     ) -> EmailMessage:
         calendar = request.calendar
         return compose(
@@ -104,7 +113,10 @@ class Sender:
             to=to,
             message_id=header_id,
             kind=request.kind.value,
-            unsubscribe_url=request.data.get("unsubscribe_url"),
+            # RFC 8058: only a member of the list has one (a confirmation has none yet).
+            unsubscribe_url=secrets.get("unsubscribe_url")
+            if request.kind is not MessageKind.alert_confirm
+            else None,
             ics=render_ics(calendar, organizer=self.mail.reply_to) if calendar else None,
         )
 
@@ -149,8 +161,10 @@ async def _settled(
     message_id: UUID = row["id"]
     if row["status"] in DONE:
         return _outcome(message_id, row["status"], row["attempts"], row["last_error"])
-    if request.alert_subscriber_id and not await alerts.is_confirmed(
-        conn, UUID(request.alert_subscriber_id)
+    if (
+        request.alert_subscriber_id
+        and request.kind is not MessageKind.alert_confirm
+        and not await alerts.is_confirmed(conn, UUID(request.alert_subscriber_id))
     ):
         await repo.mark_skipped(conn, message_id, "the subscriber has left the list")
         return _outcome(message_id, EmailStatus.skipped, row["attempts"], None)

@@ -14,6 +14,7 @@ from services.portal.applicant import words
 from services.portal.applicant.fields import texts
 from services.portal.forms import FormErrors
 from services.portal.web import Applicant, Services, render, see_other
+from workflows.pages import PageName
 
 router = APIRouter(prefix="/applicant")
 
@@ -26,7 +27,11 @@ async def my_applications(request: Request, me: Applicant, services: Services) -
     return render(request, "applicant/applications.html", {"applications": found, "words": words})
 
 
-@router.get("/applications/{application_id}", response_class=HTMLResponse)
+@router.get(
+    "/applications/{application_id}",
+    name=PageName.applicant_application,
+    response_class=HTMLResponse,
+)
 async def application(
     request: Request, application_id: UUID, me: Applicant, services: Services
 ) -> HTMLResponse:

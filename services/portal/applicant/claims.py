@@ -16,6 +16,7 @@ from services.portal.applicant.fields import texts
 from services.portal.files import as_sent
 from services.portal.forms import FormErrors
 from services.portal.web import Applicant, Services, render, see_other
+from workflows.pages import PageName
 
 router = APIRouter(prefix="/applicant")
 CLAIMABLE = frozenset({"accepted", "introduced"})
@@ -98,7 +99,7 @@ async def _claim_page(
     return render(request, "applicant/claim.html", context, status_code)
 
 
-@router.get("/claims/{claim_id}", response_class=HTMLResponse)
+@router.get("/claims/{claim_id}", name=PageName.applicant_claim, response_class=HTMLResponse)
 async def claim(request: Request, claim_id: UUID, me: Applicant, services: Services) -> Response:
     """P5: each line's verdict and the amount owed; R28: each line's receipt; the host's
     questions and your answers."""

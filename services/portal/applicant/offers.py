@@ -13,6 +13,7 @@ from services.portal.applicant import words
 from services.portal.applicant.fields import texts
 from services.portal.forms import FormErrors
 from services.portal.web import Applicant, Portal, Services, render, see_other
+from workflows.pages import PageName
 
 router = APIRouter(prefix="/applicant")
 
@@ -42,7 +43,7 @@ async def _offer_page(
     return render(request, template, context, status_code)
 
 
-@router.get("/offers/{application_id}", response_class=HTMLResponse)
+@router.get("/offers/{application_id}", name=PageName.applicant_offer, response_class=HTMLResponse)
 async def offer(
     request: Request, application_id: UUID, me: Applicant, services: Services, portal: Portal
 ) -> HTMLResponse:

@@ -11,6 +11,7 @@ from mip.core.errors import RemoteProblem
 from services.portal.applicant import words
 from services.portal.forms import FormErrors
 from services.portal.web import Applicant, Services, london, render, see_other
+from workflows.pages import PageName
 
 router = APIRouter(prefix="/applicant")
 
@@ -34,7 +35,7 @@ async def _page(
     )
 
 
-@router.get("/support", response_class=HTMLResponse)
+@router.get("/support", name=PageName.applicant_support, response_class=HTMLResponse)
 async def support(request: Request, me: Applicant, services: Services) -> HTMLResponse:
     """R29: the free 15-minute sessions to come, and the ones you booked."""
     return await _page(request, services)

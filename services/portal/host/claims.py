@@ -15,6 +15,7 @@ from services.portal.forms import FormErrors
 from services.portal.host import words
 from services.portal.host.access import HostRoute
 from services.portal.web import Host, Services, render, see_other
+from workflows.pages import PageName
 
 router = APIRouter(prefix="/host", route_class=HostRoute)
 REASON_MAX = 1000
@@ -58,7 +59,7 @@ def _claim_page(
     )
 
 
-@router.get("/claims/{claim_id}", response_class=HTMLResponse)
+@router.get("/claims/{claim_id}", name=PageName.host_claim, response_class=HTMLResponse)
 async def claim(request: Request, claim_id: UUID, me: Host, services: Services) -> Response:
     """R24-R28, P5: each line with its receipt, the rules' verdict and what is owed; while
     it waits for the host, approve or refuse each line."""

@@ -18,12 +18,13 @@ from services.portal.forms import FormErrors
 from services.portal.host import words
 from services.portal.host.access import HostRoute, not_yours
 from services.portal.web import Host, Services, render, see_other
+from workflows.pages import PageName
 
 router = APIRouter(prefix="/host", route_class=HostRoute)
 INLINE = {"application/pdf"}  # a browser shows these itself; Word documents are downloaded
 
 
-@router.get("", response_class=HTMLResponse)
+@router.get("", name=PageName.host_home, response_class=HTMLResponse)
 async def my_placements(request: Request, me: Host, services: Services) -> Response:
     """R16, P5: the signed-in host's own placements, when their applications arrive, and
     how many expense claims wait for them."""
@@ -55,7 +56,7 @@ async def arrival(services: PortalServices, placement_id: UUID) -> datetime | No
     return None
 
 
-@router.get("/placements/{placement_id}", response_class=HTMLResponse)
+@router.get("/placements/{placement_id}", name=PageName.host_placement, response_class=HTMLResponse)
 async def placement(request: Request, placement_id: UUID, me: Host, services: Services) -> Response:
     """R16, R17: one placement: before the deadline, when its applications will arrive;
     after it, the applications, each with its mark, and the way to rank them."""

@@ -15,6 +15,7 @@ from services.applications.contract import Round
 from services.portal.office.config import office_settings, workflows_link
 from services.portal.office.labels import APPLICATION_STATES, STEPS
 from services.portal.web import Office, Portal, Services, render
+from workflows.pages import PageName
 from workflows.search import APPLICATION_STATUS, PLACEMENT_ID, ROUND_ID
 
 router = APIRouter(prefix="/office")
@@ -87,7 +88,9 @@ def _order(state: str) -> int:
     return known.index(state) if state in known else len(known)
 
 
-@router.get("/rounds/{round_id}/withdrawals", response_class=HTMLResponse)
+@router.get(
+    "/rounds/{round_id}/withdrawals", name=PageName.office_withdrawals, response_class=HTMLResponse
+)
 async def withdrawals(
     request: Request, round_id: UUID, _: Office, services: Services
 ) -> HTMLResponse:

@@ -16,6 +16,7 @@ from services.portal.forms import FormErrors
 from services.portal.office.fields import Form, model_errors, problem_errors
 from services.portal.office.labels import KINDS, LOCATIONS
 from services.portal.web import Office, Services, render, see_other
+from workflows.pages import PageName
 
 router = APIRouter(prefix="/office")
 FIELDS = ("name", "sector", "kind", "location", "contact_name", "contact_email")
@@ -89,7 +90,7 @@ async def create_host(request: Request, _: Office, services: Services) -> Respon
     return see_other(request, "/office/hosts", flash=f"{created.name} added")
 
 
-@router.get("/hosts/{host_id}", response_class=HTMLResponse)
+@router.get("/hosts/{host_id}", name=PageName.office_host, response_class=HTMLResponse)
 async def edit_host(request: Request, host_id: UUID, _: Office, services: Services) -> Response:
     """R5, R24-R27: change a host; what applicants saw stays once they have applied."""
     host = await services.applications.host(host_id)

@@ -17,6 +17,7 @@ from services.portal.office.fields import problem_errors
 from services.portal.office.labels import MESSAGE_KINDS, MESSAGE_STATES
 from services.portal.web import Office, Services, render, see_other
 from workflows.notifications import EmailStatus, MessageKind
+from workflows.pages import PageName
 
 router = APIRouter(prefix="/office")
 PER_PAGE = 50
@@ -69,7 +70,7 @@ async def overdue(request: Request, _: Office, services: Services) -> HTMLRespon
     return render(request, "office/overdue.html", context)
 
 
-@router.get("/messages/{message_id}", response_class=HTMLResponse)
+@router.get("/messages/{message_id}", name=PageName.office_message, response_class=HTMLResponse)
 async def message_page(
     request: Request, message_id: UUID, _: Office, services: Services
 ) -> HTMLResponse:

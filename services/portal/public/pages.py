@@ -22,6 +22,7 @@ from mip.core.ratelimit import TooManyRequests
 from services.portal.forms import FormErrors
 from services.portal.public import service
 from services.portal.web import Portal, PublicServices, render, see_other
+from workflows.pages import PageName
 
 router = APIRouter()
 Filter = Annotated[str, Query(max_length=200)]
@@ -43,7 +44,7 @@ async def about(request: Request) -> HTMLResponse:
     return render(request, "public/about.html")
 
 
-@router.get("/placements", response_class=HTMLResponse)
+@router.get("/placements", name=PageName.placements, response_class=HTMLResponse)
 async def placements(
     request: Request,
     runtime: Portal,
@@ -66,7 +67,7 @@ async def placements(
     return render(request, "public/placements.html", context, 422 if filters.errors else 200)
 
 
-@router.get("/placements/{placement_id}", response_class=HTMLResponse)
+@router.get("/placements/{placement_id}", name=PageName.placement, response_class=HTMLResponse)
 async def placement(
     request: Request, placement_id: UUID, runtime: Portal, services: PublicServices
 ) -> HTMLResponse:

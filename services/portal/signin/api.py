@@ -21,18 +21,22 @@ from services.portal import csrf, session
 from services.portal.forms import FormErrors
 from services.portal.signin import service
 from services.portal.web import Portal, render, see_other
+from workflows.pages import PageName
 
 router = APIRouter()
 TokenText = Annotated[str, Query(max_length=200)]
 
 
-@router.get("/sign-in", response_class=HTMLResponse)
+@router.get("/sign-in", name=PageName.sign_in, response_class=HTMLResponse)
 async def sign_in_form(
-    request: Request, next: Annotated[str | None, Query(max_length=500)] = None
+    request: Request,
+    next: Annotated[str | None, Query(max_length=500)] = None,
+    email: Annotated[str, Query(max_length=320)] = "",
 ) -> HTMLResponse:
-    return render(
-        request, "signin/ask.html", {"form": {"email": ""}, "next": service.safe_next(next)}
-    )
+    """The address form; from a link in an e-mail, filled in with whom it was for, and
+    remembering the page to come back to (a page of this site only)."""
+    context = {"form": {"email": service.prefill(email)}, "next": service.safe_next(next)}
+    return render(request, "signin/ask.html", context)
 
 
 @router.post("/sign-in", response_model=None)

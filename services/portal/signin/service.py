@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import logging
 import secrets
 from datetime import timedelta
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
+
+from mip.core.auth import valid_address
 
 from mip.core.errors import RemoteProblem
 from services.notifications.client import NotificationsClient
@@ -35,11 +38,33 @@ def _hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
+# A path and query of this site as a browser sends them: no scheme or host can hide in it
+# (no backslash, which browsers read as "/", no whitespace or control character, which
+# they drop, so "/\t/evil.example" would become "//evil.example").
+_RELATIVE = re.compile(r"^/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def safe_next(path: str | None) -> str | None:
-    """A page of this site to return to after signing in; anything else is dropped."""
-    if path and path.startswith("/") and not path.startswith(("//", "/\\")) and len(path) < 500:
-        return path
-    return None
+    """A page of this site to return to after signing in; anything else is dropped. Read
+    as sent and percent-decoded once and twice, it must still start with one "/" and hold
+    no backslash or control character, so "/%2F%2Fevil.example" and "/%5Cevil.example"
+    are dropped as surely as "//evil.example"."""
+    if not path or len(path) >= 500 or not _RELATIVE.match(path):
+        return None
+    once = unquote(path)
+    for form in (once, unquote(once)):
+        if form.startswith(("//", "/\\")) or "\\" in form or _CONTROL.search(form):
+            return None
+    return path
+
+
+def prefill(email: str) -> str:
+    """The address a link said it was for, if it is one; otherwise nothing to fill in."""
+    try:
+        return valid_address(email.strip()) if email else ""
+    except ValueError:
+        return ""
 
 
 def ask(runtime: PortalRuntime, email: str, back_to: str | None) -> None:

@@ -1,0 +1,90 @@
+"""The portal's pages that e-mails link to, by name: what a workflow or a service puts in a
+message instead of an address.
+
+A message names a page (`Page(name=PageName.applicant_offer, params={...})`); the
+notifications service turns it into an address on `MIP_PORTAL_PUBLIC_URL` when it sends.
+So no workflow history holds a deployment's address, and no e-mail sends a person to a
+service's JSON API. Each name is also the portal's route name for that page, and a test
+checks that the portal serves every path below under the same name.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from string import Formatter
+from urllib.parse import quote, urlencode
+
+from pydantic import BaseModel, Field, model_validator
+
+
+class PageName(StrEnum):
+    sign_in = "sign_in"
+    placements = "placements"
+    placement = "placement"
+    alerts_confirm = "alerts_confirm"
+    alerts_unsubscribe = "alerts_unsubscribe"
+    applicant_application = "applicant_application"
+    applicant_offer = "applicant_offer"
+    applicant_claim = "applicant_claim"
+    applicant_support = "applicant_support"
+    host_home = "host_home"
+    host_placement = "host_placement"
+    host_claim = "host_claim"
+    office_host = "office_host"
+    office_message = "office_message"
+    office_withdrawals = "office_withdrawals"
+
+
+PATHS: dict[PageName, str] = {
+    PageName.sign_in: "/sign-in",
+    PageName.placements: "/placements",
+    PageName.placement: "/placements/{placement_id}",
+    PageName.alerts_confirm: "/alerts/confirm",
+    PageName.alerts_unsubscribe: "/alerts/unsubscribe",
+    PageName.applicant_application: "/applicant/applications/{application_id}",
+    PageName.applicant_offer: "/applicant/offers/{application_id}",
+    PageName.applicant_claim: "/applicant/claims/{claim_id}",
+    PageName.applicant_support: "/applicant/support",
+    PageName.host_home: "/host",
+    PageName.host_placement: "/host/placements/{placement_id}",
+    PageName.host_claim: "/host/claims/{claim_id}",
+    PageName.office_host: "/office/hosts/{host_id}",
+    PageName.office_message: "/office/messages/{message_id}",
+    PageName.office_withdrawals: "/office/rounds/{round_id}/withdrawals",
+}
+# Pages anyone may open: a link to them never asks who it is for.
+PUBLIC = frozenset(
+    {
+        PageName.sign_in,
+        PageName.placements,
+        PageName.placement,
+        PageName.alerts_confirm,
+        PageName.alerts_unsubscribe,
+    }
+)
+
+
+def path_parameters(name: PageName) -> set[str]:
+    return {field for _, field, _, _ in Formatter().parse(PATHS[name]) if field}
+
+
+class Page(BaseModel):
+    """A portal page by its route name and path parameters (ids, never addresses)."""
+
+    name: PageName
+    params: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Page:
+        needed = path_parameters(self.name)
+        if set(self.params) != needed:
+            raise ValueError(f"page {self.name.value} takes {sorted(needed)}, not {self.params}")
+        return self
+
+    def path(self) -> str:
+        return PATHS[self.name].format(**{k: quote(v, safe="") for k, v in self.params.items()})
+
+    def url(self, base: str, *, query: dict[str, str] | None = None) -> str:
+        """The address on the portal at `base`, with `query` (a token, a sign-in hint)."""
+        suffix = f"?{urlencode(query)}" if query else ""
+        return f"{base.rstrip('/')}{self.path()}{suffix}"
