@@ -48,6 +48,8 @@ TERMINAL = {
 
 class ApplicationInput(BaseModel):
     application_id: str
+    # What people read ("MIP-27A-0042"); applications started before references have none.
+    reference: str = ""
     round_id: str
     placement_id: str
     applicant_email: str

@@ -131,6 +131,7 @@ class Effects:
     def _data(self, **extra: Any) -> dict[str, Any]:
         facts = self.app.placement
         return {
+            "reference": self.app.reference,
             "applicant_name": self.app.applicant_name,
             "applicant_email": self.app.applicant_email,
             "placement_title": facts.title,

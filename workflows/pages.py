@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field, model_validator
 
 class PageName(StrEnum):
     sign_in = "sign_in"
+    sign_in_link = "sign_in_link"  # made by the portal itself: its token is a credential
     placements = "placements"
     placement = "placement"
     alerts_confirm = "alerts_confirm"
@@ -37,6 +38,7 @@ class PageName(StrEnum):
 
 PATHS: dict[PageName, str] = {
     PageName.sign_in: "/sign-in",
+    PageName.sign_in_link: "/sign-in/link",
     PageName.placements: "/placements",
     PageName.placement: "/placements/{placement_id}",
     PageName.alerts_confirm: "/alerts/confirm",
@@ -56,6 +58,7 @@ PATHS: dict[PageName, str] = {
 PUBLIC = frozenset(
     {
         PageName.sign_in,
+        PageName.sign_in_link,
         PageName.placements,
         PageName.placement,
         PageName.alerts_confirm,

@@ -10,6 +10,7 @@ fields that must be one line (names, titles, places).
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -25,6 +26,10 @@ from mip.core.problems import problem_response
 MULTI_LINE_CONTROLS = {"\n", "\r", "\t"}
 # A JSON body this size is far beyond any form MIP has; files come as multipart.
 JSON_BODY_MAX_BYTES = 1024 * 1024
+
+
+_NOT_WORD = re.compile(r"[^A-Za-z0-9]+")
+_HONORIFICS = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "sir"})
 
 
 def unstorable(text: str, *, one_line: bool = False) -> str | None:
@@ -191,3 +196,19 @@ def replaying(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return replay
+
+
+def file_name(*words: str, extension: str) -> str:
+    """A download's name people recognise, safe in any file system and header:
+    `file_name("Okafor", "Ada", "CV", extension="pdf")` is "Okafor-Ada-CV.pdf". Accents are
+    dropped and anything but letters and digits joins the words with one hyphen."""
+    plain = unicodedata.normalize("NFKD", " ".join(words)).encode("ascii", "ignore").decode()
+    stem = "-".join(part for part in _NOT_WORD.split(plain) if part) or "file"
+    return f"{stem[:100]}.{_NOT_WORD.sub('', extension)[:8] or 'bin'}"
+
+
+def surname_first(name: str) -> list[str]:
+    """ "Ada Okafor" -> ["Okafor", "Ada"]: how a file of someone's is named in a folder.
+    Honorifics are left out; one word stays one word."""
+    words = [w for w in name.split() if w.rstrip(".").lower() not in _HONORIFICS]
+    return [words[-1], *words[:-1]] if words else []

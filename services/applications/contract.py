@@ -226,8 +226,14 @@ class Event(BaseModel):
     reason: str
 
 
+def reference(round_code: str, number: int) -> str:
+    """What people read for an application: "MIP-27A-0042", the 42nd of round 27A."""
+    return f"MIP-{round_code}-{number:04d}"
+
+
 class Application(BaseModel):
     id: UUID
+    reference: str = Field(description='what people read for it, e.g. "MIP-27A-0042"')
     workflow_id: str
     round_id: UUID
     placement_id: UUID

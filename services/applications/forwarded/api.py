@@ -43,5 +43,5 @@ async def read_cv(application_id: UUID, pool: PoolDep, who: AnyUser) -> Response
     return Response(
         found.content,
         media_type=MEDIA[found.format],
-        headers={"Content-Disposition": f'inline; filename="cv.{found.format}"'},
+        headers={"Content-Disposition": f'inline; filename="{found.filename}"'},
     )

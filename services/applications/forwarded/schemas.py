@@ -14,3 +14,4 @@ class CvFile:
 
     content: bytes
     format: str
+    filename: str  # "Okafor-Ada-CV.pdf": named for the person, never by an id

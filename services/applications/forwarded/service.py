@@ -11,6 +11,7 @@ import asyncpg
 
 from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, NotFound
+from mip.core.text import file_name, surname_first
 from services.applications.catalogue import service as catalogue
 from services.applications.catalogue.rules import LONDON
 from services.applications.catalogue.schemas import Placement
@@ -84,4 +85,5 @@ async def cv_for(pool: asyncpg.Pool, application_id: UUID, who: Principal) -> Cv
         content = row["content"]
     else:
         raise NotFound(f"There is no application {application_id}.")
-    return CvFile(content=content, format=row["format"])
+    name = file_name(*surname_first(row["name"]), "CV", extension=row["format"])
+    return CvFile(content=content, format=row["format"], filename=name)

@@ -13,11 +13,13 @@ from uuid import UUID
 
 import asyncpg
 
+from services.applications.contract import reference
 from services.applications.submissions.schemas import Application, CvSummary, Event
 
 _SELECT = """
 SELECT a.*, p.title AS placement_title, h.name AS host_name, r.statement_word_limit,
-       r.cv_page_limit, c.format, c.size_bytes, c.pages, ap.name AS applicant_name
+       r.cv_page_limit, c.format, c.size_bytes, c.pages, ap.name AS applicant_name,
+       r.code AS round_code
 FROM applications a
 JOIN applicants ap ON ap.email = a.applicant_email
 JOIN placements p ON p.id = a.placement_id
@@ -73,12 +75,15 @@ async def find_by_idempotency_key(
     return None if row is None else (row["id"], row["request_fingerprint"])
 
 
-async def insert(conn: asyncpg.Connection, values: dict[str, Any]) -> UUID:
-    application_id: UUID = await conn.fetchval(
+async def insert(conn: asyncpg.Connection, values: dict[str, Any]) -> tuple[UUID, str]:
+    """The new application's id and its reference (numbered by migration 0009's trigger)."""
+    row = await conn.fetchrow(
         "INSERT INTO applications (applicant_email, round_id, placement_id, phase, status,"
         " statement, statement_words, statement_for_hosts, allowance_warning, idempotency_key,"
         " request_fingerprint, submitted_at)"
-        " VALUES ($1, $2, $3, $4, 'submitted', $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        " VALUES ($1, $2, $3, $4, 'submitted', $5, $6, $7, $8, $9, $10, $11)"
+        " RETURNING id, reference_number,"
+        " (SELECT code FROM rounds r WHERE r.id = round_id) AS round_code",
         values["applicant_email"].lower(),
         values["round_id"],
         values["placement_id"],
@@ -91,7 +96,8 @@ async def insert(conn: asyncpg.Connection, values: dict[str, Any]) -> UUID:
         values["request_fingerprint"],
         values["submitted_at"],
     )
-    return application_id
+    assert row is not None
+    return row["id"], reference(row["round_code"], row["reference_number"])
 
 
 async def insert_cv(conn: asyncpg.Connection, application_id: UUID, cv: dict[str, Any]) -> None:
@@ -168,6 +174,7 @@ def _application(row: asyncpg.Record, events: list[Event]) -> Application:
         )
     return Application(
         **data,
+        reference=reference(data["round_code"], data["reference_number"]),
         workflow_id=f"application-{data['id']}",
         statement_cut=cut,
         cv=CvSummary(

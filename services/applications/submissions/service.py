@@ -13,7 +13,7 @@ from uuid import UUID
 import asyncpg
 from asyncpg import Connection
 
-from mip.core import outbox
+from mip.core import outbox, when
 from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.logging import bind_application
@@ -81,9 +81,9 @@ async def submit(
         await _check_room(
             conn, who, accepted.the_round.id, accepted.placement.id, accepted.phase, accepted.limit
         )
-        application_id = await _record(conn, who, sub, accepted)
+        application_id, ref = await _record(conn, who, sub, accepted)
         bind_application(application_id)
-        start = _workflow_input(runtime, application_id, who.subject, accepted)
+        start = _workflow_input(runtime, (application_id, ref), who.subject, accepted)
         await outbox.enqueue(
             conn,
             workflow_type=ApplicationWorkflow.__name__,
@@ -147,10 +147,13 @@ async def _check_second_round(runtime: ServiceRuntime, who: Principal, round_id:
             )
 
 
-async def _record(conn: Connection, who: Principal, sub: Submission, accepted: Accepted) -> UUID:
-    """The application's row, its CV and its first event, inside the caller's transaction."""
+async def _record(
+    conn: Connection, who: Principal, sub: Submission, accepted: Accepted
+) -> tuple[UUID, str]:
+    """The application's row, its CV and its first event, inside the caller's transaction:
+    its id and its reference."""
     statement, cv, now = accepted.statement, accepted.cv, accepted.now
-    application_id = await repo.insert(
+    application_id, ref = await repo.insert(
         conn,
         {
             "applicant_email": who.subject,
@@ -186,7 +189,7 @@ async def _record(conn: Connection, who: Principal, sub: Submission, accepted: A
         reason="submitted through MIP",
         at=now,
     )
-    return application_id
+    return application_id, ref
 
 
 async def _check_room(
@@ -200,19 +203,25 @@ async def _check_room(
     if len(held) >= limit:
         titles = "; ".join(h["title"] for h in held)
         raise Conflict(
-            f"You may hold at most {limit} application(s) in this round and already hold "
-            f"{len(held)} ({titles}). Withdraw one before the deadline to apply for another.",
+            f"You may hold at most {when.plural(limit, 'application')} in this round and "
+            f"already hold {len(held)} ({titles}). Withdraw one before the deadline to apply "
+            "for another.",
             limit=limit,
         )
 
 
 def _workflow_input(
-    runtime: ServiceRuntime, application_id: UUID, applicant_email: str, accepted: Accepted
+    runtime: ServiceRuntime,
+    made: tuple[UUID, str],
+    applicant_email: str,
+    accepted: Accepted,
 ) -> ApplicationInput:
     placement, the_round = accepted.placement, accepted.the_round
     name = accepted.applicant_name
+    application_id, ref = made
     return ApplicationInput(
         application_id=str(application_id),
+        reference=ref,
         round_id=str(the_round.id),
         placement_id=str(placement.id),
         applicant_email=applicant_email,
@@ -224,9 +233,9 @@ def _workflow_input(
             "applicant_name": name,
             "placement_title": placement.title,
             "host_name": placement.host.name,
-            "week_label": f"week of {placement.week_starts_on:%d %B %Y}",
-            "application_id": str(application_id),
-            "submitted_at_label": f"{accepted.now.astimezone(LONDON):%A %d %B %Y at %H:%M:%S}",
+            "week_label": f"the week of {when.day(placement.week_starts_on)}",
+            "reference": ref,
+            "submitted_at_label": when.when(accepted.now),
             "statement_cut": accepted.statement.was_cut,
             "word_limit": the_round.statement_word_limit,
             "allowance_warning": accepted.warning,

@@ -14,13 +14,19 @@ from workflows.expense_claim import ClaimChange
 
 async def insert_claim(conn: asyncpg.Connection, values: dict[str, Any]) -> UUID:
     """The intern's and the host contact's addresses are stored lower-cased, as a token's
-    subject is read (issue 11 item 5; migration 0005 lower-cased the older rows)."""
+    subject is read (issue 11 item 5; migration 0005 lower-cased the older rows). The
+    reference numbers the application's claims in order, one at a time."""
     addresses = ("intern_email", "host_contact_email")
     values = {k: v.lower() if k in addresses else v for k, v in values.items()}
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended($1, 7))", str(values["application_id"])
+    )
     claim_id: UUID = await conn.fetchval(
         "INSERT INTO claims (application_id, placement_id, placement_title, days, intern_email,"
         " intern_name, host_name, host_kind, host_location, host_contact_name,"
-        " host_contact_email) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        " host_contact_email, reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+        " $12 || '-E' || (SELECT count(*) + 1 FROM claims WHERE application_id = $1))"
+        " RETURNING id",
         *(
             values[k]
             for k in (
@@ -35,6 +41,7 @@ async def insert_claim(conn: asyncpg.Connection, values: dict[str, Any]) -> UUID
                 "host_location",
                 "host_contact_name",
                 "host_contact_email",
+                "application_reference",
             )
         ),
     )

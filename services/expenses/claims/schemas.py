@@ -51,6 +51,7 @@ class ClaimEvent(BaseModel):
 
 class Claim(BaseModel):
     id: UUID
+    reference: str = Field(description='what people read for it, e.g. "MIP-27A-0042-E1"')
     workflow_id: str
     application_id: UUID
     placement_id: UUID

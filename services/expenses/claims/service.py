@@ -61,11 +61,12 @@ async def start(runtime: ServiceRuntime, application_id: UUID, me: Principal) ->
             "Expenses are claimed for an accepted placement, from the introduction on."
         )
     host = placement.host
-    async with runtime.pool.acquire() as conn:
+    async with runtime.pool.acquire() as conn, conn.transaction():
         claim_id = await repo.insert_claim(
             conn,
             {
                 "application_id": application.id,
+                "application_reference": application.reference,
                 "placement_id": placement.id,
                 "placement_title": placement.title,
                 "days": placement.days,
@@ -155,6 +156,7 @@ async def submit(runtime: ServiceRuntime, claim_id: UUID, me: Principal) -> Clai
             office_email=runtime.settings.office_email,
             line_ids=[str(line.id) for line in claim.lines],
             owed_pence=claim.owed_pence,
+            reference=claim.reference,
         )
         await outbox.enqueue(
             conn,

@@ -12,6 +12,7 @@ from typing import Any
 
 import jinja2
 
+from mip.core import when
 from workflows.notifications import MessageKind
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -38,6 +39,8 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        # The one voice for times and counts (mip.core.when), as the portal's pages use.
+        self._env.filters.update(when=when.when, day=when.day, days=when.days, plural=when.plural)
         self._env.globals.update(
             programme_name="the Micro-Internship Programme for Research Staff",
             office_email=office_email,

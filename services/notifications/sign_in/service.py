@@ -8,10 +8,9 @@ so the office sees one message with each attempt, and a retry after delivery sen
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
+from mip.core import when
 from mip.core.errors import ServiceUnavailable
 from mip.core.runtime import ServiceRuntime
 from services.notifications.activities import make_sender
@@ -19,19 +18,12 @@ from services.notifications.contract import SignInMail, SignInMailOutcome
 from services.notifications.messages.sender import StillUndelivered
 from workflows.notifications import EmailRequest, MessageKind
 
-LONDON = ZoneInfo("Europe/London")
-
-
-def _label(instant: datetime) -> str:
-    local = instant.astimezone(LONDON)
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
-
 
 async def send(runtime: ServiceRuntime, body: SignInMail) -> SignInMailOutcome:
     request = EmailRequest(
         kind=MessageKind.sign_in,
         to=[str(body.to)],
-        data={"expires_label": _label(body.expires_at)},
+        data={"expires_label": when.when(body.expires_at)},
         idempotency_key=f"sign-in:{body.link_id}",
         subject_ref=f"sign-in-{body.link_id}",
     )

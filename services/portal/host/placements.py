@@ -152,7 +152,7 @@ async def cv(
     """R11: exactly what hosts receive, fetched from the applications service: a PDF's
     first two pages shown in the page, a Word document downloaded."""
     found = await services.applications.cv(application_id)
-    extension = (found.filename or "cv").rpartition(".")[2] or "pdf"
     shown = found.media_type.split(";")[0].strip() in INLINE and not download
-    # Shown in the portal's own page, in no other site's.
-    return as_sent(found, f"cv-{application_id}.{extension}", inline=shown, framed=True)
+    # Named for the applicant by the applications service ("Okafor-Ada-CV.pdf"). Shown in
+    # the portal's own page, in no other site's.
+    return as_sent(found, found.filename or "CV", inline=shown, framed=True)

@@ -67,7 +67,7 @@ async def link_sent(request: Request, runtime: Portal) -> HTMLResponse:
     return render(request, "signin/sent.html", {"minutes": minutes})
 
 
-@router.get("/sign-in/link", response_class=HTMLResponse)
+@router.get("/sign-in/link", name=PageName.sign_in_link, response_class=HTMLResponse)
 async def open_link(
     request: Request, runtime: Portal, token: TokenText = "", next: str | None = None
 ) -> HTMLResponse:

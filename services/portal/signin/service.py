@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import re
 import logging
+import re
 import secrets
 from datetime import timedelta
-from urllib.parse import unquote, urlencode
+from urllib.parse import unquote
 
 from mip.core.auth import valid_address
-
 from mip.core.errors import RemoteProblem
 from services.notifications.client import NotificationsClient
 from services.notifications.contract import SignInMail
@@ -29,6 +28,7 @@ from services.portal.runtime import PortalRuntime
 from services.portal.session import Person
 from services.portal.signin import repository as repo
 from services.portal.signin.roles import role_of
+from workflows.pages import Page, PageName
 
 log = logging.getLogger("mip.portal.signin")
 RETRY_FIRST_S, RETRY_MOST_S = 2.0, 60.0
@@ -84,7 +84,7 @@ async def _mail_link(runtime: PortalRuntime, email: str, back_to: str | None) ->
         query = {"token": token} | ({"next": back_to} if back_to else {})
         mail = SignInMail(
             to=email,
-            link=runtime.url(f"/sign-in/link?{urlencode(query)}"),
+            link=Page(name=PageName.sign_in_link).url(runtime.url(""), query=query),
             expires_at=expires_at,
             link_id=str(link_id),
         )

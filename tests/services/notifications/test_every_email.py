@@ -1,0 +1,274 @@
+"""Every kind of e-mail, as the code that sends it builds it, read as its recipient reads it
+(issue 20): each link opens a page the portal serves, never a service's API; no id, rule
+id, doubled word, "(s)" or time without its zone reaches a person."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from temporalio import workflow
+
+from mip.core.settings import Settings
+from services.notifications.mail.links import alert_links, page_links
+from services.notifications.mail.render import Rendered, Renderer
+from services.portal.app import create_app
+from services.portal.config import PortalSettings
+from workflows import application_effects
+from workflows.application import ApplicationInput
+from workflows.application_effects import Effects
+from workflows.notifications import EmailOutcome, EmailRequest, EmailStatus, MessageKind
+from workflows.offer_contracts import PlacementFacts
+from workflows.pages import PATHS, Page, PageName, path_parameters
+
+PORTAL_URL = "https://internships.example.ac.uk"
+renderer = Renderer(office_email="internships@example.ac.uk")
+APPLICATION = "6f1c2a4e-9d0b-4c1e-8f3a-2b7d5e9a1c33"
+PLACEMENT = "0b8e7f6d-5c4b-4a39-8271-605f4e3d2c1b"
+ROUND = "9a8b7c6d-5e4f-4321-9876-fedcba987654"
+CLAIM = "1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a"
+FACTS = PlacementFacts(
+    title="Cataloguing the college silver",
+    host_name="St John's College",
+    host_contact_name="Dr Helen Marsh",
+    host_contact_email="collections@sjc.example.org",
+    week_starts_on=date(2027, 1, 11),
+    days=[date(2027, 1, 11), date(2027, 1, 12), date(2027, 1, 13)],
+    mode="in_person",
+    preparation="Wear closed shoes.",
+    location="Oxford",
+)
+APP = ApplicationInput(
+    application_id=APPLICATION,
+    reference="MIP-27A-0042",
+    round_id=ROUND,
+    placement_id=PLACEMENT,
+    applicant_email="ada.okafor@ox.example.ac.uk",
+    applicant_name="Ada Okafor",
+    deadline_at=datetime(2026, 12, 21, 12, tzinfo=UTC),
+    placement=FACTS,
+    confirmation={
+        "applicant_name": "Ada Okafor",
+        "placement_title": FACTS.title,
+        "host_name": FACTS.host_name,
+        "week_label": "the week of Monday 11 January 2027",
+        "reference": "MIP-27A-0042",
+        "submitted_at_label": "11:58am on Monday 21 December 2026, UK time",
+        "statement_cut": False,
+        "word_limit": 300,
+        "allowance_warning": None,
+    },
+    office_email="internships@example.ac.uk",
+)
+
+
+async def _from_effects(monkeypatch: pytest.MonkeyPatch) -> list[EmailRequest]:
+    """What ApplicationWorkflow's effects send, captured where they reach the activity."""
+    sent: list[EmailRequest] = []
+
+    async def capture(request: EmailRequest) -> EmailOutcome:
+        sent.append(request)
+        # The first confirmation bounces, so the office's notice is sent too.
+        bounced = len(sent) == 1
+        refused = {APP.applicant_email: "550 5.1.1 No such user here"} if bounced else {}
+        return EmailOutcome(
+            message_id=APPLICATION, status=EmailStatus.sent, attempts=1, refused=refused
+        )
+
+    monkeypatch.setattr(application_effects, "send_email", capture)
+    monkeypatch.setattr(workflow, "patched", lambda _patch: True)
+    effects = Effects(APP, f"application-{APPLICATION}")
+    lapses = datetime(2027, 1, 6, 15, 30, tzinfo=UTC)
+    await effects.confirm()
+    await effects.email_offer(lapses, timedelta(days=2))
+    await effects.email_reminder(lapses)
+    await effects.email_lapsed(timedelta(days=2))
+    await effects.email_decline_acknowledgement()
+    await effects.email_not_successful()
+    await effects.introduce()
+    await effects.withdrawal_notices("I have been taken ill.", after_acceptance=True)
+    return sent
+
+
+def _others() -> list[EmailRequest]:
+    """The kinds other code sends, built as that code builds them."""
+    placement_page = Page(name=PageName.host_placement, params={"placement_id": PLACEMENT})
+    claim = {"claim_id": CLAIM}
+    alert = {
+        "round_name": "Micro-internships, January 2027",
+        "placements_count": 1,
+        "deadline_label": "12pm (midday) on Monday 21 December 2026, UK time",
+    }
+    return [
+        EmailRequest(
+            kind=MessageKind.forwarded_digest,
+            to=[FACTS.host_contact_email],
+            data={
+                "host_contact_name": FACTS.host_contact_name,
+                "placement_title": FACTS.title,
+                "round_name": "Micro-internships, January 2027",
+                "applicants": [{"name": "Ada Okafor", "email": APP.applicant_email}],
+            },
+            pages={"review_url": placement_page},
+            idempotency_key="digest",
+        ),
+        *(
+            EmailRequest(
+                kind=MessageKind.expense_update,
+                to=[to],
+                data={
+                    "recipient_name": name,
+                    "placement_title": FACTS.title,
+                    "claim_reference": "MIP-27A-0042-E1",
+                    "intern_name": "Ada Okafor",
+                    "status_label": "partly approved",
+                    "amount_label": "£12.40 claimed",
+                    "note": "A taxi is not local travel.",
+                },
+                pages={"claim_url": Page(name=page, params=claim)},
+                idempotency_key=f"claim-{to}",
+            )
+            for to, name, page in (
+                (APP.applicant_email, "Ada Okafor", PageName.applicant_claim),
+                (FACTS.host_contact_email, FACTS.host_contact_name, PageName.host_claim),
+            )
+        ),
+        EmailRequest(
+            kind=MessageKind.support_booking,
+            to=[APP.applicant_email],
+            data={
+                "applicant_name": "Ada Okafor",
+                "slot_label": "10:15am on Tuesday 15 December 2026, UK time",
+                "adviser_name": "Sam Reid",
+                "location": "Careers Service",
+                "cancelled": False,
+            },
+            pages={"support_url": Page(name=PageName.applicant_support)},
+            idempotency_key="support",
+        ),
+        EmailRequest(kind=MessageKind.alert_confirm, to=["ada@example.org"], idempotency_key="a"),
+        *(
+            EmailRequest(
+                kind=kind,
+                to=["ada@example.org"],
+                data=alert,
+                pages={"placements_url": Page(name=PageName.placements)},
+                idempotency_key=kind.value,
+            )
+            for kind in (MessageKind.alert_advertised, MessageKind.alert_readvertised)
+        ),
+        EmailRequest(
+            kind=MessageKind.preparation,
+            to=[APP.applicant_email],
+            data=Effects(APP, "x")._data(),
+            idempotency_key="preparation",
+        ),
+        EmailRequest(
+            kind=MessageKind.sign_in,
+            to=[APP.applicant_email],
+            data={"expires_label": "2:45pm on Saturday 5 December 2026, UK time"},
+            idempotency_key="sign-in",
+        ),
+    ]
+
+
+def _render(request: EmailRequest) -> Rendered:
+    secrets = alert_links(PORTAL_URL, "Zk3x_9aQ-7rT2mW8vB4nC6yH")
+    if request.kind is MessageKind.sign_in:
+        secrets = {"sign_in_url": f"{PORTAL_URL}/sign-in/link?token=Zk3x_9aQ-7rT2mW8vB4nC6yH"}
+    return renderer.render(
+        request.kind, {**request.data, **page_links(request, PORTAL_URL), **secrets}
+    )
+
+
+@pytest.fixture
+async def every_email(monkeypatch: pytest.MonkeyPatch) -> dict[str, Rendered]:
+    requests = [*await _from_effects(monkeypatch), *_others()]
+    assert {r.kind for r in requests} == set(MessageKind), "a kind of e-mail is not checked"
+    return {f"{r.kind.value} to {r.to[0]}": _render(r) for r in requests}
+
+
+def _portal_serves(path: str) -> bool:
+    """Whether `path` is one of the pages the portal serves by name (the next test shows
+    the portal serves each of those names at that path)."""
+    return any(
+        re.fullmatch(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(pattern)), path)
+        for pattern in PATHS.values()
+    )
+
+
+def _links(rendered: Rendered) -> list[str]:
+    return re.findall(r'href="([^"]+)"', rendered.html) + re.findall(r"https?://\S+", rendered.text)
+
+
+async def test_every_link_opens_a_portal_page(every_email: dict[str, Rendered]) -> None:
+    for name, rendered in every_email.items():
+        for link in _links(rendered):
+            if link.startswith("mailto:"):
+                continue
+            parts = urlsplit(link.replace("&amp;", "&"))
+            assert f"{parts.scheme}://{parts.netloc}" == PORTAL_URL, (name, link)
+            assert "/v1/" not in link, (name, link)
+            assert _portal_serves(parts.path), (name, link)
+
+
+def test_every_page_an_email_names_is_a_portal_route_of_that_name() -> None:
+    portal = create_app(Settings(), PortalSettings())
+    for name, path in PATHS.items():
+        params = {p: "x" for p in path_parameters(name)}
+        assert portal.url_path_for(name.value, **params) == path.format(**params), name
+
+
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+RULE_ID = re.compile(r"\b[RP]\d{1,2}\b")
+DOUBLED = re.compile(r"\b(\w+)\s+\1\b", re.I)
+TIME = re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.I)
+
+
+def _words(rendered: Rendered) -> list[str]:
+    """What a person reads: the subject, the text, and the HTML without its tags."""
+    html = re.sub(r"<[^>]+>", " ", rendered.html)
+    return [rendered.subject, rendered.text, html]
+
+
+async def test_no_ids_rule_ids_doubled_words_or_plural_s(every_email: dict[str, Rendered]) -> None:
+    for name, rendered in every_email.items():
+        for text in _words(rendered):
+            readable = re.sub(r"https?://\S+", " ", text)
+            assert not UUID_TEXT.search(readable), (name, UUID_TEXT.search(readable))
+            assert not RULE_ID.search(readable), (name, RULE_ID.search(readable))
+            assert not DOUBLED.search(readable), (name, DOUBLED.search(readable))
+            assert "(s)" not in readable, name
+            assert "e-mail" not in readable.lower(), name
+
+
+async def test_every_time_says_its_zone(every_email: dict[str, Rendered]) -> None:
+    for name, rendered in every_email.items():
+        for text in _words(rendered):
+            for found in TIME.finditer(text):
+                after = text[found.end() : found.end() + 60]
+                assert "UK time" in after, (name, text[found.start() : found.end() + 60])
+
+
+async def test_links_to_signed_in_pages_fill_in_whom_they_are_for(
+    every_email: dict[str, Rendered],
+) -> None:
+    offer = every_email[f"offer to {APP.applicant_email}"]
+    assert (
+        f"{PORTAL_URL}/applicant/offers/{APPLICATION}?email=ada.okafor%40ox.example.ac.uk"
+        in offer.text
+    )
+    digest = every_email[f"forwarded_digest to {FACTS.host_contact_email}"]
+    assert f"{PORTAL_URL}/host/placements/{PLACEMENT}?email=" in digest.text
+
+
+async def test_subjects_name_the_placement_or_the_person(every_email: dict[str, Rendered]) -> None:
+    claim = every_email[f"expense_update to {FACTS.host_contact_email}"]
+    assert claim.subject == "Expense claim from Ada Okafor: partly approved"
+    assert "MIP-27A-0042-E1" in claim.text
+    confirmation = every_email[f"confirmation to {APP.applicant_email}"]
+    assert "MIP-27A-0042" in confirmation.subject
+    digest = every_email[f"forwarded_digest to {FACTS.host_contact_email}"]
+    assert digest.subject == "1 application for Cataloguing the college silver"
