@@ -10,9 +10,9 @@ checks that the portal serves every path below under the same name.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from string import Formatter
-from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -67,6 +67,11 @@ PUBLIC = frozenset(
 )
 
 
+# Ids only (UUIDs, round codes): nothing in a path that would need escaping, and so no
+# address, name or token of a person can be put into a history as a path parameter.
+_PARAMETER = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+
+
 def path_parameters(name: PageName) -> set[str]:
     return {field for _, field, _, _ in Formatter().parse(PATHS[name]) if field}
 
@@ -82,12 +87,10 @@ class Page(BaseModel):
         needed = path_parameters(self.name)
         if set(self.params) != needed:
             raise ValueError(f"page {self.name.value} takes {sorted(needed)}, not {self.params}")
+        if not all(_PARAMETER.match(v) for v in self.params.values()):
+            raise ValueError(f"page {self.name.value} is named by ids only: {self.params}")
         return self
 
     def path(self) -> str:
-        return PATHS[self.name].format(**{k: quote(v, safe="") for k, v in self.params.items()})
-
-    def url(self, base: str, *, query: dict[str, str] | None = None) -> str:
-        """The address on the portal at `base`, with `query` (a token, a sign-in hint)."""
-        suffix = f"?{urlencode(query)}" if query else ""
-        return f"{base.rstrip('/')}{self.path()}{suffix}"
+        """The page's path on the portal; `mip.core.links.address` puts it on a base."""
+        return PATHS[self.name].format(**self.params)

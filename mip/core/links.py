@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from typing import Annotated
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from pydantic import AfterValidator, StringConstraints
 
@@ -55,3 +55,9 @@ WebUrl = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(web_url)
 ]
 WebLinksOnly = AfterValidator(web_links_only)
+
+
+def address(base: str, path: str, query: dict[str, str] | None = None) -> str:
+    """`path` (with `query`: a token, a sign-in hint) on the site at `base`."""
+    suffix = f"?{urlencode(query)}" if query else ""
+    return f"{base.rstrip('/')}{path}{suffix}"

@@ -3,12 +3,14 @@
 -- pages and the office's search show the reference; no UUID reaches a person.
 --
 -- A round's code is its deadline's year and a letter in the order rounds of that year were
--- made; an application's number counts up within its round. Both are given by triggers, so
--- every way a row is written gets one, and under a lock, so two at once never share one.
--- Rows written before this migration are numbered here in the order they were made.
+-- made; an application's number counts up within its round, from a sequence of the round's
+-- own. Both are given by triggers, so every way a row is written gets one. A sequence takes
+-- no row lock, so the deadline rush's submissions to one round never queue for a number
+-- (a counter in the round's row did: 200 at once waited out their statement time-out); a
+-- submission that rolls back leaves a gap, as a cancelled ticket would. Rows written before
+-- this migration are numbered here in the order they were made.
 
 ALTER TABLE rounds ADD COLUMN code text;
-ALTER TABLE rounds ADD COLUMN last_reference integer NOT NULL DEFAULT 0;
 ALTER TABLE applications ADD COLUMN reference_number integer;
 
 WITH ordered AS (
@@ -28,9 +30,23 @@ WITH ordered AS (
     FROM applications
 )
 UPDATE applications a SET reference_number = o.n FROM ordered o WHERE o.id = a.id;
-UPDATE rounds r SET last_reference = coalesce(
-    (SELECT max(reference_number) FROM applications a WHERE a.round_id = r.id), 0
-);
+
+CREATE FUNCTION application_numbers(round_id uuid) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT 'application_numbers_' || replace(round_id::text, '-', '_')
+$$;
+DO $$
+DECLARE r record;
+BEGIN
+    FOR r IN SELECT id FROM rounds LOOP
+        EXECUTE format('CREATE SEQUENCE %I', application_numbers(r.id));
+        PERFORM setval(
+            application_numbers(r.id),
+            coalesce((SELECT max(reference_number) FROM applications WHERE round_id = r.id), 0)
+                + 1,
+            false
+        );
+    END LOOP;
+END $$;
 
 CREATE FUNCTION rounds_give_code() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -43,6 +59,7 @@ BEGIN
         SELECT count(*) + 1 INTO n FROM rounds WHERE code ~ ('^' || yy || '[A-Z0-9]');
         NEW.code := yy || CASE WHEN n <= 26 THEN chr(64 + n) ELSE n::text END;
     END IF;
+    EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %I', application_numbers(NEW.id));
     RETURN NEW;
 END $$;
 CREATE TRIGGER rounds_code BEFORE INSERT ON rounds
@@ -50,10 +67,7 @@ CREATE TRIGGER rounds_code BEFORE INSERT ON rounds
 
 CREATE FUNCTION applications_give_reference() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    -- The round's row lock orders its applications; it is held only to the commit of a
-    -- submission's short transaction.
-    UPDATE rounds SET last_reference = last_reference + 1 WHERE id = NEW.round_id
-        RETURNING last_reference INTO NEW.reference_number;
+    NEW.reference_number := nextval(application_numbers(NEW.round_id));
     RETURN NEW;
 END $$;
 CREATE TRIGGER applications_reference BEFORE INSERT ON applications

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse
 
 from mip.core.auth import Role
 from mip.core.deps import OfficeOrService, OfficeUser, PoolDep, Runtime, Visitor
+from mip.core.links import address
 from mip.core.ratelimit import SlidingWindow
 from mip.core.runtime import ServiceRuntime
 from services.notifications.alerts import service
@@ -102,7 +103,8 @@ async def unsubscribe_page(token: Token, runtime: Runtime) -> RedirectResponse:
 
 
 def _to_portal(runtime: ServiceRuntime, name: PageName, token: str) -> RedirectResponse:
-    url = Page(name=name).url(runtime.settings.public_url("portal"), query={"token": token})
+    base = runtime.settings.public_url("portal")
+    url = address(base, Page(name=name).path(), {"token": token})
     return RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from mip.core.links import address
 from workflows.notifications import EmailRequest, Link
 from workflows.pages import PUBLIC, Page, PageName
 
@@ -44,7 +45,7 @@ def page_links(
     pages = {name: legacy_page(link) for name, link in request.links.items()} | request.pages
     hint = {SIGN_IN_HINT: request.to[0]} if len(request.to) == 1 else {}
     return {
-        name: page.url(portal, query=None if page.name in PUBLIC else hint)
+        name: address(portal, page.path(), None if page.name in PUBLIC else hint)
         for name, page in pages.items()
     } | dict(extra or {})
 
@@ -54,6 +55,6 @@ def alert_links(portal: str, token: str) -> dict[str, str]:
     the link is the credential, so they are made for each message and kept in no history."""
     query = {"token": token}
     return {
-        "confirm_url": Page(name=PageName.alerts_confirm).url(portal, query=query),
-        "unsubscribe_url": Page(name=PageName.alerts_unsubscribe).url(portal, query=query),
+        "confirm_url": address(portal, Page(name=PageName.alerts_confirm).path(), query),
+        "unsubscribe_url": address(portal, Page(name=PageName.alerts_unsubscribe).path(), query),
     }

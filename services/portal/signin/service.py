@@ -21,6 +21,7 @@ from urllib.parse import unquote
 
 from mip.core.auth import valid_address
 from mip.core.errors import RemoteProblem
+from mip.core.links import address
 from services.notifications.client import NotificationsClient
 from services.notifications.contract import SignInMail
 from services.portal.clients import Unavailable, transport_for
@@ -84,7 +85,7 @@ async def _mail_link(runtime: PortalRuntime, email: str, back_to: str | None) ->
         query = {"token": token} | ({"next": back_to} if back_to else {})
         mail = SignInMail(
             to=email,
-            link=Page(name=PageName.sign_in_link).url(runtime.url(""), query=query),
+            link=address(runtime.url(""), Page(name=PageName.sign_in_link).path(), query),
             expires_at=expires_at,
             link_id=str(link_id),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from temporalio.client import WorkflowExecutionStatus
@@ -39,8 +40,11 @@ async def test_r15_every_accepted_submission_is_confirmed_within_a_minute(
         )
         elapsed = time.monotonic() - started
     assert elapsed < 60
+    # Each is told its reference: the round's code and its number in the round.
+    code = f"{datetime.now(UTC) + timedelta(days=1):%y}A"
     assert sorted(m["Subject"] for m in received) == [
-        f"We have your application: Placement {n} at Isis Robotics Ltd Open round" for n in (1, 2)
+        f"We have your application MIP-{code}-000{n}: Placement {n} at Isis Robotics Ltd Open round"
+        for n in (1, 2)
     ]
 
 

@@ -19,8 +19,7 @@ ANNOUNCEMENT = {
     "kind": "advertised",
     "round_name": "Micro-internships 2019",
     "placements_count": 12,
-    "deadline_label": "Mon 1 April 2019, 12:00",
-    "placements_url": "http://127.0.0.1:8001/v1/placements",
+    "deadline_label": "12pm (midday) on Monday 1 April 2019, UK time",
 }
 
 
@@ -46,11 +45,12 @@ async def _count_at_least(smtp: MailCatcher, n: int) -> bool:
     return len(smtp.store.messages()) >= n
 
 
-def _path_of(url: str, stack: Any) -> str:
-    """The link points at the notifications service that sent it, wherever it runs."""
-    base = stack.settings.public_url("notifications")
-    assert url.startswith(base + "/"), url
-    return url.removeprefix(base)
+def _token_of(url: str, stack: Any, page: str) -> str:
+    """The link opens the portal's page for it, wherever the portal is reached."""
+    base = stack.settings.public_url("portal")
+    found = re.fullmatch(re.escape(f"{base}{page}?token=") + r"([A-Za-z0-9_-]+)", url)
+    assert found is not None, url
+    return found.group(1)
 
 
 async def test_r30_double_opt_in_alerts_and_unsubscribe_at_once(
@@ -66,11 +66,14 @@ async def test_r30_double_opt_in_alerts_and_unsubscribe_at_once(
             assert joined.status_code == 202
         await eventually(lambda: _count_at_least(smtp, 2))
         [invite] = _mail_to(smtp, "keen@example.org", "alert_confirm")
-        link = re.search(
-            r"http\S+/v1/alerts/confirm\?token=\S+", invite.get_body(("plain",)).get_content()
-        )
+        link = re.search(r"http\S+/alerts/confirm\?\S+", invite.get_body(("plain",)).get_content())
         assert link is not None
-        confirmed = await http.get(_path_of(link.group(0), stack))
+        token = _token_of(link.group(0), stack, "/alerts/confirm")
+        assert invite["List-Unsubscribe"] is None  # not on the list yet
+        # Opening the link (a mail scanner may) confirms nobody: the portal's page asks.
+        opened = await http.get("/v1/alerts/subscription", params={"token": token})
+        assert opened.json()["status"] == "pending"
+        confirmed = await http.post("/v1/alerts/confirm", params={"token": token})
         assert confirmed.json()["status"] == "confirmed"
 
         assert await _announce(stack, mail_settings, "round-2019-advertised") == 1
@@ -80,17 +83,30 @@ async def test_r30_double_opt_in_alerts_and_unsubscribe_at_once(
         assert alert["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         unsubscribe = alert["List-Unsubscribe"].strip("<>")
         assert unsubscribe in alert.get_body(("plain",)).get_content()
+        assert _token_of(unsubscribe, stack, "/alerts/unsubscribe") == token
 
-        left = await http.post(_path_of(unsubscribe, stack))  # what a mail client's one click sends
+        left = await http.post("/v1/alerts/unsubscribe", params={"token": token})
         assert left.json()["status"] == "unsubscribed"
         assert await _announce(stack, mail_settings, "round-2019-readvertised", "readvertised") == 0
         counts = (
             await http.get("/v1/alerts/subscribers", headers=auth(mail_settings, Role.office))
         ).json()
-        bogus = await http.get("/v1/alerts/confirm", params={"token": "x" * 40})
+        bogus = await http.post("/v1/alerts/confirm", params={"token": "x" * 40})
     assert _mail_to(smtp, "keen@example.org", "alert_readvertised") == []
     assert counts == {"pending": 1, "confirmed": 0, "unsubscribed": 1}
     assert bogus.status_code == 404
+
+
+async def test_r30_a_link_mailed_before_the_portal_s_pages_leads_to_them_changing_nothing(
+    settings: Settings, run_app: RunApp
+) -> None:
+    token = "Zk3x_9aQ-7rT2mW8vB4nC6yH"
+    async with run_app(create_app(settings)) as http:
+        for page in ("confirm", "unsubscribe"):
+            old = await http.get(f"/v1/alerts/{page}", params={"token": token})
+            assert old.status_code == 303
+            portal = settings.public_url("portal")
+            assert old.headers["location"] == f"{portal}/alerts/{page}?token={token}"
 
 
 async def test_r30_an_unsubscribe_between_listing_and_sending_still_stops_the_alert(
@@ -98,6 +114,7 @@ async def test_r30_an_unsubscribe_between_listing_and_sending_still_stops_the_al
 ) -> None:
     from services.notifications.activities import make_sender
     from workflows.notifications import EmailRequest, EmailStatus, MessageKind
+    from workflows.pages import Page, PageName
 
     async with running_stack(mail_settings, notifications=create_app) as stack:
         runtime = stack.apps["notifications"].state.runtime
@@ -109,7 +126,8 @@ async def test_r30_an_unsubscribe_between_listing_and_sending_still_stops_the_al
             EmailRequest(
                 kind=MessageKind.alert_advertised,
                 to=["late@example.org"],
-                data={**ANNOUNCEMENT, "unsubscribe_url": "http://x/u"},
+                data=ANNOUNCEMENT,
+                pages={"placements_url": Page(name=PageName.placements)},
                 idempotency_key="alert:a1:late",
                 alert_subscriber_id=str(row["id"]),
             )
@@ -135,7 +153,9 @@ HOSTILE_TOKENS = {
     [
         ("GET", "/v1/alerts/confirm"),
         ("GET", "/v1/alerts/unsubscribe"),
-        ("POST", "/v1/alerts/unsubscribe"),  # a mail client's one click
+        ("GET", "/v1/alerts/subscription"),
+        ("POST", "/v1/alerts/confirm"),
+        ("POST", "/v1/alerts/unsubscribe"),
     ],
 )
 @pytest.mark.parametrize("token", list(HOSTILE_TOKENS.values()), ids=list(HOSTILE_TOKENS))
