@@ -17,10 +17,12 @@ from uuid import UUID
 import asyncpg
 from pydantic import ValidationError
 
+from mip.core.auth import Principal
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
 from services.applications.catalogue import edits_repository as edits
 from services.applications.catalogue import repository as repo
+from services.applications.catalogue import welcome
 from services.applications.catalogue.rules import (
     LONDON,
     RoundClock,
@@ -31,7 +33,7 @@ from services.applications.catalogue.rules import (
 )
 from services.applications.catalogue.schemas import Host, HostIn, Placement, PlacementIn, Round
 from services.applications.catalogue.service import CLOCK_FIELDS, reschedule
-from services.applications.contract import RoundDatesIn, RoundSettingsIn
+from services.applications.contract import RoundDatesIn, RoundSettingsIn, WelcomeSent
 
 # What applicants saw of a host; the contact is not among them.
 HOST_AS_ADVERTISED = ("name", "sector", "kind", "location")
@@ -57,12 +59,19 @@ async def host_of(pool: asyncpg.Pool, host_id: UUID) -> Host:
     return found
 
 
-async def update_host(pool: asyncpg.Pool, host_id: UUID, body: HostIn) -> Host:
-    async with pool.acquire() as conn, conn.transaction():
-        if not await edits.lock_host(conn, host_id):
-            raise NotFound(f"There is no host {host_id}.")
-        before = await repo.get_host(conn, host_id)
-        assert before is not None
+async def _locked_host(conn: asyncpg.Connection, host_id: UUID) -> Host:
+    if not await edits.lock_host(conn, host_id):
+        raise NotFound(f"There is no host {host_id}.")
+    found = await repo.get_host(conn, host_id)
+    assert found is not None
+    return found
+
+
+async def update_host(runtime: ServiceRuntime, host_id: UUID, body: HostIn, who: Principal) -> Host:
+    """A new contact address is welcomed like a new host's: it may never have heard of MIP."""
+    welcome_id = None
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        before = await _locked_host(conn, host_id)
         changed = [
             name for name in HOST_AS_ADVERTISED if getattr(before, name) != getattr(body, name)
         ]
@@ -80,8 +89,24 @@ async def update_host(pool: asyncpg.Pool, host_id: UUID, body: HostIn) -> Host:
                 f"Another host is already named {body.name!r}; choose another name.", field="name"
             ) from exc
         updated = await repo.get_host(conn, host_id)
-    assert updated is not None
+        assert updated is not None
+        if updated.contact_email != before.contact_email:
+            key = welcome.first_key(updated)
+            welcome_id = await welcome.enqueue(conn, runtime, updated, who, key)
+    if welcome_id is not None:
+        runtime.start_soon(welcome_id)
     return updated
+
+
+async def welcome_again(runtime: ServiceRuntime, host_id: UUID, who: Principal) -> WelcomeSent:
+    """The office sends the welcome again (a contact lost it, or it went astray): a new
+    message each time, to the contact as it is now."""
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        host = await _locked_host(conn, host_id)
+        key = await welcome.next_resend_key(conn, host)
+        workflow_id = await welcome.enqueue(conn, runtime, host, who, key)
+    runtime.start_soon(workflow_id)
+    return WelcomeSent(to=host.contact_email, workflow_id=workflow_id, idempotency_key=key)
 
 
 def _check_open(the_round: Round, now: datetime, what: str) -> None:
