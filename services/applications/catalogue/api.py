@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, status
 from mip.core.auth import Principal, Role, require_role
 from mip.core.bounds import Day
 from mip.core.deps import AnyUser, OfficeOrService, OfficeUser, PoolDep, Runtime, Visitor
-from services.applications.catalogue import edits, service
+from services.applications.catalogue import edits, service, welcome
 from services.applications.catalogue.schemas import (
     Host,
     HostIn,
@@ -129,7 +129,7 @@ async def update_host(host_id: UUID, body: HostIn, runtime: Runtime, me: OfficeU
 @router.post("/hosts/{host_id}/welcome", status_code=status.HTTP_202_ACCEPTED)
 async def welcome_host(host_id: UUID, runtime: Runtime, me: OfficeUser) -> WelcomeSent:
     """Send the host's contact the welcome again, as a new message each time."""
-    return await edits.welcome_again(runtime, host_id, me)
+    return await welcome.send_again(runtime, host_id, me)
 
 
 @router.put("/rounds/{round_id}", responses=_REFUSED)

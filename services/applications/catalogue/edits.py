@@ -33,7 +33,7 @@ from services.applications.catalogue.rules import (
 )
 from services.applications.catalogue.schemas import Host, HostIn, Placement, PlacementIn, Round
 from services.applications.catalogue.service import CLOCK_FIELDS, reschedule
-from services.applications.contract import RoundDatesIn, RoundSettingsIn, WelcomeSent
+from services.applications.contract import RoundDatesIn, RoundSettingsIn
 
 # What applicants saw of a host; the contact is not among them.
 HOST_AS_ADVERTISED = ("name", "sector", "kind", "location")
@@ -59,19 +59,14 @@ async def host_of(pool: asyncpg.Pool, host_id: UUID) -> Host:
     return found
 
 
-async def _locked_host(conn: asyncpg.Connection, host_id: UUID) -> Host:
-    if not await edits.lock_host(conn, host_id):
-        raise NotFound(f"There is no host {host_id}.")
-    found = await repo.get_host(conn, host_id)
-    assert found is not None
-    return found
-
-
 async def update_host(runtime: ServiceRuntime, host_id: UUID, body: HostIn, who: Principal) -> Host:
     """A new contact address is welcomed like a new host's: it may never have heard of MIP."""
     welcome_id = None
     async with runtime.pool.acquire() as conn, conn.transaction():
-        before = await _locked_host(conn, host_id)
+        if not await edits.lock_host(conn, host_id):
+            raise NotFound(f"There is no host {host_id}.")
+        before = await repo.get_host(conn, host_id)
+        assert before is not None
         changed = [
             name for name in HOST_AS_ADVERTISED if getattr(before, name) != getattr(body, name)
         ]
@@ -96,17 +91,6 @@ async def update_host(runtime: ServiceRuntime, host_id: UUID, body: HostIn, who:
     if welcome_id is not None:
         runtime.start_soon(welcome_id)
     return updated
-
-
-async def welcome_again(runtime: ServiceRuntime, host_id: UUID, who: Principal) -> WelcomeSent:
-    """The office sends the welcome again (a contact lost it, or it went astray): a new
-    message each time, to the contact as it is now."""
-    async with runtime.pool.acquire() as conn, conn.transaction():
-        host = await _locked_host(conn, host_id)
-        key = await welcome.next_resend_key(conn, host)
-        workflow_id = await welcome.enqueue(conn, runtime, host, who, key)
-    runtime.start_soon(workflow_id)
-    return WelcomeSent(to=host.contact_email, workflow_id=workflow_id, idempotency_key=key)
 
 
 def _check_open(the_round: Round, now: datetime, what: str) -> None:

@@ -9,12 +9,18 @@ more; the office's resends are keyed by their number, so each one is sent.
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import asyncpg
 
 from mip.core import outbox
 from mip.core.auth import Principal
+from mip.core.errors import NotFound
 from mip.core.runtime import ServiceRuntime
+from services.applications.catalogue import edits_repository as edits
+from services.applications.catalogue import repository as repo
 from services.applications.catalogue.schemas import Host
+from services.applications.contract import WelcomeSent
 from workflows.notifications import (
     DeliverEmailWorkflow,
     EmailRequest,
@@ -73,9 +79,16 @@ async def enqueue(
     return workflow_id
 
 
-async def next_resend_key(conn: asyncpg.Connection, host: Host) -> str:
-    """A key of its own for each resend, numbered after the ones before; the caller holds
-    the host's row lock, so two resends at once are numbered apart."""
-    prefix = _resend_prefix(host)
-    earlier = await outbox.count_with_prefix(conn, email_workflow_id(prefix))
-    return f"{prefix}{earlier + 1}"
+async def send_again(runtime: ServiceRuntime, host_id: UUID, who: Principal) -> WelcomeSent:
+    """For a contact who cannot find the welcome: a new message each time, numbered after
+    the resends before it, to the contact as saved now. The host's row is locked while
+    the number is taken, so two resends at once are numbered apart."""
+    async with runtime.pool.acquire() as conn, conn.transaction():
+        host = await repo.get_host(conn, host_id) if await edits.lock_host(conn, host_id) else None
+        if host is None:
+            raise NotFound(f"There is no host {host_id}.")
+        prefix = _resend_prefix(host)
+        key = f"{prefix}{await outbox.count_with_prefix(conn, email_workflow_id(prefix)) + 1}"
+        workflow_id = await enqueue(conn, runtime, host, who, key)
+    runtime.start_soon(workflow_id)
+    return WelcomeSent(to=host.contact_email, workflow_id=workflow_id, idempotency_key=key)
