@@ -56,6 +56,7 @@ class MessageKind(StrEnum):
     alert_advertised = "alert_advertised"
     alert_readvertised = "alert_readvertised"
     undeliverable_notice = "undeliverable_notice"
+    host_welcome = "host_welcome"
     # Sent by the notifications service itself for the portal, never by a workflow: its
     # link is a credential, so it is kept in no history and stored redacted.
     sign_in = "sign_in"

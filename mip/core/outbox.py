@@ -49,6 +49,15 @@ async def enqueue(
     )
 
 
+async def count_with_prefix(conn: asyncpg.Connection, prefix: str) -> int:
+    """How many workflows whose id starts with `prefix` were ever enqueued (rows are kept
+    once started), e.g. to number the next of a series of resends."""
+    count: int = await conn.fetchval(
+        "SELECT count(*) FROM workflow_outbox WHERE starts_with(workflow_id, $1)", prefix
+    )
+    return count
+
+
 async def _start(client: Client, row: asyncpg.Record) -> None:
     saved = json.loads(row["trace_context"]) if row["trace_context"] else None
     with (

@@ -26,6 +26,7 @@ from services.applications.contract import (
     RoundDatesIn,
     RoundIn,
     RoundSettingsIn,
+    WelcomeSent,
 )
 from services.applications.submissions.schemas import Limits as Limits
 from services.applications.support.schemas import Booking as Booking
@@ -124,6 +125,10 @@ class ApplicationsClient(ServiceClient):
         return await self._request(
             "PUT", f"/v1/hosts/{host_id}", Host, json=host.model_dump(mode="json")
         )
+
+    async def welcome_host(self, host_id: UUID) -> WelcomeSent:
+        """Office only: the welcome to the host's contact, sent again."""
+        return await self._request("POST", f"/v1/hosts/{host_id}/welcome", WelcomeSent)
 
     async def update_round(self, round_id: UUID, settings: RoundSettingsIn) -> Round:
         return await self._request(

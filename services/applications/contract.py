@@ -127,6 +127,14 @@ class Host(BaseModel):
     created_at: datetime
 
 
+class WelcomeSent(BaseModel):
+    """A welcome on its way to a host's contact: `to` is the address it goes to."""
+
+    to: str
+    workflow_id: str
+    idempotency_key: str
+
+
 class RoundIn(BaseModel):
     name: Text = Field(examples=["Micro-internships, first round 2019"])
     weeks: list[PlacementWeek] = Field(min_length=1)

@@ -255,6 +255,7 @@ async def play(
 def expected() -> Counter[tuple[str, str]]:
     wanted: Counter[tuple[str, str]] = Counter({(ADA, "sign_in"): 1, (SAM, "sign_in"): 1})
     for host, (first, *rest) in CHOSEN.items():
+        wanted[host, "host_welcome"] += 1
         wanted[host, "forwarded_digest"] += 1
         wanted[first, "confirmation"] += 1
         wanted[first, "offer"] += 1

@@ -150,6 +150,8 @@ async def test_r4_r16_r23_p2_p7_a_whole_round_on_real_servers(
             (EVE, "confirmation"): 1,
             (EVE, "offer"): 1,
             (EVE, "offer_lapsed"): 1,
+            (SAM, "host_welcome"): 1,
+            (KIM, "host_welcome"): 1,
             (SAM, "forwarded_digest"): 1,
             (KIM, "forwarded_digest"): 1,
             (KIM, "withdrawal_notice"): 1,

@@ -97,6 +97,13 @@ SAMPLES: dict[MessageKind, dict[str, Any]] = {
         "placements_url": "http://x/p",
         "unsubscribe_url": "http://x/u",
     },
+    MessageKind.host_welcome: {
+        "contact_name": "Dr Ada <Lovelace>",
+        "contact_email": "collections@sjc.example.org",
+        "host_name": "St John's College",
+        "registered_by": "jo.office@admin.ox.ac.uk",
+        "sign_in_url": "http://x/sign-in",
+    },
     MessageKind.undeliverable_notice: {
         **APPLICANT,
         "applicant_email": "nobody@example.org",

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, status
 from mip.core.auth import Principal, Role, require_role
 from mip.core.bounds import Day
 from mip.core.deps import AnyUser, OfficeOrService, OfficeUser, PoolDep, Runtime, Visitor
-from services.applications.catalogue import edits, service
+from services.applications.catalogue import edits, service, welcome
 from services.applications.catalogue.schemas import (
     Host,
     HostIn,
@@ -20,14 +20,16 @@ from services.applications.catalogue.schemas import (
     RoundDates,
     RoundIn,
 )
-from services.applications.contract import RoundDatesIn, RoundSettingsIn
+from services.applications.contract import RoundDatesIn, RoundSettingsIn, WelcomeSent
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
 
 
 @router.post("/hosts", status_code=status.HTTP_201_CREATED)
-async def create_host(body: HostIn, pool: PoolDep, _: OfficeUser) -> Host:
-    return await service.create_host(pool, body)
+async def create_host(body: HostIn, runtime: Runtime, me: OfficeUser) -> Host:
+    """R5: a host of any sector and kind; its contact is sent a welcome saying where and
+    how to sign in."""
+    return await service.create_host(runtime, body, me)
 
 
 @router.get("/hosts")
@@ -117,10 +119,17 @@ async def get_host(host_id: UUID, pool: PoolDep, _: OfficeUser) -> Host:
 
 
 @router.put("/hosts/{host_id}", responses=_REFUSED)
-async def update_host(host_id: UUID, body: HostIn, pool: PoolDep, _: OfficeUser) -> Host:
+async def update_host(host_id: UUID, body: HostIn, runtime: Runtime, me: OfficeUser) -> Host:
     """R5, R24-R27: the contact may always change; what applicants saw of the host (name,
-    sector, kind, place) only until someone applies to one of its placements."""
-    return await edits.update_host(pool, host_id, body)
+    sector, kind, place) only until someone applies to one of its placements. A new
+    contact address is sent the welcome."""
+    return await edits.update_host(runtime, host_id, body, me)
+
+
+@router.post("/hosts/{host_id}/welcome", status_code=status.HTTP_202_ACCEPTED)
+async def welcome_host(host_id: UUID, runtime: Runtime, me: OfficeUser) -> WelcomeSent:
+    """Send the host's contact the welcome again, as a new message each time."""
+    return await welcome.send_again(runtime, host_id, me)
 
 
 @router.put("/rounds/{round_id}", responses=_REFUSED)

@@ -17,10 +17,12 @@ from uuid import UUID
 import asyncpg
 from pydantic import ValidationError
 
+from mip.core.auth import Principal
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
 from services.applications.catalogue import edits_repository as edits
 from services.applications.catalogue import repository as repo
+from services.applications.catalogue import welcome
 from services.applications.catalogue.rules import (
     LONDON,
     RoundClock,
@@ -57,8 +59,10 @@ async def host_of(pool: asyncpg.Pool, host_id: UUID) -> Host:
     return found
 
 
-async def update_host(pool: asyncpg.Pool, host_id: UUID, body: HostIn) -> Host:
-    async with pool.acquire() as conn, conn.transaction():
+async def update_host(runtime: ServiceRuntime, host_id: UUID, body: HostIn, who: Principal) -> Host:
+    """A new contact address is welcomed like a new host's: it may never have heard of MIP."""
+    welcome_id = None
+    async with runtime.pool.acquire() as conn, conn.transaction():
         if not await edits.lock_host(conn, host_id):
             raise NotFound(f"There is no host {host_id}.")
         before = await repo.get_host(conn, host_id)
@@ -80,7 +84,12 @@ async def update_host(pool: asyncpg.Pool, host_id: UUID, body: HostIn) -> Host:
                 f"Another host is already named {body.name!r}; choose another name.", field="name"
             ) from exc
         updated = await repo.get_host(conn, host_id)
-    assert updated is not None
+        assert updated is not None
+        if updated.contact_email != before.contact_email:
+            key = welcome.first_key(updated)
+            welcome_id = await welcome.enqueue(conn, runtime, updated, who, key)
+    if welcome_id is not None:
+        runtime.start_soon(welcome_id)
     return updated
 
 

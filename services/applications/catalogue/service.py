@@ -15,6 +15,7 @@ from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
 from services.applications.catalogue import repository as repo
+from services.applications.catalogue import welcome
 from services.applications.catalogue.rules import (
     RoundClock,
     check_placement_days,
@@ -44,12 +45,16 @@ CLOCK_FIELDS = (
 )
 
 
-async def create_host(pool: asyncpg.Pool, body: HostIn) -> Host:
-    async with pool.acquire() as conn:
+async def create_host(runtime: ServiceRuntime, body: HostIn, who: Principal) -> Host:
+    """R5: a new host, and the welcome to its contact (through the outbox, on commit)."""
+    async with runtime.pool.acquire() as conn, conn.transaction():
         try:
-            return await repo.insert_host(conn, body)
+            created = await repo.insert_host(conn, body)
         except asyncpg.UniqueViolationError as exc:
             raise Conflict(f"A host named {body.name!r} already exists.") from exc
+        welcome_id = await welcome.enqueue(conn, runtime, created, who, welcome.first_key(created))
+    runtime.start_soon(welcome_id)
+    return created
 
 
 async def hosts(pool: asyncpg.Pool) -> list[Host]:

@@ -1,5 +1,6 @@
 """Hosts: the organisations that offer placements (R5), listed, added and changed. A
-host's contact is who signs in as that host."""
+host's contact is who signs in as that host; the applications service sends them a welcome
+saying where and how, and the host's page sends it again."""
 
 from __future__ import annotations
 
@@ -111,3 +112,10 @@ async def update_host(request: Request, host_id: UUID, _: Office, services: Serv
         errors = problem_errors(problem)
         return _page(request, host=host, form=values, errors=errors, status_code=problem.status)
     return see_other(request, "/office/hosts", flash=f"{updated.name} changed")
+
+
+@router.post("/hosts/{host_id}/welcome", response_class=HTMLResponse)
+async def welcome_again(request: Request, host_id: UUID, _: Office, services: Services) -> Response:
+    """The welcome again, for a contact who cannot find it: to the contact as saved now."""
+    sent = await services.applications.welcome_host(host_id)
+    return see_other(request, f"/office/hosts/{host_id}", flash=f"Welcome email sent to {sent.to}")
