@@ -45,9 +45,14 @@ def page_links(
     pages = {name: legacy_page(link) for name, link in request.links.items()} | request.pages
     hint = {SIGN_IN_HINT: request.to[0]} if len(request.to) == 1 else {}
     return {
-        name: address(portal, page.path(), None if page.name in PUBLIC else hint)
+        name: address(portal, page.path(), hint if _asks_who(page) else None)
         for name, page in pages.items()
     } | dict(extra or {})
+
+
+def _asks_who(page: Page) -> bool:
+    """A page that needs signing in, or the sign-in page itself (a host's welcome)."""
+    return page.name not in PUBLIC or page.name is PageName.sign_in
 
 
 def alert_links(portal: str, token: str) -> dict[str, str]:

@@ -12,6 +12,7 @@ import pytest
 from temporalio import workflow
 
 from mip.core.settings import Settings
+from services.applications.catalogue import welcome
 from services.notifications.mail.links import alert_links, page_links
 from services.notifications.mail.render import Rendered, Renderer
 from services.portal.app import create_app
@@ -166,6 +167,18 @@ def _others() -> list[EmailRequest]:
             idempotency_key="preparation",
         ),
         EmailRequest(
+            kind=MessageKind.host_welcome,
+            to=[FACTS.host_contact_email],
+            data={
+                "contact_name": FACTS.host_contact_name,
+                "contact_email": FACTS.host_contact_email,
+                "host_name": FACTS.host_name,
+                "registered_by": "",
+            },
+            pages=welcome.PAGES,
+            idempotency_key="welcome",
+        ),
+        EmailRequest(
             kind=MessageKind.sign_in,
             to=[APP.applicant_email],
             data={"expires_label": "2:45pm on Saturday 5 December 2026, UK time"},
@@ -262,6 +275,8 @@ async def test_links_to_signed_in_pages_fill_in_whom_they_are_for(
     )
     digest = every_email[f"forwarded_digest to {FACTS.host_contact_email}"]
     assert f"{PORTAL_URL}/host/placements/{PLACEMENT}?email=" in digest.text
+    welcomed = every_email[f"host_welcome to {FACTS.host_contact_email}"]
+    assert f"{PORTAL_URL}/sign-in?email=collections%40sjc.example.org" in welcomed.text
 
 
 async def test_subjects_name_the_placement_or_the_person(every_email: dict[str, Rendered]) -> None:
