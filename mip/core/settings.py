@@ -109,10 +109,7 @@ class Settings(BaseSettings):
     # The web portal (services/portal): where people sign in; it issues their tokens.
     portal_url: str = "http://127.0.0.1:8000"
     # Where people reach each service, for links in e-mail; unset: the address above.
-    applications_public_url: str | None = None
-    offers_public_url: str | None = None
-    expenses_public_url: str | None = None
-    notifications_public_url: str | None = None
+    # Where people reach the portal: every link in MIP's e-mail opens one of its pages.
     portal_public_url: str | None = None
 
     # The internship office's address: told of bookings, withdrawals and claims. The
@@ -148,7 +145,7 @@ class Settings(BaseSettings):
 
     def public_url(self, service: str) -> str:
         """Where a person reaches `service` (links in e-mail), without a trailing slash."""
-        url: str = getattr(self, f"{service}_public_url") or getattr(self, f"{service}_url")
+        url: str = getattr(self, f"{service}_public_url", None) or getattr(self, f"{service}_url")
         return url.rstrip("/")
 
     def queue(self, base: str) -> str:
@@ -195,6 +192,10 @@ def _production_problems(settings: Settings) -> list[str]:
     for name, value in secrets.items():
         if value is not None and PLACEHOLDER in value.get_secret_value().lower():
             problems.append(f"{name} still holds the placeholder {PLACEHOLDER!r}")
+    # Every link in e-mail opens the portal: without its public address the links would
+    # name the address services reach it at, which no person can open.
+    if not settings.portal_public_url:
+        problems.append("set MIP_PORTAL_PUBLIC_URL to where people reach the portal")
     return problems
 
 

@@ -326,6 +326,7 @@ async def test_the_key_is_picked_by_the_token_header_jwks_and_dev_secret_side_by
 async def test_without_a_shared_secret_hs256_is_refused_and_no_jwks_is_503() -> None:
     production = Settings(
         environment=Environment.production,
+        portal_public_url="https://mip.example.ac.uk",
         jwt_jwks_url="http://127.0.0.1:9/.well-known/jwks.json",
         service_token="s",
     )

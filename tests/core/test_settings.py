@@ -27,6 +27,7 @@ def test_production_refuses_the_dev_secret() -> None:
     with pytest.raises(ValidationError, match="public development secret"):
         Settings(
             environment=Environment.production,
+            portal_public_url="https://mip.example.ac.uk",
             jwt_secret=DEV_JWT_SECRET,
             service_token="a-token",
         )
@@ -34,7 +35,7 @@ def test_production_refuses_the_dev_secret() -> None:
 
 def test_production_refuses_to_start_without_a_way_to_verify_tokens() -> None:
     with pytest.raises(ValidationError) as refused:
-        Settings(environment=Environment.production)
+        Settings(environment=Environment.production, portal_public_url="https://mip.example.ac.uk")
     message = str(refused.value)
     assert "MIP_JWT_PUBLIC_KEY or MIP_JWT_JWKS_URL" in message
     assert "MIP_SERVICE_TOKEN" in message
@@ -42,7 +43,12 @@ def test_production_refuses_to_start_without_a_way_to_verify_tokens() -> None:
 
 def test_production_verifies_tokens_with_the_public_key_and_rejects_dev_tokens() -> None:
     private, public = _key_pair()
-    prod = Settings(environment=Environment.production, jwt_public_key=public, service_token="svc")
+    prod = Settings(
+        environment=Environment.production,
+        portal_public_url="https://mip.example.ac.uk",
+        jwt_public_key=public,
+        service_token="svc",
+    )
     now = int(time.time())
     claims = {
         "sub": "host@example.org",
@@ -62,7 +68,12 @@ def test_production_verifies_tokens_with_the_public_key_and_rejects_dev_tokens()
 
 def test_production_cannot_mint_dev_tokens() -> None:
     _, public = _key_pair()
-    prod = Settings(environment=Environment.production, jwt_public_key=public, service_token="s")
+    prod = Settings(
+        environment=Environment.production,
+        portal_public_url="https://mip.example.ac.uk",
+        jwt_public_key=public,
+        service_token="s",
+    )
     with pytest.raises(RuntimeError, match="IdP"):
         mint_token(prod, role=Role.office, subject="office@example.org")
 

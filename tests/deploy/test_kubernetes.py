@@ -288,4 +288,4 @@ def test_the_production_overlay_sets_namespace_image_and_settings() -> None:
     assert images == {"registry.example.ac.uk/mip:0.1.0"}
     (settings,) = of_kind("overlays/production", "ConfigMap")
     assert settings["data"]["MIP_ENVIRONMENT"] == "production"
-    assert settings["data"]["MIP_APPLICATIONS_PUBLIC_URL"].startswith("https://")
+    assert settings["data"]["MIP_PORTAL_PUBLIC_URL"].startswith("https://")

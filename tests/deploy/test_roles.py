@@ -87,6 +87,7 @@ def test_mip_serve_refuses_production_placeholders_before_opening_a_port() -> No
     env = {
         **os.environ,
         "MIP_ENVIRONMENT": "production",
+        "MIP_PORTAL_PUBLIC_URL": "https://mip.example.ac.uk",
         "MIP_JWT_SECRET": "change-me",
     }
     done = subprocess.run(
@@ -108,7 +109,12 @@ def _serve_portal(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 def test_mip_serve_portal_refuses_production_without_its_key_before_opening_a_port() -> None:
-    env = {**os.environ, "MIP_ENVIRONMENT": "production", "MIP_JWT_SECRET": "s3cret-" * 6}
+    env = {
+        **os.environ,
+        "MIP_ENVIRONMENT": "production",
+        "MIP_JWT_SECRET": "s3cret-" * 6,
+        "MIP_PORTAL_PUBLIC_URL": "https://mip.example.ac.uk",
+    }
     env.pop("MIP_PORTAL_SIGNING_KEY", None)
     env.pop("MIP_PORTAL_SIGNING_KEY_FILE", None)
     done = _serve_portal(env)

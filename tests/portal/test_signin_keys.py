@@ -57,7 +57,10 @@ async def test_the_services_take_the_portals_tokens_and_mip_tokens_side_by_side(
 
 def test_production_refuses_to_start_without_the_signing_key(tmp_path: Path) -> None:
     production = Settings(
-        environment=Environment.production, jwt_jwks_url="http://portal/jwks", service_token="s"
+        environment=Environment.production,
+        portal_public_url="https://mip.example.ac.uk",
+        jwt_jwks_url="http://portal/jwks",
+        service_token="s",
     )
     with pytest.raises(RuntimeError, match="MIP_PORTAL_SIGNING_KEY_FILE"):
         create_app(production, PortalSettings())

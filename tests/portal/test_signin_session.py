@@ -66,7 +66,10 @@ async def test_the_cookie_is_httponly_and_samesite_lax_and_secure_in_production(
     assert "samesite=lax" in attributes
     assert "secure" not in attributes  # test settings: served over plain http
     production = Settings(
-        environment=Environment.production, jwt_jwks_url="http://portal/jwks", service_token="s"
+        environment=Environment.production,
+        portal_public_url="https://mip.example.ac.uk",
+        jwt_jwks_url="http://portal/jwks",
+        service_token="s",
     )
     runtime = dataclasses.replace(portal_stack.runtime, settings=production)
     response = Response()

@@ -222,7 +222,7 @@ async def test_r15_p1_p4_mip_dev_heals_killed_notifications_and_worker(tmp_path:
                 await eventually(all_forwarded, timeout_s=60)
                 print("forwarded", f"{time.time() - deadline.timestamp():.1f}s after the deadline")
 
-                # A host's link leads to the applications service at this stack's port.
+                # A host's link leads to the portal at this stack's port.
                 async def digests() -> list[EmailMessage]:
                     return [m for _, m in smtp.received if m["X-MIP-Kind"] == "forwarded_digest"]
 
@@ -230,7 +230,8 @@ async def test_r15_p1_p4_mip_dev_heals_killed_notifications_and_worker(tmp_path:
                 plain = digest.get_body(("plain",))
                 assert plain is not None
                 text = plain.get_content()
-                assert f"{applications}/v1/host/placements/" in text, text
+                portal = f"http://127.0.0.1:{8000 + offset}"
+                assert f"{portal}/host/placements/" in text, text
 
             # Exactly once (P4): no resend came in meanwhile, nor a second copy.
             assert Counter(to for _, to in smtp.confirmations()) == dict.fromkeys(APPLICANTS, 1)

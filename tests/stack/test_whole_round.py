@@ -34,9 +34,11 @@ async def _subscribe_fan(stack: Stack, smtp: MailCatcher) -> None:
         return next((m for m in smtp.store.messages() if m["X-MIP-Kind"] == "alert_confirm"), None)
 
     body = (await eventually(invite)).get_body(("plain",)).get_content()
-    link = re.search(r"/v1/alerts/confirm\?token=\S+", body)
+    # The link opens the portal's page, whose button confirms through this route.
+    link = re.search(r"/alerts/confirm\?token=(\S+)", body)
     assert link is not None
-    assert (await notifications.get(link.group(0))).json()["status"] == "confirmed"
+    confirmed = await notifications.post("/v1/alerts/confirm", params={"token": link.group(1)})
+    assert confirmed.json()["status"] == "confirmed"
 
 
 async def test_r4_r16_r23_p2_p7_a_whole_round_on_real_servers(
@@ -180,16 +182,19 @@ def _text(message: Any) -> str:
 def _assert_words_true_to_the_round(
     mail: list[Any], stack: Stack, application_id: str, placement_id: str
 ) -> None:
-    """The offer states the round's real window; every link points at the stack that sent it."""
+    """The offer states the round's real window; every link opens a page of the portal of
+    the stack that sent it."""
+    portal = stack.settings.public_url("portal")
     offer = _text(next(m for m in mail if m["To"] == EVE and m["X-MIP-Kind"] == "offer"))
-    assert "You have 6 seconds to accept or decline" in offer
-    assert f"{stack.settings.offers_url}/v1/offers/{application_id}" in offer
+    assert "You have six seconds to accept or decline" in offer
+    assert f"{portal}/applicant/offers/{application_id}?email=" in offer
     lapsed = _text(next(m for m in mail if m["To"] == EVE and m["X-MIP-Kind"] == "offer_lapsed"))
-    assert "within 6 seconds" in lapsed
+    assert "within six seconds" in lapsed
     digest = _text(
         next(m for m in mail if m["To"] == KIM and m["X-MIP-Kind"] == "forwarded_digest")
     )
-    review = f"{stack.settings.applications_url}/v1/host/placements/{placement_id}/applications"
-    assert review in digest
+    assert f"{portal}/host/placements/{placement_id}?email=" in digest
     alert = _text(next(m for m in mail if m["To"] == FAN and m["X-MIP-Kind"] == "alert_advertised"))
-    assert f"{stack.settings.applications_url}/v1/placements" in alert
+    assert f"{portal}/placements" in alert
+    assert f"{portal}/alerts/unsubscribe?token=" in alert
+    assert all("/v1/" not in _text(m) for m in mail)

@@ -68,9 +68,10 @@ async def _subscribe_fan(stack: Stack, smtp: MailCatcher) -> None:
         return None
 
     text = await eventually(invite)
-    start = text.index("/v1/alerts/confirm?token=")
-    link = text[start:].split()[0]
-    assert (await notifications.get(link)).json()["status"] == "confirmed"
+    start = text.index("/alerts/confirm?token=")
+    token = text[start:].split()[0].split("token=")[1]
+    confirmed = await notifications.post("/v1/alerts/confirm", params={"token": token})
+    assert confirmed.json()["status"] == "confirmed"
 
 
 async def _claim(stack: Stack, application_id: str, headers: dict[str, str]) -> None:
