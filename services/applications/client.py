@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote
 from uuid import UUID
 
 from pydantic import TypeAdapter
@@ -101,6 +102,12 @@ class ApplicationsClient(ServiceClient):
         response = await self._send("GET", f"/v1/rounds/{round_id}/application-counts")
         counts: dict[str, dict[str, int]] = response.json()
         return counts
+
+    async def application_by_reference(self, reference: str) -> Application:
+        """Office: the application a quoted reference ("MIP-27A-0042") names."""
+        return await self._request(
+            "GET", f"/v1/applications/by-reference/{quote(reference, safe='')}", Application
+        )
 
     async def application(self, application_id: UUID) -> Application:
         return await self._request("GET", f"/v1/applications/{application_id}", Application)

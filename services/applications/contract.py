@@ -10,6 +10,7 @@ read anywhere obeys them.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
@@ -237,6 +238,18 @@ class Event(BaseModel):
 def reference(round_code: str, number: int) -> str:
     """What people read for an application: "MIP-27A-0042", the 42nd of round 27A."""
     return f"MIP-{round_code}-{number:04d}"
+
+
+# How people type a reference: any case, spaces or none around the hyphens.
+REFERENCE = re.compile(
+    r"^\s*MIP\s*-\s*(?P<code>\d{2}[A-Z0-9]+)\s*-\s*(?P<number>\d{1,9})\s*$", re.I
+)
+
+
+def parse_reference(text: str) -> tuple[str, int] | None:
+    """ "mip-27a-42" -> ("27A", 42); None if it is not a reference."""
+    found = REFERENCE.match(text)
+    return (found["code"].upper(), int(found["number"])) if found else None
 
 
 class Application(BaseModel):

@@ -26,7 +26,7 @@ from playwright.async_api import Page, expect
 
 from tests.portal.journeys.applicant import receipt_file
 from tests.portal.support.api import ApiAs
-from tests.portal.support.browser import Check, NewPage
+from tests.portal.support.browser import Check, NewPage, SignIn
 from tests.portal.support.catalogue import host_with_placement
 from tests.portal.support.mail import mails_to, next_mail, sign_in_link, text_of
 from tests.portal.support.stack import OFFICE, PortalStack
@@ -380,3 +380,26 @@ async def _workflow_input(stack: PortalStack, application_id: str) -> Applicatio
         )[0]
         return found
     raise AssertionError("the application's workflow has no history")
+
+
+async def test_the_office_finds_an_application_by_the_reference_its_e_mails_quote(
+    walk: Round,
+    portal_stack: PortalStack,
+    new_page: NewPage,
+    sign_in: SignIn,
+    assert_accessible: Check,
+) -> None:
+    confirmation = await mail_of(portal_stack, walk.address("ada"), "confirmation")
+    found = re.search(r"MIP-\d{2}[A-Z]+-\d{4}", str(confirmation["Subject"]))
+    assert found is not None, confirmation["Subject"]
+    page = await sign_in(await new_page(), OFFICE)
+    await page.goto("/office/applications")
+    await page.get_by_label("Reference").fill(found.group(0).lower())  # as someone types it
+    await page.get_by_role("button", name="Find").click()
+    await expect(page.get_by_role("heading", name=f"{found.group(0)}: Ada Okafor")).to_be_visible()
+    await expect(page.locator("main")).to_contain_text("Robots")
+    await assert_accessible(page)
+    await page.get_by_label("Reference").fill("MIP-99Z-9999")
+    await page.get_by_role("button", name="Find").click()
+    await expect(page.locator(".error-summary")).to_contain_text("There is no application")
+    await assert_accessible(page)

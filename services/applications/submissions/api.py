@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, Header, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Header, Path, Response, UploadFile, status
 from pydantic import AfterValidator
 
 from mip.core.auth import Role
@@ -88,6 +88,15 @@ async def limits(runtime: Runtime, _: AnyUser) -> Limits:
 @router.get("/me/applications")
 async def my_applications(pool: PoolDep, me: ApplicantUser) -> list[Application]:
     return await service.mine(pool, me)
+
+
+@router.get("/applications/by-reference/{reference}")
+async def application_by_reference(
+    reference: Annotated[str, Path(max_length=40)], pool: PoolDep, _: OfficeOrService
+) -> Application:
+    """The office finds an application by the reference applicants and hosts quote
+    ("MIP-27A-0042")."""
+    return await service.by_reference(pool, reference)
 
 
 @router.get("/applications/{application_id}")

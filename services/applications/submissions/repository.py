@@ -209,6 +209,17 @@ async def get(conn: asyncpg.Connection, application_id: UUID) -> Application | N
     return _application(row, (await _events(conn, [application_id]))[application_id])
 
 
+async def find_by_reference(
+    conn: asyncpg.Connection, round_code: str, number: int
+) -> Application | None:
+    row = await conn.fetchrow(
+        _SELECT + " WHERE r.code = $1 AND a.reference_number = $2", round_code, number
+    )
+    if row is None:
+        return None
+    return _application(row, (await _events(conn, [row["id"]]))[row["id"]])
+
+
 async def list_for_applicant(conn: asyncpg.Connection, email: str) -> list[Application]:
     rows = await conn.fetch(
         _SELECT + " WHERE a.applicant_email = $1 ORDER BY a.submitted_at", email.lower()

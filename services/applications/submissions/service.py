@@ -26,6 +26,7 @@ from services.applications.catalogue.facts import facts_of
 from services.applications.catalogue.rules import LONDON
 from services.applications.catalogue.schemas import Placement, Round
 from services.applications.config import applications_settings
+from services.applications.contract import parse_reference, reference
 from services.applications.submissions import repository as repo
 from services.applications.submissions.cv import CheckedCv, check_cv
 from services.applications.submissions.deadlines import phase_of
@@ -251,6 +252,21 @@ async def mine(pool: asyncpg.Pool, me: Principal) -> list[Application]:
 async def counts(pool: asyncpg.Pool, round_id: UUID) -> dict[UUID, dict[str, int]]:
     async with pool.acquire() as conn:
         return await repo.counts_by_placement(conn, round_id)
+
+
+async def by_reference(pool: asyncpg.Pool, text: str) -> Application:
+    """The office finds an application by the reference people quote (office only)."""
+    parsed = parse_reference(text)
+    if parsed is None:
+        raise InvalidInput(
+            "Enter a reference like MIP-27A-0042: MIP, the round's code and a number.",
+            field="reference",
+        )
+    async with pool.acquire() as conn:
+        found = await repo.find_by_reference(conn, *parsed)
+    if found is None:
+        raise NotFound(f"There is no application {reference(*parsed)}.")
+    return found
 
 
 async def readable(runtime: ServiceRuntime, application_id: UUID, who: Principal) -> Application:

@@ -14,10 +14,11 @@ from services.portal.office import (
     pages,
     placements,
     rounds,
+    search,
 )
 
 router = APIRouter()
-for part in (pages, hosts, rounds, placements, glance, messages, equality):
+for part in (pages, hosts, rounds, placements, glance, messages, equality, search):
     router.include_router(part.router)
 
 __all__ = ["router"]
