@@ -49,7 +49,7 @@ async def create_host(pool: asyncpg.Pool, body: HostIn) -> Host:
         try:
             return await repo.insert_host(conn, body)
         except asyncpg.UniqueViolationError as exc:
-            raise Conflict(f"A host named {body.name!r} already exists.") from exc
+            raise Conflict(f"A host named “{body.name}” already exists.") from exc
 
 
 async def hosts(pool: asyncpg.Pool) -> list[Host]:
@@ -93,7 +93,7 @@ async def create_round(runtime: ServiceRuntime, spec: RoundIn) -> Round:
         try:
             created = await repo.insert_round(conn, spec, clock)
         except asyncpg.UniqueViolationError as exc:
-            raise Conflict(f"A round named {spec.name!r} already exists.") from exc
+            raise Conflict(f"A round named “{spec.name}” already exists.") from exc
         start = RoundInput(
             round_id=str(created.id),
             name=created.name,
