@@ -8,9 +8,11 @@ page                         a fresh page (own cookies) at the portal, 1280 px w
 new_page(width=..., javascript=...)
                              another fresh page: e.g. new_page(width=360) or
                              new_page(javascript=False); each closed after the test
-sign_in(page, email)         signs `page` in as `email` the way a person does: asks for a
+sign_in(page, email, check=None)
+                             signs `page` in as `email` the way a person does: asks for a
                              link, reads it from the e-mail received, opens it, presses
-                             "Sign in"; returns the page it lands on (their pages)
+                             "Sign in"; returns the page it lands on (their pages); calls
+                             `check` (e.g. assert_accessible) on each page on the way
 api_as(role, email)          an `ApiAs` with httpx clients `.applications`, `.offers`,
                              `.expenses`, `.notifications`, each with a token for `email`
                              in `role` ("office", "host", "applicant"): for setting data up
@@ -37,6 +39,7 @@ from tests.portal.support.api import ApiAs
 from tests.portal.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    Check,
     NewPage,
     SignIn,
     accessibility_violations,
@@ -120,18 +123,27 @@ async def page(new_page: NewPage) -> Page:
     return await new_page()
 
 
+async def _nothing(page: Page) -> None:
+    """No check: most tests check the pages they are about, not the way in."""
+
+
 @pytest.fixture
 def sign_in(portal_stack: PortalStack) -> SignIn:
-    async def signed_in(page: Page, email: str) -> Page:
+    async def signed_in(page: Page, email: str, check: Check | None = None) -> Page:
+        checked = check or _nothing
         before = len(mails_to(portal_stack.smtp, email, "sign_in"))
         await page.goto("/sign-in")
+        await checked(page)
         await page.get_by_label("Email address").fill(email)
         await page.get_by_role("button", name="Send me a link").click()
         await page.wait_for_url("**/sign-in/sent")
+        await checked(page)
         mail = await next_mail(portal_stack.smtp, email, "sign_in", after=before)
         await page.goto(sign_in_link(mail))
+        await checked(page)
         await page.get_by_role("button", name="Sign in", exact=True).click()
         await page.get_by_text("You are signed in").wait_for()
+        await checked(page)
         return page
 
     return signed_in

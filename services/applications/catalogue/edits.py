@@ -81,7 +81,7 @@ async def update_host(runtime: ServiceRuntime, host_id: UUID, body: HostIn, who:
             await edits.update_host(conn, host_id, body)
         except asyncpg.UniqueViolationError as exc:
             raise Conflict(
-                f"Another host is already named {body.name!r}; choose another name.", field="name"
+                f"Another host is already named “{body.name}”; choose another name.", field="name"
             ) from exc
         updated = await repo.get_host(conn, host_id)
         assert updated is not None

@@ -51,7 +51,7 @@ async def create_host(runtime: ServiceRuntime, body: HostIn, who: Principal) -> 
         try:
             created = await repo.insert_host(conn, body)
         except asyncpg.UniqueViolationError as exc:
-            raise Conflict(f"A host named {body.name!r} already exists.") from exc
+            raise Conflict(f"A host named “{body.name}” already exists.") from exc
         welcome_id = await welcome.enqueue(conn, runtime, created, who, welcome.first_key(created))
     runtime.start_soon(welcome_id)
     return created
@@ -98,7 +98,7 @@ async def create_round(runtime: ServiceRuntime, spec: RoundIn) -> Round:
         try:
             created = await repo.insert_round(conn, spec, clock)
         except asyncpg.UniqueViolationError as exc:
-            raise Conflict(f"A round named {spec.name!r} already exists.") from exc
+            raise Conflict(f"A round named “{spec.name}” already exists.") from exc
         start = RoundInput(
             round_id=str(created.id),
             name=created.name,

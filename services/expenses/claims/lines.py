@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from mip.core.errors import InvalidInput
 from services.expenses.claims.schemas import to_pence
@@ -41,11 +42,21 @@ def journey(
     return Journey(places["travel_from"], places["travel_to"], mode)
 
 
+# Digits and a point, as a form means them: Decimal alone would also read "1e3", "NaN",
+# "1_000" and other scripts' digits, and its refusal of words names its own exception class.
+_AMOUNT = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*", re.ASCII)
+NOT_AN_AMOUNT = "Enter an amount in pounds and pence, like 8.50"
+
+
 def pence(amount: str, *, max_pence: int) -> int:
+    """ "12.40" -> 1240; anything else is refused in words the person can act on."""
+    if _AMOUNT.fullmatch(amount) is None:
+        raise _refused(NOT_AN_AMOUNT)
     try:
         return to_pence(Decimal(amount), max_pence=max_pence)
-    except (InvalidOperation, ValueError) as exc:
-        raise InvalidInput(
-            f"The amount {amount[:40]!r} is not valid: {exc or 'not a number'}.",
-            errors=[{"location": "body.amount", "message": str(exc) or "not a number"}],
-        ) from exc
+    except ValueError as exc:
+        raise _refused(str(exc)) from exc
+
+
+def _refused(message: str) -> InvalidInput:
+    return InvalidInput(message, errors=[{"location": "body.amount", "message": message}])

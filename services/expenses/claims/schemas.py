@@ -88,12 +88,15 @@ def to_pence(amount: Decimal, *, max_pence: int) -> int:
     """£12.40 -> 1240; more than two decimal places, nothing at all, or more than one
     line of a claim can sensibly be (`max_pence`) is an error."""
     if not amount.is_finite():
-        raise ValueError("the amount must be a number of pounds and pence")
+        raise ValueError("Enter an amount in pounds and pence, like 8.50")
     if amount <= 0:
-        raise ValueError("the amount must be more than zero")
+        raise ValueError("Enter an amount more than £0.00")
     if amount * 100 > max_pence:
-        raise ValueError(f"one line can claim at most £{Decimal(max_pence) / 100:,.2f}")
+        raise ValueError(
+            f"Enter an amount of £{Decimal(max_pence) / 100:,.2f} or less: "
+            "the most one line can claim"
+        )
     pence = amount * 100
     if pence != pence.to_integral_value():
-        raise ValueError("give the amount in pounds and pence, e.g. 12.40")
+        raise ValueError("Enter at most two digits of pence after the point, like 8.50")
     return int(pence)

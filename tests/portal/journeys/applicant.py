@@ -153,14 +153,47 @@ async def claim_lunch(
 ) -> str:
     """R24, R28, P5: start a claim, add a lunch with its receipt, see its verdict, send it;
     returns the claim's id."""
+    claim_id = await start_claim(page, placement_title, check)
+    await open_lunch_form(page, check)
+    await add_lunch(page, claim_id, day, amount, check)
+    await send_claim(page, check)
+    return claim_id
+
+
+async def start_claim(page: Page, placement_title: str, check: Check) -> str:
+    """P5: a new claim for the placement, from the claims page; returns its id."""
     await page.goto("/applicant/claims")
     await check(page)
     await page.get_by_role("button", name=f"Start a claim for {placement_title}").click()
     await page.wait_for_url(re.compile(r".*/applicant/claims/[0-9a-f-]{36}$"))
-    claim_id = page.url.rsplit("/", 1)[-1]
     await check(page)
+    return page.url.rsplit("/", 1)[-1]
+
+
+async def open_lunch_form(page: Page, check: Check) -> None:
     await page.get_by_role("link", name="Add a lunch").click()
     await check(page)
+
+
+async def add_lunch(page: Page, claim_id: str, day: date, amount: str, check: Check) -> None:
+    """R24, R28: the lunch and its receipt, added; its verdict is on the claim's page."""
+    await _send_lunch(page, day, amount)
+    await page.wait_for_url(f"**/applicant/claims/{claim_id}")
+    await expect(page.get_by_text("Every host reimburses lunch (R24).")).to_be_visible()
+    await check(page)
+
+
+async def refused_lunch(page: Page, day: date, amount: str, check: Check) -> str:
+    """A lunch whose amount the form refuses; returns what it says beside the amount."""
+    await _send_lunch(page, day, amount)
+    refusal = page.locator("#amount-error")
+    await refusal.wait_for()
+    await check(page)
+    return " ".join((await refusal.text_content() or "").split())
+
+
+async def _send_lunch(page: Page, day: date, amount: str) -> None:
+    """Every answer given, again after a refusal: a refused form keeps no file."""
     await page.get_by_label("Day").fill(str(day.day))
     await page.get_by_label("Month").fill(str(day.month))
     await page.get_by_label("Year").fill(str(day.year))
@@ -168,13 +201,27 @@ async def claim_lunch(
     await page.get_by_label("What was it?").fill("A sandwich and a drink")
     await page.get_by_label("Receipt").set_input_files(receipt_file())
     await page.get_by_role("button", name="Add this line").click()
-    await page.wait_for_url(f"**/applicant/claims/{claim_id}")
-    await expect(page.get_by_text("Every host reimburses lunch (R24).")).to_be_visible()
-    await check(page)
+
+
+async def send_claim(page: Page, check: Check) -> None:
+    """P5: from the claim's page, to the host."""
     await page.get_by_role("button", name="Send the claim to my host").click()
     await expect(page.get_by_text("Your claim was sent to your host.")).to_be_visible()
     await check(page)
-    return claim_id
+
+
+async def view_applications(page: Page, check: Check) -> dict[str, str]:
+    """R12, P6: from the start page, "Your applications": each placement's status."""
+    await page.goto("/applicant")
+    await check(page)
+    await page.get_by_role("link", name="Your applications").click()
+    await page.get_by_role("heading", level=1, name="Your applications").wait_for()
+    await check(page)
+    statuses = {}
+    for row in await page.locator("main tbody tr").all():
+        cells = await row.locator("td").all_inner_texts()
+        statuses[cells[0].splitlines()[0].strip()] = cells[2].strip()
+    return statuses
 
 
 # --- set-up through the APIs ---------------------------------------------------------

@@ -179,6 +179,27 @@ async def _table(page: Page, table_id: str) -> list[dict[str, str]]:
     return rows
 
 
+async def open_round(page: Page, round_name: str, check: Check) -> str:
+    """From the Rounds page to the round's own page; returns its id."""
+    await page.goto("/office/rounds")
+    await check(page)
+    await page.get_by_role("link", name=round_name, exact=True).click()
+    await page.wait_for_url(re.compile(r"/office/rounds/[0-9a-f-]{36}$"))
+    await check(page)
+    return page.url.rsplit("/", 1)[-1]
+
+
+async def open_host(page: Page, host_name: str, check: Check) -> dict[str, str]:
+    """From the Hosts page to one host's; returns the answers its form holds, by label."""
+    await page.goto("/office/hosts")
+    await check(page)
+    await page.get_by_role("link", name=f"Change {host_name}", exact=True).click()
+    await page.get_by_role("heading", level=1, name=f"Change {host_name}").wait_for()
+    await check(page)
+    labels = ("Organisation name", "Sector", "Contact's full name", "Contact's email address")
+    return {label: await page.get_by_label(label).input_value() for label in labels}
+
+
 async def view_round_at_a_glance(page: Page, round_id: str, check: Check) -> Glance:
     """P7: the round's page, then its glance; what the tables and the Temporal link said."""
     await page.goto(f"/office/rounds/{round_id}")

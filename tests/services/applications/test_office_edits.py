@@ -75,7 +75,7 @@ async def test_a_host_cannot_take_another_hosts_name(settings: Settings, run_app
         missing = await http.put(
             "/v1/hosts/00000000-0000-0000-0000-000000000000", json=HOST, headers=office
         )
-    _conflict(clash, "Another host is already named 'Isis Robotics Ltd'")
+    _conflict(clash, "Another host is already named “Isis Robotics Ltd”")
     assert missing.status_code == 404
 
 
