@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Awaitable, Callable
+from urllib.parse import quote
 
-from playwright.async_api import Page
+from playwright.async_api import Page, expect
 
 from tests.portal.journeys.office import HostDetails, add_host
 from tests.portal.support.browser import Check, SignIn
@@ -32,11 +33,13 @@ async def test_a_host_the_office_adds_is_welcomed_signs_in_from_it_and_is_welcom
     text = text_of(welcome)
     assert f"The Internship Office ({OFFICE}) has made you the contact for {host.name}" in text
     [link] = re.findall(r"https?://\S+", text)
-    assert link == f"{portal_stack.url}/sign-in"
+    # The sign-in page, filled in with the contact's address.
+    assert link == f"{portal_stack.url}/sign-in?email={quote(contact)}"
 
     contact_page = await new_page()
     await contact_page.goto(link)
     await contact_page.get_by_role("heading", name="Sign in").wait_for()
+    await expect(contact_page.get_by_label("Email address")).to_have_value(contact)
     await sign_in(contact_page, contact)
     assert contact_page.url == f"{portal_stack.url}/host"
 
