@@ -20,7 +20,7 @@ from services.portal.config import PortalSettings
 from workflows import application_effects
 from workflows.application import ApplicationInput
 from workflows.application_effects import Effects
-from workflows.notifications import EmailOutcome, EmailRequest, EmailStatus, MessageKind
+from workflows.notifications import EmailOutcome, EmailRequest, EmailStatus, Link, MessageKind
 from workflows.offer_contracts import PlacementFacts
 from workflows.pages import PATHS, Page, PageName, path_parameters
 
@@ -287,3 +287,24 @@ async def test_subjects_name_the_placement_or_the_person(every_email: dict[str, 
     assert "MIP-27A-0042" in confirmation.subject
     digest = every_email[f"forwarded_digest to {FACTS.host_contact_email}"]
     assert digest.subject == "1 application for Cataloguing the college silver"
+
+
+def test_a_link_recorded_before_portal_pages_opens_the_page_it_stood_for() -> None:
+    """A workflow started before this change still holds service links in its history;
+    the e-mail it sends now opens the portal all the same."""
+    old = EmailRequest(
+        kind=MessageKind.offer,
+        to=[APP.applicant_email],
+        links={
+            "respond_url": Link(service="offers", path=f"/v1/offers/{APPLICATION}"),
+            "review_url": Link(
+                service="applications", path=f"/v1/host/placements/{PLACEMENT}/applications"
+            ),
+            "placements_url": Link(service="applications", path="/v1/placements"),
+        },
+        idempotency_key="old",
+    )
+    links = page_links(old, PORTAL_URL)
+    assert links["respond_url"].startswith(f"{PORTAL_URL}/applicant/offers/{APPLICATION}?email=")
+    assert links["review_url"].startswith(f"{PORTAL_URL}/host/placements/{PLACEMENT}?email=")
+    assert links["placements_url"] == f"{PORTAL_URL}/placements"
