@@ -70,7 +70,7 @@ async def update_host(pool: asyncpg.Pool, host_id: UUID, body: HostIn) -> Host:
             _refuse_once_applied(
                 await edits.applications_to_host(conn, host_id),
                 f"to this host's placements, so its {changed[0]} stays as applicants saw it. "
-                "Only the contact's name and e-mail address can change now.",
+                "Only the contact's name and email address can change now.",
                 field=changed[0],
             )
         try:

@@ -18,6 +18,7 @@ from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.logging import bind_application
 from mip.core.runtime import ServiceRuntime
+from mip.core.when import plural
 from services.applications.applicants import repository as applicants
 from services.applications.applicants.eligibility import allowance_warning, check_eligible
 from services.applications.applicants.schemas import Profile
@@ -200,7 +201,7 @@ async def _check_room(
     if len(held) >= limit:
         titles = "; ".join(h["title"] for h in held)
         raise Conflict(
-            f"You may hold at most {limit} application(s) in this round and already hold "
+            f"You may hold at most {plural(limit, 'application')} in this round and already hold "
             f"{len(held)} ({titles}). Withdraw one before the deadline to apply for another.",
             limit=limit,
         )

@@ -277,7 +277,7 @@ async def test_r12_third_application_is_refused_and_a_withdrawal_frees_a_slot(
         third_now = await apply(http, me, placements[2]["id"])
     assert [first.status_code, second.status_code] == [201, 201]
     assert third.status_code == 409
-    assert "at most 2 application(s)" in third.json()["detail"]
+    assert "at most 2 applications in this round" in third.json()["detail"]
     assert again.status_code == 409
     assert withdrawn.status_code == 200, withdrawn.text
     assert withdrawn.json()["status"] == "withdrawn"
@@ -330,7 +330,7 @@ async def test_r12_the_second_round_allows_one_application(
     assert first.status_code == 201
     assert first.json()["phase"] == "second"
     assert second.status_code == 409
-    assert "at most 1 application(s)" in second.json()["detail"]
+    assert "at most 1 application in this round" in second.json()["detail"]
 
 
 async def test_r13_a_long_statement_is_kept_whole_and_cut_for_hosts(
