@@ -12,7 +12,7 @@ from typing import Any
 
 from playwright.async_api import Page, expect
 
-from services.portal.applicant.words import london_exact
+from mip.core import when
 from tests.portal.journeys import applicant as journey
 from tests.portal.support.api import ApiAs
 from tests.portal.support.browser import Check, SignIn
@@ -101,7 +101,7 @@ async def test_r6_r9_r10_r13_r19_r20_r21_r24_r28_r29_p6_applicant_signs_in_appli
     await journey.wait_for_status(me, application_id, "offered")
     offer = (await me.offers.get(f"/v1/offers/{application_id}")).json()
     lapse = await journey.accept_offer(page, application_id, check)
-    assert lapse == london_exact(datetime.fromisoformat(offer["expires_at"]))  # R19, London
+    assert lapse == when.when(datetime.fromisoformat(offer["expires_at"]))  # R19, UK time
     await journey.see_introduction(page, application_id, check)  # R21 on the timeline
 
     first_day = date.fromisoformat(placement["days"][0])

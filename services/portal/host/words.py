@@ -34,6 +34,15 @@ CLAIM = {
     "refused": "Refused",
     "paid": "Paid",
 }
+# What the banner says once a decision is sent, by the state it left the claim in.
+DECIDED = {
+    "approved": "You approved every line. Record the payment here once you have paid it.",
+    "partly_approved": (
+        "You approved some lines and refused the others. Record the payment here once you "
+        "have paid it."
+    ),
+    "refused": "You refused every line.",
+}
 # A step in a claim's history, by the state it moved the claim to.
 EVENT = {
     "draft": "Started",

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import re
 import logging
+import re
 import secrets
 from datetime import timedelta
 from urllib.parse import unquote, urlencode
 
 from mip.core.auth import valid_address
-
 from mip.core.errors import RemoteProblem
 from services.notifications.client import NotificationsClient
 from services.notifications.contract import SignInMail
