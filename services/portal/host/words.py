@@ -36,12 +36,12 @@ CLAIM = {
 }
 # What the banner says once a decision is sent, by the state it left the claim in.
 DECIDED = {
-    "approved": "You approved every line. Record the payment here once you have paid it.",
+    "approved": "Every line is approved: record the payment here once you have paid it.",
     "partly_approved": (
-        "You approved some lines and refused the others. Record the payment here once you "
+        "Some lines are approved and the others refused: record the payment here once you "
         "have paid it."
     ),
-    "refused": "You refused every line.",
+    "refused": "Every line is refused.",
 }
 # A step in a claim's history, by the state it moved the claim to.
 EVENT = {
