@@ -117,7 +117,7 @@ async def test_r14_a_late_application_is_refused_with_the_reason_on_the_page(
     page: Page, sign_in: SignIn, api_as: ApiFor, assert_accessible: Check
 ) -> None:
     """The form was opened before the deadline and sent after it: refused, and the page
-    says so and names the deadline (R14), in London time."""
+    says so and names the deadline (R14), in UK time."""
     late = journey.Person(journey.unique("late") + "@example.org", name="Dr Late Comer")
     office, the_round, placement = await _round_with_placement(
         api_as, journey.unique("kim") + "@isis.example.com", "Late placement"

@@ -17,6 +17,7 @@ from uuid import UUID
 import asyncpg
 from pydantic import ValidationError
 
+from mip.core import when
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
 from services.applications.catalogue import edits_repository as edits
@@ -43,10 +44,6 @@ def _refuse_once_applied(count: int, rest: str, **extensions: Any) -> None:
     if count:
         made = "1 application has" if count == 1 else f"{count} applications have"
         raise Conflict(f"{made} been made {rest}", **extensions)
-
-
-def _when(moment: datetime) -> str:
-    return f"{moment.astimezone(LONDON):%H:%M on %A %d %B %Y} (UK time)"
 
 
 async def host_of(pool: asyncpg.Pool, host_id: UUID) -> Host:
@@ -88,7 +85,7 @@ def _check_open(the_round: Round, now: datetime, what: str) -> None:
     deadline = the_round.clock.deadline_at
     if deadline <= now:
         raise Conflict(
-            f"Applications to this round closed at {_when(deadline)} and have gone to the "
+            f"Applications to this round closed at {when.when(deadline)} and have gone to the "
             f"hosts, so {what} can no longer change."
         )
 

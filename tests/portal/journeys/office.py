@@ -255,7 +255,7 @@ async def view_equal_opportunities(page: Page, round_name: str, check: Check) ->
 
 async def view_withdrawals(page: Page, round_id: str, check: Check) -> list[dict[str, str]]:
     """R23: from the round's page, the withdrawals after acceptance: Intern, Placement,
-    When (UK time) and the Reason they gave."""
+    When and the Reason they gave."""
     await page.goto(f"/office/rounds/{round_id}")
     await check(page)
     await page.get_by_role("link", name="Withdrawals after acceptance").click()
