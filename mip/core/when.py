@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -62,6 +63,12 @@ def when(value: datetime | str) -> str:
     return f"{clock(value)} on {day(value)}, {ZONE}"
 
 
+def when_range(start: datetime | str, end: datetime | str) -> str:
+    """ "12am (midnight) on Monday 23 April 2029 to 12pm (midday) on Friday 27 April 2029,
+    UK time": the zone said once, after both."""
+    return f"{clock(start)} on {day(start)} to {clock(end)} on {day(end)}, {ZONE}"
+
+
 def short_when(value: datetime | str) -> str:
     """ "2:30pm, Mon 12 Jan 2027 (UK time)": an instant in a table cell."""
     return f"{clock(value)}, {short_day(value)} ({ZONE})"
@@ -72,8 +79,14 @@ def days(values: Iterable[date]) -> str:
     ordered = sorted(values)
     if not ordered:
         return ""
-    first, last = ordered[0], ordered[-1]
     if len(ordered) == 1:
+        return day(ordered[0])
+    return f"{day_range(ordered[0], ordered[-1])} ({len(ordered)} days)"
+
+
+def day_range(first: date, last: date) -> str:
+    """ "Monday 11 to Friday 15 January 2027": a month or a year said once where shared."""
+    if first == last:
         return day(first)
     if (first.year, first.month) == (last.year, last.month):
         start = f"{first:%A} {first.day}"
@@ -81,7 +94,29 @@ def days(values: Iterable[date]) -> str:
         start = f"{first:%A} {first.day} {first:%B}"
     else:
         start = day(first)
-    return f"{start} to {day(last)} ({len(ordered)} days)"
+    return f"{start} to {day(last)}"
+
+
+def day_list(values: Iterable[date]) -> str:
+    """ "Monday 11, Wednesday 13 and Friday 15 January 2027"; days in a row as a range.
+
+    A placement's days need not follow each other, and a range would then claim days
+    between them that are not part of it.
+    """
+    ordered = sorted(set(values))
+    if not ordered:
+        return ""
+    if len(ordered) > 2 and all((b - a).days == 1 for a, b in pairwise(ordered)):
+        return day_range(ordered[0], ordered[-1])
+    said = []
+    for this, after in zip(ordered, [*ordered[1:], None], strict=True):
+        words = f"{this:%A} {this.day}"
+        if after is None or (after.year, after.month) != (this.year, this.month):
+            words += f" {this:%B}"
+        if after is None or after.year != this.year:
+            words += f" {this.year}"
+        said.append(words)
+    return said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"
 
 
 def duration(span: timedelta) -> str:

@@ -156,11 +156,11 @@ def _refused(reason: str) -> Verdict:
 def _rule(line: Line, host: Host, cap: int, places: Gazetteer) -> Verdict:
     amount = line.amount_pence
     if not line.category.is_travel:
-        return Verdict(True, "R24", amount, "Every host reimburses lunch (R24).")
+        return Verdict(True, "R24", amount, "Every host reimburses lunch.")
     if line.journey is None:
         return _refused(
             "A travel line says from where, to where and how; without its journey "
-            "it is not reimbursed (R27)."
+            "it is not reimbursed."
         )
     journey = line.journey
     start, end = places.where(journey.origin), places.where(journey.destination)
@@ -170,7 +170,7 @@ def _rule(line: Line, host: Host, cap: int, places: Gazetteer) -> Verdict:
             True,
             "R24",
             amount,
-            f"{journey} is local travel within {city}, which every host reimburses (R24).",
+            f"{journey} is local travel within {city}, which every host reimburses.",
         )
     if start.in_oxfordshire and end.in_oxfordshire:
         if _for_profit_in(host, Location.oxford, Location.oxfordshire):
@@ -179,12 +179,12 @@ def _rule(line: Line, host: Host, cap: int, places: Gazetteer) -> Verdict:
                 "R25",
                 amount,
                 f"{journey} stays within Oxfordshire, which for-profit hosts in Oxfordshire "
-                "reimburse (R25).",
+                "reimburse.",
             )
         return _refused(
-            f"{journey} is travel within Oxfordshire beyond the host's own city (R24), which "
-            f"only for-profit hosts in Oxfordshire reimburse (R25); this is {host}. "
-            "Nothing else is reimbursed (R27)."
+            f"{journey} is travel within Oxfordshire beyond the host's own city, which "
+            f"only for-profit hosts in Oxfordshire reimburse; this is {host}. "
+            "Nothing else is reimbursed."
         )
     if {start.area, end.area} == {Location.oxford, Location.london}:
         return _oxford_london(line, journey, host, cap)
@@ -206,20 +206,20 @@ def _oxford_london(line: Line, journey: Journey, host: Host, cap: int) -> Verdic
     if not _for_profit_in(host, Location.london):
         return _refused(
             f"{journey} is inter-city travel; only for-profit hosts in London reimburse an "
-            f"Oxford-London week bus pass (R26), and this is {host}. "
-            "Nothing else is reimbursed (R27)."
+            f"Oxford-London week bus pass, and this is {host}. "
+            "Nothing else is reimbursed."
         )
     if journey.mode not in _BY_ROAD:
         return _refused(
             f"{journey} is inter-city travel; for-profit hosts in London reimburse only an "
-            "Oxford-London week bus pass (R26), not a train or any other way. "
-            "Nothing else is reimbursed (R27)."
+            "Oxford-London week bus pass, not a train or any other way. "
+            "Nothing else is reimbursed."
         )
     if line.category is not Category.london_bus_pass:
         return _refused(
             f"{journey} is a single inter-city fare; for-profit hosts in London reimburse "
-            "only an Oxford-London week bus pass (R26). If this is the week pass, "
-            "claim it as a London bus pass. Nothing else is reimbursed (R27)."
+            "only an Oxford-London week bus pass. If this is the week pass, "
+            "claim it as a London bus pass. Nothing else is reimbursed."
         )
     owed = min(amount, cap)
     capped = f" Capped at £{cap / 100:.2f}." if owed < amount else ""
@@ -228,25 +228,25 @@ def _oxford_london(line: Line, journey: Journey, host: Host, cap: int) -> Verdic
         "R26",
         owed,
         f"A week bus pass for the {journey.mode.value} from {journey.origin} to "
-        f"{journey.destination}, which for-profit hosts in London reimburse (R26)." + capped,
+        f"{journey.destination}, which for-profit hosts in London reimburse." + capped,
     )
 
 
 def _elsewhere(line: Line, journey: Journey, host: Host, start: Place, end: Place) -> str:
     if start.area is end.area is Location.london:
         reason = (
-            f"{journey} is travel within London, which only hosts in London reimburse (R24); "
+            f"{journey} is travel within London, which only hosts in London reimburse; "
             f"this is {host}."
         )
     elif start.area is end.area is Location.elsewhere:
         reason = (
             f"{journey} is not travel within Oxford, Oxfordshire or London, the only places "
-            f"whose travel the rules reimburse (R24, R25); this is {host}."
+            f"whose travel the rules reimburse; this is {host}."
         )
     else:
         reason = (
             f"{journey} is inter-city travel; the only inter-city travel reimbursed is an "
-            "Oxford-London week bus pass, by bus or coach, by for-profit hosts in London (R26)."
+            "Oxford-London week bus pass, by bus or coach, by for-profit hosts in London."
         )
     unknown = [f"“{p.written}”" for p in (start, end) if p.area is Location.elsewhere]
     if unknown:
@@ -255,7 +255,7 @@ def _elsewhere(line: Line, journey: Journey, host: Host, start: Place, end: Plac
             f" {' and '.join(unknown)} {verb} not on the office's list of places in Oxford, "
             "Oxfordshire or London; ask the office if that is wrong."
         )
-    return reason + " Nothing else is reimbursed (R27)."
+    return reason + " Nothing else is reimbursed."
 
 
 def owed(verdicts: list[Verdict]) -> int:

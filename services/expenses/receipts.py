@@ -92,7 +92,7 @@ def check_receipt(
 ) -> str:
     """The receipt's media type, or the reason it is refused."""
     if not content:
-        raise UnacceptableReceipt("Every expense needs its receipt (R28); the file sent is empty.")
+        raise UnacceptableReceipt("Every expense needs its receipt; the file sent is empty.")
     if len(content) > max_bytes:
         raise UnacceptableReceipt(
             f"The receipt is over {max_bytes // MB} MB; a photo or scan at lower "

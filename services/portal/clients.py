@@ -26,7 +26,7 @@ WHAT = {
     "applications": "Placements and applications",
     "offers": "Offers and rankings",
     "expenses": "Expense claims",
-    "notifications": "E-mail and the alerts list",
+    "notifications": "Email and the alerts list",
     "portal": "Signing in",
 }
 

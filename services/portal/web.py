@@ -10,9 +10,14 @@ Rendering
     and import macros: `{% from "macros.html" import error_summary, text_input, textarea,
     radios, checkboxes, select, date_input, file_upload, button, summary_list, tag,
     back_link %}`.
-    Filters: `london` (aware datetime -> "Tue 3 Mar 2026, 12:00 GMT", Europe/London,
-    always with its zone), `london_date` (date or datetime -> "Tue 3 Mar 2026"), `pence`
-    (int pence -> "£12.50").
+    Filters, from mip.core.when so pages and e-mails say times alike (UK time, never
+    seconds): `when` (an aware datetime in a sentence, heading or summary list -> "2:30pm
+    on Monday 12 January 2027, UK time"), `when_range` (`start | when_range(end)`),
+    `short_when` (in a table cell -> "2:30pm, Mon 12 Jan 2027 (UK time)"), `day`
+    ("Monday 12 January 2027"), `short_day` ("Mon 12 Jan 2027"), `day_range`
+    (`first | day_range(last)` -> "Monday 11 to Friday 15 January 2027"), `day_list` (a
+    placement's days), `duration` (a timedelta -> "two days"), `plural` (`n | plural("place")`
+    -> "1 place", "2 places"; never "place(s)"); and `pence` (int pence -> "£12.50").
 `see_other(request, "/applicant/applications", flash="Your application was sent")`:
     Post/Redirect/Get: a 303 carrying a one-shot message for the next page's banner.
 
@@ -51,17 +56,16 @@ import base64
 import binascii
 import hmac
 from collections.abc import AsyncIterator, Callable, Coroutine
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 import jinja2
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
+from mip.core import when
 from mip.core.auth import Role
 from services.portal import csrf
 from services.portal.clients import PortalServices
@@ -81,31 +85,14 @@ __all__ = [
     "Services",
     "Viewer",
     "flash",
-    "london",
-    "london_date",
     "pence",
     "render",
     "see_other",
 ]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-LONDON = ZoneInfo("Europe/London")
 FLASH_COOKIE = "mip_flash"
 SIGN_IN_HINT = "email"  # what the notifications service adds to links it mails
-
-
-def london(value: datetime) -> str:
-    """ "Tue 3 Mar 2026, 12:00 GMT": the instant in London, always with its zone."""
-    if value.tzinfo is None:
-        raise ValueError("a time without a zone cannot be shown in London time")
-    local = value.astimezone(LONDON)
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
-
-
-def london_date(value: date | datetime) -> str:
-    """ "Tue 3 Mar 2026": a day (a datetime is taken in London)."""
-    day = value.astimezone(LONDON).date() if isinstance(value, datetime) else value
-    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def pence(value: int) -> str:
@@ -130,7 +117,18 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(london=london, london_date=london_date, pence=pence)
+    env.filters.update(
+        when=when.when,
+        short_when=when.short_when,
+        when_range=when.when_range,
+        day=when.day,
+        short_day=when.short_day,
+        day_range=when.day_range,
+        day_list=when.day_list,
+        duration=when.duration,
+        plural=when.plural,
+        pence=pence,
+    )
     env.globals.update(csrf_field=_csrf_field, service_name="Micro-internships")
     return env
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from playwright.async_api import Page, expect
 
-from services.portal.applicant.words import london_exact
+from mip.core import when
 from tests.portal.journeys import applicant as journey
 from tests.portal.support.api import ApiAs
 from tests.portal.support.browser import Check, SignIn
@@ -101,7 +101,7 @@ async def test_r6_r9_r10_r13_r19_r20_r21_r24_r28_r29_p6_applicant_signs_in_appli
     await journey.wait_for_status(me, application_id, "offered")
     offer = (await me.offers.get(f"/v1/offers/{application_id}")).json()
     lapse = await journey.accept_offer(page, application_id, check)
-    assert lapse == london_exact(datetime.fromisoformat(offer["expires_at"]))  # R19, London
+    assert lapse == when.when(datetime.fromisoformat(offer["expires_at"]))  # R19, UK time
     await journey.see_introduction(page, application_id, check)  # R21 on the timeline
 
     first_day = date.fromisoformat(placement["days"][0])
@@ -117,7 +117,7 @@ async def test_r14_a_late_application_is_refused_with_the_reason_on_the_page(
     page: Page, sign_in: SignIn, api_as: ApiFor, assert_accessible: Check
 ) -> None:
     """The form was opened before the deadline and sent after it: refused, and the page
-    says so and names the deadline (R14), in London time."""
+    says so and names the deadline (R14), in UK time."""
     late = journey.Person(journey.unique("late") + "@example.org", name="Dr Late Comer")
     office, the_round, placement = await _round_with_placement(
         api_as, journey.unique("kim") + "@isis.example.com", "Late placement"

@@ -11,8 +11,8 @@ import io
 from playwright.async_api import Page
 from pypdf import PdfReader
 
+from mip.core import when
 from mip.core.auth import Role
-from services.portal.web import london
 from tests.portal.journeys import host as journey
 from tests.portal.support.browser import Check, NewPage, SignIn
 from tests.portal.support.mail import mails_to, text_of
@@ -43,7 +43,7 @@ async def test_r11_r16_r17_r18_r19_p2_p5_host_reads_cvs_marks_ranks_and_pays_lun
 
     # R16: before the deadline the host is told when the applications will arrive.
     await journey.open_placement(page, title, assert_accessible)
-    await page.get_by_text(f"They will arrive here at {london(made.deadline_at)}").wait_for()
+    await page.get_by_text(f"They will arrive here at {when.when(made.deadline_at)}").wait_for()
     assert ada not in await page.content()
 
     await close_applications_now(apps, settings, made)

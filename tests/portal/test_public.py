@@ -19,7 +19,11 @@ from tests.portal.support.mail import mails_to, next_mail
 from tests.portal.support.stack import OFFICE, PortalStack
 
 ApiFactory = Callable[[str, str], ApiAs]
-ZONED = re.compile(r"\d{1,2}:\d{2} (GMT|BST)")
+# A time as every page says it: "12pm (midday) on Monday 12 January 2027, UK time".
+ZONED = re.compile(
+    r"\d{1,2}(:\d{2})?(am|pm)( \((midday|midnight)\))? on [A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}"
+    r", UK time"
+)
 
 
 @pytest.fixture

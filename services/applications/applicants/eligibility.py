@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from mip.core import when
 from mip.core.errors import InvalidInput
 from services.applications.applicants.schemas import ContractType, Division, Profile, StaffRole
 
@@ -56,8 +57,8 @@ def check_eligible(profile: Profile, deadline: date) -> None:
     earliest = _months_before(deadline, ENDED_WITHIN_MONTHS)
     if end is not None and end < earliest:
         raise Ineligible(
-            f"Your fixed-term contract ended on {end:%d %B %Y}; it must be current, or have "
-            f"ended within the 12 months before the deadline (on or after {earliest:%d %B %Y})."
+            f"Your fixed-term contract ended on {when.day(end)}; it must be current, or have "
+            f"ended within the 12 months before the deadline (on or after {when.day(earliest)})."
         )
 
 

@@ -17,6 +17,7 @@ from uuid import UUID
 import asyncpg
 from pydantic import ValidationError
 
+from mip.core import when
 from mip.core.auth import Principal
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
@@ -47,10 +48,6 @@ def _refuse_once_applied(count: int, rest: str, **extensions: Any) -> None:
         raise Conflict(f"{made} been made {rest}", **extensions)
 
 
-def _when(moment: datetime) -> str:
-    return f"{moment.astimezone(LONDON):%H:%M on %A %d %B %Y} (UK time)"
-
-
 async def host_of(pool: asyncpg.Pool, host_id: UUID) -> Host:
     async with pool.acquire() as conn:
         found = await repo.get_host(conn, host_id)
@@ -74,7 +71,7 @@ async def update_host(runtime: ServiceRuntime, host_id: UUID, body: HostIn, who:
             _refuse_once_applied(
                 await edits.applications_to_host(conn, host_id),
                 f"to this host's placements, so its {changed[0]} stays as applicants saw it. "
-                "Only the contact's name and e-mail address can change now.",
+                "Only the contact's name and email address can change now.",
                 field=changed[0],
             )
         try:
@@ -97,7 +94,7 @@ def _check_open(the_round: Round, now: datetime, what: str) -> None:
     deadline = the_round.clock.deadline_at
     if deadline <= now:
         raise Conflict(
-            f"Applications to this round closed at {_when(deadline)} and have gone to the "
+            f"Applications to this round closed at {when.when(deadline)} and have gone to the "
             f"hosts, so {what} can no longer change."
         )
 

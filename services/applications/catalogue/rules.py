@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from mip.core import when
 from mip.core.errors import InvalidInput
 
 # Named here too, as the rules' own types, for code that reads the rules (the demo round).
@@ -60,7 +61,7 @@ def check_programme_calendar(clock: RoundClock) -> None:
         ("second-round deadline", clock.second_round_deadline_at),
     ):
         if at is not None and at.astimezone(LONDON).timetz().replace(tzinfo=None) != MIDDAY:
-            raise InvalidInput(f"The {name} must be at midday, London time.")
+            raise InvalidInput(f"The {name} must be at 12pm (midday) UK time.")
 
 
 def check_weeks_after_clock(weeks: list[PlacementWeek], clock: RoundClock) -> None:
@@ -70,8 +71,8 @@ def check_weeks_after_clock(weeks: list[PlacementWeek], clock: RoundClock) -> No
     first_week = london(starts[0], MIDNIGHT)
     if first_week <= clock.closes_at:
         raise InvalidInput(
-            f"Placement weeks must start after applications close ({clock.closes_at:%d %B %Y}); "
-            f"the week of {starts[0]:%d %B %Y} does not."
+            f"Placement weeks must start after applications close, on "
+            f"{when.day(clock.closes_at)}; the week of {when.day(starts[0])} does not."
         )
 
 
@@ -87,8 +88,8 @@ def check_placement_days(days: list[date], week: PlacementWeek) -> list[date]:
     outside = [d for d in unique if not week.starts_on <= d <= week.ends_on]
     if outside:
         raise InvalidInput(
-            f"{outside[0]:%A %d %B %Y} is outside the placement week "
-            f"{week.starts_on:%d %B} - {week.ends_on:%d %B %Y}."
+            f"{when.day(outside[0])} is outside the placement week, "
+            f"{when.day_range(week.starts_on, week.ends_on)}."
         )
     return unique
 
@@ -106,9 +107,10 @@ def placement_week(weeks: list[PlacementWeek], starts_on: date, **extensions: An
     """R2: the round's week starting on `starts_on`; another day is refused, naming the weeks."""
     week = next((w for w in weeks if w.starts_on == starts_on), None)
     if week is None:
-        offered = ", ".join(f"{w.starts_on:%d %B %Y}" for w in weeks)
+        offered = " and ".join(when.day(w.starts_on) for w in weeks)
         raise InvalidInput(
-            f"{starts_on} is not a placement week of this round; its weeks start on {offered}.",
+            f"The week of {when.day(starts_on)} is not a placement week of this round; its "
+            f"weeks start on {offered}.",
             **extensions,
         )
     return week

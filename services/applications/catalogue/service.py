@@ -10,7 +10,7 @@ from uuid import UUID
 import asyncpg
 from temporalio.service import RPCError, RPCStatusCode
 
-from mip.core import outbox
+from mip.core import outbox, when
 from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
@@ -34,7 +34,6 @@ from services.applications.catalogue.schemas import (
 )
 from workflows.queues import WORKFLOWS
 from workflows.round import RoundClockIn, RoundInput, RoundWorkflow, workflow_id
-from workflows.tz import LONDON
 
 CLOCK_FIELDS = (
     "advertise_at",
@@ -127,22 +126,18 @@ def _label(name: str) -> str:
     }[name]
 
 
-def _when(moment: datetime) -> str:
-    return f"{moment.astimezone(LONDON):%H:%M on %A %d %B %Y} (UK time)"
-
-
 def check_untouched_past(old: RoundClock, new: RoundClock, now: datetime) -> None:
     """Dates that have passed stay as they were: what happened at them has happened."""
     for name in CLOCK_FIELDS:
         before, after = getattr(old, name), getattr(new, name)
         if before is not None and before <= now and before != after:
             raise Conflict(
-                f"The {_label(name)} ({_when(before)}) has passed; it cannot be moved now.",
+                f"The {_label(name)}, {when.when(before)}, has passed; it cannot be moved now.",
                 field=name,
             )
         if after is not None and after != before and after <= now:
             raise InvalidInput(
-                f"The new {_label(name)} ({_when(after)}) is in the past; "
+                f"The new {_label(name)}, {when.when(after)}, is in the past; "
                 "choose a time still to come.",
                 field=name,
             )

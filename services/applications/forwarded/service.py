@@ -9,11 +9,11 @@ from uuid import UUID
 
 import asyncpg
 
+from mip.core import when
 from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, NotFound
 from mip.core.text import file_name, surname_first
 from services.applications.catalogue import service as catalogue
-from services.applications.catalogue.rules import LONDON
 from services.applications.catalogue.schemas import Placement
 from services.applications.forwarded import repository as repo
 from services.applications.forwarded.schemas import CvFile, ForwardedApplication
@@ -65,7 +65,7 @@ async def _arrived_yet(pool: asyncpg.Pool, placement: Placement) -> None:
     if datetime.now(UTC) < deadline:
         raise Conflict(
             "Applications are forwarded to you after the deadline: they arrive here at "
-            f"{deadline.astimezone(LONDON):%H:%M on %A %d %B %Y} (UK time).",
+            f"{when.when(deadline)}.",
             forwarded_from=deadline.isoformat(),
         )
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from mip.core import when
 from mip.core.errors import InvalidInput, NotFound
-from services.applications.catalogue.rules import LONDON
 from services.applications.catalogue.schemas import Placement, Round
 
 
@@ -36,21 +36,10 @@ def _late(found: Round, placement: Placement, now: datetime) -> LateSubmission:
         deadline, which = closes, "Applications to the second round closed"
     else:
         deadline, which = clock.deadline_at, "Applications closed"
-    detail = f"{which} at {london_label(deadline)}"
+    detail = f"{which} at {when.when(deadline)}"
     if placement.readvertised and opens and now < opens:
-        detail += f"; this placement is re-advertised in a second round from {london_label(opens)}"
+        detail += f"; this placement is re-advertised in a second round from {when.when(opens)}"
     return LateSubmission(
         f"{detail}. Late applications cannot be accepted, whatever the reason.",
         deadline=deadline.isoformat(),
     )
-
-
-def london_label(instant: datetime) -> str:
-    """`12:00 on Monday 01 April 2019 (UK time, BST)`; seconds only when the instant has them."""
-    local = instant.astimezone(LONDON)
-    at = f"{local:%H:%M}"
-    if local.second or local.microsecond:
-        at += f":{local:%S}"
-    if local.microsecond:
-        at += f".{local.microsecond // 1000:03d}"
-    return f"{at} on {local:%A %d %B %Y} (UK time, {local:%Z})"

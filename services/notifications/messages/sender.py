@@ -190,7 +190,7 @@ def _checked(addresses: list[str]) -> tuple[list[str], dict[str, str]]:
         try:
             valid_address(address)
         except ValueError as exc:
-            bad[address] = f"not a valid e-mail address: {exc}"
+            bad[address] = f"not a valid email address: {exc}"
         else:
             good.append(address)
     return good, bad

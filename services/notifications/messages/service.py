@@ -74,7 +74,7 @@ async def resend(runtime: ServiceRuntime, message_id: UUID) -> ResendAccepted:
             raise NotFound(f"There is no message {message_id}.")
         if original.get("kind") == MessageKind.sign_in.value:
             raise Conflict(
-                "A sign-in e-mail cannot be resent: its link is not kept. The person asks "
+                "A sign-in email cannot be resent: its link is not kept. The person asks "
                 "for a new link on the sign-in page."
             )
         prefix = f"resend:{message_id}:"

@@ -71,7 +71,7 @@ async def accept(
         request,
         f"/applicant/applications/{application_id}",
         flash="You accepted the place. The Internship Office will introduce you to your host "
-        "by e-mail.",
+        "by email.",
     )
 
 

@@ -7,10 +7,11 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from mip.core import when
 from mip.core.errors import RemoteProblem
 from services.portal.applicant import words
 from services.portal.forms import FormErrors
-from services.portal.web import Applicant, Services, london, render, see_other
+from services.portal.web import Applicant, Services, render, see_other
 from workflows.pages import PageName
 
 router = APIRouter(prefix="/applicant")
@@ -50,11 +51,11 @@ async def book(request: Request, slot_id: UUID, me: Applicant, services: Service
         if problem.status not in (404, 409, 422):
             raise
         return await _page(request, services, FormErrors.from_problem(problem), 409)
-    when = london(booking.slot.starts_at)
+    at = when.when(booking.slot.starts_at)
     return see_other(
         request,
         "/applicant/support",
-        flash=f"You booked a support session at {when}. We sent the details by e-mail.",
+        flash=f"You booked a support session at {at}. We sent the details by email.",
     )
 
 

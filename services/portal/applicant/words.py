@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from mip.core.uploads import megabytes
+from mip.core.when import plural
 from services.applications.contract import Application, Event
 
-LONDON = ZoneInfo("Europe/London")
 # What each application state means to the person who applied, and a tag colour for it.
 STATUS: dict[str, tuple[str, str]] = {
     "submitted": ("Sent", "blue"),
@@ -29,7 +28,7 @@ EVENT: dict[str, str] = {
     "forwarded": "Your application was sent to the host",
     "offered": "You were offered a place",
     "accepted": "You accepted the offer",
-    "introduced": "The office introduced you to your host by e-mail",
+    "introduced": "The office introduced you to your host by email",
     "declined": "The offer was declined",
     "lapsed": "The offer lapsed without an answer",
     "not_successful": "The host did not select you this time",
@@ -81,19 +80,18 @@ def who_did_it(actor: str, me: str) -> str:
 
 
 def time_left(until: datetime, now: datetime) -> str:
-    """ "1 day, 23 hours and 5 minutes left"; under a minute, the seconds (R19)."""
+    """ "1 day, 23 hours and 5 minutes left"; under a minute, the seconds (R19). mip.js
+    says it in the same words as it counts down."""
     left = until - now
     if left <= timedelta(0):
         return "no time left"
     days, seconds = left.days, left.seconds
     hours, minutes = seconds // 3600, seconds % 3600 // 60
     parts = [
-        f"{n} {unit}{'' if n == 1 else 's'}"
-        for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"))
-        if n
+        plural(n, unit) for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute")) if n
     ]
     if not parts:
-        return f"{seconds} second{'' if seconds == 1 else 's'} left"
+        return f"{plural(seconds, 'second')} left"
     spoken = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"{spoken} left"
 
@@ -105,9 +103,3 @@ def can_withdraw(application: Application) -> bool:
 def megabytes_label(size: int) -> str:
     """ "5 MB": a size limit as a form's hint says it."""
     return f"{megabytes(size)} MB"
-
-
-def london_exact(instant: datetime) -> str:
-    """ "Tue 3 Mar 2026, 14:03:27 GMT": to the second, for a moment that decides (R19)."""
-    local = instant.astimezone(LONDON)
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M:%S} {local.tzname()}"

@@ -110,7 +110,7 @@ async def decide(request: Request, claim_id: UUID, me: Host, services: Services)
     return see_other(
         request,
         f"/host/claims/{claim_id}",
-        flash=f"Decision sent: {words.of(words.CLAIM, decided.status).lower()}.",
+        flash=f"Decision sent; the intern is told. {words.DECIDED.get(decided.status, '')}".strip(),
     )
 
 

@@ -34,6 +34,15 @@ CLAIM = {
     "refused": "Refused",
     "paid": "Paid",
 }
+# What the banner says once a decision is sent, by the state it left the claim in.
+DECIDED = {
+    "approved": "Every line is approved: record the payment here once you have paid it.",
+    "partly_approved": (
+        "Some lines are approved and the others refused: record the payment here once you "
+        "have paid it."
+    ),
+    "refused": "Every line is refused.",
+}
 # A step in a claim's history, by the state it moved the claim to.
 EVENT = {
     "draft": "Started",

@@ -11,12 +11,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
+from mip.core import when
 from mip.core.errors import RemoteProblem
 from services.applications.contract import Host, Placement, PlacementIn, Round
 from services.portal.forms import FormErrors
 from services.portal.office.fields import Form, locked_because, model_errors, problem_errors
 from services.portal.office.labels import MODES
-from services.portal.web import Office, Portal, Services, london_date, render, see_other
+from services.portal.web import Office, Portal, Services, render, see_other
 
 router = APIRouter(prefix="/office")
 # The service's names for what the form calls otherwise.
@@ -26,7 +27,7 @@ FIELD_OF = {"host_id": "host", "week_starts_on": "days"}
 def working_days(the_round: Round) -> list[tuple[str, str]]:
     """Every Monday-to-Friday day of the round's weeks, as checkbox options (R1, R2)."""
     return [
-        (str(week.starts_on + timedelta(days=n)), london_date(week.starts_on + timedelta(days=n)))
+        (str(week.starts_on + timedelta(days=n)), when.day(week.starts_on + timedelta(days=n)))
         for week in the_round.weeks
         for n in range(5)
     ]

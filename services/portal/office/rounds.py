@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
+from mip.core import when
 from mip.core.errors import RemoteProblem
 from services.applications.contract import (
     PlacementWeek,
@@ -68,7 +69,7 @@ def _weeks(form: Form) -> list[PlacementWeek]:
         if monday is None:
             continue
         if monday.weekday() != 0:
-            form.errors.add(name, f"A placement week starts on a Monday; {monday:%-d %B %Y} is not")
+            form.errors.add(name, f"A placement week starts on a Monday; {when.day(monday)} is not")
             continue
         weeks.append(PlacementWeek(starts_on=monday, ends_on=monday + timedelta(days=4)))
     if len(weeks) == 2 and weeks[0].starts_on == weeks[1].starts_on:
@@ -222,8 +223,21 @@ async def round_page(
     """R1-R4: the round's dates and weeks, its limits, and its placements."""
     the_round = await services.applications.round(round_id)
     placements = await services.applications.round_placements(round_id)
-    context = {"round": the_round, "placements": placements, "modes": MODES}
+    context = {
+        "round": the_round,
+        "placements": placements,
+        "modes": MODES,
+        "window": _acceptance_window(the_round),
+    }
     return render(request, "office/round.html", context)
+
+
+def _acceptance_window(the_round: Round) -> str:
+    """ "two days", or "90 seconds (a rehearsal)": said as the offer e-mails say it."""
+    if the_round.acceptance_window_seconds:
+        span = timedelta(seconds=the_round.acceptance_window_seconds)
+        return f"{when.duration(span)} (a rehearsal)"
+    return when.duration(timedelta(hours=the_round.acceptance_window_hours))
 
 
 @router.get("/rounds/{round_id}/dates", response_class=HTMLResponse)

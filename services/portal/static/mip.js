@@ -23,15 +23,27 @@
     area.addEventListener("input", update);
     update();
   });
+  function plural(n, unit) { return n + " " + unit + (n === 1 ? "" : "s"); }
+  // Says the time left as the page itself does (applicant/words.py, time_left), so the
+  // words do not change when the script takes over.
+  function timeLeft(ms) {
+    if (ms <= 0) { return "no time left"; }
+    var s = Math.floor(ms / 1000);
+    var parts = [[Math.floor(s / 86400), "day"], [Math.floor(s % 86400 / 3600), "hour"],
+                 [Math.floor(s % 3600 / 60), "minute"]]
+      .filter(function (p) { return p[0] > 0; })
+      .map(function (p) { return plural(p[0], p[1]); });
+    if (!parts.length) { return plural(s, "second") + " left"; }
+    var last = parts.pop();
+    return (parts.length ? parts.join(", ") + " and " + last : last) + " left";
+  }
   document.querySelectorAll("[data-countdown][datetime]").forEach(function (el) {
     var until = Date.parse(el.getAttribute("datetime"));
     if (isNaN(until)) { return; }
     function tick() {
       var ms = until - Date.now();
-      if (ms <= 0) { el.textContent = "no time left"; return; }
-      var h = Math.floor(ms / 3600000), m = Math.floor((ms % 3600000) / 60000);
-      el.textContent = h + " hour" + (h === 1 ? "" : "s") + " " + m + " minute" + (m === 1 ? "" : "s") + " left";
-      setTimeout(tick, 30000);
+      el.textContent = timeLeft(ms);
+      if (ms > 0) { setTimeout(tick, ms < 120000 ? 1000 : 15000); }
     }
     tick();
   });

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from playwright.async_api import Page
 
+from mip.core import when
 from services.portal.office.labels import KINDS, LOCATIONS
-from services.portal.web import london_date
 from tests.portal.support.browser import Check
 
 LONDON = ZoneInfo("Europe/London")
@@ -140,7 +140,7 @@ async def add_placement(
     await page.get_by_label("Title", exact=True).fill(placement.title)
     await page.get_by_label("What will the intern do?").fill(placement.description)
     for day in placement.days:
-        await page.get_by_label(london_date(day), exact=True).check()
+        await page.get_by_label(when.day(day), exact=True).check()
     await page.get_by_label("Number of places").fill(str(placement.places))
     await page.get_by_label("In person", exact=True).check()
     await page.get_by_label("Preparation (optional)").fill(placement.preparation)
@@ -276,7 +276,7 @@ async def view_equal_opportunities(page: Page, round_name: str, check: Check) ->
 
 async def view_withdrawals(page: Page, round_id: str, check: Check) -> list[dict[str, str]]:
     """R23: from the round's page, the withdrawals after acceptance: Intern, Placement,
-    When (UK time) and the Reason they gave."""
+    When and the Reason they gave."""
     await page.goto(f"/office/rounds/{round_id}")
     await check(page)
     await page.get_by_role("link", name="Withdrawals after acceptance").click()

@@ -173,7 +173,8 @@ async def test_r1_a_placement_in_a_week_the_round_does_not_have_is_refused(
             headers=office,
         )
     assert response.status_code == 422
-    assert "its weeks start on 03 June 2019, 10 June 2019" in response.json()["detail"]
+    weeks = "its weeks start on Monday 3 June 2019 and Monday 10 June 2019"
+    assert weeks in response.json()["detail"]
 
 
 @pytest.mark.parametrize("kind", ["for_profit", "non_profit", "college_or_department"])
@@ -254,4 +255,6 @@ def test_r3_a_passed_date_is_named_in_plain_words_when_it_cannot_move() -> None:
     moved = old.model_copy(update={"advertise_at": datetime(2030, 3, 14, tzinfo=UTC)})
     with pytest.raises(Conflict) as refused:
         check_untouched_past(old, moved, now=datetime(2030, 3, 20, tzinfo=UTC))
-    assert refused.value.detail.startswith("The advertising date (00:00 on Wednesday 13 March")
+    assert refused.value.detail.startswith(
+        "The advertising date, 12am (midnight) on Wednesday 13 March 2030, UK time, has passed"
+    )

@@ -3,6 +3,7 @@ A travel line is judged by its journey and the host, never by the category picke
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -238,3 +239,17 @@ def test_p5_the_claim_shows_the_amount_owed_in_pence() -> None:
     ]
     verdicts = [judge(line, LONDON_FIRM, DAYS, bus_pass_cap_pence=CAP) for line in lines]
     assert owed(verdicts) == 1099 + 6000 + 280
+
+
+JOURNEYS = [IN_OXFORD, IN_LONDON, ABINGDON_BUS, BANBURY_TRAIN, OXFORD_TUBE_COACH, None]
+
+
+@pytest.mark.parametrize("host", ALL_HOSTS)
+def test_the_reason_people_read_names_no_rule(host: Host) -> None:
+    """Interns and hosts read the reason on the claim's page: the rule id is in `rule`."""
+    for category in Category:
+        for journey in JOURNEYS if category.is_travel else [None]:
+            for pence in (1240, CAP + 1):
+                verdict = _verdict(category, host, journey, pence)
+                assert verdict.rule.startswith("R")
+                assert not re.search(r"\b[RP]\d{1,2}\b", verdict.reason), verdict.reason

@@ -270,7 +270,7 @@ def test_a_malformed_smtp_url_is_refused_with_its_shape(smtp_url: str) -> None:
     [
         ("nobody@example.org", "550 5.1.1 No such user here", 550),
         ("ada@exämple.org", "does not support SMTPUTF8", None),
-        ("not an address", "not a valid e-mail address", None),
+        ("not an address", "not a valid email address", None),
         ("ada@example.org\r\nBcc: eve@example.org", "line break", None),
         ("ada@example.org, eve@example.org", "exactly one address", None),
     ],
