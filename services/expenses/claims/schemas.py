@@ -57,6 +57,7 @@ class Claim(BaseModel):
     placement_id: UUID
     placement_title: str
     intern_email: str
+    intern_name: str
     host_name: str
     status: str
     claimed_pence: Pence

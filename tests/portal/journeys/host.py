@@ -13,6 +13,7 @@ these; each step hands every page it visits to `check` (e.g. `assert_accessible`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from playwright.async_api import Page
@@ -157,7 +158,9 @@ async def open_claim(page: Page, intern: str, check: Check = _nothing) -> None:
     await page.get_by_role("heading", level=1, name="Expense claims").wait_for()
     await check(page)
     await page.get_by_role("link", name=intern).first.click()
-    await page.get_by_role("heading", level=1, name=f"Expense claim from {intern}").wait_for()
+    # Headed with the intern's name, their address beneath it.
+    await page.get_by_role("heading", level=1, name=re.compile("^Expense claim from ")).wait_for()
+    await page.get_by_text(f"email address: {intern}").wait_for()
     await check(page)
 
 
