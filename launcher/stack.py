@@ -23,13 +23,14 @@ import sys
 import time
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from launcher.demo import keep_as_history, load_demo
+from launcher.demo_rehearsal import load_rehearsal
 from launcher.mailcatcher import MailStore
 from launcher.postgres import EmbeddedPostgres
 from launcher.process import Child, ReadyCheck, tcp_open
@@ -301,8 +302,14 @@ class DevStack:
         settings = Settings(temporal_address=self.env["TEMPORAL_ADDRESS"])
         token = mint_token(settings, role=Role.office, subject="office@example.org")
         url = self._service_url(APPLICATIONS.port)
+
+        def as_applicant(email: str) -> ApplicationsClient:
+            return ApplicationsClient(url, mint_token(settings, role=Role.applicant, subject=email))
+
         async with ApplicationsClient(url, token) as client:
             historic, *playable = await load_demo(client, date.today())
+            hosts = {h.name: h.id for h in await client.hosts()}
+            rehearsal = await load_rehearsal(client, as_applicant, hosts, datetime.now(UTC))
         await keep_as_history(await connect(settings), historic)
         _say(
             f"  ✓ demo round {historic.name!r}: history, closed "
@@ -312,6 +319,11 @@ class DevStack:
             _say(
                 f"  ✓ demo round {loaded.name!r}: applications close "
                 f"{loaded.clock.deadline_at:%a %d %b %Y %H:%M}"
+            )
+        if rehearsal is not None:
+            _say(
+                f"  ✓ demo round {rehearsal.name!r}: three applicants have applied; close "
+                "applications from the office's round page to play it through (README)"
             )
 
     def table(self) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import httpx
 
 from launcher.demo import load_demo, shift_to
+from launcher.demo_rehearsal import load_rehearsal
 from mip.core.auth import Role
 from mip.core.settings import Settings
 from services.applications.app import create_app
@@ -44,3 +45,32 @@ async def test_demo_loads_the_2019_round_once_and_one_open_today(settings: Setti
     assert historic.clock.deadline_at.isoformat() == "2019-04-01T12:00:00+01:00"
     assert {p["round_id"] for p in listed.json()} == {str(current.id)}
     assert len(listed.json()) == 5
+
+
+async def test_demo_loads_a_rehearsal_round_with_applications_once_a_day(
+    settings: Settings,
+) -> None:
+    """Issue 21 item 4: a newcomer finds a round open now in which three applicants have
+    applied, ready for the office to close applications and play it through."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+
+        def as_applicant(email: str) -> ApplicationsClient:
+            mine = token(settings, Role.applicant, email)
+            return ApplicationsClient("http://apps", mine, transport=transport)
+
+        office = token(settings, Role.office)
+        async with ApplicationsClient("http://apps", office, transport=transport) as client:
+            await load_demo(client, date.today())
+            hosts = {h.name: h.id for h in await client.hosts()}
+            now = datetime.now(UTC)
+            made = await load_rehearsal(client, as_applicant, hosts, now)
+            again = await load_rehearsal(client, as_applicant, hosts, now)
+            assert made is not None
+            counts = await client.application_counts(made.id)
+    assert again is None
+    assert made.acceptance_window_seconds == 15 * 60
+    assert made.clock.advertise_at < now < made.clock.deadline_at
+    applied = {placement: sum(by_status.values()) for placement, by_status in counts.items()}
+    assert sorted(applied.values()) == [2, 3]  # every applicant, five applications
