@@ -8,7 +8,7 @@ it arrives and stops reading once the count passes the limit. Such early answers
 ``Connection: close``, so the client stops sending the rest.
 
 `read_within` and `read_bounded` read a parsed file in chunks, never more than one byte past
-its limit;
+its limit (`read_bounded` first refuses a file name no database could store);
 `check_pdf` refuses a PDF with too many pages or whose streams inflate past a budget,
 measured with a bounded inflater rather than by decompressing everything.
 """
@@ -31,6 +31,7 @@ from starlette.types import Message
 from mip.core.auth import Principal, Role, TokenVerifier
 from mip.core.errors import MIPError, NotAuthenticated, PermissionDenied
 from mip.core.problems import problem_response
+from mip.core.text import unstorable
 
 MB = 1_048_576
 CHUNK = 64 * 1024
@@ -42,6 +43,12 @@ class TooLarge(MIPError):
     status = 413
     slug = "payload-too-large"
     title = "The upload is too large"
+
+
+class UnstorableName(MIPError):
+    status = 422
+    slug = "invalid-request"
+    title = "The request is not valid"
 
 
 class Refused(Exception):
@@ -168,8 +175,22 @@ async def read_within(upload: UploadFile, max_bytes: int) -> bytes | None:
     return None
 
 
+def check_name(upload: UploadFile, field: str) -> None:
+    """Refuse a file name that cannot be kept: a browser percent-encodes a NUL or a control
+    character in it, but a raw one in the part's header reaches here as it was sent, and
+    PostgreSQL would refuse the row only after every check had passed."""
+    reason = unstorable(upload.filename or "", one_line=True)
+    if reason:
+        raise UnstorableName(
+            f"body.{field}: the file name {reason}; rename the file and send it again.",
+            errors=[{"location": f"body.{field}", "message": f"The file name {reason}."}],
+        )
+
+
 async def read_bounded(upload: UploadFile, *, field: str, max_bytes: int) -> bytes:
-    """The file's bytes, read in chunks; over `max_bytes` it is refused with 413."""
+    """The file's bytes, read in chunks; over `max_bytes` it is refused with 413, and a
+    name that cannot be stored with 422."""
+    check_name(upload, field)
     content = await read_within(upload, max_bytes)
     if content is None:
         raise too_large(field, max_bytes)

@@ -21,6 +21,7 @@ from services.applications.app import create_app as applications_app
 from services.expenses.app import create_app as expenses_app
 from services.notifications.app import create_app as notifications_app
 from services.offers.app import create_app as offers_app
+from tests.support.applying import make_profile, make_round, open_round, pdf
 from tests.support.auth import auth
 from tests.support.hostile import Operation, dumps, operations, request_for
 from tests.support.stack import Stack, running_stack
@@ -200,3 +201,44 @@ async def test_an_id_another_service_does_not_know_is_a_404_not_a_502(
     assert selection.status_code == 404, selection.text
     assert claim.status_code == 404, claim.text
     assert selection.headers["content-type"].startswith("application/problem+json")
+
+
+def _multipart(boundary: str, fields: dict[str, str], file: tuple[str, bytes, bytes]) -> bytes:
+    """A multipart body written byte by byte: httpx would percent-encode a NUL in a name."""
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    field, filename, content = file
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="'.encode()
+        + filename
+        + b'"\r\nContent-Type: application/pdf\r\n\r\n'
+        + content
+        + b"\r\n"
+    )
+    return b"".join(parts) + f"--{boundary}--\r\n".encode()
+
+
+@pytest.mark.parametrize("filename", [b"cv\x00.pdf", b"cv\x1b[31m.pdf"], ids=["nul", "escape"])
+async def test_a_cv_file_name_that_cannot_be_stored_is_a_422_naming_the_field(
+    settings: Settings, run_app: Any, filename: bytes
+) -> None:
+    async with run_app(applications_app(settings)) as http:
+        _, [placement] = await make_round(http, settings, open_round())
+        me = await make_profile(http, settings, "ada@example.org")
+        body = _multipart(
+            "mip-boundary",
+            {"placement_id": placement["id"], "statement": "I would like to learn."},
+            ("cv", filename, pdf()),
+        )
+        headers = me | {"Content-Type": "multipart/form-data; boundary=mip-boundary"}
+        answer = await http.post("/v1/applications", content=body, headers=headers)
+        mine = await http.get("/v1/me/applications", headers=me)
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    problem = answer.json()
+    assert problem["type"] == "urn:mip:problem:invalid-request"
+    assert problem["errors"][0]["location"] == "body.cv"
+    assert "file name" in problem["detail"]
+    assert mine.json() == []  # nothing was stored
