@@ -17,19 +17,20 @@ from __future__ import annotations
 
 import io
 import zlib
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
 from fastapi import Request, Response
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, APIRouter
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, IndirectObject, NameObject, StreamObject
 from starlette.datastructures import UploadFile
+from starlette.routing import BaseRoute
 from starlette.types import Message
 
 from mip.core.auth import Principal, Role, TokenVerifier
-from mip.core.errors import MIPError, NotAuthenticated, PermissionDenied
+from mip.core.errors import MIPError, NotAuthenticated, PayloadTooLarge, PermissionDenied
 from mip.core.problems import problem_response
 from mip.core.text import unstorable
 
@@ -37,12 +38,6 @@ MB = 1_048_576
 CHUNK = 64 * 1024
 # Room in a multipart body for its other fields and boundaries besides the file itself.
 FORM_ROOM = 256 * 1024
-
-
-class TooLarge(MIPError):
-    status = 413
-    slug = "payload-too-large"
-    title = "The upload is too large"
 
 
 class UnstorableName(MIPError):
@@ -59,8 +54,8 @@ def megabytes(n: int) -> str:
     return f"{n / MB:.1f}".removesuffix(".0")
 
 
-def too_large(field: str, max_bytes: int) -> TooLarge:
-    return TooLarge(
+def too_large(field: str, max_bytes: int) -> PayloadTooLarge:
+    return PayloadTooLarge(
         f"The file is larger than {megabytes(max_bytes)} MB ({field}); "
         "a smaller export or a lower-resolution scan will do.",
         errors=[{"location": f"body.{field}", "message": f"at most {megabytes(max_bytes)} MB"}],
@@ -132,6 +127,9 @@ def bounded_upload(
     allowed = ", ".join(r.value for r in roles)
 
     class BoundedUploadRoute(APIRoute):
+        # RefuseUnstorableText leaves this body to be read here, within the file's limit.
+        bounds_its_body = True
+
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
             handler = super().get_route_handler()
 
@@ -160,6 +158,11 @@ def bounded_upload(
             return bounded
 
     return BoundedUploadRoute
+
+
+def upload_routes(routers: Iterable[APIRouter]) -> list[BaseRoute]:
+    """The routes among `routers` made by `bounded_upload`."""
+    return [r for router in routers for r in router.routes if getattr(r, "bounds_its_body", False)]
 
 
 async def read_within(upload: UploadFile, max_bytes: int) -> bytes | None:
