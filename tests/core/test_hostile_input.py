@@ -136,6 +136,27 @@ async def test_text_a_database_cannot_store_is_a_422_naming_the_field(
     assert listed.json() == []  # nothing was stored
 
 
+async def test_text_that_cannot_be_stored_is_a_422_in_a_body_sent_without_a_content_type(
+    settings: Settings, run_app: Any
+) -> None:
+    """FastAPI parses an untyped body as JSON, so it is checked as JSON."""
+    host = {
+        "name": "Isis\x00Robotics",
+        "sector": "Technology",
+        "kind": "for_profit",
+        "location": "oxford",
+        "contact_name": "Sam",
+        "contact_email": "sam@isis.example.com",
+    }
+    async with run_app(applications_app(settings)) as http:
+        office = auth(settings, Role.office)
+        answer = await http.post("/v1/hosts", content=json.dumps(host), headers=office)
+        listed = await http.get("/v1/hosts", headers=office)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"][0]["location"] == "body.name"
+    assert listed.json() == []
+
+
 async def test_a_query_value_with_nul_and_a_page_beyond_any_list_are_422(
     settings: Settings, run_app: Any
 ) -> None:
