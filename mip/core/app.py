@@ -108,6 +108,7 @@ async def _request_pool(spec: ServiceSpec, settings: Settings) -> asyncpg.Pool:
         acquire_timeout_s=settings.db_acquire_timeout_s,
         connect_timeout_s=settings.db_connect_timeout_s,
         statement_timeout_s=settings.db_statement_timeout_s,
+        answer_timeout_s=settings.db_answer_timeout_s,
     )
 
 
