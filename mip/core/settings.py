@@ -75,12 +75,13 @@ class Settings(BaseSettings):
     # A statement's work: a heavy legitimate query has this long. The server cancels it
     # then and the connection stays usable.
     db_statement_timeout_s: float = Field(default=10.0, gt=0)
-    # Whether the database answers at all: a pooled connection must answer a ping within
-    # this before a request uses it, and /healthz's check likewise. A frozen server (a
-    # paused container, a hung host) keeps its sockets open and answers nothing, so only
-    # such a bound finds it, and a load balancer's probe gives up after 1 s. Kept apart
-    # from the statement timeout so that no query is cut short by it: a ping on a live
-    # server takes milliseconds, even a busy one, and this is many times that.
+    # Whether the database answers at all: a request's connection is pinged first (unless
+    # the server answered a moment ago), and /healthz's always, and a server that answers
+    # no query on any connection for this long is down: a 503. A frozen server (a paused
+    # container, a hung host) keeps its sockets open and answers nothing, so only such a
+    # bound finds it, and a load balancer's probe gives up after 1 s. Kept apart from the
+    # statement timeout so that no query is cut short by it: a ping on a live server
+    # takes milliseconds, and a busy one is still answering someone.
     db_answer_timeout_s: float = Field(default=0.5, gt=0)
 
     temporal_address: str = Field(
