@@ -25,6 +25,7 @@ from mip.core.schemas import Health, Me, Status
 from mip.core.settings import Settings
 from mip.core.temporal import TemporalLink
 from mip.core.text import RefuseUnstorableText
+from mip.core.uploads import upload_routes
 
 log = logging.getLogger("mip.app")
 
@@ -107,6 +108,7 @@ async def _request_pool(spec: ServiceSpec, settings: Settings) -> asyncpg.Pool:
         acquire_timeout_s=settings.db_acquire_timeout_s,
         connect_timeout_s=settings.db_connect_timeout_s,
         statement_timeout_s=settings.db_statement_timeout_s,
+        answer_timeout_s=settings.db_answer_timeout_s,
     )
 
 
@@ -167,7 +169,7 @@ def create_service_app(
     )
     app.state.token_verifier = TokenVerifier(settings)
     install_problem_handlers(app)
-    app.add_middleware(RefuseUnstorableText)
+    app.add_middleware(RefuseUnstorableText, uploads=upload_routes(spec.routers))
     # Outermost of ours: counts every answer, problems from the middleware above included.
     app.state.metrics_registry = metrics.new_registry()
     app.add_middleware(metrics.HttpMetrics, service=spec.name, registry=app.state.metrics_registry)

@@ -9,6 +9,7 @@ and the stable problem `type` that `mip.core.problems` renders as RFC 9457
     ├── PermissionDenied      403  a valid token whose role may not do this
     ├── NotFound              404
     ├── Conflict              409  the request clashes with the current state
+    ├── PayloadTooLarge       413  a body or file past its limit, refused while it streams
     ├── InvalidInput          422  the request is well formed but breaks a rule
     └── ServiceUnavailable    503  a part the service depends on is down; with Retry-After
         └── DatabaseUnavailable      PostgreSQL is stopped, frozen or out of connections
@@ -67,6 +68,12 @@ class Conflict(MIPError):
     status = 409
     slug = "conflict"
     title = "Conflict with the current state"
+
+
+class PayloadTooLarge(MIPError):
+    status = 413
+    slug = "payload-too-large"
+    title = "The request is too large"
 
 
 class InvalidInput(MIPError):

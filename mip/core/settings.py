@@ -69,8 +69,20 @@ class Settings(BaseSettings):
     # is what a burst does too (200 submissions at once on two cores queue for seconds), so
     # the wait allowed is longer than a busy moment and shorter than a person's patience.
     db_acquire_timeout_s: float = Field(default=5.0, gt=0)
+    # Opening a connection is a fork and a few round trips, slow on a busy server; once the
+    # database has failed to answer, connections get only `db_answer_timeout_s` instead.
     db_connect_timeout_s: float = Field(default=5.0, gt=0)
+    # A statement's work: a heavy legitimate query has this long. The server cancels it
+    # then and the connection stays usable.
     db_statement_timeout_s: float = Field(default=10.0, gt=0)
+    # Whether the database answers at all: a request's connection is pinged first (unless
+    # the server answered a moment ago), and /healthz's always, and a server that answers
+    # no query on any connection for this long is down: a 503. A frozen server (a paused
+    # container, a hung host) keeps its sockets open and answers nothing, so only such a
+    # bound finds it, and a load balancer's probe gives up after 1 s. Kept apart from the
+    # statement timeout so that no query is cut short by it: a ping on a live server
+    # takes milliseconds, and a busy one is still answering someone.
+    db_answer_timeout_s: float = Field(default=0.5, gt=0)
 
     temporal_address: str = Field(
         default="127.0.0.1:7233", validation_alias=_env("TEMPORAL_ADDRESS", "MIP_TEMPORAL_ADDRESS")

@@ -4,7 +4,9 @@ PostgreSQL cannot store the NUL character, UTF-8 cannot carry a lone surrogate, 
 control character in a name or an e-mail header is at best noise. `RefuseUnstorableText`
 refuses such text in any query parameter or JSON body before a route sees it, naming the
 field, so no request can reach the database with it; `OneLine` is the annotation for
-fields that must be one line (names, titles, places).
+fields that must be one line (names, titles, places). It also bounds every body a route
+would read whole, whatever its type says: FastAPI reads a body without a Content-Type,
+or with any other type, in full and parses it as JSON.
 """
 
 from __future__ import annotations
@@ -12,20 +14,24 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Any
 from urllib.parse import unquote_plus
 
 from pydantic import AfterValidator
 from starlette.requests import Request
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mip.core.errors import PayloadTooLarge
 from mip.core.problems import problem_response
 
 # Line breaks and tabs belong in a statement or a reason; no other control character does.
 MULTI_LINE_CONTROLS = {"\n", "\r", "\t"}
-# A JSON body this size is far beyond any form MIP has; files come as multipart.
+# A JSON body this size is far beyond any form MIP has; files come as multipart, to the
+# routes that take them, which bound their bodies by their files' limits.
 JSON_BODY_MAX_BYTES = 1024 * 1024
+_READS_NO_BODY = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 _NOT_WORD = re.compile(r"[^A-Za-z0-9]+")
@@ -83,10 +89,13 @@ def first_unstorable(value: Any, path: str) -> tuple[str, str] | None:
 
 
 class RefuseUnstorableText:
-    """422 for unstorable text in a query parameter or a JSON body, before any route."""
+    """422 for unstorable text in a query parameter or a JSON body, and 413 for a body past
+    `JSON_BODY_MAX_BYTES` on any route but an upload, before any route."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, uploads: Sequence[BaseRoute] = ()) -> None:
         self.app = app
+        # Routes that read their own body, no further than their file's limit.
+        self.uploads = tuple(uploads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,18 +103,28 @@ class RefuseUnstorableText:
             return
         found = self._in_query(scope)
         body: bytes | None = None
-        if found is None and _is_json(scope):
+        if found is None and self._reads_body(scope):
+            if _declared_length(scope) > JSON_BODY_MAX_BYTES:
+                await _too_large(scope, receive, send)
+                return
             try:
                 body = await read_at_most(receive, JSON_BODY_MAX_BYTES)
             except BodyTooLarge:
-                limit = f"is larger than {JSON_BODY_MAX_BYTES // 1024} KB"
-                await self._refuse(scope, receive, send, "body", limit, status=413)
+                await _too_large(scope, receive, send)
                 return
-            found = _in_json(body)
+            if _is_json(scope):
+                found = _in_json(body)
         if found is not None:
             await self._refuse(scope, receive, send, *found)
             return
         await self.app(scope, replaying(body, receive) if body is not None else receive, send)
+
+    def _reads_body(self, scope: Scope) -> bool:
+        """Whether the route would read the body whole: FastAPI does for any route that
+        takes a body, whatever its type, and an upload is bounded by its own reader."""
+        if scope["method"] in _READS_NO_BODY:
+            return False
+        return not any(route.matches(scope)[0] is Match.FULL for route in self.uploads)
 
     @staticmethod
     def _in_query(scope: Scope) -> tuple[str, str] | None:
@@ -126,17 +145,11 @@ class RefuseUnstorableText:
 
     @staticmethod
     async def _refuse(
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        location: str,
-        reason: str,
-        *,
-        status: int = 422,
+        scope: Scope, receive: Receive, send: Send, location: str, reason: str
     ) -> None:
         response = problem_response(
             Request(scope),
-            status=status,
+            status=422,
             slug="invalid-request",
             title="The request is not valid",
             detail=f"{location}: the text {reason}.",
@@ -145,12 +158,39 @@ class RefuseUnstorableText:
         await response(scope, receive, send)
 
 
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    """The 413, closing the connection: the rest of the body is left unread."""
+    limit = f"{JSON_BODY_MAX_BYTES // 1_048_576} MB"
+    error = PayloadTooLarge(
+        f"The request body is larger than {limit}, the most an operation without a file "
+        "takes; send only the fields the operation documents (see /docs)."
+    )
+    response = problem_response(
+        Request(scope),
+        status=error.status,
+        slug=error.slug,
+        title=error.title,
+        detail=error.detail,
+        headers={"Connection": "close"},
+        errors=[{"location": "body", "message": f"at most {limit}"}],
+    )
+    await response(scope, receive, send)
+
+
+def _declared_length(scope: Scope) -> int:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            return int(value) if value.isdigit() else 0
+    return 0
+
+
 def _is_json(scope: Scope) -> bool:
+    """Whether FastAPI would parse the body as JSON: it does so without a Content-Type too."""
     for name, value in scope.get("headers", []):
         if name == b"content-type":
             media: bytes = value.split(b";", 1)[0].strip().lower()
             return media == b"application/json" or media.endswith(b"+json")
-    return False
+    return True
 
 
 async def read_at_most(receive: Receive, limit: int) -> bytes:

@@ -8,7 +8,7 @@ it arrives and stops reading once the count passes the limit. Such early answers
 ``Connection: close``, so the client stops sending the rest.
 
 `read_within` and `read_bounded` read a parsed file in chunks, never more than one byte past
-its limit;
+its limit (`read_bounded` first refuses a file name no database could store);
 `check_pdf` refuses a PDF with too many pages or whose streams inflate past a budget,
 measured with a bounded inflater rather than by decompressing everything.
 """
@@ -17,20 +17,22 @@ from __future__ import annotations
 
 import io
 import zlib
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
 from fastapi import Request, Response
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, APIRouter
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, IndirectObject, NameObject, StreamObject
 from starlette.datastructures import UploadFile
+from starlette.routing import BaseRoute
 from starlette.types import Message
 
 from mip.core.auth import Principal, Role, TokenVerifier
-from mip.core.errors import MIPError, NotAuthenticated, PermissionDenied
+from mip.core.errors import MIPError, NotAuthenticated, PayloadTooLarge, PermissionDenied
 from mip.core.problems import problem_response
+from mip.core.text import unstorable
 
 MB = 1_048_576
 CHUNK = 64 * 1024
@@ -38,10 +40,10 @@ CHUNK = 64 * 1024
 FORM_ROOM = 256 * 1024
 
 
-class TooLarge(MIPError):
-    status = 413
-    slug = "payload-too-large"
-    title = "The upload is too large"
+class UnstorableName(MIPError):
+    status = 422
+    slug = "invalid-request"
+    title = "The request is not valid"
 
 
 class Refused(Exception):
@@ -52,8 +54,8 @@ def megabytes(n: int) -> str:
     return f"{n / MB:.1f}".removesuffix(".0")
 
 
-def too_large(field: str, max_bytes: int) -> TooLarge:
-    return TooLarge(
+def too_large(field: str, max_bytes: int) -> PayloadTooLarge:
+    return PayloadTooLarge(
         f"The file is larger than {megabytes(max_bytes)} MB ({field}); "
         "a smaller export or a lower-resolution scan will do.",
         errors=[{"location": f"body.{field}", "message": f"at most {megabytes(max_bytes)} MB"}],
@@ -125,6 +127,9 @@ def bounded_upload(
     allowed = ", ".join(r.value for r in roles)
 
     class BoundedUploadRoute(APIRoute):
+        # RefuseUnstorableText leaves this body to be read here, within the file's limit.
+        bounds_its_body = True
+
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
             handler = super().get_route_handler()
 
@@ -155,6 +160,11 @@ def bounded_upload(
     return BoundedUploadRoute
 
 
+def upload_routes(routers: Iterable[APIRouter]) -> list[BaseRoute]:
+    """The routes among `routers` made by `bounded_upload`."""
+    return [r for router in routers for r in router.routes if getattr(r, "bounds_its_body", False)]
+
+
 async def read_within(upload: UploadFile, max_bytes: int) -> bytes | None:
     """The file's bytes, or None if it is larger than `max_bytes` (read one byte past it)."""
     parts: list[bytes] = []
@@ -168,8 +178,22 @@ async def read_within(upload: UploadFile, max_bytes: int) -> bytes | None:
     return None
 
 
+def check_name(upload: UploadFile, field: str) -> None:
+    """Refuse a file name that cannot be kept: a browser percent-encodes a NUL or a control
+    character in it, but a raw one in the part's header reaches here as it was sent, and
+    PostgreSQL would refuse the row only after every check had passed."""
+    reason = unstorable(upload.filename or "", one_line=True)
+    if reason:
+        raise UnstorableName(
+            f"body.{field}: the file name {reason}; rename the file and send it again.",
+            errors=[{"location": f"body.{field}", "message": f"The file name {reason}."}],
+        )
+
+
 async def read_bounded(upload: UploadFile, *, field: str, max_bytes: int) -> bytes:
-    """The file's bytes, read in chunks; over `max_bytes` it is refused with 413."""
+    """The file's bytes, read in chunks; over `max_bytes` it is refused with 413, and a
+    name that cannot be stored with 422."""
+    check_name(upload, field)
     content = await read_within(upload, max_bytes)
     if content is None:
         raise too_large(field, max_bytes)

@@ -21,6 +21,7 @@ from services.applications.app import create_app as applications_app
 from services.expenses.app import create_app as expenses_app
 from services.notifications.app import create_app as notifications_app
 from services.offers.app import create_app as offers_app
+from tests.support.applying import make_profile, make_round, open_round, pdf
 from tests.support.auth import auth
 from tests.support.hostile import Operation, dumps, operations, request_for
 from tests.support.stack import Stack, running_stack
@@ -135,6 +136,27 @@ async def test_text_a_database_cannot_store_is_a_422_naming_the_field(
     assert listed.json() == []  # nothing was stored
 
 
+async def test_text_that_cannot_be_stored_is_a_422_in_a_body_sent_without_a_content_type(
+    settings: Settings, run_app: Any
+) -> None:
+    """FastAPI parses an untyped body as JSON, so it is checked as JSON."""
+    host = {
+        "name": "Isis\x00Robotics",
+        "sector": "Technology",
+        "kind": "for_profit",
+        "location": "oxford",
+        "contact_name": "Sam",
+        "contact_email": "sam@isis.example.com",
+    }
+    async with run_app(applications_app(settings)) as http:
+        office = auth(settings, Role.office)
+        answer = await http.post("/v1/hosts", content=json.dumps(host), headers=office)
+        listed = await http.get("/v1/hosts", headers=office)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"][0]["location"] == "body.name"
+    assert listed.json() == []
+
+
 async def test_a_query_value_with_nul_and_a_page_beyond_any_list_are_422(
     settings: Settings, run_app: Any
 ) -> None:
@@ -200,3 +222,44 @@ async def test_an_id_another_service_does_not_know_is_a_404_not_a_502(
     assert selection.status_code == 404, selection.text
     assert claim.status_code == 404, claim.text
     assert selection.headers["content-type"].startswith("application/problem+json")
+
+
+def _multipart(boundary: str, fields: dict[str, str], file: tuple[str, bytes, bytes]) -> bytes:
+    """A multipart body written byte by byte: httpx would percent-encode a NUL in a name."""
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    field, filename, content = file
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="'.encode()
+        + filename
+        + b'"\r\nContent-Type: application/pdf\r\n\r\n'
+        + content
+        + b"\r\n"
+    )
+    return b"".join(parts) + f"--{boundary}--\r\n".encode()
+
+
+@pytest.mark.parametrize("filename", [b"cv\x00.pdf", b"cv\x1b[31m.pdf"], ids=["nul", "escape"])
+async def test_a_cv_file_name_that_cannot_be_stored_is_a_422_naming_the_field(
+    settings: Settings, run_app: Any, filename: bytes
+) -> None:
+    async with run_app(applications_app(settings)) as http:
+        _, [placement] = await make_round(http, settings, open_round())
+        me = await make_profile(http, settings, "ada@example.org")
+        body = _multipart(
+            "mip-boundary",
+            {"placement_id": placement["id"], "statement": "I would like to learn."},
+            ("cv", filename, pdf()),
+        )
+        headers = me | {"Content-Type": "multipart/form-data; boundary=mip-boundary"}
+        answer = await http.post("/v1/applications", content=body, headers=headers)
+        mine = await http.get("/v1/me/applications", headers=me)
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    problem = answer.json()
+    assert problem["type"] == "urn:mip:problem:invalid-request"
+    assert problem["errors"][0]["location"] == "body.cv"
+    assert "file name" in problem["detail"]
+    assert mine.json() == []  # nothing was stored
