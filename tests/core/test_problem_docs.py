@@ -57,8 +57,8 @@ def test_every_operation_documents_its_problems_as_problem_json(factory: object)
                 assert {"401", "403"} <= set(problems), f"{method} {path}"
 
 
-def test_the_readme_lists_every_problem_type_the_code_returns() -> None:
-    readme = (ROOT / "README.md").read_text()
+def test_the_docs_list_every_problem_type_the_code_returns() -> None:
+    readme = (ROOT / "docs" / "architecture.md").read_text()
     errors = readme.split("### Errors", 1)[1].split("\n### ", 1)[0]
     listed = set(re.findall(r"`urn:mip:problem:([a-z0-9-]+)`|\| `([a-z0-9-]+)` \|", errors))
     listed_slugs = {a or b for a, b in listed}
