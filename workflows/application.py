@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from mip.core import when
     from workflows.tz import LONDON
 from temporalio.exceptions import ApplicationError
 
@@ -352,5 +353,5 @@ class ApplicationWorkflow:
     def _show(self) -> None:
         detail = self._status.value
         if self._status is ApplicationStatus.offered and self._expires_at is not None:
-            detail += f"; offer lapses at {self._expires_at.astimezone(LONDON):%a %d %b %H:%M}"
+            detail += f"; offer lapses at {when.short_when(self._expires_at)}"
         workflow.set_current_details(detail)

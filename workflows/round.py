@@ -97,9 +97,7 @@ class RoundWorkflow:
         self._until_outcomes = workflow.patched(UNTIL_OUTCOMES)
         while (step := self.next_step()).step is not None:
             assert step.at is not None
-            workflow.set_current_details(
-                f"next: {step.step} at {step.at.astimezone(LONDON):%a %d %b %Y %H:%M}"
-            )
+            workflow.set_current_details(f"next: {step.step} at {when.short_when(step.at)}")
             try:
                 await workflow.wait_condition(
                     lambda: self._changed, timeout=max(step.at - workflow.now(), timedelta(0))
