@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from datetime import date, timedelta
+from uuid import UUID
 
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
@@ -162,21 +164,50 @@ async def load_demo(client: ApplicationsClient, today: date) -> list[Round]:
             continue
         created = await client.create_round(spec)
         for host_name, title, description, week, weekdays, places, preparation in PLACEMENTS:
-            monday = created.weeks[week].starts_on
-            await client.create_placement(
-                created.id,
-                PlacementIn(
-                    host_id=hosts[host_name],
-                    title=title,
-                    description=description,
-                    week_starts_on=monday,
-                    days=[monday + timedelta(days=d) for d in weekdays],
-                    places=places,
-                    preparation=preparation,
-                ),
+            await add_placement(
+                client,
+                created,
+                PlacementText(hosts[host_name], title, description, preparation),
+                week=week,
+                weekdays=weekdays,
+                places=places,
             )
         loaded.append(created)
     return loaded
+
+
+@dataclass(frozen=True)
+class PlacementText:
+    host_id: UUID
+    title: str
+    description: str
+    preparation: str
+
+
+async def add_placement(
+    client: ApplicationsClient,
+    the_round: Round,
+    text: PlacementText,
+    *,
+    week: int,
+    weekdays: list[int],
+    places: int,
+) -> UUID:
+    """A placement on `weekdays` (0 is Monday) of the round's `week`; its id."""
+    monday = the_round.weeks[week].starts_on
+    made = await client.create_placement(
+        the_round.id,
+        PlacementIn(
+            host_id=text.host_id,
+            title=text.title,
+            description=text.description,
+            week_starts_on=monday,
+            days=[monday + timedelta(days=d) for d in weekdays],
+            places=places,
+            preparation=text.preparation,
+        ),
+    )
+    return made.id
 
 
 HISTORY = "history: `mip dev --demo` loads the 2019 round as it was; its dates have passed"

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from pypdf import PdfWriter
 
+from launcher.demo import PlacementText, add_placement
 from mip.core import when
 from services.applications.applicants.schemas import (
     ContractType,
@@ -24,7 +25,7 @@ from services.applications.applicants.schemas import (
     ProfileIn,
     StaffRole,
 )
-from services.applications.catalogue.schemas import PlacementIn, Round, RoundIn
+from services.applications.catalogue.schemas import Round, RoundIn
 from services.applications.client import ApplicationsClient, Upload
 from services.applications.contract import PlacementWeek, RoundClock
 
@@ -114,22 +115,12 @@ async def load_rehearsal(
     if spec.name in {r.name for r in await office.rounds()}:
         return None
     made = await office.create_round(spec)
-    monday = made.weeks[0].starts_on
     placements = {}
     for host_name, title, description, weekdays, preparation in PLACEMENTS:
-        placement = await office.create_placement(
-            made.id,
-            PlacementIn(
-                host_id=hosts[host_name],
-                title=title,
-                description=description,
-                week_starts_on=monday,
-                days=[monday + timedelta(days=d) for d in weekdays],
-                places=1,
-                preparation=preparation,
-            ),
+        text = PlacementText(hosts[host_name], title, description, preparation)
+        placements[title] = await add_placement(
+            office, made, text, week=0, weekdays=weekdays, places=1
         )
-        placements[title] = placement.id
     for person in APPLICANTS:
         async with as_applicant(person.email) as applicant:
             await applicant.save_profile(_profile(person, now))

@@ -13,6 +13,7 @@ POST /alerts/unsubscribe?token=  leaves at once. Also RFC 8058's one-click unsub
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -53,34 +54,41 @@ async def _subscription(services: PublicServices, token: str) -> SubscriptionSta
         raise
 
 
+async def _step(
+    request: Request,
+    services: PublicServices,
+    token: str,
+    step: str,
+    act: Callable[[str], Awaitable[SubscriptionState]] | None = None,
+) -> HTMLResponse:
+    """The page for `step` of a valid link, after `act` (a POST's change) if given."""
+    state = await _subscription(services, token)
+    if state is None:
+        return _invalid(request)
+    if act is not None:
+        state = await act(token)
+    return await _page(request, token, step, state)
+
+
 @router.get("/alerts/confirm", name=PageName.alerts_confirm, response_class=HTMLResponse)
 async def confirm_page(
     request: Request, services: PublicServices, token: LinkToken = ""
 ) -> HTMLResponse:
-    state = await _subscription(services, token)
-    if state is None:
-        return _invalid(request)
-    return await _page(request, token, "confirm", state)
+    return await _step(request, services, token, "confirm")
 
 
 @router.post("/alerts/confirm", response_class=HTMLResponse)
 async def confirm(
     request: Request, services: PublicServices, token: LinkToken = ""
 ) -> HTMLResponse:
-    if await _subscription(services, token) is None:
-        return _invalid(request)
-    state = await services.notifications.confirm_alerts(token)
-    return await _page(request, token, "confirmed", state)
+    return await _step(request, services, token, "confirmed", services.notifications.confirm_alerts)
 
 
 @router.get("/alerts/unsubscribe", name=PageName.alerts_unsubscribe, response_class=HTMLResponse)
 async def unsubscribe_page(
     request: Request, services: PublicServices, token: LinkToken = ""
 ) -> HTMLResponse:
-    state = await _subscription(services, token)
-    if state is None:
-        return _invalid(request)
-    return await _page(request, token, "unsubscribe", state)
+    return await _step(request, services, token, "unsubscribe")
 
 
 @router.post("/alerts/unsubscribe", response_class=HTMLResponse)
@@ -88,7 +96,4 @@ async def unsubscribe(
     request: Request, services: PublicServices, token: LinkToken = ""
 ) -> HTMLResponse:
     """From the page's button or a mail client's one click (RFC 8058): the same effect."""
-    if await _subscription(services, token) is None:
-        return _invalid(request)
-    state = await services.notifications.leave_alerts(token)
-    return await _page(request, token, "left", state)
+    return await _step(request, services, token, "left", services.notifications.leave_alerts)
