@@ -1,11 +1,14 @@
 """`mip`: the command line of the Micro-Internship Programme platform.
 
-mip dev [--demo] [--data-dir DIR]     run the whole system on this machine
+mip dev [--demo] [--data-dir DIR] [--port-offset N]
+                                      run the whole system on this machine
 mip token --role office --sub EMAIL   print a development bearer token
 mip check [--port-offset N | --data-dir DIR]
                                       ask every service, through Temporal, to answer
 mip serve NAME | worker | migrate | probe | keygen
                                       the roles a deployment runs (launcher/roles.py)
+
+`mip COMMAND --help` says what each does and what its options mean.
 """
 
 from __future__ import annotations
@@ -110,49 +113,96 @@ def _leave(code: int) -> NoReturn:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="mip", description=__doc__.split("\n")[0])
-    sub = top.add_subparsers(dest="command", required=True)
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    dev = sub.add_parser("dev", help="run the whole system on this machine")
+    dev = sub.add_parser(
+        "dev",
+        help="run the whole system on this machine",
+        description="Run all of MIP on this machine, no Docker: PostgreSQL (unless "
+        "$DATABASE_URL names one), Temporal, a mail catcher (unless $SMTP_URL names a "
+        "server), the portal, the four services and the workflow worker, each on its own "
+        "port (listed once up). A part that dies is restarted; Ctrl-C stops everything. "
+        "State stays in the data directory for the next run; one `mip dev` at a time may "
+        "use a data directory.",
+    )
     dev.add_argument(
         "--data-dir",
         type=Path,
         default=_default_data_dir(),
-        help="where state is kept (default .mip, or $MIP_DATA_DIR)",
+        metavar="DIR",
+        help="where state is kept: databases, caught mail, logs (default %(default)s; "
+        "$MIP_DATA_DIR sets another)",
     )
     dev.add_argument(
         "--port-offset",
         type=int,
         default=0,
-        help="add this to every port, to run beside another stack",
+        metavar="N",
+        help="add N to every port (the portal 8000+N, Temporal 7233+N, ...), to run beside "
+        "another `mip dev` on its own --data-dir (default %(default)s)",
     )
-    dev.add_argument("--demo", action="store_true", help="also load the 2019 round")
+    dev.add_argument(
+        "--demo",
+        action="store_true",
+        help="also load demonstration data: the 2019 round as history and again open now, "
+        "with its hosts and placements (loading twice changes nothing)",
+    )
     dev.set_defaults(func=_dev)
 
-    token = sub.add_parser("token", help="print a development bearer token")
-    token.add_argument("--role", choices=[r.value for r in Role], required=True)
-    token.add_argument("--sub", required=True, help="the subject: an e-mail or a service name")
+    token = sub.add_parser(
+        "token",
+        help="print a development bearer token",
+        description="Print a bearer token for the services' APIs (Authorize in their /docs), "
+        "signed with MIP_JWT_SECRET or, outside production and staging, the development "
+        "secret `mip dev` accepts. Production tokens come from your identity provider.",
+    )
+    token.add_argument(
+        "--role",
+        choices=[r.value for r in Role],
+        required=True,
+        help="what the token may do: a person's role, or service (one service calling another)",
+    )
+    token.add_argument(
+        "--sub",
+        required=True,
+        help="who it is for: an e-mail address, or a service's name with --role service",
+    )
     token.add_argument(
         "--ttl",
         type=int,
         default=12 * 3600,
-        help="seconds until it expires: at least 1, at most MIP_JWT_MAX_LIFETIME_S (a day)",
+        help="seconds until it expires (default %(default)s, 12 hours): at least 1, at most "
+        "MIP_JWT_MAX_LIFETIME_S (a day)",
     )
     token.set_defaults(func=_token)
 
-    check = sub.add_parser("check", help="ask every service to answer through Temporal")
-    check.add_argument("--within", type=float, default=10.0, help="seconds each may take")
+    check = sub.add_parser(
+        "check",
+        help="ask every service to answer through Temporal",
+        description="Ask every service, through Temporal, whether it runs, reaches its "
+        "database and has its migrations; exit 0 if every one answers well, else 1.",
+    )
+    check.add_argument(
+        "--within",
+        type=float,
+        default=10.0,
+        help="seconds each service has to answer (default %(default)s)",
+    )
     check.add_argument(
         "--port-offset",
         type=int,
         default=None,
-        help="check the `mip dev` started with this --port-offset",
+        metavar="N",
+        help="check the `mip dev` started with --port-offset N",
     )
     check.add_argument(
         "--data-dir",
         type=Path,
         default=_default_data_dir(),
-        help="check the `mip dev` running on this data directory (default .mip, or "
-        "$MIP_DATA_DIR); without either, TEMPORAL_ADDRESS",
+        metavar="DIR",
+        help="check the `mip dev` running on this data directory (default %(default)s; "
+        "$MIP_DATA_DIR sets another); with neither this nor --port-offset naming a running "
+        "stack, the Temporal at $TEMPORAL_ADDRESS",
     )
     check.set_defaults(func=_check)
     roles.register(sub)

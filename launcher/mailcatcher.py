@@ -13,6 +13,7 @@ import email
 import email.policy
 import html
 import itertools
+import re
 import time
 from collections.abc import Callable
 from email.message import EmailMessage
@@ -130,10 +131,40 @@ def render_index(store: MailStore) -> str:
     )
 
 
+# An http(s) URL in plain text; punctuation ending a sentence after it is not part of it.
+_URL = re.compile(r"https?://[^\s<>\"']+")
+_NOT_URL_END = ".,;:!?)]}"
+_DOCTYPE = re.compile(r"\s*<!doctype[^>]*>", re.IGNORECASE)
+
+
+def linkify(text: str) -> str:
+    """Plain text as HTML, escaped, each http(s) URL in it a link that opens a new tab."""
+    out, done = [], 0
+    for match in _URL.finditer(text):
+        url = match.group().rstrip(_NOT_URL_END)
+        if url.endswith("://"):
+            continue
+        href = html.escape(url, quote=True)
+        out.append(html.escape(text[done : match.start()]))
+        out.append(f'<a href="{href}" target="_blank" rel="noopener noreferrer">{href}</a>')
+        done = match.start() + len(url)
+    out.append(html.escape(text[done:]))
+    return "".join(out)
+
+
+def links_open_a_tab(document: str) -> str:
+    """An HTML mail whose links (those naming no target) open in a new tab; the <base> goes
+    after a doctype, so the mail renders in the mode it asked for."""
+    doctype = _DOCTYPE.match(document)
+    at = doctype.end() if doctype else 0
+    return f'{document[:at]}<base target="_blank">{document[at:]}'
+
+
 def render_message(name: str, msg: EmailMessage) -> str:
-    """A message as a person reads it: its headers, each text part decoded, each HTML part
-    in a sandboxed frame (no script runs, nothing of it reaches this page), its
-    attachments listed, and the raw source one click away."""
+    """A message as a person reads it: its headers, each text part decoded with its links
+    live, each HTML part in a sandboxed frame (no script runs, nothing of it reaches this
+    page; its links open a new tab), its attachments listed, and the raw source one click
+    away."""
     esc = html.escape
     heads = "".join(
         f"<tr><th align=left>{esc(h)}<td>{esc(str(msg[h]))}</tr>"
@@ -152,14 +183,21 @@ def render_message(name: str, msg: EmailMessage) -> str:
                 f"<li>{esc(filename or '(unnamed)')} ({esc(ctype)}, {size} bytes)</li>"
             )
         elif ctype == "text/plain":
-            bodies.append(f"<h2>Text</h2><pre>{esc(str(part.get_content()))}</pre>")
-        elif ctype == "text/html":
-            # srcdoc is an attribute, escaped as one; `sandbox` with no allowances keeps
-            # scripts, forms and navigation of the mail's HTML away from this page.
             bodies.append(
-                "<h2>HTML</h2><iframe sandbox referrerpolicy=no-referrer "
+                '<h2>Text</h2><pre style="white-space:pre-wrap;overflow-wrap:anywhere">'
+                f"{linkify(str(part.get_content()))}</pre>"
+            )
+        elif ctype == "text/html":
+            # srcdoc is an attribute, escaped as one. The sandbox keeps the mail's scripts
+            # and forms off; a link followed inside the frame would only show a refusal
+            # (the portal may not be framed, and this page's CSP frames nothing else), so
+            # links open a new tab, left unsandboxed: the portal's sign-in form works there.
+            bodies.append(
+                "<h2>HTML</h2><iframe sandbox="
+                '"allow-popups allow-popups-to-escape-sandbox" referrerpolicy=no-referrer '
                 'style="width:100%;height:30em;border:1px solid #999" '
-                f'srcdoc="{esc(str(part.get_content()), quote=True)}"></iframe>'
+                f'srcdoc="{esc(links_open_a_tab(str(part.get_content())), quote=True)}">'
+                "</iframe>"
             )
         else:
             size = len(part.get_payload(decode=True) or b"")

@@ -16,6 +16,9 @@ from pydantic import ValidationError
 
 from mip.core.settings import Settings
 
+# %(default)s is $MIP_HOST when set: argparse's default is read when the parser is made.
+_HOST_DEFAULT = "(default %(default)s; $MIP_HOST sets another)"
+
 
 def _settings(command: str) -> Settings | None:
     """The settings, or None after saying why they were refused, without a traceback."""
@@ -75,27 +78,70 @@ def _keygen(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from launcher.serve import SERVED, default_host
+    from launcher.serve import SERVED, WORKER_PORT, default_host
 
-    serve = sub.add_parser("serve", help="serve one service (uvicorn, proxy headers)")
-    serve.add_argument("service", choices=sorted(SERVED))
-    serve.add_argument("--host", default=default_host(), help="default $MIP_HOST or 127.0.0.1")
-    serve.add_argument("--port", type=int, default=None, help="default $MIP_PORT or its own")
+    serve = sub.add_parser(
+        "serve",
+        help="serve one service (uvicorn, proxy headers)",
+        description="Serve one MIP service behind uvicorn, as a container runs it: it "
+        "believes X-Forwarded-* only from $MIP_FORWARDED_ALLOW_IPS and, on SIGTERM, lets "
+        "requests in flight finish for up to $MIP_SHUTDOWN_GRACE_S.",
+    )
+    serve.add_argument("service", choices=sorted(SERVED), help="the service to serve")
+    serve.add_argument(
+        "--host", default=default_host(), help=f"the address to listen on {_HOST_DEFAULT}"
+    )
+    own = ", ".join(f"{served.name} {served.port}" for served in SERVED.values())
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help=f"the port to listen on (default $MIP_PORT, else the service's own: {own})",
+    )
     serve.set_defaults(func=_serve)
 
-    worker = sub.add_parser("worker", help="run the workflow worker")
-    worker.add_argument("--host", default=default_host(), help="health port's address")
-    worker.add_argument("--port", type=int, default=None, help="default $MIP_PORT or 8000")
+    worker = sub.add_parser(
+        "worker",
+        help="run the workflow worker",
+        description="Run the workflow worker, with a health port: GET /livez answers 200 "
+        "while the process runs, GET /healthz 200 while it polls and Temporal answers. On "
+        "SIGTERM it stops polling and gives the tasks in hand $MIP_SHUTDOWN_GRACE_S.",
+    )
+    worker.add_argument(
+        "--host", default=default_host(), help=f"the health port's address {_HOST_DEFAULT}"
+    )
+    worker.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help=f"the health port (default $MIP_PORT, else {WORKER_PORT}, a port `mip dev` "
+        "leaves free)",
+    )
     worker.set_defaults(func=_worker)
 
-    migrate = sub.add_parser("migrate", help="apply every service's migrations once")
+    migrate = sub.add_parser(
+        "migrate",
+        help="apply every service's migrations once",
+        description="Apply every service's database migrations not yet applied, say which, "
+        "and exit: a deploy's job, run once per release before its services start.",
+    )
     migrate.set_defaults(func=_migrate)
 
-    probe = sub.add_parser("probe", help="exit 0 if 127.0.0.1:$MIP_PORT answers 200")
-    probe.add_argument("path", nargs="?", default="/healthz")
+    probe = sub.add_parser(
+        "probe",
+        help="exit 0 if 127.0.0.1:$MIP_PORT answers 200",
+        description="Exit 0 if http://127.0.0.1:$MIP_PORT/PATH answers 200, else 1, saying "
+        "why: the image's HEALTHCHECK. The image sets MIP_PORT; without it, 8000 is asked.",
+    )
+    probe.add_argument(
+        "path", nargs="?", default="/healthz", help="the path to ask (default %(default)s)"
+    )
     probe.set_defaults(func=_probe)
 
     keygen = sub.add_parser(
-        "keygen", help="print a new Ed25519 private key (PEM) for MIP_PORTAL_SIGNING_KEY_FILE"
+        "keygen",
+        help="print a new Ed25519 private key (PEM) for MIP_PORTAL_SIGNING_KEY_FILE",
+        description="Print a new Ed25519 private key (PEM) on stdout: the key the portal "
+        "signs people's tokens with. Keep it in a file MIP_PORTAL_SIGNING_KEY_FILE names.",
     )
     keygen.set_defaults(func=_keygen)

@@ -57,6 +57,11 @@ SERVED: dict[str, Served] = {
 }
 
 
+# Where `mip worker` answers its health checks without --port or MIP_PORT: not the
+# portal's 8000 nor any other port `mip dev` takes, so one can run beside a dev stack.
+WORKER_PORT = 8005
+
+
 def default_host() -> str:
     """Loopback unless told otherwise: the image sets MIP_HOST=0.0.0.0 for its network."""
     return os.environ.get("MIP_HOST", "127.0.0.1")

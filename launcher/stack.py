@@ -8,7 +8,8 @@ row and workflow of the first.
 
 Once up, the stack heals: a part that dies is started again after a back-off (see
 supervise.py), each restart shown on the console; only Ctrl-C stops everything. Each
-part's process id is in <data dir>/run/<part>.pid while it runs.
+part's process id is in <data dir>/run/<part>.pid while it runs. One `mip dev` runs on a
+data directory at a time: a second refuses before it starts anything (datalock.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any
 
 import httpx
 
+from launcher.datalock import DataDirInUse, DataDirLock
 from launcher.demo import keep_as_history, load_demo
 from launcher.demo_rehearsal import load_rehearsal
 from launcher.mailcatcher import MailStore
@@ -386,6 +388,21 @@ async def _unless_stopped(work: Coroutine[Any, Any, None], stop: asyncio.Event) 
 
 
 async def run(options: DevOptions) -> int:
+    # Before anything is started or written: a second stack on this directory would wreck
+    # the first's databases and, stopping, delete its run/ files.
+    lock = DataDirLock(options.data_dir.resolve())
+    try:
+        lock.acquire(port_offset=options.port_offset)
+    except DataDirInUse as exc:
+        _say(f"  ✗ {exc}")
+        return 1
+    try:
+        return await _run_holding(options)
+    finally:
+        lock.release()
+
+
+async def _run_holding(options: DevOptions) -> int:
     stack = DevStack(options)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

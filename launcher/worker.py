@@ -4,9 +4,9 @@ SIGTERM (what `docker stop` and Kubernetes send) stops polling at once; the task
 in hand get `MIP_SHUTDOWN_GRACE_S` to finish, then the process exits. Whatever is left
 Temporal hands to another replica, or to this one restarted: nothing is lost, only late.
 
-On MIP_HOST:MIP_PORT (default 127.0.0.1:8000) it answers `GET /livez` while the process
-runs, and `GET /healthz` with 200 while the worker polls and Temporal answers, 503
-before, while it stops, and when Temporal does not answer.
+On MIP_HOST:MIP_PORT (default 127.0.0.1 and serve.py's WORKER_PORT, 8005) it answers
+`GET /livez` while the process runs, and `GET /healthz` with 200 while the worker polls
+and Temporal answers, 503 before, while it stops, and when Temporal does not answer.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import NoReturn
 from temporalio.client import Client
 from temporalio.runtime import Runtime
 
+from launcher.serve import WORKER_PORT
 from mip.core import telemetry
 from mip.core.logging import configure_logging
 from mip.core.settings import Settings
@@ -35,7 +36,6 @@ from workflows.worker import (
 )
 
 log = logging.getLogger("mip.worker")
-DEFAULT_PORT = 8000
 
 
 class WorkerHealth:
@@ -140,7 +140,7 @@ async def run(
 
 def main(settings: Settings, *, host: str, port: int | None) -> NoReturn:
     configure_logging("worker", level=settings.log_level, as_json=settings.log_json)
-    port = port if port is not None else int(os.environ.get("MIP_PORT", DEFAULT_PORT))
+    port = port if port is not None else int(os.environ.get("MIP_PORT", WORKER_PORT))
     telemetry.start_tracing("worker")
     metrics_address = WorkerConfig().metrics_address
     runtime = worker_runtime(metrics_address)
