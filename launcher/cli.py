@@ -145,7 +145,8 @@ def parser() -> argparse.ArgumentParser:
         "--demo",
         action="store_true",
         help="also load demonstration data: the 2019 round as history and again open now, "
-        "with its hosts and placements (loading twice changes nothing)",
+        "with its hosts and placements, and the day's rehearsal round three applicants have "
+        "applied to, to play through in minutes (loading twice changes nothing)",
     )
     dev.set_defaults(func=_dev)
 
