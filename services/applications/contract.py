@@ -11,6 +11,7 @@ read anywhere obeys them.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
@@ -74,12 +75,40 @@ class RoundClock(BaseModel):
 
     @property
     def closes_at(self) -> datetime:
-        """When the last application can arrive: the second round's deadline, if any."""
+        """When the round's last application can arrive: the second round's deadline, if
+        any. Not a placement's deadline: `window` says which deadline a placement has."""
         return self.second_round_deadline_at or self.deadline_at
 
     def in_second_round(self, now: datetime) -> bool:
         opens = self.second_round_opens_at
         return opens is not None and now >= opens
+
+    def window(self, now: datetime, *, readvertised: bool) -> Window:
+        """Where a placement stands at `now` (R4, R14): open in the first round until its
+        deadline; open in the second only while that round runs, and only if the placement
+        was re-advertised in it; closed otherwise. Advertising (R3) is the caller's check."""
+        opens, closes = self.second_round_opens_at, self.second_round_deadline_at
+        if now < self.deadline_at:
+            return Window(phase="first", open=True, deadline=self.deadline_at)
+        if readvertised and opens is not None and closes is not None:
+            if opens <= now < closes:
+                return Window(phase="second", open=True, deadline=closes)
+            if now >= closes:
+                return Window(phase="second", open=False, deadline=closes)
+            return Window(phase="first", open=False, deadline=self.deadline_at, reopens_at=opens)
+        return Window(phase="first", open=False, deadline=self.deadline_at)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A placement's applications at one instant (`RoundClock.window`): the round
+    ("first" or "second") it is open in, or whose deadline closed it; that deadline; and,
+    while closed, when a second round re-advertising it opens, if one is still to come."""
+
+    phase: str
+    open: bool
+    deadline: datetime
+    reopens_at: datetime | None = None
 
 
 # Names, titles, sectors: one line each, since they head e-mails and lists.

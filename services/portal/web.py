@@ -18,6 +18,8 @@ Rendering
     (`first | day_range(last)` -> "Monday 11 to Friday 15 January 2027"), `day_list` (a
     placement's days), `duration` (a timedelta -> "two days"), `plural` (`n | plural("place")`
     -> "1 place", "2 places"; never "place(s)"); and `pence` (int pence -> "£12.50").
+    Examples in hints are of this year, by the portal's clock: `now | example_day(3, 27)`
+    -> "27 3 2026" (`weekday=0`: the first Monday from then), `now | year` -> 2026.
 `see_other(request, "/applicant/applications", flash="Your application was sent")`:
     Post/Redirect/Get: a 303 carrying a one-shot message for the next page's banner.
 
@@ -56,6 +58,7 @@ import base64
 import binascii
 import hmac
 from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -102,6 +105,20 @@ def pence(value: int) -> str:
     return f"{sign}£{pounds:,}.{rest:02d}"
 
 
+def year(now: datetime) -> int:
+    """The year it is in the UK at `now`: what hints take their examples from."""
+    return now.astimezone(when.LONDON).year
+
+
+def example_day(now: datetime, month: int, day: int, weekday: int | None = None) -> str:
+    """ "27 3 2026": a day of `now`'s year as the day, month and year boxes take it; with
+    `weekday` (0 for Monday), the first such weekday on or after it."""
+    found = date(year(now), month, day)
+    if weekday is not None:
+        found += timedelta(days=(weekday - found.weekday()) % 7)
+    return f"{found.day} {found.month} {found.year}"
+
+
 @jinja2.pass_context
 def _csrf_field(context: jinja2.runtime.Context) -> Markup:
     return Markup('<input type="hidden" name="{}" value="{}">').format(
@@ -128,6 +145,8 @@ def _environment() -> jinja2.Environment:
         duration=when.duration,
         plural=when.plural,
         pence=pence,
+        example_day=example_day,
+        year=year,
     )
     env.globals.update(csrf_field=_csrf_field, service_name="Micro-internships")
     return env

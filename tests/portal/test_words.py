@@ -1,6 +1,7 @@
 """The words on every portal page, read from the templates themselves: no rule ids (they
 belong in `{# #}` comments, for developers), no doubled words, no "(s)", "email" as GOV.UK
-spells it, and no time formatted anywhere but through mip.core.when's filters.
+spells it, no time formatted anywhere but through mip.core.when's filters, and no year
+written in: an example date in a hint is of the current year, by the portal's clock.
 
 A template's text is what sits between its tags plus the strings in its Jinja code (labels,
 hints, table headings) and the attributes a screen reader says. Jinja expressions count as
@@ -29,6 +30,7 @@ BREAK = " \N{OBJECT REPLACEMENT CHARACTER} "
 RULE = re.compile(r"\b[RP]\d{1,2}\b")
 DOUBLED = re.compile(r"\b(\w+)\s+\1\b", re.I)
 E_MAIL = re.compile(r"\be-mail", re.I)
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # A time formatted by hand, not by the `when` filters (a `datetime` attribute is for
 # machines, so `.isoformat()` is allowed there).
 HAND_MADE_TIME = re.compile(r"strftime|%[HMSIpaAbBdY]\b|tzname|\bGMT\b|\bBST\b|\bUTC\b")
@@ -55,6 +57,7 @@ def faults(source: str) -> list[str]:
         found += [f"doubled word {' '.join(m.group().split())!r}" for m in DOUBLED.finditer(piece)]
         found += ['"(s)"'] * piece.count("(s)")
         found += [f"{m.group()!r}, not email" for m in E_MAIL.finditer(piece)]
+        found += [f"a year written in: {m.group()!r}" for m in YEAR.finditer(piece)]
     code = MACHINE_TIME.sub("", COMMENT.sub(" ", source))
     found += [f"a time made by hand: {m.group()!r}" for m in HAND_MADE_TIME.finditer(code)]
     return found
@@ -115,6 +118,7 @@ def test_the_portals_own_messages_speak_plainly(path: Path) -> None:
         ('<input aria-label="Your E-mail address">', "'E-mail', not email"),
         ("<p>{{ at.strftime('%H:%M') }}</p>", "a time made by hand: 'strftime'"),
         ("<p>12:00 GMT</p>", "a time made by hand: 'GMT'"),
+        ('{{ date_input("d", "Day", hint="For example, 1 4 2019") }}', "a year written in: '2019'"),
     ],
 )
 def test_the_check_finds_each_fault(source: str, fault: str) -> None:
@@ -129,6 +133,7 @@ def test_the_check_finds_each_fault(source: str, fault: str) -> None:
         "<p>the {{ name }} the</p>",
         '<time datetime="{{ offer.expires_at.isoformat() }}">{{ offer.expires_at | when }}</time>',
         "<p>{{ n | plural('place') }}</p>",
+        '{{ date_input("d", "Day", hint="For example, " ~ (now | example_day(3, 13))) }}',
     ],
 )
 def test_the_check_passes_plain_pages(source: str) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from mip.core import when
 from mip.core.errors import InvalidInput, NotFound
 from services.applications.catalogue.schemas import Placement, Round
+from services.applications.contract import Window
 
 
 class LateSubmission(InvalidInput):
@@ -15,31 +16,31 @@ class LateSubmission(InvalidInput):
     title = "Applications are closed"
 
 
-def phase_of(found: Round, placement: Placement, now: datetime) -> str:
-    """Which round a submission at `now` belongs to, or why none will take it (R4, R14)."""
-    clock = found.clock
-    if now < clock.advertise_at:
+def open_window(found: Round, placement: Placement, now: datetime) -> Window:
+    """The round a submission at `now` belongs to, with its deadline, or why none will
+    take it (R4, R14)."""
+    if now < found.clock.advertise_at:
         raise NotFound(f"There is no advertised placement {placement.id}.")
-    if now < clock.deadline_at:
-        return "first"
-    opens, closes = clock.second_round_opens_at, clock.second_round_deadline_at
-    if opens and closes and opens <= now < closes and placement.readvertised:
-        return "second"
-    raise _late(found, placement, now)
+    window = found.clock.window(now, readvertised=placement.readvertised)
+    if not window.open:
+        raise _late(window)
+    return window
 
 
-def _late(found: Round, placement: Placement, now: datetime) -> LateSubmission:
+def _late(window: Window) -> LateSubmission:
     """The refusal names the deadline that was applied, as the round's clock has it (R14)."""
-    clock = found.clock
-    opens, closes = clock.second_round_opens_at, clock.second_round_deadline_at
-    if placement.readvertised and opens and closes and now >= closes:
-        deadline, which = closes, "Applications to the second round closed"
-    else:
-        deadline, which = clock.deadline_at, "Applications closed"
-    detail = f"{which} at {when.when(deadline)}"
-    if placement.readvertised and opens and now < opens:
-        detail += f"; this placement is re-advertised in a second round from {when.when(opens)}"
+    which = (
+        "Applications to the second round closed"
+        if window.phase == "second"
+        else "Applications closed"
+    )
+    detail = f"{which} at {when.when(window.deadline)}"
+    if window.reopens_at is not None:
+        detail += (
+            "; this placement is re-advertised in a second round from "
+            f"{when.when(window.reopens_at)}"
+        )
     return LateSubmission(
         f"{detail}. Late applications cannot be accepted, whatever the reason.",
-        deadline=deadline.isoformat(),
+        deadline=window.deadline.isoformat(),
     )

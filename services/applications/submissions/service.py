@@ -29,7 +29,7 @@ from services.applications.config import applications_settings
 from services.applications.contract import parse_reference, reference
 from services.applications.submissions import repository as repo
 from services.applications.submissions.cv import CheckedCv, check_cv
-from services.applications.submissions.deadlines import phase_of
+from services.applications.submissions.deadlines import open_window
 from services.applications.submissions.idempotency import Submission, hold_key, replay
 from services.applications.submissions.schemas import Application
 from services.applications.submissions.statement import Statement, prepare_statement
@@ -108,8 +108,8 @@ async def _check(
     config = applications_settings(runtime)
     profile, placement, the_round = found
     now = runtime.clock()
-    phase = phase_of(the_round, placement, now)
-    deadline = the_round.clock.deadline_at if phase == "first" else the_round.clock.closes_at
+    window = open_window(the_round, placement, now)
+    phase, deadline = window.phase, window.deadline
     check_eligible(profile, deadline.astimezone(LONDON).date())
     if phase == "second":
         await _check_second_round(runtime, who, the_round.id)

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from mip.core.errors import RemoteProblem
 from mip.core.uploads import read_within
 from services.applications.client import Upload
-from services.applications.contract import Application, Placement, Round
+from services.applications.contract import Application
 from services.portal.applicant.fields import texts
 from services.portal.applicant.uploads import BoundedUpload, chosen_file
 from services.portal.applicant.words import megabytes_label
@@ -22,17 +22,6 @@ from services.portal.forms import FormErrors
 from services.portal.web import Applicant, Portal, Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
-
-
-def closes_at(the_round: Round, placement: Placement, now: datetime) -> datetime | None:
-    """When applications to this placement close, or None if they already have (R4, R14)."""
-    clock = the_round.clock
-    if now < clock.deadline_at:
-        return clock.deadline_at
-    opens, closes = clock.second_round_opens_at, clock.second_round_deadline_at
-    if placement.readvertised and opens and closes and opens <= now < closes:
-        return closes
-    return None
 
 
 async def _page(
@@ -48,16 +37,19 @@ async def _page(
     apps = services.applications
     placement = await apps.placement(placement_id)
     the_round = await apps.round(placement.round_id)
-    try:
-        eligibility = await apps.eligibility(placement_id)
-    except RemoteProblem as problem:
-        if problem.status != 404:
-            raise
-        eligibility = None  # no profile yet: the page asks for one first
+    # Closed is said first: nobody fills in a profile to learn it (R4, R14).
+    window = the_round.clock.window(now, readvertised=placement.readvertised)
+    eligibility = None  # and no profile yet: the page asks for one first
+    if window.open:
+        try:
+            eligibility = await apps.eligibility(placement_id)
+        except RemoteProblem as problem:
+            if problem.status != 404:
+                raise
     context = {
         "placement": placement,
         "the_round": the_round,
-        "closes_at": closes_at(the_round, placement, now),
+        "window": window,
         "eligibility": eligibility,
         "cv_limit": megabytes_label((await apps.limits()).cv_max_bytes),
         "form": {"idempotency_key": str(uuid.uuid4()), **form},

@@ -57,7 +57,7 @@ def optional_date(
     try:
         found = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
     except ValueError:
-        errors.add(name, f"{what} must be a real date, for example 27 3 2026")
+        errors.add(name, f"{what} must be a real date")
         return None
     if not 2000 <= found.year <= 2100:
         errors.add(name, f"{what} must be a year between 2000 and 2100")

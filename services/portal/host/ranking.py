@@ -144,10 +144,12 @@ async def send_ranking(
 @router.get("/placements/{placement_id}/offers", response_class=HTMLResponse)
 async def offers(request: Request, placement_id: UUID, me: Host, services: Services) -> Response:
     """R19, R20, P2: the offers on the placement and their state: open until when,
-    accepted, declined or lapsed, and the places still unfilled."""
+    accepted, declined or lapsed, and the places still unfilled: a place is filled once
+    its offer is accepted, not while the offer waits for an answer."""
     selection = await services.offers.selection(placement_id)
     made = await services.offers.placement_offers(placement_id)
     state = selection.offers
+    filled = sum(1 for o in made if o.status == "accepted")
     return render(
         request,
         "host/offers.html",
@@ -156,7 +158,8 @@ async def offers(request: Request, placement_id: UUID, me: Host, services: Servi
             "offers": made,
             "names": {c.id: c.applicant_name for c in selection.candidates},
             "ranking": state.ranking if state else [],
-            "unfilled": state.unfilled if state else selection.placement.places,
+            "unfilled": max(selection.placement.places - filled, 0),
+            "waiting": sum(1 for o in made if o.status == "offered"),
             "words": words,
         },
     )

@@ -29,9 +29,10 @@ async def round_at_a_glance(
     lapsed, withdrawn after acceptance and places unfilled, with each row's workflows one
     click away in the Temporal web UI, filtered by `RoundId`."""
     view = await services.offers.round_view(round_id)
+    now = portal.clock()
     if view.next_at is None:  # the round's workflow did not answer: its own dates say
         the_round = await services.applications.round(round_id)
-        step, at = _next_date(the_round, portal.clock())
+        step, at = _next_date(the_round, now)
         view = view.model_copy(update={"next_step": step, "next_at": at})
     by_placement = await services.applications.application_counts(round_id)
     states: Counter[str] = Counter()
@@ -47,6 +48,8 @@ async def round_at_a_glance(
     context = {
         "view": view,
         "step": STEPS.get(view.next_step or "", view.next_step),
+        # The workflow is taking a step whose time has come (or its worker is behind).
+        "under_way": view.next_at is not None and view.next_at <= now,
         "round_link": link(),
         "placement_links": {
             str(line.placement_id): link(**{PLACEMENT_ID.name: str(line.placement_id)})

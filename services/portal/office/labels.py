@@ -17,10 +17,11 @@ LOCATIONS = {
     Location.elsewhere.value: "Somewhere else",
 }
 MODES = {Mode.in_person.value: "In person", Mode.remote.value: "Remote"}
+# A step still to come, as the glance says it: "Next: <step>, at <time>."
 STEPS = {
     "advertise": "Placements are advertised",
     "forward_first": "Applications go to the hosts",
-    "outcomes": "Every applicant has heard by now",
+    "outcomes": "The outcomes-by date: every applicant has heard by then",
     "open_second_round": "Unfilled places are advertised again",
     "forward_second": "Second-round applications go to the hosts",
 }

@@ -31,11 +31,19 @@ LABELS = {"kinds": service.KINDS, "locations": service.LOCATIONS, "modes": servi
 
 @router.get("/", response_class=HTMLResponse)
 async def start(request: Request, runtime: Portal, services: PublicServices) -> HTMLResponse:
-    """R1-R5: what the programme is, and the dates of the rounds open now (R3, R4)."""
+    """R1-R5: what the programme is, and the dates of the rounds open now (R3, R4), with
+    how many placements take applications now (R4, R14)."""
     placements = await services.applications.advertised_placements()
     rounds = await service.rounds_of(runtime, {p.round_id for p in placements})
-    context = {"rounds": sorted(rounds.values(), key=lambda r: r.clock.deadline_at)}
-    return render(request, "public/start.html", {**context, "count": len(placements)})
+    now = runtime.clock()
+    context = {
+        "rounds": [
+            (r, service.round_dates(r, now))
+            for r in sorted(rounds.values(), key=lambda r: r.clock.deadline_at)
+        ],
+        "count": sum(1 for w in service.windows(placements, rounds, now).values() if w.open),
+    }
+    return render(request, "public/start.html", context)
 
 
 @router.get("/about", response_class=HTMLResponse)
@@ -72,10 +80,16 @@ async def placement(
     request: Request, placement_id: UUID, runtime: Portal, services: PublicServices
 ) -> HTMLResponse:
     """R1-R5: one advertised placement: its days in its week, the host's kind and place,
-    and the round's deadline (R14)."""
+    and the deadline of the round it is open in, or "Closed" and no way to apply (R4, R14)."""
     found = await services.applications.placement(placement_id)
-    rounds = await service.rounds_of(runtime, {found.round_id})
-    context = {"placement": found, "round": rounds[found.round_id], **LABELS}
+    the_round = (await service.rounds_of(runtime, {found.round_id}))[found.round_id]
+    window = the_round.clock.window(runtime.clock(), readvertised=found.readvertised)
+    context = {
+        "placement": found,
+        "window": window,
+        "dates": service.placement_dates(the_round, window),
+        **LABELS,
+    }
     return render(request, "public/placement.html", context)
 
 
