@@ -196,11 +196,7 @@ class Effects:
                 "message_id": outcome.message_id,
                 "reason": outcome.why_not(applicant),
             },
-            pages={
-                "message_url": Page(
-                    name=PageName.office_message, params={"message_id": outcome.message_id}
-                )
-            },
+            pages=self._message_page(outcome.message_id),
         )
 
     async def confirm(self) -> None:
@@ -292,6 +288,13 @@ class Effects:
                 self._data(recipient_name=name, reason=reason, after_acceptance=after_acceptance),
                 pages={"details_url": page},
             )
+
+    def _message_page(self, message_id: str) -> dict[str, Page]:
+        """The office's page of the message that bounced, when it is named by an id."""
+        if not message_id.replace("-", "").isalnum():
+            return {}
+        params = {"message_id": message_id}
+        return {"message_url": Page(name=PageName.office_message, params=params)}
 
     def _placement(self) -> dict[str, str]:
         return {"placement_id": self.app.placement_id}

@@ -4,6 +4,7 @@ P2, P5): each method returns the service's own model, and a host reaches only th
 from __future__ import annotations
 
 import io
+import re
 from uuid import UUID
 
 import pytest
@@ -94,9 +95,13 @@ async def test_r11_r16_r17_p2_p5_host_clients_read_rank_and_pay_on_real_services
     assert [p.id for p in placements] == [placement_id]
     assert early.value.status == 409
     assert "arrive here at" in early.value.problem["detail"]
-    assert (pdf_cv.media_type, pdf_cv.filename) == ("application/pdf", "cv.pdf")
+    # Named for the applicant, never by an id.
+    assert pdf_cv.media_type == "application/pdf"
+    assert pdf_cv.filename is not None
+    assert re.fullmatch(r"[A-Za-z]+-[A-Za-z-]+-CV\.pdf", pdf_cv.filename), pdf_cv.filename
     assert len(PdfReader(io.BytesIO(pdf_cv.content)).pages) == 2  # of the three sent
-    assert word_cv.filename == "cv.docx"
+    assert word_cv.filename is not None
+    assert word_cv.filename.endswith("-CV.docx")
     assert word_cv.media_type.startswith("application/vnd.openxmlformats")
     assert marked == MarkIn(application_id=ada, mark="shortlisted")
     assert {c.id: c.mark for c in seen.candidates} == {ada: "shortlisted", bob: None}

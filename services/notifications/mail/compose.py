@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
 
 from services.notifications.mail.render import Rendered
+
+# RFC 5322's limit, not its 78-character advice: Python folds a header whose first word
+# runs past 78 onto a line of its own, and the subject is then read back with a space in
+# front of it ("Subject:\n Application support session, ...").
+POLICY = policy.default.clone(max_line_length=998)
 
 
 def message_id_for(idempotency_key: str, domain: str) -> str:
@@ -26,7 +32,7 @@ def compose(
     unsubscribe_url: str | None = None,
     ics: bytes | None = None,
 ) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = sender
     message["Reply-To"] = reply_to
     message["To"] = ", ".join(to)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from email import message_from_bytes, policy
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,6 +14,7 @@ from temporalio import workflow
 
 from mip.core.settings import Settings
 from services.applications.catalogue import welcome
+from services.notifications.mail.compose import compose
 from services.notifications.mail.links import alert_links, page_links
 from services.notifications.mail.render import Rendered, Renderer
 from services.portal.app import create_app
@@ -308,3 +310,21 @@ def test_a_link_recorded_before_portal_pages_opens_the_page_it_stood_for() -> No
     assert links["respond_url"].startswith(f"{PORTAL_URL}/applicant/offers/{APPLICATION}?email=")
     assert links["review_url"].startswith(f"{PORTAL_URL}/host/placements/{PLACEMENT}?email=")
     assert links["placements_url"] == f"{PORTAL_URL}/placements"
+
+
+def test_a_subject_is_read_back_as_it_was_written_whatever_its_length() -> None:
+    """A subject of 71-78 characters was folded onto a line of its own and read back with a
+    space in front of it."""
+    for length in range(60, 120):
+        subject = ("Application support session, 10:15am on Wednesday " + "x" * 80)[:length]
+        rendered = Rendered(subject=subject, text="Hello\n", html="<p>Hello</p>")
+        mime = compose(
+            rendered,
+            sender="a@example.org",
+            reply_to="a@example.org",
+            to=["b@example.org"],
+            message_id="<x@example.org>",
+            kind="offer",
+        )
+        read = message_from_bytes(mime.as_bytes(), policy=policy.default)
+        assert read["Subject"] == subject
