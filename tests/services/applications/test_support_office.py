@@ -47,6 +47,12 @@ async def _publish(
     return slots
 
 
+def _subject(message: EmailMessage) -> str:
+    """Stripped: Python folds a subject of 71 to 78 characters onto a line of its own,
+    which reads back with a space before it."""
+    return str(message["Subject"]).strip()
+
+
 def _to(smtp: MailCatcher, address: str) -> list[EmailMessage]:
     return [
         m
@@ -115,7 +121,7 @@ async def test_r29_the_office_sees_who_booked_moves_a_session_and_cancels_it_onc
         assert datetime.fromisoformat(moved.json()["starts_at"]) == moved_to
         assert moved.json()["booked_by"]["email"] == ADA
         [_, changed] = await eventually(lambda: _found(_to(smtp, ADA), 2))
-        assert changed["Subject"] == f"Changed: application support session, now {_at(moved_to)}"
+        assert _subject(changed) == f"Changed: application support session, now {_at(moved_to)}"
         assert f"It was at {_at(first)}, with Sam" in _text(changed)
         event = _calendar_event(changed)
         assert event.decoded("dtstart") == moved_to
@@ -143,17 +149,17 @@ async def test_r29_the_office_sees_who_booked_moves_a_session_and_cancels_it_onc
     assert "it was cancelled" in twice.json()["detail"]
     assert free_cancelled.status_code == 200
     assert free_cancelled.json()["booked_by"] is None
-    assert told["Subject"] == f"Cancelled: application support session, {_at(moved_to)}"
+    assert _subject(told) == f"Cancelled: application support session, {_at(moved_to)}"
     assert "the Internship Office has cancelled your" in _text(told)
     assert mine_after == []
     assert [s["id"] for s in public] == [republished[0]["id"], last["id"]]
     assert [s["id"] for s in office_after] == [republished[0]["id"], last["id"]]
     assert republished[0]["id"] != free["id"]
     # Booked, changed, cancelled: one e-mail each; the office had only Ada's booking.
-    assert [m["Subject"] for m in ada_mail] == [
+    assert [_subject(m) for m in ada_mail] == [
         f"Application support session, {_at(first)}",
-        changed["Subject"],
-        told["Subject"],
+        _subject(changed),
+        _subject(told),
     ]
     assert len(office_mail) == 1
 
@@ -252,7 +258,7 @@ async def test_r29_a_booking_and_a_cancellation_at_once_never_leave_an_applicant
         told = sum(c.json()["booked_by"] is not None for _, c in outcomes)
         if told:
             await eventually(
-                lambda: _found([m for m in _to(smtp, ADA) if "Cancelled" in m["Subject"]], told)
+                lambda: _found([m for m in _to(smtp, ADA) if "Cancelled" in _subject(m)], told)
             )
         mine = (await http.get("/v1/support/bookings", headers=ada)).json()
     for booked, cancelled in outcomes:
