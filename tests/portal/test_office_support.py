@@ -151,14 +151,27 @@ async def test_r29_the_office_adds_sessions_and_cancels_the_one_an_applicant_boo
     assert answer.status == 403
 
 
-async def test_r29_a_free_session_is_cancelled_saying_nobody_is_told(
+async def test_r29_a_time_already_held_is_named_and_a_free_session_cancelled_telling_nobody(
     page: Page, sign_in: SignIn, assert_accessible: Check
 ) -> None:
     await sign_in(page, OFFICE)
     day = _a_day_of_its_own()
     sessions = SupportSessions(day, time(18, 45), adviser=journey.unique("Sky"))
     [at] = sessions.starts()
-    await add_support_sessions(page, sessions, assert_accessible)
+    added = await add_support_sessions(page, sessions, assert_accessible)
+    assert added == f"You added a support session at {when.when(at)}."
+
+    # The same time again: the form says it is taken, beside the start time.
+    await page.goto("/office/support/new")
+    await fill_date(page, "day", day)
+    await page.get_by_label("Start time of the first session").fill(when.clock(at))
+    await page.get_by_label("Adviser's name").fill("Someone Else")
+    await page.get_by_label("Where are the sessions?").fill("Room 9")
+    await page.get_by_role("button", name="Add sessions").click()
+    taken = f"There is already a session at {when.when(at)}, with {sessions.adviser}."
+    await expect(page.locator("#start_time-error")).to_contain_text(taken)
+    await assert_accessible(page)
+
     said, banner = await cancel_support_session(page, at, assert_accessible)
     assert "Nobody has booked it." in said
     assert banner == f"You cancelled the session at {when.when(at)}."

@@ -25,7 +25,8 @@ router = APIRouter(prefix="/office")
 LONDON = ZoneInfo("Europe/London")
 SESSION = timedelta(minutes=15)
 MOST_AT_ONCE = 32  # eight hours of sessions
-# The service's names for the form's fields, for its messages to land beside them.
+# The service's names for the form's fields, for its messages to land beside them: it
+# names a time it refuses by its place in the list ("starts_at.3"), up to 200 at once.
 FIELDS = {"starts_at": "start_time", **{f"starts_at.{i}": "start_time" for i in range(200)}}
 
 
@@ -95,10 +96,10 @@ async def add_sessions(request: Request, _: Office, services: Services) -> Respo
     held = {s.starts_at: s for s in await services.applications.office_support_slots()}
     taken = [t for t in times if t in held]
     if taken:
-        first = held[taken[0]]
+        there = held[taken[0]]
         message = (
-            f"There is already a session at {when.when(first.starts_at)}, with "
-            f"{first.adviser_name}. Choose another start time, or add fewer sessions."
+            f"There is already a session at {when.when(there.starts_at)}, with "
+            f"{there.adviser_name}. Choose another start time, or add fewer sessions."
         )
         return _new_page(request, form.values, FormErrors({"start_time": message}), 409)
     try:
@@ -111,8 +112,11 @@ async def add_sessions(request: Request, _: Office, services: Services) -> Respo
             raise
         errors = problem_errors(problem, FIELDS)
         return _new_page(request, form.values, errors, problem.status)
-    sessions = when.plural(len(added), "support session")
-    flash = f"You added {sessions}, the first at {when.when(added[0].starts_at)}."
+    first = when.when(added[0].starts_at)
+    if len(added) == 1:
+        flash = f"You added a support session at {first}."
+    else:
+        flash = f"You added {len(added)} support sessions, the first at {first}."
     return see_other(request, "/office/support", flash=flash)
 
 
