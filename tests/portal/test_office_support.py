@@ -146,6 +146,15 @@ async def test_r29_the_office_adds_sessions_and_cancels_the_one_an_applicant_boo
     await expect(applicant.get_by_role("heading", name="Book a support session")).to_be_visible()
     await expect(applicant.get_by_role("button", name="Cancel this session")).to_have_count(0)
     assert when.when(moved) not in await applicant.locator("main").inner_text()
+
+    # A session cancelled while an applicant's page still offers it: booking it says so.
+    book_second = applicant.get_by_role("button", name=f"Book the session at {when.when(second)}")
+    await expect(book_second).to_be_visible()
+    await cancel_support_session(page, second, check)
+    await book_second.click()
+    await expect(applicant.locator(".error-summary")).to_contain_text(
+        "That session is no longer offered; it may have been cancelled. Choose another one."
+    )
     answer = await applicant.goto("/office/support")
     assert answer is not None
     assert answer.status == 403
@@ -172,6 +181,16 @@ async def test_r29_a_time_already_held_is_named_and_a_free_session_cancelled_tel
     await expect(page.locator("#start_time-error")).to_contain_text(taken)
     await assert_accessible(page)
 
+    # The check page open in a second tab too, as a colleague might have it.
+    second_tab = await page.context.new_page()
+    await second_tab.goto("/office/support")
+    await second_tab.get_by_role("link", name=f"Cancel the session at {when.when(at)}").click()
+    await second_tab.get_by_role("button", name="Yes, cancel the session").wait_for()
     said, banner = await cancel_support_session(page, at, assert_accessible)
     assert "Nobody has booked it." in said
     assert banner == f"You cancelled the session at {when.when(at)}."
+    # "Yes" in the other tab: nothing left to cancel, and the page says so.
+    await second_tab.get_by_role("button", name="Yes, cancel the session").click()
+    await expect(second_tab.locator(".banner__heading")).to_have_text(
+        "That session is not there any more; it may have been cancelled already."
+    )

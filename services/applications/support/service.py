@@ -95,7 +95,10 @@ async def book(runtime: ServiceRuntime, slot_id: UUID, me: Principal) -> Booking
     async with runtime.pool.acquire() as conn, conn.transaction():
         row = await repo.get_slot(conn, slot_id, for_booking=True)
         if row is None:
-            raise NotFound(f"There is no support slot {slot_id}; choose one of those listed.")
+            # Said on the applicant's page: no id, and what to do next.
+            raise NotFound(
+                "That session is no longer offered; it may have been cancelled. Choose another one."
+            )
         slot = _slot(row)
         if slot.starts_at <= runtime.clock():
             raise InvalidInput("This slot has already started; choose a later one.")

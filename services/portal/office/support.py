@@ -199,6 +199,9 @@ async def cancel_session(
     try:
         cancelled = await services.applications.cancel_support_slot(slot_id)
     except RemoteProblem as problem:
+        if problem.status == 404:  # e.g. "Yes" pressed twice
+            gone = "That session is not there any more; it may have been cancelled already."
+            return see_other(request, "/office/support", flash=gone)
         if problem.status != 409:
             raise
         slot = await services.applications.support_slot(slot_id)
