@@ -72,6 +72,9 @@ class CalendarEvent(BaseModel):
     days: list[date] = Field(default_factory=list)
     starts_at: datetime | None = None
     ends_at: datetime | None = None
+    # How many times the event has changed since first sent: a calendar moves the event it
+    # holds under `uid` when a later message comes with a higher sequence.
+    sequence: int = Field(default=0, ge=0)
 
 
 class Link(BaseModel):

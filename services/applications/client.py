@@ -31,7 +31,10 @@ from services.applications.contract import (
 )
 from services.applications.submissions.schemas import Limits as Limits
 from services.applications.support.schemas import Booking as Booking
+from services.applications.support.schemas import OfficeSlot as OfficeSlot
 from services.applications.support.schemas import Slot as Slot
+from services.applications.support.schemas import SlotChangeIn as SlotChangeIn
+from services.applications.support.schemas import SlotsIn as SlotsIn
 
 _HOSTS = TypeAdapter(list[Host])
 _ROUNDS = TypeAdapter(list[Round])
@@ -41,6 +44,7 @@ _APPLICATIONS = TypeAdapter(list[Application])
 _EVENTS = TypeAdapter(list[Event])
 _SLOTS = TypeAdapter(list[Slot])
 _BOOKINGS = TypeAdapter(list[Booking])
+_OFFICE_SLOTS = TypeAdapter(list[OfficeSlot])
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,31 @@ class ApplicationsClient(ServiceClient):
         return await self._request(
             "GET", "/v1/office/equal-opportunities", EqualOpportunitiesTotals, params=params
         )
+
+    async def office_support_slots(self) -> list[OfficeSlot]:
+        """Office only: the support sessions not yet over, with who booked each (R29)."""
+        return await self._request_list("GET", "/v1/office/support-slots", _OFFICE_SLOTS)
+
+    async def support_slot(self, slot_id: UUID) -> OfficeSlot:
+        """Office only: one support session not cancelled, with who booked it."""
+        return await self._request("GET", f"/v1/support/slots/{slot_id}", OfficeSlot)
+
+    async def publish_support_slots(self, slots: SlotsIn) -> list[Slot]:
+        """Office only: 15-minute sessions at these times; a time already held keeps its
+        session (the answer lists it as it is)."""
+        return await self._request_list(
+            "POST", "/v1/support/slots", _SLOTS, json=slots.model_dump(mode="json")
+        )
+
+    async def change_support_slot(self, slot_id: UUID, change: SlotChangeIn) -> OfficeSlot:
+        """Office only: whoever booked the session is emailed the change."""
+        return await self._request(
+            "PUT", f"/v1/support/slots/{slot_id}", OfficeSlot, json=change.model_dump(mode="json")
+        )
+
+    async def cancel_support_slot(self, slot_id: UUID) -> OfficeSlot:
+        """Office only: the session as it was, with who had booked it (now emailed)."""
+        return await self._request("DELETE", f"/v1/support/slots/{slot_id}", OfficeSlot)
 
     # portal: applicant pages
 

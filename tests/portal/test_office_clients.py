@@ -4,7 +4,7 @@ each returns the service's own model, and a refusal comes back as the service's 
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 import pytest
@@ -15,7 +15,7 @@ from mip.core.errors import RemoteProblem
 from mip.core.settings import Settings
 from services.applications.app import create_app as applications_app
 from services.applications.applicants.schemas import Answer
-from services.applications.client import ApplicationsClient
+from services.applications.client import ApplicationsClient, SlotChangeIn, SlotsIn
 from services.applications.contract import (
     HostIn,
     Placement,
@@ -181,3 +181,50 @@ async def test_r23_p7_office_client_reads_the_round_and_a_withdrawal_after_accep
     line = next(p for p in view.placements if str(p.placement_id) == placements[SAM])
     assert (line.accepted, line.withdrawn_after_acceptance, line.unfilled) == (0, 1, 1)
     assert view.totals.withdrawn_after_acceptance == 1
+
+
+async def test_r29_office_client_publishes_sees_changes_and_cancels_support_sessions(
+    settings: Settings,
+) -> None:
+    """What the office's support pages call: each answer the service's model, a refusal
+    its problem."""
+    first = (datetime.now(UTC) + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    later = first + timedelta(minutes=15)
+    async with running_stack(settings, applications=applications_app) as stack:
+        apps, _, _ = _clients(stack)
+        async with apps:
+            published = await apps.publish_support_slots(
+                SlotsIn(starts_at=[first, later], adviser_name="Sam", location="Room 1")
+            )
+            ada = await make_profile(stack.http["applications"], stack.settings, ADA)
+            booked = await stack.http["applications"].post(
+                f"/v1/support/slots/{published[0].id}/booking", headers=ada
+            )
+            listed = await apps.office_support_slots()
+            one = await apps.support_slot(published[0].id)
+            with pytest.raises(RemoteProblem) as clash:
+                await apps.change_support_slot(
+                    published[1].id, SlotChangeIn(starts_at=first, adviser_name="Sam", location="x")
+                )
+            moved = await apps.change_support_slot(
+                published[1].id,
+                SlotChangeIn(
+                    starts_at=later + timedelta(hours=1), adviser_name="Pat", location="x"
+                ),
+            )
+            cancelled = await apps.cancel_support_slot(published[0].id)
+            with pytest.raises(RemoteProblem) as gone:
+                await apps.support_slot(published[0].id)
+    assert booked.status_code == 201
+    assert [s.id for s in listed] == [s.id for s in published]
+    assert [s.booked_by.email if s.booked_by else None for s in listed] == [ADA, None]
+    assert one.booked_by == listed[0].booked_by
+    assert [s.booked_by.name if s.booked_by else None for s in listed] == ["Dr Ada Lovelace", None]
+    assert (clash.value.status, clash.value.problem["field"]) == (409, "starts_at")
+    assert (moved.starts_at, moved.adviser_name, moved.booked_by) == (
+        later + timedelta(hours=1),
+        "Pat",
+        None,
+    )
+    assert cancelled.booked_by == listed[0].booked_by
+    assert gone.value.status == 404

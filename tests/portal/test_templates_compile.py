@@ -3,8 +3,6 @@ that does not exist (a renamed one) fails here, not on a person's page."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from services.portal.web import TEMPLATES, templates

@@ -33,6 +33,8 @@ def render_ics(spec: CalendarEvent, *, organizer: str) -> bytes:
         if spec.location:
             event.add("location", spec.location)
         event.add("organizer", f"mailto:{organizer}")
+        if spec.sequence:
+            event.add("sequence", spec.sequence)
         calendar.add_component(event)
     ics: bytes = calendar.to_ical()
     return ics

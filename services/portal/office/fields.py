@@ -4,8 +4,9 @@ is asked."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,6 +15,10 @@ from starlette.datastructures import FormData
 from mip.core.bounds import EARLIEST_YEAR, LATEST_YEAR
 from mip.core.errors import RemoteProblem
 from services.portal.forms import FormErrors
+
+# "10am", "2:30pm", "2.30 pm", "14:30": a time of day as people write it.
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(am|pm|a\.m\.|p\.m\.)?$")
+_MIDDAY = {"midday", "noon", "12noon", "12midday"}
 
 
 class Form:
@@ -85,6 +90,34 @@ class Form:
         except ValueError:
             self.errors.add(name, f"{label[:1].upper()}{label[1:]} must be a real date")
             return None
+
+    def time(self, name: str, label: str) -> time | None:
+        """One box, a time of day as people write it: "10am", "2:30pm", "14:30", "midday",
+        or as `mip.core.when.clock` shows one ("12pm (midday)")."""
+        raw = self._data.get(name)
+        text = raw.strip() if isinstance(raw, str) else ""
+        self.values[name] = text
+        if not text:
+            self.errors.add(name, f"Enter {label}")
+            return None
+        # As mip.core.when writes a time: "12pm (midday)", "12am (midnight)".
+        squeezed = re.sub(r"\((?:midday|midnight)\)", "", text.lower()).replace(" ", "")
+        if squeezed in _MIDDAY:
+            return time(12, 0)
+        found = _TIME.match(squeezed)
+        if found is None or (found.group(2) is None and found.group(3) is None):
+            self.errors.add(name, f"Enter {label} like 10am or 2:30pm")
+            return None
+        hour, minute, half = int(found.group(1)), int(found.group(2) or 0), found.group(3)
+        if half is not None:
+            valid = 1 <= hour <= 12
+            hour = hour % 12 + (12 if half.startswith("p") else 0)
+        else:
+            valid = hour <= 23
+        if not valid or minute > 59:
+            self.errors.add(name, f"{label[:1].upper()}{label[1:]} must be a real time")
+            return None
+        return time(hour, minute)
 
 
 def date_boxes(value: date | None) -> dict[str, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from playwright.async_api import Page
@@ -285,3 +285,90 @@ async def view_withdrawals(page: Page, round_id: str, check: Check) -> list[dict
     if not await page.locator("#withdrawals").count():
         return []
     return await _table(page, "withdrawals")
+
+
+@dataclass
+class SupportSessions:
+    """Support sessions as the office adds them (R29): `count` sessions of 15 minutes, one
+    after another from `start` (UK time) on `day`, with one adviser in one place."""
+
+    day: date
+    start: time
+    count: int = 1
+    adviser: str = "Robin Adviser"
+    location: str = "Careers Service, room 3"
+
+    def starts(self) -> list[datetime]:
+        first = datetime.combine(self.day, self.start, tzinfo=LONDON)
+        return [first + timedelta(minutes=15 * i) for i in range(self.count)]
+
+
+async def _banner(page: Page, check: Check) -> str:
+    """The one-shot message in the banner of the page a form led to."""
+    banner = page.locator(".banner__heading")
+    await banner.wait_for()
+    await check(page)
+    return (await banner.inner_text()).strip()
+
+
+async def add_support_sessions(page: Page, sessions: SupportSessions, check: Check) -> str:
+    """R29: from the office's home to its support sessions, and the form that adds them;
+    returns the banner the office sees."""
+    await page.goto("/office")
+    await page.get_by_role("link", name="Support sessions").first.click()
+    await page.wait_for_url("**/office/support")
+    await check(page)
+    await page.get_by_role("button", name="Add support sessions").click()
+    await page.wait_for_url("**/office/support/new")
+    await check(page)
+    await fill_date(page, "day", sessions.day)
+    await page.get_by_label("Start time of the first session").fill(
+        when.clock(sessions.starts()[0])
+    )
+    await page.get_by_label("How many sessions, one after another?").fill(str(sessions.count))
+    await page.get_by_label("Adviser's name").fill(sessions.adviser)
+    await page.get_by_label("Where are the sessions?").fill(sessions.location)
+    await page.get_by_role("button", name="Add sessions").click()
+    return await _banner(page, check)
+
+
+async def view_support_sessions(page: Page, check: Check) -> list[dict[str, str]]:
+    """R29: the sessions to come by column heading (When, With, Where, Booked by)."""
+    await page.goto("/office/support")
+    await check(page)
+    if not await page.locator("#support-sessions").count():
+        return []
+    return await _table(page, "support-sessions")
+
+
+async def change_support_session(
+    page: Page, at: datetime, check: Check, *, starts: datetime | None = None
+) -> str:
+    """R29: the session at `at` moved to `starts`; returns the banner the office sees."""
+    await page.goto("/office/support")
+    await check(page)
+    await page.get_by_role("link", name=f"Change the session at {when.when(at)}").click()
+    await page.get_by_role(
+        "heading", level=1, name=f"Change the session at {when.when(at)}"
+    ).wait_for()
+    await check(page)
+    if starts is not None:
+        await fill_date(page, "day", starts.astimezone(LONDON).date())
+        await page.get_by_label("Start time", exact=True).fill(when.clock(starts))
+    await page.get_by_role("button", name="Save changes").click()
+    return await _banner(page, check)
+
+
+async def cancel_support_session(page: Page, at: datetime, check: Check) -> tuple[str, str]:
+    """R29: the session at `at` cancelled, through the page that asks if the office is
+    sure; returns what that page said and the banner after."""
+    await page.goto("/office/support")
+    await check(page)
+    await page.get_by_role("link", name=f"Cancel the session at {when.when(at)}").click()
+    await page.get_by_role(
+        "heading", level=1, name="Are you sure you want to cancel this session?"
+    ).wait_for()
+    await check(page)
+    said = await page.locator("main").inner_text()
+    await page.get_by_role("button", name="Yes, cancel the session").click()
+    return said, await _banner(page, check)

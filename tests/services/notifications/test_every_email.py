@@ -5,6 +5,7 @@ id, doubled word, "(s)" or time without its zone reaches a person."""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
 from urllib.parse import urlsplit
@@ -14,6 +15,8 @@ from temporalio import workflow
 
 from mip.core.settings import Settings
 from services.applications.catalogue import welcome
+from services.applications.support import service as support
+from services.applications.support.schemas import Booker, OfficeSlot
 from services.notifications.mail.compose import compose
 from services.notifications.mail.links import alert_links, page_links
 from services.notifications.mail.render import Rendered, Renderer
@@ -151,6 +154,7 @@ def _others() -> list[EmailRequest]:
             pages={"support_url": Page(name=PageName.applicant_support)},
             idempotency_key="support",
         ),
+        *_office_support_emails(),
         EmailRequest(kind=MessageKind.alert_confirm, to=["ada@example.org"], idempotency_key="a"),
         *(
             EmailRequest(
@@ -186,6 +190,32 @@ def _others() -> list[EmailRequest]:
             data={"expires_label": "2:45pm on Saturday 5 December 2026, UK time"},
             idempotency_key="sign-in",
         ),
+    ]
+
+
+def _office_support_emails() -> list[EmailRequest]:
+    """The office moving one booked session and cancelling another (R29), as the
+    applications service builds them."""
+    starts = datetime(2026, 12, 15, 10, 15, tzinfo=UTC)
+
+    def slot(at: datetime, adviser: str, booker: str) -> OfficeSlot:
+        return OfficeSlot(
+            id=uuid.uuid4(),
+            starts_at=at,
+            ends_at=at + timedelta(minutes=15),
+            adviser_name=adviser,
+            location="Careers Service",
+            available=False,
+            booked_by=Booker(
+                booking_id=uuid.uuid4(), email=booker, name="Grace Hopper", booked_at=starts
+            ),
+        )
+
+    moved = slot(starts, "Sam Reid", "grace@example.org")
+    to = moved.model_copy(update={"starts_at": starts + timedelta(hours=1)})
+    return [
+        support.changed_email(moved, to, 1),
+        support.cancelled_email(slot(starts, "Pat Lee", "alan@example.org")),
     ]
 
 
@@ -289,6 +319,20 @@ async def test_subjects_name_the_placement_or_the_person(every_email: dict[str, 
     assert "MIP-27A-0042" in confirmation.subject
     digest = every_email[f"forwarded_digest to {FACTS.host_contact_email}"]
     assert digest.subject == "1 application for Cataloguing the college silver"
+
+
+async def test_the_office_moving_or_cancelling_a_session_says_so_to_its_applicant(
+    every_email: dict[str, Rendered],
+) -> None:
+    moved = every_email["support_booking to grace@example.org"]
+    assert moved.subject == (
+        "Changed: application support session, now 11:15am on Tuesday 15 December 2026, UK time"
+    )
+    assert "It was at 10:15am on Tuesday 15 December 2026, UK time, with Sam Reid" in moved.text
+    cancelled = every_email["support_booking to alan@example.org"]
+    assert cancelled.subject.startswith("Cancelled: application support session, 10:15am")
+    assert "the Internship Office has cancelled your" in cancelled.text
+    assert "Dear Grace Hopper," in cancelled.text
 
 
 def test_a_link_recorded_before_portal_pages_opens_the_page_it_stood_for() -> None:
