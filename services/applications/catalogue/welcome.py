@@ -21,8 +21,8 @@ from services.applications.catalogue import edits_repository as edits
 from services.applications.catalogue import repository as repo
 from services.applications.catalogue.schemas import Host
 from services.applications.contract import WelcomeSent
+from services.applications.mail import enqueue_email
 from workflows.notifications import (
-    DeliverEmailWorkflow,
     EmailRequest,
     MessageKind,
     email_workflow_id,
@@ -68,15 +68,7 @@ async def enqueue(
         idempotency_key=key,
         subject_ref=f"host-{host.id}",
     )
-    workflow_id = email_workflow_id(key)
-    await outbox.enqueue(
-        conn,
-        workflow_type=DeliverEmailWorkflow.__name__,
-        workflow_id=workflow_id,
-        task_queue=runtime.settings.queue(runtime.spec.workflow_queue),
-        arg=request.model_dump(mode="json"),
-    )
-    return workflow_id
+    return await enqueue_email(conn, runtime, request)
 
 
 async def send_again(runtime: ServiceRuntime, host_id: UUID, who: Principal) -> WelcomeSent:

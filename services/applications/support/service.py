@@ -14,12 +14,13 @@ from uuid import UUID
 
 import asyncpg
 
-from mip.core import outbox, when
+from mip.core import when
 from mip.core.auth import Principal
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
 from services.applications.applicants import repository as applicants
 from services.applications.catalogue.rules import LONDON
+from services.applications.mail import enqueue_email
 from services.applications.support import repository as repo
 from services.applications.support.schemas import (
     Booker,
@@ -31,10 +32,8 @@ from services.applications.support.schemas import (
 )
 from workflows.notifications import (
     CalendarEvent,
-    DeliverEmailWorkflow,
     EmailRequest,
     MessageKind,
-    email_workflow_id,
 )
 from workflows.pages import Page, PageName
 
@@ -204,7 +203,7 @@ async def change(runtime: ServiceRuntime, slot_id: UUID, body: SlotChangeIn) -> 
         emails = []
         if after.booked_by is not None:
             request = changed_email(before, after, revision)
-            emails.append(await _enqueue(conn, runtime, request))
+            emails.append(await enqueue_email(conn, runtime, request))
     for email in emails:
         runtime.start_soon(email)
     return after
@@ -218,7 +217,7 @@ async def cancel_slot(runtime: ServiceRuntime, slot_id: UUID) -> OfficeSlot:
         await repo.cancel_slot(conn, slot_id)
         emails = []
         if before.booked_by is not None:
-            emails.append(await _enqueue(conn, runtime, cancelled_email(before)))
+            emails.append(await enqueue_email(conn, runtime, cancelled_email(before)))
     for email in emails:
         runtime.start_soon(email)
     return before
@@ -279,20 +278,6 @@ def _office_email(
     )
 
 
-async def _enqueue(conn: asyncpg.Connection, runtime: ServiceRuntime, request: EmailRequest) -> str:
-    """Keep `request` in the outbox inside the caller's transaction; its workflow's id, to
-    start once the transaction commits."""
-    workflow_id = email_workflow_id(request.idempotency_key)
-    await outbox.enqueue(
-        conn,
-        workflow_type=DeliverEmailWorkflow.__name__,
-        workflow_id=workflow_id,
-        task_queue=runtime.settings.queue(runtime.spec.workflow_queue),
-        arg=request.model_dump(mode="json"),
-    )
-    return workflow_id
-
-
 async def _notify(
     conn: asyncpg.Connection,
     runtime: ServiceRuntime,
@@ -327,7 +312,7 @@ async def _notify(
             if recipient == who.subject
             else {},
         )
-        started.append(await _enqueue(conn, runtime, request))
+        started.append(await enqueue_email(conn, runtime, request))
     return started
 
 

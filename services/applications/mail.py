@@ -1,0 +1,27 @@
+"""E-mail the applications service sends itself (a host's welcome, support sessions),
+kept in its outbox inside the caller's transaction so that none is lost: the message's
+`DeliverEmailWorkflow` starts once the transaction commits, or later from the outbox."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from mip.core import outbox
+from mip.core.runtime import ServiceRuntime
+from workflows.notifications import DeliverEmailWorkflow, EmailRequest, email_workflow_id
+
+
+async def enqueue_email(
+    conn: asyncpg.Connection, runtime: ServiceRuntime, request: EmailRequest
+) -> str:
+    """Keep `request` in the outbox; its workflow's id, for `runtime.start_soon` after the
+    commit (the idempotency key names the workflow, so a message starts once)."""
+    workflow_id = email_workflow_id(request.idempotency_key)
+    await outbox.enqueue(
+        conn,
+        workflow_type=DeliverEmailWorkflow.__name__,
+        workflow_id=workflow_id,
+        task_queue=runtime.settings.queue(runtime.spec.workflow_queue),
+        arg=request.model_dump(mode="json"),
+    )
+    return workflow_id
