@@ -278,6 +278,7 @@ class Application(BaseModel):
     cv: CvSummary
     warnings: list[str]
     history: list[Event] = Field(default_factory=list)
+    rehearsal: bool = Field(default=False, description="made in a rehearsal round")
 
 
 class ForwardedApplication(BaseModel):

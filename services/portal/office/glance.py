@@ -29,8 +29,8 @@ async def round_at_a_glance(
     lapsed, withdrawn after acceptance and places unfilled, with each row's workflows one
     click away in the Temporal web UI, filtered by `RoundId`."""
     view = await services.offers.round_view(round_id)
+    the_round = await services.applications.round(round_id)  # a rehearsal says so
     if view.next_at is None:  # the round's workflow did not answer: its own dates say
-        the_round = await services.applications.round(round_id)
         step, at = _next_date(the_round, portal.clock())
         view = view.model_copy(update={"next_step": step, "next_at": at})
     by_placement = await services.applications.application_counts(round_id)
@@ -45,6 +45,7 @@ async def round_at_a_glance(
         return workflows_link(base, namespace, **{ROUND_ID.name: rid, **more})
 
     context = {
+        "round": the_round,
         "view": view,
         "step": STEPS.get(view.next_step or "", view.next_step),
         "round_link": link(),

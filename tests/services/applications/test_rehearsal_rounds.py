@@ -14,7 +14,14 @@ import httpx
 from mip.core.auth import Role
 from mip.core.settings import Environment, Settings
 from services.applications.app import create_app
-from tests.support.applying import ROUND_2019, make_round, next_monday, open_round
+from tests.support.applying import (
+    ROUND_2019,
+    apply,
+    make_profile,
+    make_round,
+    next_monday,
+    open_round,
+)
 from tests.support.auth import RunApp, auth
 
 SECRET = "a-production-secret-" * 3
@@ -54,7 +61,7 @@ def _refused(response: httpx.Response, words: str) -> None:
     assert words in response.json()["detail"], response.json()["detail"]
 
 
-async def test_a_round_made_with_a_clock_is_a_rehearsal_and_the_public_reads_so(
+async def test_a_round_made_with_a_clock_is_a_rehearsal_and_its_placements_and_applications_say_so(
     settings: Settings, run_app: RunApp
 ) -> None:
     async with run_app(create_app(settings)) as http:
@@ -62,12 +69,17 @@ async def test_a_round_made_with_a_clock_is_a_rehearsal_and_the_public_reads_so(
         real, (placement,) = await make_round(http, settings, _dated_round("Real"))
         listed = {p["id"]: p for p in (await http.get("/v1/placements")).json()}
         one = await http.get(f"/v1/placements/{practice['id']}")
+        ada = await make_profile(http, settings, "ada@example.org")
+        applied = await apply(http, ada, practice["id"])
+        assert applied.status_code == 201, applied.text
+        application = await http.get(f"/v1/applications/{applied.json()['id']}", headers=ada)
     assert rehearsal["rehearsal"] is True
     assert real["rehearsal"] is False
     assert practice["rehearsal"] is True
     assert listed[practice["id"]]["rehearsal"] is True
     assert listed[placement["id"]]["rehearsal"] is False
     assert one.json()["rehearsal"] is True
+    assert application.json()["rehearsal"] is True
 
 
 def test_rehearsals_are_allowed_everywhere_but_production() -> None:
