@@ -151,6 +151,12 @@ class Settings(BaseSettings):
         return self.environment is Environment.production
 
     @property
+    def allows_rehearsals(self) -> bool:
+        """Whether rehearsal rounds (minutes apart, moved on by hand) may be made: anywhere
+        but production, where every round keeps the programme's calendar."""
+        return self.environment is not Environment.production
+
+    @property
     def hardened(self) -> bool:
         """Whether development defaults are refused: production, and its rehearsal."""
         return self.environment in (Environment.production, Environment.staging)

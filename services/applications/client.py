@@ -23,6 +23,7 @@ from services.applications.contract import (
     HostIn,
     Placement,
     PlacementIn,
+    RehearsalStep,
     Round,
     RoundDatesIn,
     RoundIn,
@@ -150,6 +151,10 @@ class ApplicationsClient(ServiceClient):
         return await self._request(
             "PUT", f"/v1/rounds/{round_id}/dates", Round, json=dates.model_dump(mode="json")
         )
+
+    async def take_rehearsal_step(self, round_id: UUID, step: RehearsalStep) -> Round:
+        """Office only, never in production: a rehearsal round's next step, now."""
+        return await self._request("POST", f"/v1/rounds/{round_id}/rehearsal/{step.value}", Round)
 
     async def update_placement(self, placement_id: UUID, placement: PlacementIn) -> Placement:
         return await self._request(

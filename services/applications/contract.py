@@ -221,6 +221,10 @@ class Round(BaseModel):
     statement_word_limit: int
     cv_page_limit: int
     created_at: datetime
+    rehearsal: bool = Field(
+        default=False,
+        description="made with a rehearsal clock (never in production): not a real round",
+    )
 
 
 class PlacementIn(BaseModel):
@@ -247,6 +251,9 @@ class Placement(BaseModel):
     preparation: str
     readvertised: bool = False
     created_at: datetime
+    rehearsal: bool = Field(
+        default=False, description="its round is a rehearsal: not a real placement"
+    )
 
 
 class CvSummary(BaseModel):
@@ -300,6 +307,7 @@ class Application(BaseModel):
     cv: CvSummary
     warnings: list[str]
     history: list[Event] = Field(default_factory=list)
+    rehearsal: bool = Field(default=False, description="made in a rehearsal round")
 
 
 class ForwardedApplication(BaseModel):
@@ -326,6 +334,16 @@ class RoundSettingsIn(BaseModel):
     second_round_applications_per_applicant: int = Field(default=1, ge=1, le=10)
     statement_word_limit: int = Field(default=300, ge=50, le=2000)
     cv_page_limit: int = Field(default=2, ge=1, le=20)
+
+
+class RehearsalStep(StrEnum):
+    """A rehearsal round's next steps, each taken now rather than at its time (R3, R4, R16,
+    R18): the date it falls on moves to this moment and the round's workflow follows."""
+
+    close_applications = "close_applications"
+    send_outcomes = "send_outcomes"
+    open_second_round = "open_second_round"
+    close_second_round = "close_second_round"
 
 
 class RoundDatesIn(BaseModel):

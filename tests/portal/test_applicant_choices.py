@@ -113,8 +113,10 @@ async def test_r12_r19_r20_r23_withdraw_before_the_deadline_decline_accept_and_w
     await expect(page.get_by_text("Withdrawn after accepting").first).to_be_visible()
     await page.goto("/applicant/applications")
     await check(page)
-    statuses = await page.locator("tbody .tag").all_inner_texts()
+    statuses = await page.locator("tbody td:last-child .tag").all_inner_texts()
     assert sorted(statuses) == ["Declined", "Withdrawn", "Withdrawn after accepting"]
+    # The round is a rehearsal, and each application says so.
+    assert await page.locator("tbody td:first-child .tag").all_inner_texts() == ["Rehearsal"] * 3
 
 
 async def _introduced_intern(api_as: ApiFor) -> tuple[str, str, dict[str, Any]]:

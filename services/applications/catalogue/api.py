@@ -16,6 +16,7 @@ from services.applications.catalogue.schemas import (
     HostIn,
     Placement,
     PlacementIn,
+    RehearsalStep,
     Round,
     RoundDates,
     RoundIn,
@@ -147,6 +148,24 @@ async def reschedule_round_dates(
     """R3: the round's dates as days (midnight, midday, 09:00 London time); a date left as it
     was keeps its time. Dates that have passed cannot move."""
     return await edits.reschedule_dates(runtime, round_id, body)
+
+
+@router.post(
+    "/rounds/{round_id}/rehearsal/{step}",
+    responses={
+        409: {
+            "description": "Not a rehearsal round, in production, the step has happened, "
+            "or the step before it has not"
+        }
+    },
+)
+async def take_rehearsal_step(
+    round_id: UUID, step: RehearsalStep, runtime: Runtime, _: OfficeUser
+) -> Round:
+    """A rehearsal round's next step, now (never in production): close applications, send
+    outcomes, open or close the second round. The step's date moves to this moment and the
+    round's workflow takes it at once."""
+    return await service.rehearse(runtime, round_id, step)
 
 
 @router.put("/placements/{placement_id}", responses=_REFUSED)

@@ -26,10 +26,13 @@ from services.applications.catalogue import repository as repo
 from services.applications.catalogue import welcome
 from services.applications.catalogue.rules import (
     LONDON,
+    MIDDAY,
+    MIDNIGHT,
+    OUTCOMES_HOUR,
     RoundClock,
     check_placement_days,
     check_weeks_after_clock,
-    clock_from_dates,
+    london,
     placement_week,
 )
 from services.applications.catalogue.schemas import Host, HostIn, Placement, PlacementIn, Round
@@ -130,26 +133,52 @@ async def update_round(runtime: ServiceRuntime, round_id: UUID, body: RoundSetti
     return updated
 
 
+# The dates in the order they fall (R3, R4), each with what the form calls it: a pair out
+# of order is refused naming the later one, beside its field.
+_ORDER = (
+    ("advertise_at", "deadline_at", "The application deadline must be after the advertising date"),
+    ("deadline_at", "outcomes_at", "The outcomes-by date must be after the application deadline"),
+    (
+        "deadline_at",
+        "second_round_opens_at",
+        "The second round must open after the application deadline",
+    ),
+    (
+        "second_round_opens_at",
+        "second_round_deadline_at",
+        "The second round's deadline must be after the day it opens",
+    ),
+)
+
+
 def clock_keeping_unchanged(old: RoundClock, body: RoundDatesIn) -> RoundClock:
     """The programme's calendar for the dates given (R3); a date the office left as it was
-    keeps the exact instant it had, so resaving a form never moves a time that passed."""
-    new = clock_from_dates(
-        advertising_date=body.advertising_date,
-        deadline_date=body.deadline_date,
-        outcomes_by_date=body.outcomes_by_date,
-        second_round_opens_on=body.second_round_opens_on,
-        second_round_closes_on=body.second_round_closes_on,
-    )
-    instants = {}
+    keeps the exact instant it had, so resaving a form never moves a time that passed, and
+    a rehearsal's times minutes apart on one day stay as they were."""
+    days = {
+        "advertise_at": (body.advertising_date, MIDNIGHT),
+        "deadline_at": (body.deadline_date, MIDDAY),
+        "outcomes_at": (body.outcomes_by_date, OUTCOMES_HOUR),
+        "second_round_opens_at": (body.second_round_opens_on, MIDNIGHT),
+        "second_round_deadline_at": (body.second_round_closes_on, MIDDAY),
+    }
+    instants: dict[str, datetime | None] = {}
     for name in CLOCK_FIELDS:
-        before, after = getattr(old, name), getattr(new, name)
-        same_day = before is not None and after is not None
-        if same_day and before.astimezone(LONDON).date() == after.astimezone(LONDON).date():
-            after = before
-        instants[name] = after
+        before = getattr(old, name)
+        day, at = days[name]
+        if day is None:
+            instants[name] = None
+        elif before is not None and before.astimezone(LONDON).date() == day:
+            instants[name] = before
+        else:
+            instants[name] = london(day, at)
+    for earlier, later, message in _ORDER:
+        first, then = instants[earlier], instants[later]
+        if first is not None and then is not None and not first < then:
+            raise InvalidInput(message + ".", field=later)
     try:
         return RoundClock(**instants)
-    except ValidationError as exc:  # a kept instant may be out of order with a moved one
+    except ValidationError as exc:  # one second-round date without the other
         raise InvalidInput(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from exc
 
 

@@ -57,14 +57,16 @@ async def get_host(conn: asyncpg.Connection, host_id: UUID) -> Host | None:
     return Host.model_validate(dict(row)) if row else None
 
 
-async def insert_round(conn: asyncpg.Connection, spec: RoundIn, clock: RoundClock) -> Round:
+async def insert_round(
+    conn: asyncpg.Connection, spec: RoundIn, clock: RoundClock, *, rehearsal: bool
+) -> Round:
     async with conn.transaction():
         row = await conn.fetchrow(
             "INSERT INTO rounds (name, advertise_at, deadline_at, outcomes_at,"
             " second_round_opens_at, second_round_deadline_at, acceptance_window_hours,"
             " applications_per_applicant, second_round_applications_per_applicant,"
-            " statement_word_limit, cv_page_limit, acceptance_window_seconds)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            " statement_word_limit, cv_page_limit, acceptance_window_seconds, rehearsal)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
             spec.name,
             clock.advertise_at,
             clock.deadline_at,
@@ -77,6 +79,7 @@ async def insert_round(conn: asyncpg.Connection, spec: RoundIn, clock: RoundCloc
             spec.statement_word_limit,
             spec.cv_page_limit,
             spec.acceptance_window_seconds,
+            rehearsal,
         )
         await conn.executemany(
             "INSERT INTO round_weeks (round_id, starts_on, ends_on) VALUES ($1, $2, $3)",
@@ -163,7 +166,7 @@ def placement_values(spec: PlacementIn, days: list[date]) -> tuple[object, ...]:
 
 
 _PLACEMENT_SELECT = (
-    "SELECT p.*, to_json(h) AS host FROM placements p"
+    "SELECT p.*, to_json(h) AS host, r.rehearsal FROM placements p"
     " JOIN hosts h ON h.id = p.host_id JOIN rounds r ON r.id = p.round_id"
 )
 

@@ -13,6 +13,7 @@ from services.applications.contract import Location as Location
 from services.applications.contract import Mode as Mode
 from services.applications.contract import Placement as Placement
 from services.applications.contract import PlacementIn as PlacementIn
+from services.applications.contract import RehearsalStep as RehearsalStep
 from services.applications.contract import Round as Round
 from services.applications.contract import RoundClock
 from services.applications.contract import RoundIn as RoundIn

@@ -4,6 +4,7 @@ dates change."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from uuid import UUID
 
@@ -29,6 +30,7 @@ from services.applications.catalogue.schemas import (
     HostIn,
     Placement,
     PlacementIn,
+    RehearsalStep,
     Round,
     RoundIn,
 )
@@ -68,11 +70,15 @@ async def hosts_with_contact(pool: asyncpg.Pool, email: str) -> list[Host]:
         return await repo.hosts_with_contact(conn, email)
 
 
+def is_rehearsal(body: RoundIn) -> bool:
+    """A round made with an exact clock, or an offer window in seconds, is a rehearsal."""
+    return body.clock is not None or body.acceptance_window_seconds is not None
+
+
 def _clock_of(runtime: ServiceRuntime, body: RoundIn) -> RoundClock:
     """The programme's calendar from the round's dates, or a rehearsal's exact clock
     (refused in production, where every round keeps the programme's calendar)."""
-    rehearsal = body.clock is not None or body.acceptance_window_seconds is not None
-    if rehearsal and runtime.settings.production:
+    if is_rehearsal(body) and not runtime.settings.allows_rehearsals:
         raise InvalidInput("Rehearsal clocks are refused in production; give the round's dates.")
     if body.clock is not None:
         return body.clock
@@ -95,7 +101,7 @@ async def create_round(runtime: ServiceRuntime, spec: RoundIn) -> Round:
     clock = _clock_of(runtime, spec)
     async with runtime.pool.acquire() as conn, conn.transaction():
         try:
-            created = await repo.insert_round(conn, spec, clock)
+            created = await repo.insert_round(conn, spec, clock, rehearsal=is_rehearsal(spec))
         except asyncpg.UniqueViolationError as exc:
             raise Conflict(f"A round named “{spec.name}” already exists.") from exc
         start = RoundInput(
@@ -148,13 +154,26 @@ async def reschedule(runtime: ServiceRuntime, round_id: UUID, clock: RoundClock)
     every placement workflow already running) takes the new dates."""
     if runtime.settings.production:
         check_programme_calendar(clock)
+
+    def moved(found: Round, now: datetime) -> RoundClock:
+        check_untouched_past(found.clock, clock, now)
+        return clock
+
+    return await _move_clock(runtime, round_id, moved)
+
+
+async def _move_clock(
+    runtime: ServiceRuntime, round_id: UUID, moved: Callable[[Round, datetime], RoundClock]
+) -> Round:
+    """The round's clock becomes `moved(round, now)` (which refuses what may not move), as
+    one change: stored, and signalled to the round's workflow in the same transaction."""
     client = runtime.workflow_client()
     wf_id = workflow_id(str(round_id))
     async with runtime.pool.acquire() as conn, conn.transaction():
         found = await repo.get_round(conn, round_id, lock=True)
         if found is None:
             raise NotFound(f"There is no round {round_id}.")
-        check_untouched_past(found.clock, clock, runtime.clock())
+        clock = moved(found, runtime.clock())
         await repo.update_clock(conn, round_id, clock)
         await outbox.ensure_started(runtime.pool, client, wf_id)
         # Signalled inside the transaction: if Temporal is away, the dates do not change.
@@ -169,6 +188,56 @@ async def reschedule(runtime: ServiceRuntime, round_id: UUID, clock: RoundClock)
         updated = await repo.get_round(conn, round_id)
     assert updated is not None
     return updated
+
+
+# Each rehearsal step: the date it moves to now, and the date that must have passed first
+# (with what to do instead, said when it has not).
+_STEPS = {
+    RehearsalStep.close_applications: ("deadline_at", "advertise_at"),
+    RehearsalStep.send_outcomes: ("outcomes_at", "deadline_at"),
+    RehearsalStep.open_second_round: ("second_round_opens_at", "deadline_at"),
+    RehearsalStep.close_second_round: ("second_round_deadline_at", "second_round_opens_at"),
+}
+_NOT_YET = {
+    "advertise_at": "The round is not advertised until {at}, so applications cannot close yet.",
+    "deadline_at": "Applications are open until {at}; close applications first.",
+    "second_round_opens_at": "The second round opens at {at}; open it first.",
+}
+_DONE = {
+    "deadline_at": "Applications closed at {at}.",
+    "outcomes_at": "Outcomes were sent at {at}.",
+    "second_round_opens_at": "The second round opened at {at}.",
+    "second_round_deadline_at": "The second round closed at {at}.",
+}
+
+
+def rehearsal_clock(found: Round, step: RehearsalStep, now: datetime) -> RoundClock:
+    """A rehearsal round's clock with `step`'s date moved to `now`: only a rehearsal, only
+    a step still to come, and only once the step before it has happened."""
+    if not found.rehearsal:
+        raise Conflict(
+            f"{found.name} is a real round, so its steps happen at its dates; move a date "
+            "still to come on the round's dates page instead."
+        )
+    field, after = _STEPS[step]
+    at, before = getattr(found.clock, field), getattr(found.clock, after)
+    if at is None or before is None:
+        raise Conflict(f"{found.name} has no second round.")
+    if at <= now:
+        raise Conflict(_DONE[field].format(at=when.when(at)))
+    if before >= now:
+        raise Conflict(_NOT_YET[after].format(at=when.when(before)))
+    return RoundClock.model_validate({**found.clock.model_dump(), field: now})
+
+
+async def rehearse(runtime: ServiceRuntime, round_id: UUID, step: RehearsalStep) -> Round:
+    """A rehearsal round's next step, taken now (never in production): its date moves to
+    this moment and the round's workflow takes the step at once."""
+    if not runtime.settings.allows_rehearsals:
+        raise Conflict("Rehearsals are not allowed in production.")
+    return await _move_clock(
+        runtime, round_id, lambda found, now: rehearsal_clock(found, step, now)
+    )
 
 
 async def rounds(pool: asyncpg.Pool) -> list[Round]:

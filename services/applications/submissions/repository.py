@@ -19,7 +19,7 @@ from services.applications.submissions.schemas import Application, CvSummary, Ev
 _SELECT = """
 SELECT a.*, p.title AS placement_title, h.name AS host_name, r.statement_word_limit,
        r.cv_page_limit, c.format, c.size_bytes, c.pages, ap.name AS applicant_name,
-       r.code AS round_code
+       r.code AS round_code, r.rehearsal
 FROM applications a
 JOIN applicants ap ON ap.email = a.applicant_email
 JOIN placements p ON p.id = a.placement_id

@@ -1,4 +1,5 @@
-"""The Internship Office's pages: hosts, rounds and placements (create and change), the
+"""The Internship Office's pages: hosts, rounds and placements (create and change),
+rehearsal rounds moved on a step at a time (outside production), the
 round at a glance with links into the Temporal web UI (P7), messages, overdue
 confirmations and resending (R15, P4), equal-opportunities totals (R9), withdrawals
 after acceptance (R23) and support sessions (R29). Every route takes the `Office`
@@ -13,13 +14,16 @@ from services.portal.office import (
     messages,
     pages,
     placements,
+    rehearsals,
     rounds,
     search,
     support,
 )
 
 router = APIRouter()
-for part in (pages, hosts, rounds, placements, glance, messages, equality, search, support):
+# Rehearsals before rounds: "/rounds/new-rehearsal" is not a round's id.
+parts = (pages, hosts, rehearsals, rounds, placements, glance, messages, equality, search, support)
+for part in parts:
     router.include_router(part.router)
 
 __all__ = ["router"]

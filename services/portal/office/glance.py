@@ -30,8 +30,8 @@ async def round_at_a_glance(
     click away in the Temporal web UI, filtered by `RoundId`."""
     view = await services.offers.round_view(round_id)
     now = portal.clock()
+    the_round = await services.applications.round(round_id)  # a rehearsal says so
     if view.next_at is None:  # the round's workflow did not answer: its own dates say
-        the_round = await services.applications.round(round_id)
         step, at = _next_date(the_round, now)
         view = view.model_copy(update={"next_step": step, "next_at": at})
     by_placement = await services.applications.application_counts(round_id)
@@ -46,6 +46,7 @@ async def round_at_a_glance(
         return workflows_link(base, namespace, **{ROUND_ID.name: rid, **more})
 
     context = {
+        "round": the_round,
         "view": view,
         "step": STEPS.get(view.next_step or "", view.next_step),
         # The workflow is taking a step whose time has come (or its worker is behind).

@@ -24,6 +24,7 @@ from services.applications.contract import (
     RoundSettingsIn,
 )
 from services.portal.forms import FormErrors
+from services.portal.office import rehearsals
 from services.portal.office.fields import (
     Form,
     date_boxes,
@@ -179,10 +180,14 @@ async def _change(
 
 
 @router.get("/rounds", response_class=HTMLResponse)
-async def round_list(request: Request, _: Office, services: Services) -> HTMLResponse:
-    """R2, R3: every round with its dates, in London time."""
+async def round_list(
+    request: Request, _: Office, services: Services, portal: Portal
+) -> HTMLResponse:
+    """R2, R3: every round with its dates, in London time; a rehearsal round can be made
+    where the environment allows it."""
     rounds = await services.applications.rounds()
-    return render(request, "office/rounds.html", {"rounds": rounds})
+    context = {"rounds": rounds, "rehearsals": portal.settings.allows_rehearsals}
+    return render(request, "office/rounds.html", context)
 
 
 @router.get("/rounds/new", response_class=HTMLResponse)
@@ -218,9 +223,10 @@ async def create_round(request: Request, _: Office, services: Services) -> Respo
 
 @router.get("/rounds/{round_id}", response_class=HTMLResponse)
 async def round_page(
-    request: Request, round_id: UUID, _: Office, services: Services
+    request: Request, round_id: UUID, _: Office, services: Services, portal: Portal
 ) -> HTMLResponse:
-    """R1-R4: the round's dates and weeks, its limits, and its placements."""
+    """R1-R4: the round's dates and weeks, its limits, and its placements; a rehearsal's
+    next steps, each a link to the page that asks before taking it."""
     the_round = await services.applications.round(round_id)
     placements = await services.applications.round_placements(round_id)
     context = {
@@ -228,6 +234,7 @@ async def round_page(
         "placements": placements,
         "modes": MODES,
         "window": _acceptance_window(the_round),
+        "steps": rehearsals.next_steps(the_round, portal.clock()),
     }
     return render(request, "office/round.html", context)
 

@@ -127,6 +127,47 @@ async def create_round(page: Page, spec: RoundDetails, check: Check) -> str:
     return found.group(1)
 
 
+async def create_rehearsal_round(page: Page, name: str, check: Check) -> str:
+    """A rehearsal round through its form, with the durations it suggests (applications
+    close in 10 minutes, outcomes 5 minutes later, offers last 15 minutes, a second round
+    5 minutes after outcomes for 10 minutes); returns its id, from the page it lands on."""
+    await page.goto("/office/rounds")
+    await check(page)
+    await page.get_by_role("button", name="Create a rehearsal round").click()
+    await page.wait_for_url("**/office/rounds/new-rehearsal")
+    await check(page)
+    await page.get_by_label("Round name").fill(name)
+    await page.get_by_role("button", name="Create rehearsal round").click()
+    await page.get_by_text(f"{name} created and advertised").wait_for()
+    await check(page)
+    found = re.search(r"/office/rounds/([0-9a-f-]{36})$", page.url)
+    assert found is not None, page.url
+    return found.group(1)
+
+
+async def rehearsal_steps(page: Page, round_id: str, check: Check) -> list[str]:
+    """The round's page, and the next steps it offers (none on a real round)."""
+    await page.goto(f"/office/rounds/{round_id}")
+    await check(page)
+    steps = page.locator("#rehearsal-steps .button")
+    return [text.strip() for text in await steps.all_inner_texts()]
+
+
+async def take_rehearsal_step(page: Page, round_id: str, action: str, check: Check) -> str:
+    """From the round's page, one next step (e.g. "Close applications now") through the
+    page that asks first; returns what that page said would happen."""
+    await rehearsal_steps(page, round_id, check)
+    await page.get_by_role("button", name=action, exact=True).click()
+    await page.get_by_role("heading", level=1, name=f"{action}?").wait_for()
+    await check(page)
+    said = await page.locator("main").inner_text()
+    confirm = f"Yes, {action[:1].lower()}{action[1:]}"
+    await page.get_by_role("button", name=confirm).click()
+    await page.wait_for_url(f"**/office/rounds/{round_id}")
+    await check(page)
+    return said
+
+
 async def add_placement(
     page: Page, round_id: str, placement: PlacementDetails, host_name: str, check: Check
 ) -> str:
