@@ -169,7 +169,10 @@ async def test_mip_dev_runs_everything_stops_cleanly_and_keeps_its_data(tmp_path
                 f"http://127.0.0.1:{SERVICE_PORTS[0]}/v1/placements",
                 headers={"Authorization": f"Bearer {_office_token(settings)}"},
             )
-        assert len(listed.json()) == 5
+        # The open copy of 2019's five, and the day's rehearsal round's two, marked so.
+        placements = listed.json()
+        assert len(placements) == 7
+        assert sum(1 for p in placements if p["rehearsal"]) == 2
         client = await connect(settings)
         async with httpx.AsyncClient(timeout=10) as http:
             rounds = await http.get(
