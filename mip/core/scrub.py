@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 
 _PATTERNS = (
-    # ?token=... in alert and confirmation links, and any access or id token in a query.
+    # ?token=... in alert and confirmation links, and any access or id token in a query;
+    # ?email=... is whom an e-mail's link was for (the portal fills in its sign-in form).
     (
-        re.compile(r"(?i)\b((?:access_|id_|refresh_)?token|signature|sig|code)=[^&\s\"'#]+"),
+        re.compile(r"(?i)\b((?:access_|id_|refresh_)?token|signature|sig|code|email)=[^&\s\"'#]+"),
         r"\1=***",
     ),
     (re.compile(r"(?i)\b(bearer)\s+[\w.~+/=-]+"), r"\1 ***"),

@@ -35,6 +35,10 @@ def test_nothing_is_traced_or_installed_with_no_exporter_asked_for() -> None:
     ("text", "scrubbed"),
     [
         ("GET /v1/alerts/confirm?token=Zk3x_9&x=1", "GET /v1/alerts/confirm?token=***&x=1"),
+        (
+            "GET /sign-in?next=/host/placements/1&email=sam%40isis.example.com",
+            "GET /sign-in?next=/host/placements/1&email=***",
+        ),
         ("Authorization: Bearer abc.def-ghi", "Authorization: Bearer ***"),
         ("got eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln in a message", "got *** in a message"),
         ("postgresql://mip:s3cret@db:5432/mip", "postgresql://mip:***@db:5432/mip"),
