@@ -12,6 +12,7 @@ import json
 import os
 import statistics
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +81,37 @@ async def bounded(concurrency: int, jobs: Iterable[Callable[[], Awaitable[Any]]]
             return await job()
 
     return await asyncio.gather(*(one(j) for j in jobs))
+
+
+@dataclass
+class Retries:
+    """Transport errors retried, counted for the figures."""
+
+    count: int = 0
+
+
+async def send_once(
+    http: httpx.AsyncClient,
+    method: str,
+    url: str,
+    retries: Retries,
+    *,
+    attempts: int = 5,
+    **kw: Any,
+) -> httpx.Response:
+    """A write with an `Idempotency-Key`, sent again with the same key after a transport
+    error (a dropped connection): what a client of MIP should do, so a retry never makes a
+    second application (docs/architecture.md, "What a client may rely on")."""
+    headers = {**kw.pop("headers", {}), "Idempotency-Key": str(uuid.uuid4())}
+    for attempt in range(attempts):
+        try:
+            return await http.request(method, url, headers=headers, **kw)
+        except httpx.TransportError:
+            if attempt == attempts - 1:
+                raise
+            retries.count += 1
+            await asyncio.sleep(0.2 * 2**attempt)
+    raise AssertionError("unreachable")
 
 
 async def timed(call: Awaitable[httpx.Response]) -> tuple[float, httpx.Response]:

@@ -22,11 +22,13 @@ import httpx
 
 from benchmarks.ceiling import bare_inserts, bare_workflows
 from benchmarks.common import (
+    Retries,
     Target,
     bounded,
     latency_figures,
     peak_memory_by_process,
     print_table,
+    send_once,
     timed,
     two_page_cv,
     write_json,
@@ -45,6 +47,7 @@ async def _rush(
     clients: int,
     cv: bytes,
     rate: float | None,
+    retries: Retries,
 ) -> tuple[list[tuple[float, httpx.Response]], float]:
     picks = []
     for person in rnd.applicants:
@@ -54,8 +57,11 @@ async def _rush(
 
     def submit(person: str, placement_id: str) -> Any:
         return timed(
-            http.post(
+            send_once(
+                http,
+                "POST",
                 f"{target.applications}/v1/applications",
+                retries,
                 headers=target.headers(Role.applicant, person),
                 data={"placement_id": placement_id, "statement": "I would like to help. " * 40},
                 files={"cv": ("cv.pdf", cv, "application/pdf")},
@@ -107,7 +113,10 @@ async def main(args: argparse.Namespace) -> None:
         since_ns = time.time_ns()
         pace = f"at {rate:.1f}/s" if rate else f"{args.clients} clients, as fast as taken"
         print(f"rush: {n} submissions, {pace} ...")
-        results, rush_s = await _rush(target, http, rnd, args.per_applicant, args.clients, cv, rate)
+        retries = Retries()
+        results, rush_s = await _rush(
+            target, http, rnd, args.per_applicant, args.clients, cv, rate, retries
+        )
     accepted = [r.json() for _, r in results if r.status_code == 201]
     statuses = Counter(r.status_code for _, r in results)
     wanted = set(rnd.applicants)
@@ -128,6 +137,8 @@ async def main(args: argparse.Namespace) -> None:
         "submissions": n,
         "accepted": len(accepted),
         "errors_by_status": dict(statuses),
+        # Submissions sent again, with the same Idempotency-Key, after a dropped connection.
+        "transport_retries": retries.count,
         "rush_seconds": round(rush_s, 2),
         "accepted_per_second": round(len(accepted) / rush_s, 1),
         "latency": latency_figures([s for s, _ in results]),

@@ -24,23 +24,35 @@ from typing import Any
 
 import httpx
 
-from benchmarks.common import Target, bounded, print_table, two_page_cv, write_json
+from benchmarks.common import (
+    Retries,
+    Target,
+    bounded,
+    print_table,
+    send_once,
+    two_page_cv,
+    write_json,
+)
 from benchmarks.mail import Received, received_since
 from benchmarks.setup_round import Round, create_round
 from mip.core.auth import Role
 from mip.core.temporal import connect
 
-OFFER_LINK = re.compile(r"/v1/offers/([0-9a-f-]{36})")
+# The offer e-mail's link opens the applicant's offer page in the portal.
+OFFER_LINK = re.compile(r"/applicant/offers/([0-9a-f-]{36})")
 
 
 async def _submit_all(
-    target: Target, http: httpx.AsyncClient, rnd: Round, clients: int
+    target: Target, http: httpx.AsyncClient, rnd: Round, clients: int, retries: Retries
 ) -> list[str]:
     cv = two_page_cv()
 
     async def submit(person: str, placement_id: str) -> str | None:
-        response = await http.post(
+        response = await send_once(
+            http,
+            "POST",
             f"{target.applications}/v1/applications",
+            retries,
             headers=target.headers(Role.applicant, person),
             data={"placement_id": placement_id, "statement": "I would like to help."},
             files={"cv": ("cv.pdf", cv, "application/pdf")},
@@ -153,7 +165,8 @@ async def main(args: argparse.Namespace) -> None:
         )
         since_ns = time.time_ns()
         started = time.perf_counter()
-        ids = await _submit_all(target, http, rnd, args.clients)
+        retries = Retries()
+        ids = await _submit_all(target, http, rnd, args.clients, retries)
         submit_s = time.perf_counter() - started
         deadline = await _move_deadline(target, http, rnd, args.window)
         await asyncio.sleep(max((deadline - datetime.now(UTC)).total_seconds(), 0))
@@ -171,6 +184,7 @@ async def main(args: argparse.Namespace) -> None:
         "placements": args.placements,
         "applicants": args.applicants,
         "applications": len(ids),
+        "transport_retries": retries.count,
         "submit_seconds": round(submit_s, 1),
         "placements_ranked": ranked,
         "answers": dict(tally),

@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks.common import Target, print_table, two_page_cv, write_json
+from benchmarks.common import Retries, Target, print_table, two_page_cv, write_json
 from benchmarks.deadline_rush import _confirmations, _rush
 from benchmarks.setup_round import create_round
 
@@ -63,13 +63,17 @@ async def one_rush(target: Target, args: argparse.Namespace, cv: bytes) -> dict[
             target, http, placements=args.placements, applicants=args.applicants
         )
         since_ns = time.time_ns()
-        results, rush_s = await _rush(target, http, rnd, args.per_applicant, args.clients, cv, None)
+        retries = Retries()
+        results, rush_s = await _rush(
+            target, http, rnd, args.per_applicant, args.clients, cv, None, retries
+        )
     accepted = sum(1 for _, r in results if r.status_code == 201)
     wanted = set(rnd.applicants)
     seen, mail_s = await _confirmations(target, since_ns, wanted, accepted, args.mail_timeout)
     confirmations = [r for r in seen.values() if r.kind == "confirmation" and r.to in wanted]
     return {
         "accepted": accepted,
+        "transport_retries": retries.count,
         "confirmations": len(confirmations),
         "doubled": len(confirmations) - len({r.message_id for r in confirmations}),
         "seconds_until_last_confirmation": round(rush_s + mail_s, 2),

@@ -83,6 +83,7 @@ def uvicorn_config(
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
         timeout_graceful_shutdown=math.ceil(settings.shutdown_grace_s),
+        timeout_keep_alive=settings.http_keep_alive_s,
         log_level=settings.log_level.lower(),
         server_header=False,
         lifespan="on",

@@ -263,6 +263,9 @@ class DevStack:
                 str(self._port(spec.port)),
                 "--log-level",
                 "warning",
+                # As `mip serve` (launcher/serve.py): longer than clients keep one idle.
+                "--timeout-keep-alive",
+                str(Settings.model_fields["http_keep_alive_s"].default),
             ],
             log_path=self.logs / f"{spec.name}.log",
             ready=_http_ok(self._service_url(spec.port) + "/healthz"),

@@ -142,6 +142,11 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = "127.0.0.1"
     # How long a stopping process lets requests in flight and running activities finish.
     shutdown_grace_s: float = Field(default=10.0, ge=0)
+    # How long an idle kept-alive connection stays open. Longer than a client's pool keeps
+    # one idle (httpx 5 s, browsers and load balancers up to 60 s): at uvicorn's own 5 s,
+    # the server closed connections just as a client reused them, and the request on them
+    # failed with a read error (issue 24 item 6).
+    http_keep_alive_s: int = Field(default=75, ge=1, le=3600)
 
     log_level: str = "INFO"
     log_json: bool = False

@@ -80,3 +80,26 @@ def test_every_served_service_names_a_factory_and_its_migrations() -> None:
         assert spec is not None
         assert spec.name == name
         assert sorted(spec.migrations.glob("*.sql"))[0].name.startswith("0001_"), name
+
+
+async def test_a_kept_alive_connection_outlives_a_client_pool_s_idle_time(
+    settings: Settings,
+) -> None:
+    """Issue 24 item 6: uvicorn's own 5 s closed idle connections just as a client reused
+    one, and the request on it failed with a read error. The server now keeps them longer
+    than clients do: a client that keeps its connections 30 s reuses the same one after
+    6 s idle, opening no other."""
+    connects: list[str] = []
+
+    async def note(event: str, info: dict[str, object]) -> None:
+        if event == "connection.connect_tcp.complete":
+            connects.append(event)
+
+    async with served(settings) as http:
+        keeping = httpx.Limits(keepalive_expiry=30)
+        async with httpx.AsyncClient(base_url=http.base_url, limits=keeping) as client:
+            first = await client.get("/livez", extensions={"trace": note})
+            await asyncio.sleep(6)
+            second = await client.get("/livez", extensions={"trace": note})
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert connects == ["connection.connect_tcp.complete"]  # the first one's, reused
