@@ -54,6 +54,9 @@ PATHS: dict[PageName, str] = {
     PageName.office_message: "/office/messages/{message_id}",
     PageName.office_withdrawals: "/office/rounds/{round_id}/withdrawals",
 }
+# The query parameter a link to a signed-in page carries: whom the e-mail was for, which
+# the portal's sign-in page fills in (and its return path leaves out).
+SIGN_IN_HINT = "email"
 # Pages anyone may open: a link to them never asks who it is for.
 PUBLIC = frozenset(
     {

@@ -76,6 +76,7 @@ from services.portal.errors import SignInNeeded, WrongRole
 from services.portal.forms import FormErrors
 from services.portal.runtime import PortalRuntime, portal_runtime
 from services.portal.session import Person
+from workflows.pages import SIGN_IN_HINT
 
 __all__ = [
     "Applicant",
@@ -95,7 +96,6 @@ __all__ = [
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FLASH_COOKIE = "mip_flash"
-SIGN_IN_HINT = "email"  # what the notifications service adds to links it mails
 
 
 def pence(value: int) -> str:

@@ -9,13 +9,11 @@ to is filled in already; the page itself ignores it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 from mip.core.links import address
 from workflows.notifications import EmailRequest, Link
-from workflows.pages import PUBLIC, Page, PageName
+from workflows.pages import PUBLIC, SIGN_IN_HINT, Page, PageName
 
-SIGN_IN_HINT = "email"
 # Links as histories recorded before portal pages name them (a service and an API path):
 # each is read as the page a person uses for the same thing.
 _LEGACY: tuple[tuple[str, re.Pattern[str], PageName], ...] = (
@@ -38,16 +36,14 @@ def legacy_page(link: Link) -> Page:
     return Page(name=PageName.placements)
 
 
-def page_links(
-    request: EmailRequest, portal: str, extra: Mapping[str, str] | None = None
-) -> dict[str, str]:
+def page_links(request: EmailRequest, portal: str) -> dict[str, str]:
     """Every link of `request` as an address on the portal at `portal`."""
     pages = {name: legacy_page(link) for name, link in request.links.items()} | request.pages
     hint = {SIGN_IN_HINT: request.to[0]} if len(request.to) == 1 else {}
     return {
         name: address(portal, page.path(), hint if _asks_who(page) else None)
         for name, page in pages.items()
-    } | dict(extra or {})
+    }
 
 
 def _asks_who(page: Page) -> bool:

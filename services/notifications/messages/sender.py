@@ -55,10 +55,8 @@ class Sender:
     # A service's public address (the portal's: every link in e-mail is one of its pages).
     public_url: Callable[[str], str]
 
-    def template_data(
-        self, request: EmailRequest, extra: Mapping[str, str] | None = None
-    ) -> dict[str, Any]:
-        return {**request.data, **page_links(request, self.public_url("portal"), extra)}
+    def template_data(self, request: EmailRequest) -> dict[str, Any]:
+        return {**request.data, **page_links(request, self.public_url("portal"))}
 
     async def send(
         self, request: EmailRequest, secrets: Mapping[str, str] | None = None
@@ -72,7 +70,12 @@ class Sender:
             secrets = {**(secrets or {}), **await self._alert_links(conn, request)}
             data = self.template_data(request)
             rendered = self.renderer.render(request.kind, {**data, **secrets})
-            kept = self.renderer.render(request.kind, {**data, **dict.fromkeys(secrets, WITHHELD)})
+            # Most messages have no secret: the copy kept is the one sent, rendered once.
+            kept = (
+                self.renderer.render(request.kind, {**data, **dict.fromkeys(secrets, WITHHELD)})
+                if secrets
+                else rendered
+            )
             row = await repo.upsert(conn, request, kept, header_id)
             message_id: UUID = row["id"]
             settled = await _settled(conn, request, row)
