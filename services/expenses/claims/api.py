@@ -134,8 +134,9 @@ async def read_claim(claim_id: UUID, runtime: Runtime, who: AnyUser) -> Claim:
 
 @router.get("/claims/{claim_id}/lines/{line_id}/receipt", response_class=Response)
 async def read_receipt(claim_id: UUID, line_id: UUID, runtime: Runtime, who: AnyUser) -> Response:
-    content, media_type = await service.receipt(runtime, claim_id, line_id, who)
-    return Response(content, media_type=media_type)
+    content, media_type, name = await service.receipt(runtime, claim_id, line_id, who)
+    headers = {"Content-Disposition": f'inline; filename="{name}"'}
+    return Response(content, media_type=media_type, headers=headers)
 
 
 @router.get("/office/expenses/totals")

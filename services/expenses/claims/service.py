@@ -11,6 +11,7 @@ from mip.core import outbox
 from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
+from mip.core.text import file_name
 from services.applications.client import ApplicationsClient
 from services.expenses.claims import repository as repo
 from services.expenses.claims.schemas import Claim, HostTotals
@@ -181,16 +182,24 @@ async def visible(runtime: ServiceRuntime, who: Principal, state: str | None = N
     return [await readable(runtime, i, who) for i in ids]
 
 
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
 async def receipt(
     runtime: ServiceRuntime, claim_id: UUID, line_id: UUID, who: Principal
-) -> tuple[bytes, str]:
-    """A line's receipt and its media type, to whoever may read the claim."""
-    await readable(runtime, claim_id, who)
+) -> tuple[bytes, str, str]:
+    """A line's receipt, its media type and the name people save it under: the claim's
+    reference and the line's place in it ("MIP-27A-0042-E1-receipt-2.pdf"), to whoever
+    may read the claim."""
+    claim = await readable(runtime, claim_id, who)
     async with runtime.pool.acquire() as conn:
         row = await repo.receipt(conn, claim_id, line_id)
     if row is None:
         raise NotFound(f"The claim has no line {line_id}.")
-    return row["content"], row["media_type"]
+    number = next(i for i, line in enumerate(claim.lines, 1) if line.id == line_id)
+    extension = EXTENSIONS.get(row["media_type"], "bin")
+    name = file_name(claim.reference, "receipt", str(number), extension=extension)
+    return row["content"], row["media_type"], name
 
 
 async def totals(runtime: ServiceRuntime) -> list[HostTotals]:

@@ -13,7 +13,7 @@ from mip.core.errors import RemoteProblem
 from services.expenses.client import Claim
 from services.portal.applicant import words
 from services.portal.applicant.fields import texts
-from services.portal.files import as_sent, receipt_name
+from services.portal.files import as_sent
 from services.portal.forms import FormErrors
 from services.portal.web import Applicant, Services, render, see_other
 from workflows.pages import PageName
@@ -147,4 +147,5 @@ async def answer(request: Request, claim_id: UUID, me: Applicant, services: Serv
 async def receipt(claim_id: UUID, line_id: UUID, me: Applicant, services: Services) -> Response:
     """R28: the receipt as it was uploaded (a PDF, JPEG or PNG, checked by its content)."""
     found = await services.expenses.receipt(claim_id, line_id)
-    return as_sent(found, await receipt_name(services, claim_id, line_id, found))
+    # Named by the expenses service for the claim's reference ("MIP-27A-0042-E1-receipt-1").
+    return as_sent(found, found.filename or "receipt")

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from mip.core.errors import RemoteProblem
 from services.expenses.client import Claim, DecisionIn, LineDecisionIn
-from services.portal.files import as_sent, receipt_name
+from services.portal.files import as_sent
 from services.portal.forms import FormErrors
 from services.portal.host import words
 from services.portal.host.access import HostRoute
@@ -118,4 +118,5 @@ async def decide(request: Request, claim_id: UUID, me: Host, services: Services)
 async def receipt(claim_id: UUID, line_id: UUID, me: Host, services: Services) -> Response:
     """R28: the receipt as the intern sent it (a PDF, JPEG or PNG)."""
     found = await services.expenses.receipt(claim_id, line_id)
-    return as_sent(found, await receipt_name(services, claim_id, line_id, found))
+    # Named by the expenses service for the claim's reference ("MIP-27A-0042-E1-receipt-1").
+    return as_sent(found, found.filename or "receipt")
