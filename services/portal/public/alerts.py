@@ -31,17 +31,6 @@ LinkToken = Annotated[str, Query(max_length=200)]
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 
 
-def _invalid(request: Request) -> HTMLResponse:
-    return render(request, "public/alerts_link.html", {"state": None}, status_code=404)
-
-
-async def _page(
-    request: Request, token: str, step: str, state: SubscriptionState | None, status: int = 200
-) -> HTMLResponse:
-    context = {"state": state, "token": token, "step": step}
-    return render(request, "public/alerts_link.html", context, status_code=status)
-
-
 async def _subscription(services: PublicServices, token: str) -> SubscriptionState | None:
     """Whose link this is, or None for a link that is not (or no longer) valid."""
     if not _TOKEN.match(token):
@@ -63,11 +52,12 @@ async def _step(
 ) -> HTMLResponse:
     """The page for `step` of a valid link, after `act` (a POST's change) if given."""
     state = await _subscription(services, token)
-    if state is None:
-        return _invalid(request)
+    if state is None:  # the page says the link does not work
+        return render(request, "public/alerts_link.html", {"state": None}, status_code=404)
     if act is not None:
         state = await act(token)
-    return await _page(request, token, step, state)
+    context = {"state": state, "token": token, "step": step}
+    return render(request, "public/alerts_link.html", context)
 
 
 @router.get("/alerts/confirm", name=PageName.alerts_confirm, response_class=HTMLResponse)
