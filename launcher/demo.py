@@ -20,17 +20,17 @@ from uuid import UUID
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
-from services.applications.catalogue.rules import PlacementWeek
-from services.applications.catalogue.schemas import (
+from mip.core import ids
+from services.applications.client import ApplicationsClient
+from services.applications.contract import (
     HostIn,
     HostKind,
     Location,
     PlacementIn,
+    PlacementWeek,
     Round,
     RoundIn,
 )
-from services.applications.client import ApplicationsClient
-from workflows.round import workflow_id as round_workflow_id
 
 ADVERTISED_2019 = date(2019, 3, 13)
 
@@ -216,7 +216,7 @@ HISTORY = "history: `mip dev --demo` loads the 2019 round as it was; its dates h
 async def keep_as_history(temporal: Client, historic: Round, *, within_s: float = 30.0) -> None:
     """End the historic round's workflow before a worker takes it up: a round from 2019 is
     not advertised, forwarded or announced again. Call it while no workflow worker runs."""
-    handle = temporal.get_workflow_handle(round_workflow_id(str(historic.id)))
+    handle = temporal.get_workflow_handle(ids.round_(str(historic.id)))
     deadline = time.monotonic() + within_s
     while True:  # the applications service starts the workflow just after the round's row
         try:

@@ -19,15 +19,15 @@ from pypdf import PdfWriter
 
 from launcher.demo import PlacementText, add_placement
 from mip.core import when
-from services.applications.applicants.schemas import (
+from services.applications.client import (
+    ApplicationsClient,
     ContractType,
     Division,
     ProfileIn,
     StaffRole,
+    Upload,
 )
-from services.applications.catalogue.schemas import Round, RoundIn
-from services.applications.client import ApplicationsClient, Upload
-from services.applications.contract import PlacementWeek, RoundClock
+from services.applications.contract import PlacementWeek, Round, RoundClock, RoundIn
 
 OFFER_WINDOW_S = 15 * 60
 

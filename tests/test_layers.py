@@ -5,6 +5,10 @@
     workflows           definitions, deterministic; the worker that runs them
     mip.core            settings, database, auth, errors, outbox: depends on nothing above
 
+Each service publishes `contract.py` (its activities' names and payloads, its HTTP types)
+and `client.py`. Workflows import a service's contract and nothing else of it; a contract
+imports no workflow, so that import never makes a cycle (issue 22).
+
 Walked with `ast`, so nothing is imported to check it.
 """
 
@@ -24,6 +28,9 @@ PACKAGES = ("mip", "workflows", "services", "launcher")
 ABOVE_CORE = ("workflows", "services", "launcher")
 # What another service may import of a service: its client and the types beside it.
 PUBLISHED = ("client", "contract")
+# What the launcher, which runs and provisions services, may import besides: each one's
+# app, and the portal's signing-key tooling.
+TOOLING = ("app", "keys")
 # Libraries that reach outside the process; a workflow's effects go through activities.
 IO_LIBRARIES = (
     "aiosmtpd",
@@ -94,18 +101,28 @@ def _why_wrong(module: str, target: str) -> str | None:
         return "the core depends on nothing above it"
     if _under(module, "workflows", "services") and _under(target, "launcher"):
         return "only the launcher and tests stand above services and workflows"
-    if _under(module, "workflows") and _under(target, "services"):
-        return "workflows reach services through activities on their queues"
+    in_contract = _published(target, ("contract",))
+    if _under(module, "workflows") and _under(target, "services") and not in_contract:
+        return "workflows reach services through activities named in their contract.py"
+    if _published(module, ("contract",)) and _under(target, "workflows"):
+        return "a contract imports no workflow: workflows import contracts"
+    for_launcher = _published(target, (*PUBLISHED, *TOOLING))
+    if _under(module, "launcher") and _under(target, "services") and not for_launcher:
+        return "the launcher uses a service's app, client and contract, not its internals"
     in_workflow = _under(module, "workflows") and not _under(module, *WORKFLOW_PROCESSES)
     if in_workflow and _under(target, *IO_LIBRARIES):
         return "workflow code does no I/O; activities do"
     if _under(module, "services") and _under(target, "services"):
         mine, theirs = module.split(".")[:2], target.split(".")
-        if len(theirs) > 1 and theirs[1] != mine[1]:
-            published = [f"services.{theirs[1]}.{name}" for name in PUBLISHED]
-            if not _under(target, *published):
-                return "another service is reached through its client.py and contract.py"
+        if len(theirs) > 1 and theirs[1] != mine[1] and not _published(target, PUBLISHED):
+            return "another service is reached through its client.py and contract.py"
     return None
+
+
+def _published(name: str, kinds: tuple[str, ...]) -> bool:
+    """Whether `name` is one of a service's modules of these kinds (or inside one)."""
+    parts = name.split(".")
+    return len(parts) > 2 and parts[0] == "services" and parts[2] in kinds
 
 
 def test_every_import_between_layers_points_down() -> None:
@@ -118,6 +135,11 @@ def test_the_walk_sees_an_arrow_that_points_up() -> None:
     assert _why_wrong("mip.core.app", "launcher.stack")
     assert _why_wrong("services.offers.app", "launcher.cli")
     assert _why_wrong("workflows.round", "services.offers.client")
+    assert _why_wrong("workflows.round", "services.offers.decisions.repository")
+    assert _why_wrong("workflows.round", "services.offers.contract") is None
+    assert _why_wrong("services.offers.contract", "workflows.placement")
+    assert _why_wrong("launcher.demo", "services.applications.catalogue.schemas")
+    assert _why_wrong("launcher.demo", "services.applications.contract") is None
     assert _why_wrong("workflows.round", "asyncpg")
     assert _why_wrong("workflows.round", "temporalio.client")
     assert _why_wrong("services.expenses.policy", "services.applications.catalogue.schemas")

@@ -23,17 +23,13 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from mip.core import when
+    from services.applications.contract import ApplicationStatus, PlacementFacts
     from workflows.tz import LONDON
 from temporalio.exceptions import ApplicationError
 
 from workflows import search
 from workflows.application_effects import Effects
-from workflows.offer_contracts import (
-    ApplicationStatus,
-    Decision,
-    OfferRequest,
-    PlacementFacts,
-)
+from workflows.messages import Decision, OfferRequest
 
 REMINDER_BEFORE = timedelta(hours=24)
 # Histories recorded before this patch wrote the offers service's row before the status.
@@ -70,10 +66,6 @@ class ApplicationView(BaseModel):
     status: ApplicationStatus
     confirmation_sent: bool
     offer_expires_at: datetime | None = None
-
-
-def workflow_id(application_id: str) -> str:
-    return f"application-{application_id}"
 
 
 def _refuse(message: str, kind: str) -> ApplicationError:

@@ -15,29 +15,30 @@ from typing import TYPE_CHECKING, Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from mip.core import when
+    from mip.core import ids, when
+    from services.applications.contract import (
+        OPEN_APPLICATIONS_OF,
+        RECORD_STATUS,
+        ApplicationStatus,
+        OpenApplicationsQuery,
+        StatusChange,
+    )
+    from services.notifications.contract import (
+        CalendarEvent,
+        EmailOutcome,
+        EmailRequest,
+        MessageKind,
+    )
+    from services.offers.contract import (
+        CLAIM_ACCEPTANCE,
+        RECORD_OFFER,
+        AcceptanceClaim,
+        OfferRecord,
+    )
+    from services.portal.contract import Page, PageName
 
-from workflows.notifications import (
-    CalendarEvent,
-    EmailOutcome,
-    EmailRequest,
-    MessageKind,
-    send_email,
-)
-from workflows.offer_contracts import (
-    CLAIM_ACCEPTANCE,
-    OPEN_APPLICATIONS_OF,
-    RECORD_OFFER,
-    RECORD_STATUS,
-    AcceptanceClaim,
-    ApplicationStatus,
-    OfferRecord,
-    OfferRequest,
-    OpenApplicationsQuery,
-    Resolution,
-    StatusChange,
-)
-from workflows.pages import Page, PageName
+from workflows.messages import OfferRequest, Resolution
+from workflows.notifications import send_email
 from workflows.queues import APPLICATIONS, OFFERS, sibling
 from workflows.signals import signal_quietly
 
@@ -124,7 +125,7 @@ class Effects:
             result_type=list[str],
         )
         for other in others:
-            await signal_quietly(f"application-{other}", "accepted_elsewhere")
+            await signal_quietly(ids.application(other), "accepted_elsewhere")
 
     # --- e-mail ------------------------------------------------------------------------------
 

@@ -10,29 +10,22 @@ The host is reminded after five days without a decision, and the office told aft
 from __future__ import annotations
 
 from datetime import timedelta
-from enum import StrEnum
 
 from pydantic import BaseModel, Field
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
+with workflow.unsafe.imports_passed_through():
+    from services.expenses.contract import RECORD_CLAIM, ClaimChange, ClaimStatus, LineDecision
+    from services.notifications.contract import EmailRequest, MessageKind
+    from services.portal.contract import Page, PageName
+
 from workflows import search
-from workflows.notifications import EmailRequest, MessageKind, send_email
-from workflows.pages import Page, PageName
+from workflows.notifications import send_email
 from workflows.queues import EXPENSES, sibling
 
-RECORD_CLAIM = "record_claim"
 REMIND_AFTER = timedelta(days=5)
 ESCALATE_AFTER = timedelta(days=10)
-
-
-class ClaimStatus(StrEnum):
-    submitted = "submitted"
-    question = "question"
-    approved = "approved"
-    partly_approved = "partly_approved"
-    refused = "refused"
-    paid = "paid"
 
 
 class ClaimInput(BaseModel):
@@ -51,12 +44,6 @@ class ClaimInput(BaseModel):
     reference: str = ""
 
 
-class LineDecision(BaseModel):
-    line_id: str
-    approve: bool
-    reason: str = ""
-
-
 class HostDecision(BaseModel):
     decided_by: str
     lines: list[LineDecision] = Field(min_length=1)
@@ -67,23 +54,11 @@ class Message(BaseModel):
     text: str = Field(min_length=1, max_length=2000)
 
 
-class ClaimChange(BaseModel):
-    claim_id: str
-    status: ClaimStatus
-    actor: str
-    note: str = ""
-    decisions: list[LineDecision] = Field(default_factory=list)
-
-
 class ClaimView(BaseModel):
     claim_id: str
     status: ClaimStatus
     reminded: bool
     escalated: bool
-
-
-def workflow_id(claim_id: str) -> str:
-    return f"expense-claim-{claim_id}"
 
 
 def _refuse(message: str) -> ApplicationError:

@@ -20,14 +20,12 @@ from pydantic import BaseModel, Field
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
-from workflows.offer_contracts import (
-    HOLD_PLACE,
-    RELEASE_PLACE,
-    Candidate,
-    OfferRequest,
-    PlaceHold,
-    Resolution,
-)
+with workflow.unsafe.imports_passed_through():
+    from mip.core import ids
+    from services.applications.contract import Candidate
+    from services.offers.contract import HOLD_PLACE, RELEASE_PLACE, PlaceHold, PlacementState
+
+from workflows.messages import OfferRequest, Resolution
 from workflows.queues import OFFERS, sibling
 from workflows.signals import signal_quietly
 
@@ -58,24 +56,6 @@ class Reschedule(BaseModel):
 class Ranking(BaseModel):
     application_ids: list[str] = Field(min_length=1)
     ranked_by: str
-
-
-class PlacementState(BaseModel):
-    placement_id: str
-    places: int
-    ranking: list[str]
-    offered: list[str]
-    accepted: list[str]
-    declined: list[str]
-    lapsed: list[str]
-    withdrawn: list[str]
-    open_offers: list[str]
-    unfilled: int
-    closed: bool
-
-
-def workflow_id(placement_id: str, phase: str) -> str:
-    return f"placement-{placement_id}-{phase}"
 
 
 @workflow.defn
@@ -269,7 +249,7 @@ class PlacementWorkflow:
                 window_seconds=self._input.window_seconds,
                 placement_workflow_id=workflow.info().workflow_id,
             )
-            if not await signal_quietly(f"application-{application}", "offer", offer):
+            if not await signal_quietly(ids.application(application), "offer", offer):
                 await self._take(Resolution(application_id=application, outcome="unavailable"))
         state = self.state()
         self._show(
@@ -296,7 +276,7 @@ class PlacementWorkflow:
         """A place this round held is free: the other round may be waiting for one."""
         assert self._input is not None
         other = "second" if self._input.phase == "first" else "first"
-        await signal_quietly(workflow_id(self._input.placement_id, other), "place_freed")
+        await signal_quietly(ids.placement(self._input.placement_id, other), "place_freed")
 
     async def _tell_the_rest(self) -> None:
         """R18: every candidate never offered a place hears the outcome."""
@@ -304,7 +284,7 @@ class PlacementWorkflow:
         for candidate in self._input.candidates:
             if candidate.application_id in self._offered:
                 continue
-            await signal_quietly(f"application-{candidate.application_id}", "outcomes_due")
+            await signal_quietly(ids.application(candidate.application_id), "outcomes_due")
 
     def _show(self, detail: str) -> None:
         workflow.set_current_details(detail)

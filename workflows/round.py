@@ -20,30 +20,23 @@ from pydantic import BaseModel
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from mip.core import when
+    from mip.core import ids, when
+    from services.applications.contract import (
+        FORWARDING_SNAPSHOT,
+        MARK_READVERTISED,
+        PlacementSnapshot,
+        RoundSnapshot,
+        SnapshotQuery,
+    )
+    from services.notifications.contract import EmailRequest, MessageKind
+    from services.offers.contract import PLACEMENT_COUNTS, PlacementCounts
+    from services.portal.contract import Page, PageName
     from workflows.tz import LONDON
 from temporalio.common import RetryPolicy
 from temporalio.workflow import ParentClosePolicy
 
-from workflows.notifications import (
-    AlertAnnouncementWorkflow,
-    Announcement,
-    EmailRequest,
-    MessageKind,
-    send_email,
-)
-from workflows.offer_contracts import (
-    FORWARDING_SNAPSHOT,
-    MARK_READVERTISED,
-    PLACEMENT_COUNTS,
-    PlacementCounts,
-    PlacementSnapshot,
-    RoundSnapshot,
-    SnapshotQuery,
-)
-from workflows.pages import Page, PageName
+from workflows.notifications import AlertAnnouncementWorkflow, Announcement, send_email
 from workflows.placement import PlacementInput, PlacementWorkflow, Reschedule
-from workflows.placement import workflow_id as placement_workflow_id
 from workflows.queues import APPLICATIONS, OFFERS, sibling
 from workflows.signals import signal_quietly
 
@@ -73,10 +66,6 @@ class NextStep(BaseModel):
     step: str | None
     at: datetime | None
     done: list[str]
-
-
-def workflow_id(round_id: str) -> str:
-    return f"round-{round_id}"
 
 
 @workflow.defn
@@ -184,7 +173,7 @@ class RoundWorkflow:
                 # the placement's workflow is there to take that ranking first.
                 await self._start_placement(placement, phase)
             for candidate in placement.candidates:
-                await signal_quietly(f"application-{candidate.application_id}", "forward")
+                await signal_quietly(ids.application(candidate.application_id), "forward")
             if not self._until_outcomes:
                 await self._start_placement(placement, phase)
             await self._tell_host(snapshot, placement, phase)
@@ -195,7 +184,7 @@ class RoundWorkflow:
         # The second round's offers can run until the placement's week begins.
         week_start = datetime.combine(placement.facts.week_starts_on, time(0), tzinfo=LONDON)
         outcomes_at = self._clock.outcomes_at if phase == "first" else week_start
-        wf_id = placement_workflow_id(placement.placement_id, phase)
+        wf_id = ids.placement(placement.placement_id, phase)
         await workflow.start_child_workflow(
             PlacementWorkflow.run,
             PlacementInput(
@@ -239,7 +228,7 @@ class RoundWorkflow:
                 },
                 idempotency_key=f"{workflow.info().workflow_id}/forward-{phase}/{placement.placement_id}",
                 round_id=snapshot.round_id,
-                subject_ref=f"placement-{placement.placement_id}",
+                subject_ref=ids.placement_subject(placement.placement_id),
             )
         )
 
@@ -281,7 +270,7 @@ class RoundWorkflow:
             AlertAnnouncementWorkflow.run,
             Announcement(
                 kind=kind,
-                announcement_id=f"round-{self._input.round_id}-{what}",
+                announcement_id=ids.announcement(self._input.round_id, what),
                 round_id=self._input.round_id,
                 data={
                     "round_name": self._input.name,

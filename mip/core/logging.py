@@ -20,13 +20,12 @@ from fastapi import Request
 from opentelemetry import trace
 from temporalio import activity
 
-from mip.core import telemetry
+from mip.core import ids, telemetry
 from mip.core.scrub import scrub
 
 # The application a request is about, set where a handler learns it (mip.core.app binds
 # every route's `application_id`; a new application binds its own id).
 current_application: ContextVar[str | None] = ContextVar("mip_application_id", default=None)
-_APPLICATION_WORKFLOW = "application-"
 
 
 def bind_application(application_id: object) -> None:
@@ -56,8 +55,9 @@ def _workflow_ids(record: logging.LogRecord) -> dict[str, str]:
     found = {"workflow_id": workflow_id}
     if details.get("activity_type"):
         found["activity"] = str(details["activity_type"])
-    if workflow_id.startswith(_APPLICATION_WORKFLOW):
-        found["application_id"] = workflow_id.removeprefix(_APPLICATION_WORKFLOW)
+    application_id = ids.application_of(workflow_id)
+    if application_id:
+        found["application_id"] = application_id
     return found
 
 

@@ -13,8 +13,7 @@ from temporalio import activity
 from mip.core.runtime import ServiceRuntime
 from services.applications import forwarding
 from services.applications.catalogue import repository as catalogue
-from services.applications.submissions import repository as repo
-from workflows.offer_contracts import (
+from services.applications.contract import (
     FORWARDING_SNAPSHOT,
     MARK_READVERTISED,
     OPEN_APPLICATIONS_OF,
@@ -24,6 +23,7 @@ from workflows.offer_contracts import (
     SnapshotQuery,
     StatusChange,
 )
+from services.applications.submissions import repository as repo
 
 
 class ApplicationActivities:

@@ -10,11 +10,14 @@ from uuid import UUID
 from pydantic import TypeAdapter
 
 from mip.core.http import Download, ServiceClient
+from services.applications.applicants.schemas import ContractType as ContractType
+from services.applications.applicants.schemas import Division as Division
 from services.applications.applicants.schemas import Eligibility as Eligibility
 from services.applications.applicants.schemas import EqualOpportunitiesIn as EqualOpportunitiesIn
 from services.applications.applicants.schemas import EqualOpportunitiesTotals
 from services.applications.applicants.schemas import Profile as Profile
 from services.applications.applicants.schemas import ProfileIn as ProfileIn
+from services.applications.applicants.schemas import StaffRole as StaffRole
 from services.applications.contract import (
     Application,
     Event,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, EmailStr, Field, StringConstraints, model_validator
@@ -356,3 +356,75 @@ class RoundDatesIn(BaseModel):
     outcomes_by_date: Day
     second_round_opens_on: Day | None = None
     second_round_closes_on: Day | None = None
+
+
+# --- What workflows ask of the applications service on its queue: activity names and
+# their payloads (imported by workflows, inside `imports_passed_through`).
+RECORD_STATUS = "record_application_status"
+OPEN_APPLICATIONS_OF = "open_applications_of"
+FORWARDING_SNAPSHOT = "forwarding_snapshot"
+MARK_READVERTISED = "mark_readvertised"
+
+
+class ApplicationStatus(StrEnum):
+    submitted = "submitted"
+    withdrawn = "withdrawn"
+    forwarded = "forwarded"
+    offered = "offered"
+    accepted = "accepted"
+    declined = "declined"
+    lapsed = "lapsed"
+    introduced = "introduced"
+    not_successful = "not_successful"
+    withdrawn_after_acceptance = "withdrawn_after_acceptance"
+
+
+class PlacementFacts(BaseModel):
+    title: str
+    host_name: str
+    host_contact_name: str
+    host_contact_email: str
+    week_starts_on: date
+    days: list[date]
+    mode: str
+    preparation: str
+    location: str
+
+
+class StatusChange(BaseModel):
+    application_id: str
+    status: ApplicationStatus
+    actor: str
+    reason: str
+
+
+class OpenApplicationsQuery(BaseModel):
+    round_id: str
+    applicant_email: str
+    except_application_id: str
+
+
+class Candidate(BaseModel):
+    application_id: str
+    applicant_name: str
+    applicant_email: str
+
+
+class PlacementSnapshot(BaseModel):
+    placement_id: str
+    facts: PlacementFacts
+    places: int
+    candidates: list[Candidate]
+    # Every place of the placement, whichever round offers it; None in older snapshots.
+    capacity: int | None = None
+
+
+class SnapshotQuery(BaseModel):
+    round_id: str
+    phase: Literal["first", "second"]
+
+
+class RoundSnapshot(BaseModel):
+    round_id: str
+    round_name: str
+    placements: list[PlacementSnapshot]

@@ -9,8 +9,13 @@ import asyncpg
 
 from services.applications.catalogue import repository as catalogue
 from services.applications.catalogue.facts import facts_of
+from services.applications.contract import (
+    Candidate,
+    PlacementSnapshot,
+    RoundSnapshot,
+    SnapshotQuery,
+)
 from services.applications.submissions import repository as submissions
-from workflows.offer_contracts import Candidate, PlacementSnapshot, RoundSnapshot, SnapshotQuery
 
 
 async def snapshot(conn: asyncpg.Connection, query: SnapshotQuery) -> RoundSnapshot:

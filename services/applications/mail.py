@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import asyncpg
 
-from mip.core import outbox
+from mip.core import ids, outbox
 from mip.core.runtime import ServiceRuntime
-from workflows.notifications import DeliverEmailWorkflow, EmailRequest, email_workflow_id
+from services.notifications.contract import EmailRequest
+from workflows.notifications import DeliverEmailWorkflow
 
 
 async def enqueue_email(
@@ -16,7 +17,7 @@ async def enqueue_email(
 ) -> str:
     """Keep `request` in the outbox; its workflow's id, for `runtime.start_soon` after the
     commit (the idempotency key names the workflow, so a message starts once)."""
-    workflow_id = email_workflow_id(request.idempotency_key)
+    workflow_id = ids.email(request.idempotency_key)
     await outbox.enqueue(
         conn,
         workflow_type=DeliverEmailWorkflow.__name__,

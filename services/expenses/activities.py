@@ -9,7 +9,7 @@ from temporalio import activity
 
 from mip.core.runtime import ServiceRuntime
 from services.expenses.claims import repository as repo
-from workflows.expense_claim import RECORD_CLAIM, ClaimChange
+from services.expenses.contract import RECORD_CLAIM, ClaimChange
 
 
 class ExpenseActivities:

@@ -9,17 +9,17 @@ from uuid import UUID
 from pydantic import TypeAdapter
 
 from mip.core.http import Download, ServiceClient
+from services.expenses.contract import Category as Category
 
 # Published with the client (the portal imports them from here): explicit re-exports.
-from services.expenses.claims.schemas import Claim as Claim
-from services.expenses.claims.schemas import ClaimLine as ClaimLine
-from services.expenses.claims.schemas import ClaimState as ClaimState
-from services.expenses.claims.schemas import Limits as Limits
-from services.expenses.decisions.schemas import DecisionIn as DecisionIn
-from services.expenses.decisions.schemas import LineDecisionIn as LineDecisionIn
-from services.expenses.decisions.schemas import NoteIn as NoteIn
-from services.expenses.policy import Category as Category
-from services.expenses.policy import TravelMode as TravelMode
+from services.expenses.contract import Claim as Claim
+from services.expenses.contract import ClaimLine as ClaimLine
+from services.expenses.contract import ClaimState as ClaimState
+from services.expenses.contract import DecisionIn as DecisionIn
+from services.expenses.contract import Limits as Limits
+from services.expenses.contract import LineDecisionIn as LineDecisionIn
+from services.expenses.contract import NoteIn as NoteIn
+from services.expenses.contract import TravelMode as TravelMode
 
 _CLAIMS = TypeAdapter(list[Claim])
 

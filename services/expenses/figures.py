@@ -9,7 +9,8 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 
 from mip.core.runtime import ServiceRuntime
 from services.expenses.claims import repository as repo
-from workflows.expense_claim import REMIND_AFTER, ClaimStatus
+from services.expenses.contract import ClaimStatus
+from workflows.expense_claim import REMIND_AFTER
 
 
 async def figures(runtime: ServiceRuntime) -> Sequence[Metric]:

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 
 from services.applications.contract import HostKind, Location
+from services.expenses.contract import Category, TravelMode
 from services.expenses.places import Gazetteer, Place
 
 __all__ = [
@@ -38,31 +38,6 @@ __all__ = [
     "judge",
     "owed",
 ]
-
-
-class Category(StrEnum):
-    local_travel = "local_travel"
-    lunch = "lunch"
-    oxfordshire_travel = "oxfordshire_travel"
-    london_bus_pass = "london_bus_pass"  # noqa: S105 - a bus pass, not a password
-    other_travel = "other_travel"
-
-    @property
-    def is_travel(self) -> bool:
-        return self is not Category.lunch
-
-
-class TravelMode(StrEnum):
-    bus = "bus"
-    coach = "coach"
-    train = "train"
-    tube = "tube"  # the Underground, Overground, DLR or any metro
-    tram = "tram"
-    bicycle = "bicycle"
-    taxi = "taxi"
-    car = "car"
-    walk = "walk"
-    other = "other"
 
 
 DEFAULT_BUS_PASS_CAP_PENCE = 6000

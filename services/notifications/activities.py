@@ -13,16 +13,16 @@ from temporalio.exceptions import ApplicationError
 from mip.core.runtime import ServiceRuntime
 from services.notifications.alerts import repository as alerts
 from services.notifications.config import MailSettings, mail_settings
-from services.notifications.mail.render import Renderer, TemplateError
-from services.notifications.mail.smtp import SmtpTarget
-from services.notifications.messages.sender import Sender, StillUndelivered
-from workflows.notifications import (
+from services.notifications.contract import (
     LIST_ALERT_RECIPIENTS,
     SEND_EMAIL,
     AlertRecipient,
     EmailOutcome,
     EmailRequest,
 )
+from services.notifications.mail.render import Renderer, TemplateError
+from services.notifications.mail.smtp import SmtpTarget
+from services.notifications.messages.sender import Sender, StillUndelivered
 
 HEARTBEAT_EVERY_S = 1.0  # the SDK sends at most one per 0.8 x the heartbeat time-out
 

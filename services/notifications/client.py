@@ -9,13 +9,14 @@ from pydantic import TypeAdapter
 
 from mip.core.http import ServiceClient
 from services.notifications.contract import (
+    EmailStatus,
+    MessageKind,
     SignInMail,
     SignInMailOutcome,
     SubscribeIn,
     SubscriptionState,
 )
 from services.notifications.messages.schemas import MessageDetail, MessageSummary, ResendAccepted
-from workflows.notifications import EmailStatus, MessageKind
 
 _SUMMARIES = TypeAdapter(list[MessageSummary])
 

@@ -1,16 +1,19 @@
-"""What the notifications service publishes to the others: the bodies its client sends
-and returns for the routes other services call."""
+"""What the notifications service publishes: the bodies its client sends and returns for
+the routes other services call, and the activities it serves on its task queue for every
+workflow that sends e-mail (their names and payloads). It imports no workflow module."""
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, EmailStr, Field
 
 from mip.core.bounds import Moment
 from mip.core.links import WebUrl
-from workflows.notifications import EmailStatus
+from services.portal.contract import Page
 
 
 class SignInMail(BaseModel):
@@ -39,3 +42,109 @@ class SubscriptionState(BaseModel):
     email: str
     status: Literal["pending", "confirmed", "unsubscribed"]
     message: str
+
+
+# Activities on the notifications service's queue.
+SEND_EMAIL = "send_email"
+LIST_ALERT_RECIPIENTS = "list_alert_recipients"
+
+
+class MessageKind(StrEnum):
+    confirmation = "confirmation"
+    forwarded_digest = "forwarded_digest"
+    offer = "offer"
+    offer_reminder = "offer_reminder"
+    offer_lapsed = "offer_lapsed"
+    decline_acknowledgement = "decline_acknowledgement"
+    not_successful = "not_successful"
+    introduction = "introduction"
+    preparation = "preparation"
+    withdrawal_notice = "withdrawal_notice"
+    expense_update = "expense_update"
+    support_booking = "support_booking"
+    alert_confirm = "alert_confirm"
+    alert_advertised = "alert_advertised"
+    alert_readvertised = "alert_readvertised"
+    undeliverable_notice = "undeliverable_notice"
+    host_welcome = "host_welcome"
+    # Sent by the notifications service itself for the portal, never by a workflow: its
+    # link is a credential, so it is kept in no history and stored redacted.
+    sign_in = "sign_in"
+
+
+class CalendarEvent(BaseModel):
+    """An .ics event: whole days (a placement) or a timed slot (a support session)."""
+
+    uid: str
+    summary: str
+    description: str = ""
+    location: str = ""
+    days: list[date] = Field(default_factory=list)
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    # How many times the event has changed since first sent: a calendar moves the event it
+    # holds under `uid` when a later message comes with a higher sequence.
+    sequence: int = Field(default=0, ge=0)
+
+
+class Link(BaseModel):
+    """A link by service and API path, as histories recorded before portal pages hold it:
+    the notifications service sends such a link to the portal page it stands for. New
+    messages name a `Page` instead."""
+
+    service: Literal["applications", "offers", "expenses", "notifications"]
+    path: str = Field(pattern=r"^/")
+
+
+class EmailRequest(BaseModel):
+    kind: MessageKind
+    to: list[str] = Field(min_length=1)
+    data: dict[str, Any] = Field(default_factory=dict)
+    # Template variables that are links to portal pages, e.g. {"respond_url": Page(...)}:
+    # the notifications service makes each an address on the portal when it sends.
+    pages: dict[str, Page] = Field(default_factory=dict)
+    # Only in histories recorded before `pages`: read as the pages they stand for.
+    links: dict[str, Link] = Field(default_factory=dict)
+    idempotency_key: str = Field(min_length=1, max_length=300)
+    round_id: str | None = None
+    subject_ref: str | None = Field(default=None, description="e.g. application-<id>")
+    calendar: CalendarEvent | None = None
+    alert_subscriber_id: str | None = None
+
+
+class EmailStatus(StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
+    skipped = "skipped"
+
+
+class EmailOutcome(BaseModel):
+    """What became of one e-mail. `failed` is for good (never retried); `refused` names each
+    recipient that could not be reached and why, also when others were (status `sent`)."""
+
+    message_id: str
+    status: EmailStatus
+    attempts: int
+    detail: str | None = None
+    refused: dict[str, str] = Field(default_factory=dict)
+
+    def reached(self, address: str) -> bool:
+        """Whether `address` was sent this message (compared case-insensitively)."""
+        if self.status is not EmailStatus.sent:
+            return False
+        return address.lower() not in {a.lower() for a in self.refused}
+
+    def why_not(self, address: str) -> str:
+        for refused, why in self.refused.items():
+            if refused.lower() == address.lower():
+                return why
+        return self.detail or self.status.value
+
+
+class AlertRecipient(BaseModel):
+    """A confirmed member of the list. Their unsubscribe link is made when each message is
+    sent, from `subscriber_id`: the token it carries is a credential no history keeps."""
+
+    subscriber_id: str
+    email: str

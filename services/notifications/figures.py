@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
 from mip.core.runtime import ServiceRuntime
+from services.notifications.contract import EmailStatus, MessageKind
 from services.notifications.messages import repository as repo
 from services.notifications.messages.service import CONFIRMATION_PROMISE_HOURS
-from workflows.notifications import EmailStatus, MessageKind
 
 
 async def figures(runtime: ServiceRuntime) -> Sequence[Metric]:

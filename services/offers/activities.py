@@ -9,8 +9,7 @@ from uuid import UUID
 from temporalio import activity
 
 from mip.core.runtime import ServiceRuntime
-from services.offers.decisions import repository as repo
-from workflows.offer_contracts import (
+from services.offers.contract import (
     CLAIM_ACCEPTANCE,
     HOLD_PLACE,
     PLACEMENT_COUNTS,
@@ -21,6 +20,7 @@ from workflows.offer_contracts import (
     PlaceHold,
     PlacementCounts,
 )
+from services.offers.decisions import repository as repo
 
 
 class OfferActivities:

@@ -7,16 +7,16 @@ from uuid import UUID
 from pydantic import TypeAdapter
 
 from mip.core.http import ServiceClient
+from services.offers.contract import Candidate as Candidate
+from services.offers.contract import MarkIn as MarkIn
 
 # Published with the client (the portal imports them from here): explicit re-exports.
-from services.offers.decisions.schemas import Offer as Offer
-from services.offers.round_view.schemas import RoundView as RoundView
-from services.offers.round_view.schemas import Withdrawal as Withdrawal
-from services.offers.selection.schemas import Candidate as Candidate
-from services.offers.selection.schemas import MarkIn as MarkIn
-from services.offers.selection.schemas import RankingIn as RankingIn
-from services.offers.selection.schemas import RankingOutcome as RankingOutcome
-from services.offers.selection.schemas import Selection as Selection
+from services.offers.contract import Offer as Offer
+from services.offers.contract import RankingIn as RankingIn
+from services.offers.contract import RankingOutcome as RankingOutcome
+from services.offers.contract import RoundView as RoundView
+from services.offers.contract import Selection as Selection
+from services.offers.contract import Withdrawal as Withdrawal
 from workflows.application import ApplicationView as ApplicationView
 
 _OFFERS = TypeAdapter(list[Offer])

@@ -9,8 +9,8 @@ from typing import get_args
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from mip.core.runtime import ServiceRuntime
+from services.offers.contract import OfferRecord
 from services.offers.decisions import repository as repo
-from workflows.offer_contracts import OfferRecord
 
 # offered (open, within its 48 hours), accepted, declined, lapsed, withdrawn
 STATUSES: tuple[str, ...] = get_args(OfferRecord.model_fields["status"].annotation)

@@ -72,11 +72,11 @@ from mip.core import when
 from mip.core.auth import Role
 from services.portal import csrf
 from services.portal.clients import PortalServices
+from services.portal.contract import SIGN_IN_HINT
 from services.portal.errors import SignInNeeded, WrongRole
 from services.portal.forms import FormErrors
 from services.portal.runtime import PortalRuntime, portal_runtime
 from services.portal.session import Person
-from workflows.pages import SIGN_IN_HINT
 
 __all__ = [
     "Applicant",

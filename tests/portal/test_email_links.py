@@ -24,6 +24,8 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 
+from mip.core import ids
+from services.notifications.contract import EmailOutcome, EmailRequest, EmailStatus
 from tests.portal.journeys.applicant import receipt_file
 from tests.portal.support.api import ApiAs
 from tests.portal.support.browser import Check, NewPage, SignIn
@@ -35,13 +37,7 @@ from tests.support.waiting import eventually
 from workflows import application_effects
 from workflows.application import ApplicationInput
 from workflows.application_effects import Effects
-from workflows.notifications import (
-    DeliverEmailWorkflow,
-    EmailOutcome,
-    EmailRequest,
-    EmailStatus,
-    email_workflow_id,
-)
+from workflows.notifications import DeliverEmailWorkflow
 from workflows.queues import WORKFLOWS
 
 ApiFor = Callable[[str, str], ApiAs]
@@ -355,13 +351,13 @@ async def test_the_reminder_opens_the_offer(
 
     monkeypatch.setattr(application_effects, "send_email", capture)
     app_input = await _workflow_input(portal_stack, walk.applications["ada"])
-    effects = Effects(app_input, f"application-{walk.applications['ada']}")
+    effects = Effects(app_input, ids.application(walk.applications["ada"]))
     await effects.email_reminder(datetime.now(UTC) + timedelta(hours=24))
     request = captured[0].model_copy(update={"idempotency_key": f"reminder-{walk.run}"})
     handle = await portal_stack.temporal.start_workflow(
         DeliverEmailWorkflow.run,
         request,
-        id=email_workflow_id(request.idempotency_key),
+        id=ids.email(request.idempotency_key),
         task_queue=portal_stack.settings.queue(WORKFLOWS),
     )
     await handle.result()
@@ -372,7 +368,7 @@ async def test_the_reminder_opens_the_offer(
 
 
 async def _workflow_input(stack: PortalStack, application_id: str) -> ApplicationInput:
-    handle = stack.temporal.get_workflow_handle(f"application-{application_id}")
+    handle = stack.temporal.get_workflow_handle(ids.application(application_id))
     async for event in handle.fetch_history_events():
         payloads = event.workflow_execution_started_event_attributes.input.payloads
         found: ApplicationInput = stack.temporal.data_converter.payload_converter.from_payloads(

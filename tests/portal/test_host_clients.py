@@ -16,9 +16,9 @@ from mip.core.errors import RemoteProblem
 from mip.core.settings import Settings
 from services.applications.client import ApplicationsClient
 from services.expenses.client import ExpensesClient
-from services.expenses.decisions.schemas import DecisionIn, LineDecisionIn, NoteIn
+from services.expenses.contract import DecisionIn, LineDecisionIn, NoteIn
 from services.offers.client import OffersClient
-from services.offers.selection.schemas import MarkIn, RankingIn
+from services.offers.contract import MarkIn, RankingIn
 from tests.support.auth import auth, token
 from tests.support.host_round import (
     ADA,

@@ -26,6 +26,7 @@ from services.applications.contract import (
 )
 from services.notifications.app import create_app as notifications_app
 from services.notifications.client import NotificationsClient
+from services.notifications.contract import EmailStatus, MessageKind
 from services.notifications.messages.schemas import MessageSummary
 from services.offers.client import OffersClient
 from tests.support.applying import HOST, apply, make_profile, open_round
@@ -33,7 +34,6 @@ from tests.support.auth import auth, token
 from tests.support.rehearsal import SAM, setup_rehearsal, wait_status
 from tests.support.stack import Stack, round_stack, running_stack
 from tests.support.waiting import eventually
-from workflows.notifications import EmailStatus, MessageKind
 
 ADA = "ada@example.org"
 NOBODY = "nobody@example.org"  # the test SMTP server refuses this address for good

@@ -27,14 +27,15 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from launcher.mailcatcher import MailStore
+from mip.core import ids as workflow_ids
 from mip.core.auth import Role
 from mip.core.settings import Settings
 from mip.core.temporal import connect
+from services.notifications.contract import SEND_EMAIL
 from tests.support.applying import apply, make_profile, make_round, open_round
 from tests.support.auth import auth
 from tests.support.ports import free_offset
 from tests.support.waiting import eventually
-from workflows.notifications import SEND_EMAIL
 from workflows.worker import ALL_WORKFLOWS
 
 pytestmark = pytest.mark.smoke
@@ -240,7 +241,7 @@ async def test_r15_p1_p4_mip_dev_heals_killed_notifications_and_worker(tmp_path:
             # compared on replay).
             client = await connect(settings)
             history = await client.get_workflow_handle(
-                f"application-{ids[APPLICANTS[0]]}"
+                workflow_ids.application(ids[APPLICANTS[0]])
             ).fetch_history()
             replayer = Replayer(workflows=ALL_WORKFLOWS, data_converter=pydantic_data_converter)
             await replayer.replay_workflow(_as_before_r15(history))

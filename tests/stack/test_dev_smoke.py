@@ -16,13 +16,13 @@ import httpx
 import pytest
 from temporalio.service import RPCError
 
+from mip.core import ids
 from mip.core.auth import Role
 from mip.core.settings import Settings
 from mip.core.temporal import connect
 from tests.support.docs_pages import asset_urls
 from tests.support.ports import free_offset
 from workflows.queues import WORKFLOWS
-from workflows.round import workflow_id as round_workflow
 from workflows.stack_check import StackCheckInput, StackCheckWorkflow
 
 pytestmark = pytest.mark.smoke
@@ -183,12 +183,12 @@ async def test_mip_dev_runs_everything_stops_cleanly_and_keeps_its_data(tmp_path
         historic = by_name["Micro-internships 2019 (as advertised)"]
         [playable] = [i for n, i in by_name.items() if n.endswith("(2019 calendar)")]
         # The 2019 round is history: its workflow never ran, so nothing was announced.
-        ended = await client.get_workflow_handle(round_workflow(historic)).describe()
+        ended = await client.get_workflow_handle(ids.round_(historic)).describe()
         assert ended.status is not None
         assert ended.status.name == "TERMINATED"
         with pytest.raises(RPCError):
             await client.get_workflow_handle(f"alerts-round-{historic}-advertised").describe()
-        running = await client.get_workflow_handle(round_workflow(playable)).describe()
+        running = await client.get_workflow_handle(ids.round_(playable)).describe()
         assert running.status is not None
         assert running.status.name == "RUNNING"
         described = await client.get_workflow_handle(CHECK_ID).describe()

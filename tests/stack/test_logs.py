@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfWriter
 
 from launcher.mailcatcher import MailCatcher
+from mip.core import ids
 from mip.core.auth import Role
 from mip.core.settings import Settings
 from services.applications.app import create_app as applications_app
@@ -120,7 +121,7 @@ async def test_json_logs_join_trace_workflow_and_application_and_never_hold_a_se
     )
     # The notifications activity's warning names the workflow, the application, the trace.
     [failure] = [line for line in lines if "failed for good" in line["message"]]
-    assert failure["workflow_id"] == f"application-{application_id}"
+    assert failure["workflow_id"] == ids.application(application_id)
     assert failure["application_id"] == application_id
     assert failure["trace_id"] in traced
     for secret in (

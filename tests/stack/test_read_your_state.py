@@ -19,7 +19,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from launcher.mailcatcher import MailCatcher
-from mip.core import outbox
+from mip.core import ids, outbox
 from mip.core.auth import Role
 from mip.core.runtime import ServiceRuntime
 from mip.core.settings import Settings
@@ -38,7 +38,6 @@ from tests.support.auth import auth
 from tests.support.rehearsal import wait_status
 from tests.support.stack import Stack, round_stack, running_stack
 from tests.support.upload_samples import png
-from workflows.expense_claim import workflow_id as claim_workflow
 
 N = 50
 PNG = png()
@@ -287,7 +286,7 @@ async def test_p5_a_claim_decided_before_its_workflow_started_is_decided(
         runtime = stack.apps["expenses"].state.runtime
         with _no_background_starts(runtime, monkeypatch):
             claim = await _submitted_claim(stack, intern)
-            wf = claim_workflow(claim["id"])
+            wf = ids.expense_claim(claim["id"])
             before = await _exists(stack.temporal, wf)
             pending = await runtime.pool.fetchval(
                 "SELECT started_at IS NULL FROM workflow_outbox WHERE workflow_id = $1", wf

@@ -19,6 +19,7 @@ import httpx
 from temporalio.client import WorkflowExecutionStatus
 
 from launcher.mailcatcher import MailCatcher
+from mip.core import ids as workflow_ids
 from mip.core.auth import Role
 from mip.core.settings import Settings
 from tests.support.applying import HOST, apply, make_profile, make_round, next_monday
@@ -148,7 +149,7 @@ async def test_r3_the_outcomes_date_moved_after_the_deadline_reaches_the_running
         the_round, placement_id, ids, _ = await _three_applicants(
             stack, "R3 round", {"deadline_at": deadline, "outcomes_at": outcomes}
         )
-        round_wf = stack.temporal.get_workflow_handle(f"round-{the_round['id']}")
+        round_wf = stack.temporal.get_workflow_handle(workflow_ids.round_(the_round["id"]))
         for person, application_id in ids.items():
             await wait_status(stack, application_id, person, "forwarded")
         ranked = await _rank(stack, placement_id, HOST_EMAIL, [ids[ADA]])
@@ -188,7 +189,9 @@ async def test_r3_the_outcomes_date_moved_after_the_deadline_reaches_the_running
             assert await status_of(apps, settings, ids[person], person) == "forwarded"
             assert "not_successful" not in _kinds(smtp, person)
         assert (await round_wf.describe()).status is WorkflowExecutionStatus.RUNNING
-        placement_wf = stack.temporal.get_workflow_handle(f"placement-{placement_id}-first")
+        placement_wf = stack.temporal.get_workflow_handle(
+            workflow_ids.placement(placement_id, "first")
+        )
         assert (await placement_wf.describe()).status is WorkflowExecutionStatus.RUNNING
 
         # The new date: they hear within seconds of it.
@@ -309,7 +312,9 @@ async def test_r4_a_second_round_ranking_racing_the_first_round_cascade_never_ov
         for c in late:
             await wait_status(stack, ids[c], c, "forwarded")
         for placement_id in wanted:
-            second = stack.temporal.get_workflow_handle(f"placement-{placement_id}-second")
+            second = stack.temporal.get_workflow_handle(
+                workflow_ids.placement(placement_id, "second")
+            )
             assert (await second.describe()).status is WorkflowExecutionStatus.RUNNING
 
         watch = _Watch(stack)

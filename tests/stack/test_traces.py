@@ -14,6 +14,7 @@ from opentelemetry.trace import SpanKind
 
 from launcher.mailcatcher import MailCatcher
 from launcher.process import Child
+from mip.core import ids as workflow_ids
 from mip.core.settings import Settings
 from services.applications.app import create_app as applications_app
 from services.notifications.app import create_app as notifications_app
@@ -89,7 +90,7 @@ async def test_r15_one_submission_is_one_trace_from_the_request_to_the_smtp_send
     assert run.parent is not None
     assert start.context is not None
     assert run.parent.span_id == start.context.span_id
-    assert (run.attributes or {})["temporalWorkflowID"] == f"application-{application_id}"
+    assert (run.attributes or {})["temporalWorkflowID"] == workflow_ids.application(application_id)
     assert sent.kind is SpanKind.CLIENT
     assert smtp.store.messages(), "the span is of a real send that arrived"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workflows.notifications import MessageKind
+from services.notifications.contract import MessageKind
 
 APPLICANT = {
     "applicant_name": "Dr Ada <Lovelace>",

@@ -13,26 +13,30 @@ from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
-from tests.support.time_skipping import time_skipping
-from tests.support.waiting import eventually
-from workflows.application import ApplicationInput, ApplicationView, ApplicationWorkflow
-from workflows.notifications import SEND_EMAIL, EmailOutcome, EmailRequest, EmailStatus
-from workflows.offer_contracts import (
-    CLAIM_ACCEPTANCE,
-    HOLD_PLACE,
+from mip.core import ids
+from services.applications.contract import (
     OPEN_APPLICATIONS_OF,
-    RECORD_OFFER,
     RECORD_STATUS,
-    RELEASE_PLACE,
-    AcceptanceClaim,
     Candidate,
-    OfferRecord,
     OpenApplicationsQuery,
-    PlaceHold,
     PlacementFacts,
     StatusChange,
 )
-from workflows.placement import PlacementInput, PlacementState, PlacementWorkflow, Ranking
+from services.notifications.contract import SEND_EMAIL, EmailOutcome, EmailRequest, EmailStatus
+from services.offers.contract import (
+    CLAIM_ACCEPTANCE,
+    HOLD_PLACE,
+    RECORD_OFFER,
+    RELEASE_PLACE,
+    AcceptanceClaim,
+    OfferRecord,
+    PlaceHold,
+    PlacementState,
+)
+from tests.support.time_skipping import time_skipping
+from tests.support.waiting import eventually
+from workflows.application import ApplicationInput, ApplicationView, ApplicationWorkflow
+from workflows.placement import PlacementInput, PlacementWorkflow, Ranking
 from workflows.queues import APPLICATIONS, NOTIFICATIONS, OFFERS, WORKFLOWS
 
 FACTS = PlacementFacts(
@@ -146,7 +150,7 @@ class Harness:
                 confirmation={"applicant_name": email},
                 office_email="office@example.org",
             ),
-            id=f"application-{application_id}",
+            id=ids.application(application_id),
             task_queue=WORKFLOWS,
         )
         return handle
@@ -180,7 +184,7 @@ class Harness:
                     for c in candidates
                 ],
             ),
-            id=f"placement-{placement_id}-{phase}",
+            id=ids.placement(placement_id, phase),
             task_queue=WORKFLOWS,
         )
 

@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 from launcher.mailcatcher import MailCatcher
+from mip.core import ids as workflow_ids
 from mip.core.auth import Role
 from mip.core.settings import Environment, Settings
 from services.applications.app import create_app as applications_app
@@ -40,9 +41,7 @@ from tests.support.servers import embedded_servers
 from tests.support.stack import Stack, running_stack
 from tests.support.upload_samples import png
 from tests.support.waiting import eventually
-from workflows.application import workflow_id as application_workflow
 from workflows.queues import WORKFLOWS
-from workflows.round import workflow_id as round_workflow
 from workflows.stack_check import StackCheckInput, StackCheckWorkflow
 
 HISTORIES = Path(__file__).resolve().parents[1] / "histories"
@@ -155,12 +154,12 @@ async def _round(stack: Stack, smtp: MailCatcher) -> dict[str, str]:
     )
     await asyncio.sleep(2)  # let the last e-mails and the claim's first steps be recorded
     return {
-        application_workflow(ids[ADA, SAM]): "ApplicationWorkflow-introduced",
-        application_workflow(ids[ADA, KIM]): "ApplicationWorkflow-declined-by-acceptance",
-        application_workflow(ids[DEE, KIM]): "ApplicationWorkflow-declined",
-        application_workflow(ids[EVE, KIM]): "ApplicationWorkflow-lapsed",
-        application_workflow(ids[BOB, SAM]): "ApplicationWorkflow-not-successful",
-        round_workflow(round_id): "RoundWorkflow",
+        workflow_ids.application(ids[ADA, SAM]): "ApplicationWorkflow-introduced",
+        workflow_ids.application(ids[ADA, KIM]): "ApplicationWorkflow-declined-by-acceptance",
+        workflow_ids.application(ids[DEE, KIM]): "ApplicationWorkflow-declined",
+        workflow_ids.application(ids[EVE, KIM]): "ApplicationWorkflow-lapsed",
+        workflow_ids.application(ids[BOB, SAM]): "ApplicationWorkflow-not-successful",
+        workflow_ids.round_(round_id): "RoundWorkflow",
     }
 
 

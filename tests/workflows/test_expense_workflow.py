@@ -12,17 +12,10 @@ from temporalio import activity
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
+from services.expenses.contract import RECORD_CLAIM, ClaimChange, LineDecision
+from services.notifications.contract import SEND_EMAIL, EmailOutcome, EmailRequest, EmailStatus
 from tests.support.time_skipping import time_skipping
-from workflows.expense_claim import (
-    RECORD_CLAIM,
-    ClaimChange,
-    ClaimInput,
-    ExpenseClaimWorkflow,
-    HostDecision,
-    LineDecision,
-    Message,
-)
-from workflows.notifications import SEND_EMAIL, EmailOutcome, EmailRequest, EmailStatus
+from workflows.expense_claim import ClaimInput, ExpenseClaimWorkflow, HostDecision, Message
 from workflows.queues import EXPENSES, NOTIFICATIONS, WORKFLOWS
 
 HOST, INTERN, OFFICE = "sam@isis.example.com", "ada@example.org", "office@example.org"

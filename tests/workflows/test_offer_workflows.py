@@ -9,7 +9,7 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from tests.support.offer_harness import harness
 from workflows.application import ApplicationWorkflow, WithdrawRequest
-from workflows.offer_contracts import Decision
+from workflows.messages import Decision
 from workflows.placement import PlacementWorkflow, Ranking
 
 ADA, BOB, CY = "ada@example.org", "bob@example.org", "cy@example.org"

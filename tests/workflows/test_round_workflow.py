@@ -11,26 +11,25 @@ from temporalio import activity
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
-from tests.support.time_skipping import time_skipping
-from workflows.notifications import (
-    LIST_ALERT_RECIPIENTS,
-    SEND_EMAIL,
-    AlertAnnouncementWorkflow,
-    AlertRecipient,
-    EmailOutcome,
-    EmailRequest,
-    EmailStatus,
-)
-from workflows.offer_contracts import (
+from services.applications.contract import (
     FORWARDING_SNAPSHOT,
     MARK_READVERTISED,
-    PLACEMENT_COUNTS,
-    PlacementCounts,
     PlacementFacts,
     PlacementSnapshot,
     RoundSnapshot,
     SnapshotQuery,
 )
+from services.notifications.contract import (
+    LIST_ALERT_RECIPIENTS,
+    SEND_EMAIL,
+    AlertRecipient,
+    EmailOutcome,
+    EmailRequest,
+    EmailStatus,
+)
+from services.offers.contract import PLACEMENT_COUNTS, PlacementCounts
+from tests.support.time_skipping import time_skipping
+from workflows.notifications import AlertAnnouncementWorkflow
 from workflows.placement import PlacementWorkflow
 from workflows.queues import APPLICATIONS, NOTIFICATIONS, OFFERS, WORKFLOWS
 from workflows.round import NextStep, RoundClockIn, RoundInput, RoundWorkflow

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.applications.catalogue.schemas import Location, Placement
-from workflows.offer_contracts import PlacementFacts
+from services.applications.contract import PlacementFacts
 
 _PLACES = {
     Location.oxford: "Oxford",

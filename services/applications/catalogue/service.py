@@ -11,7 +11,7 @@ from uuid import UUID
 import asyncpg
 from temporalio.service import RPCError, RPCStatusCode
 
-from mip.core import outbox, when
+from mip.core import ids, outbox, when
 from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
@@ -35,7 +35,7 @@ from services.applications.catalogue.schemas import (
     RoundIn,
 )
 from workflows.queues import WORKFLOWS
-from workflows.round import RoundClockIn, RoundInput, RoundWorkflow, workflow_id
+from workflows.round import RoundClockIn, RoundInput, RoundWorkflow
 
 CLOCK_FIELDS = (
     "advertise_at",
@@ -114,11 +114,11 @@ async def create_round(runtime: ServiceRuntime, spec: RoundIn) -> Round:
         await outbox.enqueue(
             conn,
             workflow_type=RoundWorkflow.__name__,
-            workflow_id=workflow_id(str(created.id)),
+            workflow_id=ids.round_(str(created.id)),
             task_queue=runtime.settings.queue(WORKFLOWS),
             arg=start.model_dump(mode="json"),
         )
-    runtime.start_soon(workflow_id(str(created.id)))
+    runtime.start_soon(ids.round_(str(created.id)))
     return created
 
 
@@ -168,7 +168,7 @@ async def _move_clock(
     """The round's clock becomes `moved(round, now)` (which refuses what may not move), as
     one change: stored, and signalled to the round's workflow in the same transaction."""
     client = runtime.workflow_client()
-    wf_id = workflow_id(str(round_id))
+    wf_id = ids.round_(str(round_id))
     async with runtime.pool.acquire() as conn, conn.transaction():
         found = await repo.get_round(conn, round_id, lock=True)
         if found is None:

@@ -13,7 +13,7 @@ from uuid import UUID
 
 import asyncpg
 
-from mip.core import outbox
+from mip.core import ids, outbox
 from mip.core.auth import Principal
 from mip.core.errors import NotFound
 from mip.core.runtime import ServiceRuntime
@@ -22,12 +22,8 @@ from services.applications.catalogue import repository as repo
 from services.applications.catalogue.schemas import Host
 from services.applications.contract import WelcomeSent
 from services.applications.mail import enqueue_email
-from workflows.notifications import (
-    EmailRequest,
-    MessageKind,
-    email_workflow_id,
-)
-from workflows.pages import Page, PageName
+from services.notifications.contract import EmailRequest, MessageKind
+from services.portal.contract import Page, PageName
 
 # The sign-in page, not the host's pages: it is the portal's address a host can keep, and
 # it works however long after this e-mail they first come.
@@ -80,7 +76,7 @@ async def send_again(runtime: ServiceRuntime, host_id: UUID, who: Principal) -> 
         if host is None:
             raise NotFound(f"There is no host {host_id}.")
         prefix = _resend_prefix(host)
-        key = f"{prefix}{await outbox.count_with_prefix(conn, email_workflow_id(prefix)) + 1}"
+        key = f"{prefix}{await outbox.count_with_prefix(conn, ids.email(prefix)) + 1}"
         workflow_id = await enqueue(conn, runtime, host, who, key)
     runtime.start_soon(workflow_id)
     return WelcomeSent(to=host.contact_email, workflow_id=workflow_id, idempotency_key=key)

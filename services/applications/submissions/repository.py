@@ -13,6 +13,7 @@ from uuid import UUID
 
 import asyncpg
 
+from mip.core import ids
 from services.applications.contract import reference
 from services.applications.submissions.schemas import Application, CvSummary, Event
 
@@ -175,7 +176,7 @@ def _application(row: asyncpg.Record, events: list[Event]) -> Application:
     return Application(
         **data,
         reference=reference(data["round_code"], data["reference_number"]),
-        workflow_id=f"application-{data['id']}",
+        workflow_id=ids.application(data["id"]),
         statement_cut=cut,
         cv=CvSummary(
             format=data["format"],

@@ -13,7 +13,7 @@ from uuid import UUID
 import asyncpg
 from asyncpg import Connection
 
-from mip.core import outbox, when
+from mip.core import ids, outbox, when
 from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.logging import bind_application
@@ -37,7 +37,6 @@ from workflows.application import (
     ApplicationInput,
     ApplicationWorkflow,
     WithdrawRequest,
-    workflow_id,
 )
 
 log = logging.getLogger("mip.submissions")
@@ -88,7 +87,7 @@ async def submit(
         await outbox.enqueue(
             conn,
             workflow_type=ApplicationWorkflow.__name__,
-            workflow_id=workflow_id(str(application_id)),
+            workflow_id=ids.application(application_id),
             task_queue=runtime.settings.queue(runtime.spec.workflow_queue),
             arg=start.model_dump(mode="json"),
         )

@@ -30,12 +30,8 @@ from services.applications.support.schemas import (
     SlotChangeIn,
     SlotsIn,
 )
-from workflows.notifications import (
-    CalendarEvent,
-    EmailRequest,
-    MessageKind,
-)
-from workflows.pages import Page, PageName
+from services.notifications.contract import CalendarEvent, EmailRequest, MessageKind
+from services.portal.contract import Page, PageName
 
 SLOT = timedelta(minutes=15)
 

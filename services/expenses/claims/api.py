@@ -14,16 +14,9 @@ from mip.core.deps import AnyUser, ApplicantUser, OfficeUser, Runtime
 from mip.core.text import checked_text
 from mip.core.uploads import bounded_upload, read_bounded
 from services.expenses.claims import lines, service
-from services.expenses.claims.schemas import (
-    PLACE_MAX_LENGTH,
-    Claim,
-    ClaimIn,
-    ClaimState,
-    HostTotals,
-    Limits,
-)
+from services.expenses.claims.schemas import PLACE_MAX_LENGTH, ClaimIn, HostTotals
 from services.expenses.config import expenses_settings, receipt_limit
-from services.expenses.policy import Category, TravelMode
+from services.expenses.contract import Category, Claim, ClaimState, Limits, TravelMode
 from services.expenses.receipts import check_receipt
 
 router = APIRouter(prefix="/v1", tags=["expenses"])

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from mip.core.errors import InvalidInput
 from services.expenses.claims.schemas import to_pence
-from services.expenses.policy import Category, Journey, TravelMode
+from services.expenses.contract import Category, TravelMode
+from services.expenses.policy import Journey
 
 
 def _breaks_line(char: str) -> bool:

@@ -7,9 +7,10 @@ from uuid import UUID
 
 import asyncpg
 
-from services.expenses.claims.schemas import Claim, ClaimEvent, ClaimLine, HostTotals
+from mip.core import ids
+from services.expenses.claims.schemas import HostTotals
+from services.expenses.contract import Claim, ClaimChange, ClaimEvent, ClaimLine
 from services.expenses.policy import Verdict
-from workflows.expense_claim import ClaimChange
 
 
 async def insert_claim(conn: asyncpg.Connection, values: dict[str, Any]) -> UUID:
@@ -171,7 +172,7 @@ async def read(conn: asyncpg.Connection, claim_id: UUID) -> Claim | None:
     )
     return Claim(
         **dict(row),
-        workflow_id=f"expense-claim-{claim_id}",
+        workflow_id=ids.expense_claim(claim_id),
         claimed_pence=sum(r["amount_pence"] for r in lines),
         owed_pence=sum(r["owed_pence"] for r in lines if r["allowed"]),
         lines=[

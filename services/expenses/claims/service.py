@@ -7,17 +7,18 @@ from datetime import date
 from typing import NamedTuple
 from uuid import UUID
 
-from mip.core import outbox
+from mip.core import ids, outbox
 from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
 from mip.core.text import file_name
 from services.applications.client import ApplicationsClient
 from services.expenses.claims import repository as repo
-from services.expenses.claims.schemas import Claim, HostTotals
+from services.expenses.claims.schemas import HostTotals
 from services.expenses.config import expenses_settings
-from services.expenses.policy import Category, Host, HostKind, Journey, Line, Location, judge
-from workflows.expense_claim import ClaimInput, ExpenseClaimWorkflow, workflow_id
+from services.expenses.contract import Category, Claim
+from services.expenses.policy import Host, HostKind, Journey, Line, Location, judge
+from workflows.expense_claim import ClaimInput, ExpenseClaimWorkflow
 
 CLAIMABLE = {"accepted", "introduced"}
 
@@ -162,11 +163,11 @@ async def submit(runtime: ServiceRuntime, claim_id: UUID, me: Principal) -> Clai
         await outbox.enqueue(
             conn,
             workflow_type=ExpenseClaimWorkflow.__name__,
-            workflow_id=workflow_id(str(claim_id)),
+            workflow_id=ids.expense_claim(str(claim_id)),
             task_queue=runtime.settings.queue(runtime.spec.workflow_queue),
             arg=start.model_dump(mode="json"),
         )
-    runtime.start_soon(workflow_id(str(claim_id)))
+    runtime.start_soon(ids.expense_claim(str(claim_id)))
     return await readable(runtime, claim_id, me)
 
 

@@ -8,10 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from mip.core.deps import ApplicantUser, HostUser, Runtime
-from services.expenses.claims.schemas import Claim
+from services.expenses.contract import Claim, DecisionIn, LineDecision, NoteIn
 from services.expenses.decisions import service
-from services.expenses.decisions.schemas import DecisionIn, NoteIn
-from workflows.expense_claim import ExpenseClaimWorkflow, HostDecision, LineDecision, Message
+from workflows.expense_claim import ExpenseClaimWorkflow, HostDecision, Message
 
 router = APIRouter(prefix="/v1/claims", tags=["expenses"])
 

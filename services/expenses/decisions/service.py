@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from mip.core import ids
 from mip.core.auth import Principal
 from mip.core.errors import NotFound
 from mip.core.runtime import ServiceRuntime
-from services.expenses.claims.schemas import Claim
 from services.expenses.claims.service import readable
-from workflows.expense_claim import workflow_id
+from services.expenses.contract import Claim
 
 
 async def as_host(runtime: ServiceRuntime, claim_id: UUID, host: Principal) -> Claim:
@@ -33,5 +33,5 @@ async def update(
 ) -> Claim:
     """Run the claim workflow's `update`, and read the claim as `who` now sees it."""
     # A claim shown as submitted can be decided at once, even before its workflow started.
-    await runtime.update_workflow(workflow_id(str(claim_id)), update, arg)
+    await runtime.update_workflow(ids.expense_claim(str(claim_id)), update, arg)
     return await readable(runtime, claim_id, who)

@@ -26,7 +26,7 @@ from services.notifications.alerts.schemas import (
     SubscribeIn,
     SubscriptionState,
 )
-from workflows.pages import Page, PageName
+from services.portal.contract import Page, PageName
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
 # What `secrets.token_urlsafe` makes. Anything else (a NUL, a control character, a

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncpg
 
+from mip.core import ids
 from mip.core.errors import NotFound
 from mip.core.runtime import ServiceRuntime
 from services.notifications.alerts import repository as repo
@@ -14,15 +15,13 @@ from services.notifications.alerts.schemas import (
     AnnouncementIn,
     SubscriptionState,
 )
+from services.notifications.contract import EmailRequest, MessageKind
+from services.portal.contract import Page, PageName
 from workflows.notifications import (
     AlertAnnouncementWorkflow,
     Announcement,
     DeliverEmailWorkflow,
-    EmailRequest,
-    MessageKind,
-    email_workflow_id,
 )
-from workflows.pages import Page, PageName
 
 INVALID_LINK = "This link is not valid; it may have been mistyped or cut short."
 
@@ -42,7 +41,7 @@ async def subscribe(runtime: ServiceRuntime, email: str) -> SubscriptionState:
         await runtime.start_workflow_once(
             DeliverEmailWorkflow.run,
             request,
-            workflow_id=email_workflow_id(request.idempotency_key),
+            workflow_id=ids.email(request.idempotency_key),
         )
     # The same answer whatever the address's state, so the list's members stay private.
     return SubscriptionState(
@@ -95,7 +94,7 @@ async def announce(runtime: ServiceRuntime, body: AnnouncementIn) -> Announcemen
         pages={} if given else {"placements_url": Page(name=PageName.placements)},
     )
     # The announcement's id names its workflow, so the same id twice announces once.
-    workflow_id = f"alerts-{body.announcement_id}"
+    workflow_id = ids.alerts(body.announcement_id)
     await runtime.start_workflow_once(
         AlertAnnouncementWorkflow.run, announcement, workflow_id=workflow_id
     )

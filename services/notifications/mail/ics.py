@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from workflows.notifications import CalendarEvent
+from services.notifications.contract import CalendarEvent
 
 
 def render_ics(spec: CalendarEvent, *, organizer: str) -> bytes:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from mip.core.links import address
-from workflows.notifications import EmailRequest, Link
-from workflows.pages import PUBLIC, SIGN_IN_HINT, Page, PageName
+from services.notifications.contract import EmailRequest, Link
+from services.portal.contract import PUBLIC, SIGN_IN_HINT, Page, PageName
 
 # Links as histories recorded before portal pages name them (a service and an API path):
 # each is read as the page a person uses for the same thing.

@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 
 from mip.core import when
-from workflows.notifications import MessageKind
+from services.notifications.contract import MessageKind
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, status
 
 from mip.core.bounds import MAX_OFFSET, Moment
 from mip.core.deps import OfficeUser, PoolDep, Runtime
+from services.notifications.contract import EmailStatus, MessageKind
 from services.notifications.messages import service
 from services.notifications.messages.schemas import MessageDetail, MessageSummary, ResendAccepted
-from workflows.notifications import EmailStatus, MessageKind
 
 router = APIRouter(prefix="/v1/messages", tags=["messages"])
 

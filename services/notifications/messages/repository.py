@@ -9,9 +9,9 @@ from uuid import UUID
 
 import asyncpg
 
+from services.notifications.contract import EmailRequest
 from services.notifications.mail.render import Rendered
 from services.notifications.messages.schemas import Delivery, MessageDetail, MessageSummary
-from workflows.notifications import EmailRequest
 
 _SUMMARY = (
     "id, kind, recipients, subject, status, attempts, last_error, round_id, subject_ref,"

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from workflows.notifications import EmailStatus, MessageKind
+from services.notifications.contract import EmailStatus, MessageKind
 
 
 class MessageSummary(BaseModel):

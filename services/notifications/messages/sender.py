@@ -23,6 +23,7 @@ import asyncpg
 from mip.core.auth import valid_address
 from services.notifications.alerts import repository as alerts
 from services.notifications.config import MailSettings
+from services.notifications.contract import EmailOutcome, EmailRequest, EmailStatus, MessageKind
 from services.notifications.mail.compose import compose, message_id_for
 from services.notifications.mail.ics import render_ics
 from services.notifications.mail.links import alert_links, page_links
@@ -35,7 +36,6 @@ from services.notifications.mail.smtp import (
     deliver,
 )
 from services.notifications.messages import repository as repo
-from workflows.notifications import EmailOutcome, EmailRequest, EmailStatus, MessageKind
 
 log = logging.getLogger("mip.notifications")
 DONE = {EmailStatus.sent.value, EmailStatus.failed.value, EmailStatus.skipped.value}

@@ -9,17 +9,13 @@ from uuid import UUID
 
 import asyncpg
 
+from mip.core import ids
 from mip.core.errors import Conflict, NotFound
 from mip.core.runtime import ServiceRuntime
+from services.notifications.contract import EmailRequest, EmailStatus, MessageKind
 from services.notifications.messages import repository as repo
 from services.notifications.messages.schemas import MessageDetail, MessageSummary, ResendAccepted
-from workflows.notifications import (
-    DeliverEmailWorkflow,
-    EmailRequest,
-    EmailStatus,
-    MessageKind,
-    email_workflow_id,
-)
+from workflows.notifications import DeliverEmailWorkflow
 
 CONFIRMATION_PROMISE_HOURS = 3.0  # R15: what the applicant is told to wait before asking
 
@@ -80,6 +76,6 @@ async def resend(runtime: ServiceRuntime, message_id: UUID) -> ResendAccepted:
         prefix = f"resend:{message_id}:"
         key = f"{prefix}{await repo.count_keys_with_prefix(conn, prefix) + 1}"
     request = EmailRequest.model_validate({**original, "idempotency_key": key})
-    workflow_id = email_workflow_id(key)
+    workflow_id = ids.email(key)
     await runtime.start_workflow_once(DeliverEmailWorkflow.run, request, workflow_id=workflow_id)
     return ResendAccepted(workflow_id=workflow_id, idempotency_key=key)

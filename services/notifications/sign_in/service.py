@@ -14,9 +14,8 @@ from mip.core import when
 from mip.core.errors import ServiceUnavailable
 from mip.core.runtime import ServiceRuntime
 from services.notifications.activities import make_sender
-from services.notifications.contract import SignInMail, SignInMailOutcome
+from services.notifications.contract import EmailRequest, MessageKind, SignInMail, SignInMailOutcome
 from services.notifications.messages.sender import StillUndelivered
-from workflows.notifications import EmailRequest, MessageKind
 
 
 async def send(runtime: ServiceRuntime, body: SignInMail) -> SignInMailOutcome:

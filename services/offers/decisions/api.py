@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends
 
 from mip.core.auth import Principal, Role, require_role
 from mip.core.deps import AnyUser, ApplicantUser, Runtime
+from services.offers.contract import Offer
 from services.offers.decisions import service
-from services.offers.decisions.schemas import Offer, Reason
+from services.offers.decisions.schemas import Reason
 from workflows.application import ApplicationView, ApplicationWorkflow, WithdrawRequest
-from workflows.offer_contracts import Decision
+from workflows.messages import Decision
 
 router = APIRouter(prefix="/v1", tags=["offers"])
 HostOrOffice = Annotated[Principal, Depends(require_role(Role.host, Role.office))]

@@ -6,7 +6,7 @@ from uuid import UUID
 
 import asyncpg
 
-from workflows.offer_contracts import AcceptanceClaim, OfferRecord, PlaceHold, PlacementCounts
+from services.offers.contract import AcceptanceClaim, OfferRecord, PlaceHold, PlacementCounts
 
 # An offer in any of these no longer holds its place (R4, P2).
 RELEASING = ("declined", "lapsed", "withdrawn")

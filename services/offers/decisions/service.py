@@ -10,14 +10,14 @@ from uuid import UUID
 from temporalio.client import WorkflowHandle, WorkflowQueryFailedError
 from temporalio.service import RPCError
 
+from mip.core import ids
 from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, NotFound
 from mip.core.runtime import ServiceRuntime
+from services.offers.contract import Offer
 from services.offers.decisions import repository as repo
-from services.offers.decisions.schemas import Offer
 from services.offers.selection.service import own_placement
 from workflows.application import ApplicationView, ApplicationWorkflow
-from workflows.application import workflow_id as application_workflow
 
 FINAL_REASONS = {
     "lapsed": "The offer has lapsed.",
@@ -68,6 +68,6 @@ async def decide(
     """The applicant's own offer, answered through its application's workflow."""
     await offer_for(runtime, application_id, me)
     view: ApplicationView = await runtime.update_workflow(
-        application_workflow(str(application_id)), update, arg, why_closed=why_offer_closed
+        ids.application(str(application_id)), update, arg, why_closed=why_offer_closed
     )
     return view

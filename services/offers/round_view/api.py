@@ -8,8 +8,8 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from mip.core.deps import OfficeUser, Runtime
+from services.offers.contract import RoundView, Withdrawal
 from services.offers.round_view import service
-from services.offers.round_view.schemas import RoundView, Withdrawal
 
 router = APIRouter(prefix="/v1/office", tags=["office"])
 

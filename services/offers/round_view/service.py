@@ -7,14 +7,13 @@ from uuid import UUID
 
 from temporalio.service import RPCError
 
+from mip.core import ids
 from mip.core.runtime import ServiceRuntime
 from services.applications.contract import Placement
+from services.offers.contract import PlacementCounts, PlacementLine, RoundView, Tally, Withdrawal
 from services.offers.decisions import repository as offers
 from services.offers.peers import applications
-from services.offers.round_view.schemas import PlacementLine, RoundView, Tally, Withdrawal
-from workflows.offer_contracts import PlacementCounts
 from workflows.round import NextStep, RoundWorkflow
-from workflows.round import workflow_id as round_workflow
 
 
 def _line(
@@ -67,7 +66,7 @@ async def _next_step(runtime: ServiceRuntime, round_id: UUID) -> NextStep | None
     if client is None:
         return None
     try:
-        step: NextStep = await client.get_workflow_handle(round_workflow(str(round_id))).query(
+        step: NextStep = await client.get_workflow_handle(ids.round_(str(round_id))).query(
             RoundWorkflow.next_step
         )
     except RPCError:

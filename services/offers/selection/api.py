@@ -8,8 +8,8 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from mip.core.deps import AnyUser, HostUser, Runtime
+from services.offers.contract import MarkIn, RankingIn, RankingOutcome, Selection
 from services.offers.selection import service
-from services.offers.selection.schemas import MarkIn, RankingIn, RankingOutcome, Selection
 
 router = APIRouter(prefix="/v1/placements", tags=["selection"])
 

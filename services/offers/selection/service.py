@@ -7,22 +7,23 @@ from uuid import UUID
 
 from temporalio.service import RPCError, RPCStatusCode
 
+from mip.core import ids
 from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
 from services.applications.contract import Placement
-from services.offers.peers import applications
-from services.offers.selection import repository as repo
-from services.offers.selection.schemas import (
+from services.offers.contract import (
     Candidate,
     LeftOut,
     MarkIn,
+    PlacementState,
     RankingIn,
     RankingOutcome,
     Selection,
 )
-from workflows.placement import PlacementState, PlacementWorkflow, Ranking
-from workflows.placement import workflow_id as placement_workflow
+from services.offers.peers import applications
+from services.offers.selection import repository as repo
+from workflows.placement import PlacementWorkflow, Ranking
 
 
 async def own_placement(runtime: ServiceRuntime, placement_id: UUID, who: Principal) -> Placement:
@@ -38,7 +39,7 @@ async def live_workflow(runtime: ServiceRuntime, placement_id: UUID) -> str | No
     """The placement's offers workflow: the second round's if there is one, else the first's."""
     client = runtime.workflow_client()
     for phase in ("second", "first"):
-        wf = placement_workflow(str(placement_id), phase)
+        wf = ids.placement(str(placement_id), phase)
         try:
             await client.get_workflow_handle(wf).describe()
         except RPCError as exc:

@@ -12,9 +12,9 @@ from mip.core.errors import RemoteProblem
 from services.applications.contract import Application
 from services.portal.applicant import words
 from services.portal.applicant.fields import texts
+from services.portal.contract import PageName
 from services.portal.forms import FormErrors
 from services.portal.web import Applicant, Services, render, see_other
-from workflows.pages import PageName
 
 router = APIRouter(prefix="/applicant")
 

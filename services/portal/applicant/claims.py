@@ -13,10 +13,10 @@ from mip.core.errors import RemoteProblem
 from services.expenses.client import Claim
 from services.portal.applicant import words
 from services.portal.applicant.fields import texts
+from services.portal.contract import PageName
 from services.portal.files import as_sent
 from services.portal.forms import FormErrors
 from services.portal.web import Applicant, Services, render, see_other
-from workflows.pages import PageName
 
 router = APIRouter(prefix="/applicant")
 CLAIMABLE = frozenset({"accepted", "introduced"})

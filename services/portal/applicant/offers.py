@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 from mip.core.errors import RemoteProblem
 from services.portal.applicant import words
 from services.portal.applicant.fields import texts
+from services.portal.contract import PageName
 from services.portal.forms import FormErrors
 from services.portal.web import Applicant, Portal, Services, render, see_other
-from workflows.pages import PageName
 
 router = APIRouter(prefix="/applicant")
 

@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 from mip.core import when
 from mip.core.errors import RemoteProblem
 from services.portal.applicant import words
+from services.portal.contract import PageName
 from services.portal.forms import FormErrors
 from services.portal.web import Applicant, Services, render, see_other
-from workflows.pages import PageName
 
 router = APIRouter(prefix="/applicant")
 

@@ -10,12 +10,12 @@ from fastapi.responses import HTMLResponse
 
 from mip.core.errors import RemoteProblem
 from services.expenses.client import Claim, DecisionIn, LineDecisionIn
+from services.portal.contract import PageName
 from services.portal.files import as_sent
 from services.portal.forms import FormErrors
 from services.portal.host import words
 from services.portal.host.access import HostRoute
 from services.portal.web import Host, Services, render, see_other
-from workflows.pages import PageName
 
 router = APIRouter(prefix="/host", route_class=HostRoute)
 REASON_MAX = 1000

@@ -13,12 +13,12 @@ from mip.core.errors import RemoteProblem
 from services.applications.contract import Placement
 from services.offers.client import Candidate, MarkIn, Selection
 from services.portal.clients import PortalServices
+from services.portal.contract import PageName
 from services.portal.files import as_sent
 from services.portal.forms import FormErrors
 from services.portal.host import words
 from services.portal.host.access import HostRoute, not_yours
 from services.portal.web import Host, Services, render, see_other
-from workflows.pages import PageName
 
 router = APIRouter(prefix="/host", route_class=HostRoute)
 INLINE = {"application/pdf"}  # a browser shows these itself; Word documents are downloaded

@@ -12,10 +12,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from services.applications.contract import Round
+from services.portal.contract import PageName
 from services.portal.office.config import office_settings, workflows_link
 from services.portal.office.labels import APPLICATION_STATES, STEPS
 from services.portal.web import Office, Portal, Services, render
-from workflows.pages import PageName
 from workflows.search import APPLICATION_STATUS, PLACEMENT_ID, ROUND_ID
 
 router = APIRouter(prefix="/office")

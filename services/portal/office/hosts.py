@@ -13,11 +13,11 @@ from pydantic import ValidationError
 
 from mip.core.errors import RemoteProblem
 from services.applications.contract import Host, HostIn
+from services.portal.contract import PageName
 from services.portal.forms import FormErrors
 from services.portal.office.fields import Form, model_errors, problem_errors
 from services.portal.office.labels import KINDS, LOCATIONS
 from services.portal.web import Office, Services, render, see_other
-from workflows.pages import PageName
 
 router = APIRouter(prefix="/office")
 FIELDS = ("name", "sector", "kind", "location", "contact_name", "contact_email")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.applications.contract import HostKind, Location, Mode
-from workflows.notifications import EmailStatus, MessageKind
+from services.notifications.contract import EmailStatus, MessageKind
 
 KINDS = {
     HostKind.for_profit.value: "A business (for profit)",

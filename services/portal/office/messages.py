@@ -13,11 +13,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mip.core.errors import RemoteProblem
+from services.notifications.contract import EmailStatus, MessageKind
+from services.portal.contract import PageName
 from services.portal.office.fields import problem_errors
 from services.portal.office.labels import MESSAGE_KINDS, MESSAGE_STATES
 from services.portal.web import Office, Services, render, see_other
-from workflows.notifications import EmailStatus, MessageKind
-from workflows.pages import PageName
 
 router = APIRouter(prefix="/office")
 PER_PAGE = 50

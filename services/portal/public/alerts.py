@@ -21,8 +21,8 @@ from fastapi.responses import HTMLResponse
 
 from mip.core.errors import RemoteProblem
 from services.notifications.contract import SubscriptionState
+from services.portal.contract import PageName
 from services.portal.web import PublicServices, render
-from workflows.pages import PageName
 
 router = APIRouter()
 LinkToken = Annotated[str, Query(max_length=200)]

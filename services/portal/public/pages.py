@@ -19,10 +19,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from mip.core.auth import valid_address
 from mip.core.errors import RemoteProblem
 from mip.core.ratelimit import TooManyRequests
+from services.portal.contract import PageName
 from services.portal.forms import FormErrors
 from services.portal.public import service
 from services.portal.web import Portal, PublicServices, render, see_other
-from workflows.pages import PageName
 
 router = APIRouter()
 Filter = Annotated[str, Query(max_length=200)]

@@ -18,10 +18,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from mip.core.auth import valid_address
 from services.portal import csrf, session
+from services.portal.contract import PageName
 from services.portal.forms import FormErrors
 from services.portal.signin import service
 from services.portal.web import Portal, render, see_other
-from workflows.pages import PageName
 
 router = APIRouter()
 TokenText = Annotated[str, Query(max_length=200)]

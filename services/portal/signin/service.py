@@ -25,11 +25,11 @@ from mip.core.links import address
 from services.notifications.client import NotificationsClient
 from services.notifications.contract import SignInMail
 from services.portal.clients import Unavailable, transport_for
+from services.portal.contract import Page, PageName
 from services.portal.runtime import PortalRuntime
 from services.portal.session import Person
 from services.portal.signin import repository as repo
 from services.portal.signin.roles import role_of
-from workflows.pages import Page, PageName
 
 log = logging.getLogger("mip.portal.signin")
 RETRY_FIRST_S, RETRY_MOST_S = 2.0, 60.0

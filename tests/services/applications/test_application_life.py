@@ -9,6 +9,7 @@ from typing import Any
 from temporalio.client import WorkflowExecutionStatus
 
 from launcher.mailcatcher import MailCatcher
+from mip.core import ids
 from mip.core.auth import Role
 from mip.core.settings import Settings
 from services.applications.app import create_app as applications_app
@@ -71,7 +72,7 @@ async def test_p1_each_application_is_one_workflow_operators_can_find(
             f" AND PlacementId = '{placement['id']}' AND ApplicationStatus = 'submitted'"
         )
         found = await eventually(lambda: _list(stack.temporal, query))
-    assert application["workflow_id"] == f"application-{application['id']}"
+    assert application["workflow_id"] == ids.application(application["id"])
     assert description.status is WorkflowExecutionStatus.RUNNING
     assert [w.id for w in found] == [application["workflow_id"]]
 

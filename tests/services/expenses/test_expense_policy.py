@@ -9,19 +9,9 @@ from datetime import date
 import pytest
 
 from services.expenses.config import ExpensesSettings
+from services.expenses.contract import Category, TravelMode
 from services.expenses.places import Gazetteer, normalise
-from services.expenses.policy import (
-    Category,
-    Host,
-    HostKind,
-    Journey,
-    Line,
-    Location,
-    TravelMode,
-    Verdict,
-    judge,
-    owed,
-)
+from services.expenses.policy import Host, HostKind, Journey, Line, Location, Verdict, judge, owed
 
 DAYS = [date(2019, 6, 3), date(2019, 6, 4), date(2019, 6, 5)]
 CAP = 6000

@@ -113,8 +113,8 @@ async def test_r30_an_unsubscribe_between_listing_and_sending_still_stops_the_al
     mail_settings: Settings, smtp: MailCatcher
 ) -> None:
     from services.notifications.activities import make_sender
-    from workflows.notifications import EmailRequest, EmailStatus, MessageKind
-    from workflows.pages import Page, PageName
+    from services.notifications.contract import EmailRequest, EmailStatus, MessageKind
+    from services.portal.contract import Page, PageName
 
     async with running_stack(mail_settings, notifications=create_app) as stack:
         runtime = stack.apps["notifications"].state.runtime

@@ -13,21 +13,28 @@ from urllib.parse import urlsplit
 import pytest
 from temporalio import workflow
 
+from mip.core import ids
 from mip.core.settings import Settings
 from services.applications.catalogue import welcome
+from services.applications.contract import PlacementFacts
 from services.applications.support import service as support
 from services.applications.support.schemas import Booker, OfficeSlot
+from services.notifications.contract import (
+    EmailOutcome,
+    EmailRequest,
+    EmailStatus,
+    Link,
+    MessageKind,
+)
 from services.notifications.mail.compose import compose
 from services.notifications.mail.links import alert_links, page_links
 from services.notifications.mail.render import Rendered, Renderer
 from services.portal.app import create_app
 from services.portal.config import PortalSettings
+from services.portal.contract import PATHS, Page, PageName, path_parameters
 from workflows import application_effects
 from workflows.application import ApplicationInput
 from workflows.application_effects import Effects
-from workflows.notifications import EmailOutcome, EmailRequest, EmailStatus, Link, MessageKind
-from workflows.offer_contracts import PlacementFacts
-from workflows.pages import PATHS, Page, PageName, path_parameters
 
 PORTAL_URL = "https://internships.example.ac.uk"
 renderer = Renderer(office_email="internships@example.ac.uk")
@@ -85,7 +92,7 @@ async def _from_effects(monkeypatch: pytest.MonkeyPatch) -> list[EmailRequest]:
 
     monkeypatch.setattr(application_effects, "send_email", capture)
     monkeypatch.setattr(workflow, "patched", lambda _patch: True)
-    effects = Effects(APP, f"application-{APPLICATION}")
+    effects = Effects(APP, ids.application(APPLICATION))
     lapses = datetime(2027, 1, 6, 15, 30, tzinfo=UTC)
     await effects.confirm()
     await effects.email_offer(lapses, timedelta(days=2))

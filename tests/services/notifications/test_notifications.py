@@ -12,22 +12,18 @@ import icalendar
 import pytest
 
 from launcher.mailcatcher import MailCatcher
+from mip.core import ids
 from mip.core.auth import Role
 from mip.core.settings import Settings
 from services.notifications.activities import make_sender
 from services.notifications.app import create_app
+from services.notifications.contract import CalendarEvent, EmailRequest, EmailStatus, MessageKind
 from tests.support.auth import auth
 from tests.support.mail_samples import SAMPLES
 from tests.support.servers import free_port
 from tests.support.stack import running_stack
 from tests.support.waiting import eventually
-from workflows.notifications import (
-    CalendarEvent,
-    DeliverEmailWorkflow,
-    EmailRequest,
-    EmailStatus,
-    MessageKind,
-)
+from workflows.notifications import DeliverEmailWorkflow
 from workflows.queues import WORKFLOWS
 
 
@@ -36,7 +32,7 @@ def _request(kind: MessageKind = MessageKind.confirmation, **overrides: Any) -> 
         "kind": kind,
         "to": ["ada@example.org"],
         "data": SAMPLES[kind],
-        "idempotency_key": f"application-{uuid.uuid4()}/confirmation",
+        "idempotency_key": f"{ids.application(uuid.uuid4())}/confirmation",
         "round_id": "round-2019",
     }
     return EmailRequest.model_validate({**fields, **overrides})
@@ -46,7 +42,7 @@ async def _deliver(stack: Any, request: EmailRequest) -> Any:
     return await stack.temporal.execute_workflow(
         DeliverEmailWorkflow.run,
         request,
-        id=f"email-{uuid.uuid4()}",
+        id=ids.email(str(uuid.uuid4())),
         task_queue=stack.settings.queue(WORKFLOWS),
     )
 
@@ -94,7 +90,7 @@ async def test_p4_delivered_after_the_smtp_server_was_down(
         handle = await stack.temporal.start_workflow(
             DeliverEmailWorkflow.run,
             request,
-            id=f"email-{uuid.uuid4()}",
+            id=ids.email(str(uuid.uuid4())),
             task_queue=stack.settings.queue(WORKFLOWS),
         )
         http = stack.http["notifications"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from services.notifications.contract import MessageKind
 from services.notifications.mail.render import Renderer, TemplateError
 from tests.support.mail_samples import SAMPLES
-from workflows.notifications import MessageKind
 
 renderer = Renderer(office_email="internships@example.org")
 

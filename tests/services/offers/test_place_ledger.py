@@ -7,9 +7,9 @@ import uuid
 
 from mip.core.settings import Settings
 from services.offers.app import create_app
+from services.offers.contract import OfferRecord, PlaceHold
 from services.offers.decisions import repository as repo
 from tests.support.auth import RunApp
-from workflows.offer_contracts import OfferRecord, PlaceHold
 
 
 async def test_r4_a_withdrawal_after_acceptance_frees_the_place_for_the_second_round(
