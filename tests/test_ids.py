@@ -45,7 +45,8 @@ def test_no_module_but_ids_formats_a_workflow_id() -> None:
 
 def test_the_search_finds_a_hand_made_id(tmp_path: Path) -> None:
     stray = tmp_path / "stray.py"
-    stray.write_text('handle = client.get_workflow_handle(f"application-{application_id}")\n')
+    made_by_hand = "f" + '"application-{application_id}"'
+    stray.write_text(f"handle = client.get_workflow_handle({made_by_hand})\n")
     assert hand_made_ids([stray]) == [f"{stray}:1: {stray.read_text().strip()}"]
 
 
