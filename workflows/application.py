@@ -15,7 +15,9 @@ workflows; accept, decline and withdraw are updates whose validators give the re
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel
@@ -27,8 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.tz import LONDON
 from temporalio.exceptions import ApplicationError
 
-from workflows import search
-from workflows.application_effects import Effects
+from workflows import application_effects, search
 from workflows.messages import Decision, OfferRequest
 
 REMINDER_BEFORE = timedelta(hours=24)
@@ -83,13 +84,15 @@ class ApplicationWorkflow:
         self._offer: OfferRequest | None = None
         self._expires_at: datetime | None = None
         self._reminded = False
-        self._inbox: list[tuple[str, Any]] = []
+        # What the signals asked for, in arrival order: each signal's own handler, run by
+        # the loop below under the lock, so an update never interleaves with one.
+        self._inbox: list[Callable[[], Awaitable[None]]] = []
         self._lock = asyncio.Lock()
 
     @property
-    def _fx(self) -> Effects:
+    def _fx(self) -> application_effects.Effects:
         assert self._input is not None
-        return Effects(self._input, workflow.info().workflow_id)
+        return application_effects.Effects(self._input, workflow.info().workflow_id)
 
     @workflow.run
     async def run(self, request: ApplicationInput) -> ApplicationStatus:
@@ -118,8 +121,7 @@ class ApplicationWorkflow:
                 continue
             async with self._lock:
                 while self._inbox:
-                    name, payload = self._inbox.pop(0)
-                    await self._on_event(name, payload)
+                    await self._inbox.pop(0)()
         # An update may still be recording or e-mailing; let it finish first.
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._status
@@ -128,19 +130,19 @@ class ApplicationWorkflow:
 
     @workflow.signal
     def forward(self) -> None:
-        self._inbox.append(("forward", None))
+        self._inbox.append(self._on_forward)
 
     @workflow.signal
     def offer(self, request: OfferRequest) -> None:
-        self._inbox.append(("offer", request))
+        self._inbox.append(partial(self._on_offer, request))
 
     @workflow.signal
     def outcomes_due(self) -> None:
-        self._inbox.append(("outcomes_due", None))
+        self._inbox.append(self._on_outcomes_due)
 
     @workflow.signal
     def accepted_elsewhere(self) -> None:
-        self._inbox.append(("accepted_elsewhere", None))
+        self._inbox.append(self._on_accepted_elsewhere)
 
     # --- updates from the services --------------------------------------------------------
 
@@ -156,7 +158,7 @@ class ApplicationWorkflow:
                 )
             await self._set(ApplicationStatus.accepted, decision.actor, "offer accepted")
             await self._fx.offer_record("accepted", self._expires_at)
-            self._inbox.append(("after_acceptance", None))
+            self._inbox.append(self._after_acceptance)
         return self.view()
 
     @accept.validator
@@ -223,20 +225,23 @@ class ApplicationWorkflow:
 
     # --- what happens -----------------------------------------------------------------------
 
-    async def _on_event(self, name: str, payload: Any) -> None:
-        status = self._status
-        if name == "forward" and status is ApplicationStatus.submitted:
+    # One handler per message. Each runs from the inbox in the order the messages came, and
+    # issues the same commands as the one string-dispatched handler before it did, so the
+    # recorded histories replay on it unchanged (tests/workflows/test_replay.py).
+
+    async def _on_forward(self) -> None:
+        if self._status is ApplicationStatus.submitted:
             await self._set(ApplicationStatus.forwarded, "office", "forwarded to the host")
-        elif name == "offer":
-            await self._on_offer(payload)
-        elif name == "outcomes_due" and status is ApplicationStatus.forwarded:
+
+    async def _on_outcomes_due(self) -> None:
+        if self._status is ApplicationStatus.forwarded:
             await self._set(
                 ApplicationStatus.not_successful, "office", "no offer by the outcomes date"
             )
             await self._fx.email_not_successful()
-        elif name == "accepted_elsewhere":
-            await self._on_accepted_elsewhere()
-        elif name == "after_acceptance" and status is ApplicationStatus.accepted:
+
+    async def _after_acceptance(self) -> None:
+        if self._status is ApplicationStatus.accepted:
             await self._fx.tell_placement(self._offer, "accepted")
             await self._fx.withdraw_others()
             await self._fx.introduce()

@@ -37,6 +37,10 @@ with workflow.unsafe.imports_passed_through():
     )
     from services.portal.contract import Page, PageName
 
+# Read only when a signal is sent: the application workflow's module imports this one, and
+# the placement workflow's imports the application's, so either may be found half-made.
+from workflows import application as application_workflow
+from workflows import placement as placement_workflow
 from workflows.messages import OfferRequest, Resolution
 from workflows.notifications import send_email
 from workflows.queues import APPLICATIONS, OFFERS, sibling
@@ -109,7 +113,9 @@ class Effects:
         if offer is None:
             return
         resolution = Resolution(application_id=self.app.application_id, outcome=outcome)
-        await signal_quietly(offer.placement_workflow_id, "resolved", resolution)
+        await signal_quietly(
+            offer.placement_workflow_id, placement_workflow.PlacementWorkflow.resolved, resolution
+        )
 
     async def withdraw_others(self) -> None:
         """R20: accepting one offer withdraws every other open application of the round."""
@@ -125,7 +131,9 @@ class Effects:
             result_type=list[str],
         )
         for other in others:
-            await signal_quietly(ids.application(other), "accepted_elsewhere")
+            await signal_quietly(
+                ids.application(other), application_workflow.ApplicationWorkflow.accepted_elsewhere
+            )
 
     # --- e-mail ------------------------------------------------------------------------------
 

@@ -25,6 +25,9 @@ with workflow.unsafe.imports_passed_through():
     from services.applications.contract import Candidate
     from services.offers.contract import HOLD_PLACE, RELEASE_PLACE, PlaceHold, PlacementState
 
+# Read only when a signal is sent: the application workflow's module imports this one
+# (through its effects), so this import may find it half-made.
+from workflows import application as application_workflow
 from workflows.messages import OfferRequest, Resolution
 from workflows.queues import OFFERS, sibling
 from workflows.signals import signal_quietly
@@ -249,7 +252,9 @@ class PlacementWorkflow:
                 window_seconds=self._input.window_seconds,
                 placement_workflow_id=workflow.info().workflow_id,
             )
-            if not await signal_quietly(ids.application(application), "offer", offer):
+            if not await signal_quietly(
+                ids.application(application), application_workflow.ApplicationWorkflow.offer, offer
+            ):
                 await self._take(Resolution(application_id=application, outcome="unavailable"))
         state = self.state()
         self._show(
@@ -276,7 +281,9 @@ class PlacementWorkflow:
         """A place this round held is free: the other round may be waiting for one."""
         assert self._input is not None
         other = "second" if self._input.phase == "first" else "first"
-        await signal_quietly(ids.placement(self._input.placement_id, other), "place_freed")
+        await signal_quietly(
+            ids.placement(self._input.placement_id, other), PlacementWorkflow.place_freed
+        )
 
     async def _tell_the_rest(self) -> None:
         """R18: every candidate never offered a place hears the outcome."""
@@ -284,7 +291,10 @@ class PlacementWorkflow:
         for candidate in self._input.candidates:
             if candidate.application_id in self._offered:
                 continue
-            await signal_quietly(ids.application(candidate.application_id), "outcomes_due")
+            await signal_quietly(
+                ids.application(candidate.application_id),
+                application_workflow.ApplicationWorkflow.outcomes_due,
+            )
 
     def _show(self, detail: str) -> None:
         workflow.set_current_details(detail)

@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
 from temporalio.common import RetryPolicy
 from temporalio.workflow import ParentClosePolicy
 
+from workflows.application import ApplicationWorkflow
 from workflows.notifications import AlertAnnouncementWorkflow, Announcement, send_email
 from workflows.placement import PlacementInput, PlacementWorkflow, Reschedule
 from workflows.queues import APPLICATIONS, OFFERS, sibling
@@ -133,7 +134,9 @@ class RoundWorkflow:
             return
         self._told_outcomes_at = moved
         for placement_wf in self._first_placements:
-            await signal_quietly(placement_wf, "reschedule", Reschedule(outcomes_at=moved))
+            await signal_quietly(
+                placement_wf, PlacementWorkflow.reschedule, Reschedule(outcomes_at=moved)
+            )
 
     async def _do(self, step: str) -> None:
         if step == "advertise":
@@ -173,7 +176,9 @@ class RoundWorkflow:
                 # the placement's workflow is there to take that ranking first.
                 await self._start_placement(placement, phase)
             for candidate in placement.candidates:
-                await signal_quietly(ids.application(candidate.application_id), "forward")
+                await signal_quietly(
+                    ids.application(candidate.application_id), ApplicationWorkflow.forward
+                )
             if not self._until_outcomes:
                 await self._start_placement(placement, phase)
             await self._tell_host(snapshot, placement, phase)

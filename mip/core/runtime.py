@@ -16,6 +16,7 @@ from temporalio import activity
 from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.types import ParamType, ReturnType
 
 from mip.core import db, outbox
 from mip.core.auth import Role, mint_token
@@ -25,7 +26,7 @@ from mip.core.migrations import applied_versions
 from mip.core.settings import Settings
 from mip.core.stack_report import DESCRIBE_ACTIVITY, ServiceReport
 from mip.core.temporal import TemporalLink
-from mip.core.updates import WhyClosed, closed_for_good, run_update
+from mip.core.updates import Update, WhyClosed, closed_for_good, run_update
 
 log = logging.getLogger("mip.runtime")
 
@@ -97,8 +98,13 @@ class ServiceRuntime:
         return self.temporal.client
 
     async def update_workflow(
-        self, workflow_id: str, update: Any, arg: Any, *, why_closed: WhyClosed | None = None
-    ) -> Any:
+        self,
+        workflow_id: str,
+        update: Update[ParamType, ReturnType],
+        arg: ParamType,
+        *,
+        why_closed: WhyClosed | None = None,
+    ) -> ReturnType:
         """Run a workflow's update; one this service's outbox has yet to start starts first."""
         client = self.workflow_client()
 

@@ -13,12 +13,17 @@ from typing import Any
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
+from temporalio.types import ParamType, ReturnType
+from temporalio.workflow import UpdateMethodMultiParam
 
 from mip.core.errors import Conflict, NotFound
 
 WhyClosed = Callable[[WorkflowHandle[Any, Any]], Awaitable[Exception]]
 # Starts the workflow if a committed outbox row still waits for it; True if it now exists.
 EnsureStarted = Callable[[], Awaitable[bool]]
+# An update named by its handler (`ApplicationWorkflow.accept`), never by a string: the
+# argument's and the answer's types are the handler's.
+Update = UpdateMethodMultiParam[[Any, ParamType], ReturnType]
 
 
 async def closed_for_good(handle: WorkflowHandle[Any, Any]) -> Exception:
@@ -27,12 +32,12 @@ async def closed_for_good(handle: WorkflowHandle[Any, Any]) -> Exception:
 
 async def run_update(
     handle: WorkflowHandle[Any, Any],
-    update: Any,
-    arg: Any,
+    update: Update[ParamType, ReturnType],
+    arg: ParamType,
     *,
     why_closed: WhyClosed = closed_for_good,
     ensure_started: EnsureStarted | None = None,
-) -> Any:
+) -> ReturnType:
     try:
         return await handle.execute_update(update, arg)
     except WorkflowUpdateFailedError as exc:

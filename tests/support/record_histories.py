@@ -15,11 +15,14 @@ then writes the history of one workflow of each kind (running or finished) to
 tests/histories/<WorkflowType>[-<what>].json, replacing what is there. About a minute.
 
 Keep the old files when a workflow change must still replay them: a history is a promise
-that workflows already running in production will keep running.
+that workflows already running in production will keep running. `--beside LABEL` writes
+the new ones into tests/histories/LABEL/ instead, beside the old (issue 22 recorded
+`typed-messages/` so); the replay test reads every folder.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import tempfile
 import uuid
@@ -202,11 +205,19 @@ async def record(tmp: str) -> dict[str, str]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--beside",
+        metavar="LABEL",
+        help="write into tests/histories/LABEL/, keeping the histories already there: "
+        "for a change to what workflows do, whose old histories must still replay",
+    )
+    into = HISTORIES / args.beside if (args := parser.parse_args()).beside else HISTORIES
     with tempfile.TemporaryDirectory(prefix="mip-record-") as tmp:
         recorded = asyncio.run(record(tmp))
-    HISTORIES.mkdir(parents=True, exist_ok=True)
+    into.mkdir(parents=True, exist_ok=True)
     for name, history in recorded.items():
-        path = HISTORIES / f"{name}.json"
+        path = into / f"{name}.json"
         path.write_text(history + "\n")
         print(f"wrote {path}")
 

@@ -3,15 +3,18 @@ on a claim the caller may act on; the claim is then read back from the read mode
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
+
+from temporalio.types import ParamType
 
 from mip.core import ids
 from mip.core.auth import Principal
 from mip.core.errors import NotFound
 from mip.core.runtime import ServiceRuntime
+from mip.core.updates import Update
 from services.expenses.claims.service import readable
 from services.expenses.contract import Claim
+from workflows.expense_claim import ClaimView
 
 
 async def as_host(runtime: ServiceRuntime, claim_id: UUID, host: Principal) -> Claim:
@@ -29,9 +32,13 @@ async def as_intern(runtime: ServiceRuntime, claim_id: UUID, me: Principal) -> C
 
 
 async def update(
-    runtime: ServiceRuntime, claim_id: UUID, who: Principal, update: Any, arg: Any
+    runtime: ServiceRuntime,
+    claim_id: UUID,
+    who: Principal,
+    update: Update[ParamType, ClaimView],
+    arg: ParamType,
 ) -> Claim:
     """Run the claim workflow's `update`, and read the claim as `who` now sees it."""
     # A claim shown as submitted can be decided at once, even before its workflow started.
-    await runtime.update_workflow(ids.expense_claim(str(claim_id)), update, arg)
+    await runtime.update_workflow(ids.expense_claim(claim_id), update, arg)
     return await readable(runtime, claim_id, who)

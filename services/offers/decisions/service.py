@@ -9,11 +9,13 @@ from uuid import UUID
 
 from temporalio.client import WorkflowHandle, WorkflowQueryFailedError
 from temporalio.service import RPCError
+from temporalio.types import ParamType
 
 from mip.core import ids
 from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, NotFound
 from mip.core.runtime import ServiceRuntime
+from mip.core.updates import Update
 from services.offers.contract import Offer
 from services.offers.decisions import repository as repo
 from services.offers.selection.service import own_placement
@@ -63,11 +65,14 @@ async def offers_on(runtime: ServiceRuntime, placement_id: UUID, who: Principal)
 
 
 async def decide(
-    runtime: ServiceRuntime, application_id: UUID, me: Principal, update: object, arg: object
+    runtime: ServiceRuntime,
+    application_id: UUID,
+    me: Principal,
+    update: Update[ParamType, ApplicationView],
+    arg: ParamType,
 ) -> ApplicationView:
     """The applicant's own offer, answered through its application's workflow."""
     await offer_for(runtime, application_id, me)
-    view: ApplicationView = await runtime.update_workflow(
-        ids.application(str(application_id)), update, arg, why_closed=why_offer_closed
+    return await runtime.update_workflow(
+        ids.application(application_id), update, arg, why_closed=why_offer_closed
     )
-    return view
