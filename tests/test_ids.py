@@ -52,6 +52,6 @@ def test_the_search_finds_a_hand_made_id(tmp_path: Path) -> None:
 
 def test_an_id_reads_back_as_its_application() -> None:
     made = ids.application("0b5e6a52-6a3f-4f67-9d55-7f1d7e3c2a10")
-    assert ids.application_of(made) == "0b5e6a52-6a3f-4f67-9d55-7f1d7e3c2a10"
-    assert ids.application_of(ids.round_("r1")) is None
-    assert ids.application_of("application-") is None
+    assert ids.application.of(made) == "0b5e6a52-6a3f-4f67-9d55-7f1d7e3c2a10"
+    assert ids.application.of(ids.round_("r1")) is None
+    assert ids.application.of("application-") is None

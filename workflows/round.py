@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
         FORWARDING_SNAPSHOT,
         MARK_READVERTISED,
         PlacementSnapshot,
+        RoundClock,
         RoundSnapshot,
         SnapshotQuery,
     )
@@ -48,18 +49,10 @@ RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
 UNTIL_OUTCOMES = "round-lives-until-outcomes"
 
 
-class RoundClockIn(BaseModel):
-    advertise_at: datetime
-    deadline_at: datetime
-    outcomes_at: datetime
-    second_round_opens_at: datetime | None = None
-    second_round_deadline_at: datetime | None = None
-
-
 class RoundInput(BaseModel):
     round_id: str
     name: str
-    clock: RoundClockIn
+    clock: RoundClock
     window_seconds: int
 
 
@@ -74,7 +67,7 @@ class RoundWorkflow:
     @workflow.init
     def __init__(self, request: RoundInput) -> None:
         self._input: RoundInput | None = request
-        self._clock: RoundClockIn | None = request.clock
+        self._clock: RoundClock | None = request.clock
         self._changed = False
         self._done: list[str] = []
         self._until_outcomes = False
@@ -103,7 +96,7 @@ class RoundWorkflow:
         return self._done
 
     @workflow.signal
-    def reschedule(self, clock: RoundClockIn) -> None:
+    def reschedule(self, clock: RoundClock) -> None:
         self._clock = clock
         self._changed = True
 

@@ -55,7 +55,7 @@ def _workflow_ids(record: logging.LogRecord) -> dict[str, str]:
     found = {"workflow_id": workflow_id}
     if details.get("activity_type"):
         found["activity"] = str(details["activity_type"])
-    application_id = ids.application_of(workflow_id)
+    application_id = ids.application.of(workflow_id)
     if application_id:
         found["application_id"] = application_id
     return found

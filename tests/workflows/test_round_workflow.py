@@ -16,6 +16,7 @@ from services.applications.contract import (
     MARK_READVERTISED,
     PlacementFacts,
     PlacementSnapshot,
+    RoundClock,
     RoundSnapshot,
     SnapshotQuery,
 )
@@ -32,7 +33,7 @@ from tests.support.time_skipping import time_skipping
 from workflows.notifications import AlertAnnouncementWorkflow
 from workflows.placement import PlacementWorkflow
 from workflows.queues import APPLICATIONS, NOTIFICATIONS, OFFERS, WORKFLOWS
-from workflows.round import NextStep, RoundClockIn, RoundInput, RoundWorkflow
+from workflows.round import NextStep, RoundInput, RoundWorkflow
 
 FACTS = PlacementFacts(
     title="Silver",
@@ -93,7 +94,7 @@ async def round_started(
         },
     ) as env:
         now = await env.get_current_time()
-        clock = RoundClockIn(
+        clock = RoundClock(
             advertise_at=now + timedelta(hours=1),
             deadline_at=now + timedelta(hours=2),
             outcomes_at=now + timedelta(days=5),
@@ -131,7 +132,7 @@ async def test_r3_changing_the_deadline_before_it_passes_reschedules_forwarding(
     services = Services()
     async with round_started(services) as (env, handle, start):
         await env.sleep(timedelta(minutes=90))  # advertised, not yet at the deadline
-        moved = RoundClockIn(
+        moved = RoundClock(
             advertise_at=start + timedelta(hours=1),
             deadline_at=start + timedelta(hours=5),
             outcomes_at=start + timedelta(days=5),

@@ -35,7 +35,7 @@ from services.applications.catalogue.schemas import (
     RoundIn,
 )
 from workflows.queues import WORKFLOWS
-from workflows.round import RoundClockIn, RoundInput, RoundWorkflow
+from workflows.round import RoundInput, RoundWorkflow
 
 CLOCK_FIELDS = (
     "advertise_at",
@@ -107,7 +107,7 @@ async def create_round(runtime: ServiceRuntime, spec: RoundIn) -> Round:
         start = RoundInput(
             round_id=str(created.id),
             name=created.name,
-            clock=RoundClockIn.model_validate(clock.model_dump()),
+            clock=clock,
             window_seconds=created.acceptance_window_seconds
             or created.acceptance_window_hours * 3600,
         )
@@ -178,9 +178,7 @@ async def _move_clock(
         await outbox.ensure_started(runtime.pool, client, wf_id)
         # Signalled inside the transaction: if Temporal is away, the dates do not change.
         try:
-            await client.get_workflow_handle(wf_id).signal(
-                RoundWorkflow.reschedule, RoundClockIn.model_validate(clock.model_dump())
-            )
+            await client.get_workflow_handle(wf_id).signal(RoundWorkflow.reschedule, clock)
         except RPCError as exc:
             if exc.status is not RPCStatusCode.NOT_FOUND:
                 raise
