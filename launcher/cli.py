@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from launcher import roles
+from launcher.commands import command
 from mip.core.auth import Role, mint_token
 from mip.core.settings import Settings
 
@@ -31,6 +32,12 @@ def _default_data_dir() -> Path:
 
 
 def _token(args: argparse.Namespace) -> int:
+    """print a development bearer token
+
+    Print a bearer token for the services' APIs (Authorize in their /docs), signed with
+    MIP_JWT_SECRET or, outside production and staging, the development secret `mip dev`
+    accepts. Production tokens come from your identity provider.
+    """
     settings = Settings()
     if settings.signing_secret is None:
         print(
@@ -48,6 +55,14 @@ def _token(args: argparse.Namespace) -> int:
 
 
 def _dev(args: argparse.Namespace) -> int:
+    """run the whole system on this machine
+
+    Run all of MIP on this machine, no Docker: PostgreSQL (unless $DATABASE_URL names one),
+    Temporal, a mail catcher (unless $SMTP_URL names a server), the portal, the four
+    services and the workflow worker, each on its own port (listed once up). A part that
+    dies is restarted; Ctrl-C stops everything. State stays in the data directory for the
+    next run; one `mip dev` at a time may use a data directory.
+    """
     from launcher.stack import DevOptions, run
 
     options = DevOptions(data_dir=args.data_dir, port_offset=args.port_offset, demo=args.demo)
@@ -68,6 +83,11 @@ def _check_address(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
+    """ask every service to answer through Temporal
+
+    Ask every service, through Temporal, whether it runs, reaches its database and has its
+    migrations; exit 0 if every one answers well, else 1.
+    """
     from mip.core.temporal import connect
     from workflows.queues import WORKFLOWS
     from workflows.stack_check import StackCheckInput, StackCheckWorkflow
@@ -115,24 +135,8 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="mip", description=__doc__.split("\n")[0])
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    dev = sub.add_parser(
-        "dev",
-        help="run the whole system on this machine",
-        description="Run all of MIP on this machine, no Docker: PostgreSQL (unless "
-        "$DATABASE_URL names one), Temporal, a mail catcher (unless $SMTP_URL names a "
-        "server), the portal, the four services and the workflow worker, each on its own "
-        "port (listed once up). A part that dies is restarted; Ctrl-C stops everything. "
-        "State stays in the data directory for the next run; one `mip dev` at a time may "
-        "use a data directory.",
-    )
-    dev.add_argument(
-        "--data-dir",
-        type=Path,
-        default=_default_data_dir(),
-        metavar="DIR",
-        help="where state is kept: databases, caught mail, logs (default %(default)s; "
-        "$MIP_DATA_DIR sets another)",
-    )
+    dev = command(sub, "dev", _dev)
+    _data_dir_option(dev, "where state is kept: databases, caught mail, logs")
     dev.add_argument(
         "--port-offset",
         type=int,
@@ -148,15 +152,8 @@ def parser() -> argparse.ArgumentParser:
         "with its hosts and placements, and the day's rehearsal round three applicants have "
         "applied to, to play through in minutes (loading twice changes nothing)",
     )
-    dev.set_defaults(func=_dev)
 
-    token = sub.add_parser(
-        "token",
-        help="print a development bearer token",
-        description="Print a bearer token for the services' APIs (Authorize in their /docs), "
-        "signed with MIP_JWT_SECRET or, outside production and staging, the development "
-        "secret `mip dev` accepts. Production tokens come from your identity provider.",
-    )
+    token = command(sub, "token", _token)
     token.add_argument(
         "--role",
         choices=[r.value for r in Role],
@@ -175,14 +172,8 @@ def parser() -> argparse.ArgumentParser:
         help="seconds until it expires (default %(default)s, 12 hours): at least 1, at most "
         "MIP_JWT_MAX_LIFETIME_S (a day)",
     )
-    token.set_defaults(func=_token)
 
-    check = sub.add_parser(
-        "check",
-        help="ask every service to answer through Temporal",
-        description="Ask every service, through Temporal, whether it runs, reaches its "
-        "database and has its migrations; exit 0 if every one answers well, else 1.",
-    )
+    check = command(sub, "check", _check)
     check.add_argument(
         "--within",
         type=float,
@@ -196,18 +187,25 @@ def parser() -> argparse.ArgumentParser:
         metavar="N",
         help="check the `mip dev` started with --port-offset N",
     )
-    check.add_argument(
+    _data_dir_option(
+        check,
+        "check the `mip dev` running on this data directory",
+        then="; with neither this nor --port-offset naming a running stack, the Temporal at "
+        "$TEMPORAL_ADDRESS",
+    )
+    roles.register(sub)
+    return top
+
+
+def _data_dir_option(into: argparse.ArgumentParser, what: str, *, then: str = "") -> None:
+    """--data-dir, whose default $MIP_DATA_DIR moves for `mip dev` and `mip check` alike."""
+    into.add_argument(
         "--data-dir",
         type=Path,
         default=_default_data_dir(),
         metavar="DIR",
-        help="check the `mip dev` running on this data directory (default %(default)s; "
-        "$MIP_DATA_DIR sets another); with neither this nor --port-offset naming a running "
-        "stack, the Temporal at $TEMPORAL_ADDRESS",
+        help=f"{what} (default %(default)s; $MIP_DATA_DIR sets another){then}",
     )
-    check.set_defaults(func=_check)
-    roles.register(sub)
-    return top
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,7 @@ import sys
 
 from pydantic import ValidationError
 
+from launcher.commands import command
 from mip.core.settings import Settings
 
 # %(default)s is $MIP_HOST when set: argparse's default is read when the parser is made.
@@ -33,6 +34,12 @@ def _settings(command: str) -> Settings | None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    """serve one service (uvicorn, proxy headers)
+
+    Serve one MIP service behind uvicorn, as a container runs it: it believes X-Forwarded-*
+    only from $MIP_FORWARDED_ALLOW_IPS and, on SIGTERM, lets requests in flight finish for
+    up to $MIP_SHUTDOWN_GRACE_S.
+    """
     from launcher.serve import SERVED, default_port, serve
 
     settings = _settings("serve")
@@ -49,6 +56,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _worker(args: argparse.Namespace) -> int:
+    """run the workflow worker
+
+    Run the workflow worker, with a health port: GET /livez answers 200 while the process
+    runs, GET /healthz 200 while it polls and Temporal answers. On SIGTERM it stops polling
+    and gives the tasks in hand $MIP_SHUTDOWN_GRACE_S.
+    """
     from launcher.worker import main
 
     settings = _settings("worker")
@@ -58,6 +71,11 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    """apply every service's migrations once
+
+    Apply every service's database migrations not yet applied, say which, and exit: a
+    deploy's job, run once per release before its services start.
+    """
     from launcher.migrate import main
 
     settings = _settings("migrate")
@@ -65,12 +83,22 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _probe(args: argparse.Namespace) -> int:
+    """exit 0 if 127.0.0.1:$MIP_PORT answers 200
+
+    Exit 0 if http://127.0.0.1:$MIP_PORT/PATH answers 200, else 1, saying why: the image's
+    HEALTHCHECK. The image sets MIP_PORT; without it, 8000 is asked.
+    """
     from launcher.probe import probe
 
     return probe(args.path)
 
 
 def _keygen(args: argparse.Namespace) -> int:
+    """print a new Ed25519 private key (PEM) for MIP_PORTAL_SIGNING_KEY_FILE
+
+    Print a new Ed25519 private key (PEM) on stdout: the key the portal signs people's
+    tokens with. Keep it in a file MIP_PORTAL_SIGNING_KEY_FILE names.
+    """
     from services.portal.keys import generate_pem
 
     sys.stdout.write(generate_pem().decode())
@@ -78,70 +106,34 @@ def _keygen(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from launcher.serve import SERVED, WORKER_PORT, default_host
+    from launcher.serve import SERVED, WORKER_PORT
 
-    serve = sub.add_parser(
-        "serve",
-        help="serve one service (uvicorn, proxy headers)",
-        description="Serve one MIP service behind uvicorn, as a container runs it: it "
-        "believes X-Forwarded-* only from $MIP_FORWARDED_ALLOW_IPS and, on SIGTERM, lets "
-        "requests in flight finish for up to $MIP_SHUTDOWN_GRACE_S.",
-    )
+    serve = command(sub, "serve", _serve)
     serve.add_argument("service", choices=sorted(SERVED), help="the service to serve")
-    serve.add_argument(
-        "--host", default=default_host(), help=f"the address to listen on {_HOST_DEFAULT}"
-    )
     own = ", ".join(f"{served.name} {served.port}" for served in SERVED.values())
-    serve.add_argument(
-        "--port",
-        type=int,
-        default=None,
-        help=f"the port to listen on (default $MIP_PORT, else the service's own: {own})",
+    _listen_options(
+        serve,
+        host="the address to listen on",
+        port=f"the port to listen on (default $MIP_PORT, else the service's own: {own})",
     )
-    serve.set_defaults(func=_serve)
-
-    worker = sub.add_parser(
-        "worker",
-        help="run the workflow worker",
-        description="Run the workflow worker, with a health port: GET /livez answers 200 "
-        "while the process runs, GET /healthz 200 while it polls and Temporal answers. On "
-        "SIGTERM it stops polling and gives the tasks in hand $MIP_SHUTDOWN_GRACE_S.",
-    )
-    worker.add_argument(
-        "--host", default=default_host(), help=f"the health port's address {_HOST_DEFAULT}"
-    )
-    worker.add_argument(
-        "--port",
-        type=int,
-        default=None,
-        help=f"the health port (default $MIP_PORT, else {WORKER_PORT}, a port `mip dev` "
+    _listen_options(
+        command(sub, "worker", _worker),
+        host="the health port's address",
+        port=f"the health port (default $MIP_PORT, else {WORKER_PORT}, a port `mip dev` "
         "leaves free)",
     )
-    worker.set_defaults(func=_worker)
-
-    migrate = sub.add_parser(
-        "migrate",
-        help="apply every service's migrations once",
-        description="Apply every service's database migrations not yet applied, say which, "
-        "and exit: a deploy's job, run once per release before its services start.",
-    )
-    migrate.set_defaults(func=_migrate)
-
-    probe = sub.add_parser(
-        "probe",
-        help="exit 0 if 127.0.0.1:$MIP_PORT answers 200",
-        description="Exit 0 if http://127.0.0.1:$MIP_PORT/PATH answers 200, else 1, saying "
-        "why: the image's HEALTHCHECK. The image sets MIP_PORT; without it, 8000 is asked.",
-    )
+    command(sub, "migrate", _migrate)
+    probe = command(sub, "probe", _probe)
     probe.add_argument(
         "path", nargs="?", default="/healthz", help="the path to ask (default %(default)s)"
     )
-    probe.set_defaults(func=_probe)
+    command(sub, "keygen", _keygen)
 
-    keygen = sub.add_parser(
-        "keygen",
-        help="print a new Ed25519 private key (PEM) for MIP_PORTAL_SIGNING_KEY_FILE",
-        description="Print a new Ed25519 private key (PEM) on stdout: the key the portal "
-        "signs people's tokens with. Keep it in a file MIP_PORTAL_SIGNING_KEY_FILE names.",
-    )
-    keygen.set_defaults(func=_keygen)
+
+def _listen_options(parser: argparse.ArgumentParser, *, host: str, port: str) -> None:
+    """--host and --port of a process that listens: a service, or the worker's health port.
+    No --port default here: $MIP_PORT or the process's own port is read when it starts."""
+    from launcher.serve import default_host
+
+    parser.add_argument("--host", default=default_host(), help=f"{host} {_HOST_DEFAULT}")
+    parser.add_argument("--port", type=int, default=None, help=port)
