@@ -6,25 +6,13 @@ form; a second place that formats one is where they would drift apart."""
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 from mip.core import ids
+from tests.support.source_tree import ROOT, python_files
 
-ROOT = Path(__file__).resolve().parent.parent
 # An f-string that begins like one of the ids: a workflow id being formatted by hand.
 HAND_MADE = re.compile(r"""f["'](application|round|placement|expense-claim|email|alerts)-\{""")
-
-
-def _python_files() -> list[Path]:
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "*.py"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    return [ROOT / name for name in listed if (ROOT / name).is_file()]
 
 
 def hand_made_ids(files: list[Path]) -> list[str]:
@@ -40,7 +28,7 @@ def hand_made_ids(files: list[Path]) -> list[str]:
 
 
 def test_no_module_but_ids_formats_a_workflow_id() -> None:
-    assert hand_made_ids(_python_files()) == []
+    assert hand_made_ids(python_files()) == []
 
 
 def test_the_search_finds_a_hand_made_id(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from tests.test_ids import _python_files
+from tests.support.source_tree import python_files
 
 # A call of one of these names sends a signal or an update; the position of the argument
 # that says which one.
@@ -41,7 +41,7 @@ def named_by_string(path: Path) -> list[str]:
 
 
 def test_no_signal_or_update_is_sent_by_name() -> None:
-    assert [line for path in _python_files() for line in named_by_string(path)] == []
+    assert [line for path in python_files() for line in named_by_string(path)] == []
 
 
 def test_the_walk_sees_a_signal_sent_by_name(tmp_path: Path) -> None:
