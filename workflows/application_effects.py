@@ -10,7 +10,7 @@ told the applicant could not be e-mailed, and why (R15, R18).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from temporalio import workflow
 
@@ -52,6 +52,27 @@ if TYPE_CHECKING:
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # Histories recorded before this patch sent nothing to the office for an undelivered e-mail.
 UNDELIVERABLE_NOTICE = "undeliverable-notice-to-office"
+
+
+# Each message the applicant gets about their application: its step in the idempotency key
+# (never changed: a replayed step must find its message already sent), what the office is
+# told it was if it bounces, and the page it opens.
+_APPLICANT_MESSAGES: dict[MessageKind, tuple[str, str, Literal["offer", "application"]]] = {
+    MessageKind.confirmation: ("confirmation", "confirmation of the application", "application"),
+    MessageKind.offer: ("offer", "offer of the place", "offer"),
+    MessageKind.offer_reminder: ("offer-reminder", "reminder of the offer", "offer"),
+    MessageKind.offer_lapsed: ("offer-lapsed", "notice that the offer lapsed", "application"),
+    MessageKind.decline_acknowledgement: (
+        "offer-declined",
+        "acknowledgement of the declined offer",
+        "application",
+    ),
+    MessageKind.not_successful: (
+        "not-successful",
+        "news that the application was not successful",
+        "application",
+    ),
+}
 
 
 class Effects:
@@ -209,58 +230,33 @@ class Effects:
         )
 
     async def confirm(self) -> None:
-        await self._to_applicant(
-            MessageKind.confirmation,
-            "confirmation",
-            "confirmation of the application",
-            self.app.confirmation,
-            pages=self._application_page(),
-        )
+        await self._tell(MessageKind.confirmation, self.app.confirmation)
 
     async def email_offer(self, expires_at: datetime, window: timedelta) -> None:
-        await self._to_applicant(
-            MessageKind.offer,
-            "offer",
-            "offer of the place",
-            self._data(respond_by_label=when.when(expires_at), window_label=when.duration(window)),
-            pages=self._offer_page(),
+        data = self._data(
+            respond_by_label=when.when(expires_at), window_label=when.duration(window)
         )
+        await self._tell(MessageKind.offer, data)
 
     async def email_reminder(self, expires_at: datetime) -> None:
-        await self._to_applicant(
-            MessageKind.offer_reminder,
-            "offer-reminder",
-            "reminder of the offer",
-            self._data(respond_by_label=when.when(expires_at)),
-            pages=self._offer_page(),
+        await self._tell(
+            MessageKind.offer_reminder, self._data(respond_by_label=when.when(expires_at))
         )
 
     async def email_lapsed(self, window: timedelta) -> None:
-        await self._to_applicant(
-            MessageKind.offer_lapsed,
-            "offer-lapsed",
-            "notice that the offer lapsed",
-            self._data(window_label=when.duration(window)),
-            pages=self._application_page(),
-        )
+        await self._tell(MessageKind.offer_lapsed, self._data(window_label=when.duration(window)))
 
     async def email_decline_acknowledgement(self) -> None:
-        await self._to_applicant(
-            MessageKind.decline_acknowledgement,
-            "offer-declined",
-            "acknowledgement of the declined offer",
-            self._data(),
-            pages=self._application_page(),
-        )
+        await self._tell(MessageKind.decline_acknowledgement, self._data())
 
     async def email_not_successful(self) -> None:
-        await self._to_applicant(
-            MessageKind.not_successful,
-            "not-successful",
-            "news that the application was not successful",
-            self._data(),
-            pages=self._application_page(),
-        )
+        await self._tell(MessageKind.not_successful, self._data())
+
+    async def _tell(self, kind: MessageKind, data: dict[str, Any]) -> None:
+        """One of the applicant's own messages, linking to the page it is about."""
+        step, label, page = _APPLICANT_MESSAGES[kind]
+        pages = self._offer_page() if page == "offer" else self._application_page()
+        await self._to_applicant(kind, step, label, data, pages=pages)
 
     async def introduce(self) -> None:
         """R21, R22: one e-mail to intern and host, with the days and the preparation."""
