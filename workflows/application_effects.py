@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
+from pydantic import BaseModel
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
@@ -75,6 +76,18 @@ _APPLICANT_MESSAGES: dict[MessageKind, tuple[str, str, Literal["offer", "applica
 }
 
 
+async def _call(queue: str, activity: str, arg: BaseModel, result_type: Any = None) -> Any:
+    """One of a service's activities, on that service's queue; its result read as
+    `result_type`, or left unread (None) where the workflow wants none."""
+    return await workflow.execute_activity(
+        activity,
+        arg,
+        task_queue=sibling(queue),
+        start_to_close_timeout=ACTIVITY_TIMEOUT,
+        result_type=result_type,
+    )
+
+
 class Effects:
     def __init__(self, app: ApplicationInput, workflow_id: str) -> None:
         self.app = app
@@ -83,14 +96,10 @@ class Effects:
     # --- records in the services' own tables --------------------------------------------
 
     async def record_status(self, status: ApplicationStatus, actor: str, reason: str) -> None:
-        await workflow.execute_activity(
-            RECORD_STATUS,
-            StatusChange(
-                application_id=self.app.application_id, status=status, actor=actor, reason=reason
-            ),
-            task_queue=sibling(APPLICATIONS),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
+        change = StatusChange(
+            application_id=self.app.application_id, status=status, actor=actor, reason=reason
         )
+        await _call(APPLICATIONS, RECORD_STATUS, change)
         # On the worker's /metrics; recorded by the SDK only when not replaying.
         workflow.metric_meter().create_counter(
             "mip_application_transitions", "Applications moved to a status by their workflow"
@@ -99,33 +108,24 @@ class Effects:
     async def offer_record(
         self, status: Any, expires_at: datetime | None, reason: str = ""
     ) -> None:
-        await workflow.execute_activity(
-            RECORD_OFFER,
-            OfferRecord(
-                application_id=self.app.application_id,
-                round_id=self.app.round_id,
-                placement_id=self.app.placement_id,
-                applicant_email=self.app.applicant_email,
-                status=status,
-                expires_at=expires_at,
-                reason=reason,
-            ),
-            task_queue=sibling(OFFERS),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
+        record = OfferRecord(
+            application_id=self.app.application_id,
+            round_id=self.app.round_id,
+            placement_id=self.app.placement_id,
+            applicant_email=self.app.applicant_email,
+            status=status,
+            expires_at=expires_at,
+            reason=reason,
         )
+        await _call(OFFERS, RECORD_OFFER, record)
 
     async def claim_acceptance(self) -> bool:
-        granted: bool = await workflow.execute_activity(
-            CLAIM_ACCEPTANCE,
-            AcceptanceClaim(
-                round_id=self.app.round_id,
-                applicant_email=self.app.applicant_email,
-                application_id=self.app.application_id,
-            ),
-            task_queue=sibling(OFFERS),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            result_type=bool,
+        claim = AcceptanceClaim(
+            round_id=self.app.round_id,
+            applicant_email=self.app.applicant_email,
+            application_id=self.app.application_id,
         )
+        granted: bool = await _call(OFFERS, CLAIM_ACCEPTANCE, claim, bool)
         return granted
 
     # --- the other workflows ------------------------------------------------------------------
@@ -140,17 +140,12 @@ class Effects:
 
     async def withdraw_others(self) -> None:
         """R20: accepting one offer withdraws every other open application of the round."""
-        others: list[str] = await workflow.execute_activity(
-            OPEN_APPLICATIONS_OF,
-            OpenApplicationsQuery(
-                round_id=self.app.round_id,
-                applicant_email=self.app.applicant_email,
-                except_application_id=self.app.application_id,
-            ),
-            task_queue=sibling(APPLICATIONS),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            result_type=list[str],
+        query = OpenApplicationsQuery(
+            round_id=self.app.round_id,
+            applicant_email=self.app.applicant_email,
+            except_application_id=self.app.application_id,
         )
+        others: list[str] = await _call(APPLICATIONS, OPEN_APPLICATIONS_OF, query, list[str])
         for other in others:
             await signal_quietly(
                 ids.application(other), application_workflow.ApplicationWorkflow.accepted_elsewhere
