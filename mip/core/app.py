@@ -17,7 +17,12 @@ from mip.core.auth import TokenVerifier
 from mip.core.deps import AnyUser, OfficeOrService, Runtime
 from mip.core.health import check_parts
 from mip.core.logging import bind_path_ids, configure_logging
-from mip.core.migrations import applied_versions, apply_migrations
+from mip.core.migrations import (
+    CORE_MIGRATIONS,
+    CORE_RECORD,
+    applied_versions,
+    apply_migrations,
+)
 from mip.core.openapi import document_problems
 from mip.core.problems import RETRY_AFTER_S, install_problem_handlers, problem_response
 from mip.core.runtime import ServiceRuntime, ServiceSpec
@@ -82,7 +87,11 @@ async def status(runtime: Runtime, _: OfficeOrService) -> Status:
 
 
 async def _migrate(spec: ServiceSpec, settings: Settings) -> list[int]:
-    """Apply `spec`'s migrations; the versions applied now (empty where up to date)."""
+    """Apply `spec`'s migrations; the versions applied now (empty where up to date).
+
+    The core's tables a service uses come first, so a service's own migrations may refer
+    to them; their versions are the core's and are not among those returned.
+    """
     # Migrations get a pool of their own without the request timeouts: building an
     # index or waiting for another replica's migration lock may rightly take minutes.
     migrating = await db.create_pool(
@@ -93,6 +102,8 @@ async def _migrate(spec: ServiceSpec, settings: Settings) -> list[int]:
         timeout_s=settings.startup_timeout_s,
     )
     try:
+        if spec.uses_outbox:
+            await apply_migrations(migrating, spec.schema, CORE_MIGRATIONS, record=CORE_RECORD)
         return await apply_migrations(migrating, spec.schema, spec.migrations)
     finally:
         await migrating.close()

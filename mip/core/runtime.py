@@ -46,7 +46,8 @@ class ServiceSpec:
     # Built once the pool exists, so activities can close over the runtime.
     activities: Callable[[ServiceRuntime], Sequence[Callable[..., Any]]] = lambda _: ()
     port: int = 8000
-    # Whether the service writes workflow starts to its `workflow_outbox` table.
+    # Whether the service writes workflow starts to `workflow_outbox`, the core's table
+    # (then made in the service's schema by the core's own migrations).
     uses_outbox: bool = False
     # Long-running tasks of the service, cancelled at shutdown.
     background: Callable[[ServiceRuntime], Sequence[Coroutine[Any, Any, None]]] = lambda _: ()
