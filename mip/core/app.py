@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, TypedDict, Unpack
 
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -17,6 +19,7 @@ from mip.core.auth import TokenVerifier
 from mip.core.deps import AnyUser, OfficeOrService, Runtime
 from mip.core.health import check_parts
 from mip.core.logging import bind_path_ids, configure_logging
+from mip.core.metrics import Figures
 from mip.core.migrations import (
     CORE_MIGRATIONS,
     CORE_RECORD,
@@ -145,6 +148,27 @@ async def _running(runtime: ServiceRuntime) -> AsyncIterator[None]:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await runtime.temporal.stop()
+
+
+class Wiring(TypedDict, total=False):
+    """What a service serves; see `ServiceSpec`."""
+
+    port: int
+    routers: Sequence[APIRouter]
+    activities: Callable[[ServiceRuntime], Sequence[Callable[..., Any]]]
+    figures: Figures
+    config: Callable[[], object]
+    uses_outbox: bool
+
+
+def service_spec(
+    app_file: str, description: str, queues: tuple[str, str], **wiring: Unpack[Wiring]
+) -> ServiceSpec:
+    """The spec of the service whose app.py is `app_file`: named for its package, with its
+    migrations beside it; `queues` are its activities' queue and its workflows' queue."""
+    package = Path(app_file).parent
+    name, migrations = package.name, package / "migrations"
+    return ServiceSpec(name, name.title(), description, *queues, migrations, **wiring)
 
 
 def create_service_app(
