@@ -8,7 +8,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from fastapi import APIRouter
@@ -29,6 +29,8 @@ from mip.core.temporal import TemporalLink
 from mip.core.updates import Update, WhyClosed, closed_for_good, run_update
 
 log = logging.getLogger("mip.runtime")
+
+C = TypeVar("C")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,12 @@ class ServiceRuntime:
     starter: outbox.Starter | None = None
     # The server clock every rule reads; tests set it to stand exactly at a deadline.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def config_as(self, kind: type[C]) -> C:
+        """The service's own settings, typed as the `kind` its spec built."""
+        if not isinstance(self.config, kind):
+            raise TypeError(f"{self.spec.name} holds no {kind.__name__}")
+        return self.config
 
     def service_token(self) -> str:
         """The bearer token this service presents to the others."""
