@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from mip.core.app import create_service_app, service_spec
 from mip.core.settings import Settings
-from services.applications.activities import activities
+from services.applications.activities import ApplicationActivities
 from services.applications.applicants.api import router as applicants
 from services.applications.catalogue.api import router as catalogue
 from services.applications.config import ApplicationsSettings
@@ -23,7 +23,7 @@ SPEC = service_spec(
     (queues.APPLICATIONS, queues.WORKFLOWS),
     port=8001,
     routers=(catalogue, applicants, submissions, hosts, support),
-    activities=activities,
+    activities=ApplicationActivities.serving,
     figures=figures,
     uses_outbox=True,
     config=ApplicationsSettings,

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from mip.core.app import create_service_app, service_spec
 from mip.core.settings import Settings
-from services.expenses.activities import activities
+from services.expenses.activities import ExpenseActivities
 from services.expenses.claims.api import router as claims
 from services.expenses.config import ExpensesSettings
 from services.expenses.decisions.api import router as decisions
@@ -19,7 +19,7 @@ SPEC = service_spec(
     (queues.EXPENSES, queues.WORKFLOWS),
     port=8003,
     routers=(claims, decisions),
-    activities=activities,
+    activities=ExpenseActivities.serving,
     figures=figures,
     uses_outbox=True,
     config=ExpensesSettings,

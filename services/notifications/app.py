@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from mip.core.app import create_service_app, service_spec
 from mip.core.settings import Settings
-from services.notifications.activities import activities
+from services.notifications.activities import NotificationActivities
 from services.notifications.alerts.api import router as alerts
 from services.notifications.config import MailSettings
 from services.notifications.figures import figures
@@ -20,7 +20,7 @@ SPEC = service_spec(
     (queues.NOTIFICATIONS, queues.WORKFLOWS),
     port=8004,
     routers=(messages, alerts, sign_in),
-    activities=activities,
+    activities=NotificationActivities.serving,
     figures=figures,
     config=MailSettings,
 )

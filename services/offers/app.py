@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from mip.core.app import create_service_app, service_spec
 from mip.core.settings import Settings
-from services.offers.activities import activities
+from services.offers.activities import OfferActivities
 from services.offers.decisions.api import router as decisions
 from services.offers.figures import figures
 from services.offers.round_view.api import router as round_view
@@ -19,7 +19,7 @@ SPEC = service_spec(
     (queues.OFFERS, queues.WORKFLOWS),
     port=8002,
     routers=(selection, decisions, round_view),
-    activities=activities,
+    activities=OfferActivities.serving,
     figures=figures,
 )
 
