@@ -8,29 +8,31 @@ from urllib.parse import quote
 from uuid import UUID
 
 from mip.core.http import Download, ServiceClient
+
+# Published with the client (the portal imports them from here): explicit re-exports.
 from services.applications.applicants.schemas import ContractType as ContractType
 from services.applications.applicants.schemas import Division as Division
 from services.applications.applicants.schemas import Eligibility as Eligibility
 from services.applications.applicants.schemas import EqualOpportunitiesIn as EqualOpportunitiesIn
-from services.applications.applicants.schemas import EqualOpportunitiesTotals
+from services.applications.applicants.schemas import (
+    EqualOpportunitiesTotals as EqualOpportunitiesTotals,
+)
 from services.applications.applicants.schemas import Profile as Profile
 from services.applications.applicants.schemas import ProfileIn as ProfileIn
 from services.applications.applicants.schemas import StaffRole as StaffRole
-from services.applications.contract import (
-    Application,
-    Event,
-    ForwardedApplication,
-    Host,
-    HostIn,
-    Placement,
-    PlacementIn,
-    RehearsalStep,
-    Round,
-    RoundDatesIn,
-    RoundIn,
-    RoundSettingsIn,
-    WelcomeSent,
-)
+from services.applications.contract import Application as Application
+from services.applications.contract import Event as Event
+from services.applications.contract import ForwardedApplication as ForwardedApplication
+from services.applications.contract import Host as Host
+from services.applications.contract import HostIn as HostIn
+from services.applications.contract import Placement as Placement
+from services.applications.contract import PlacementIn as PlacementIn
+from services.applications.contract import RehearsalStep as RehearsalStep
+from services.applications.contract import Round as Round
+from services.applications.contract import RoundDatesIn as RoundDatesIn
+from services.applications.contract import RoundIn as RoundIn
+from services.applications.contract import RoundSettingsIn as RoundSettingsIn
+from services.applications.contract import WelcomeSent as WelcomeSent
 from services.applications.submissions.schemas import Limits as Limits
 from services.applications.support.schemas import Booking as Booking
 from services.applications.support.schemas import OfficeSlot as OfficeSlot

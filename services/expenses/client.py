@@ -7,9 +7,9 @@ from datetime import date
 from uuid import UUID
 
 from mip.core.http import Download, ServiceClient
-from services.expenses.contract import Category as Category
 
 # Published with the client (the portal imports them from here): explicit re-exports.
+from services.expenses.contract import Category as Category
 from services.expenses.contract import Claim as Claim
 from services.expenses.contract import ClaimLine as ClaimLine
 from services.expenses.contract import ClaimState as ClaimState

@@ -5,10 +5,10 @@ from __future__ import annotations
 from uuid import UUID
 
 from mip.core.http import ServiceClient
-from services.offers.contract import Candidate as Candidate
-from services.offers.contract import MarkIn as MarkIn
 
 # Published with the client (the portal imports them from here): explicit re-exports.
+from services.offers.contract import Candidate as Candidate
+from services.offers.contract import MarkIn as MarkIn
 from services.offers.contract import Offer as Offer
 from services.offers.contract import RankingIn as RankingIn
 from services.offers.contract import RankingOutcome as RankingOutcome
