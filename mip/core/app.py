@@ -167,8 +167,16 @@ def service_spec(
     """The spec of the service whose app.py is `app_file`: named for its package, with its
     migrations beside it; `queues` are its activities' queue and its workflows' queue."""
     package = Path(app_file).parent
-    name, migrations = package.name, package / "migrations"
-    return ServiceSpec(name, name.title(), description, *queues, migrations, **wiring)
+    task_queue, workflow_queue = queues
+    return ServiceSpec(
+        name=package.name,
+        title=package.name.title(),
+        description=description,
+        task_queue=task_queue,
+        workflow_queue=workflow_queue,
+        migrations=package / "migrations",
+        **wiring,
+    )
 
 
 def create_service_app(
