@@ -29,6 +29,7 @@ T = TypeVar("T")
 # A body: a model, or a few named values where the route's model is the service's own.
 Body = BaseModel | Mapping[str, object] | None
 
+# One adapter per answer shape, kept: building one costs far more than using it.
 _ADAPTERS: dict[object, TypeAdapter[Any]] = {}
 
 
