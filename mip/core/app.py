@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, TypedDict, Unpack
 
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -17,7 +19,13 @@ from mip.core.auth import TokenVerifier
 from mip.core.deps import AnyUser, OfficeOrService, Runtime
 from mip.core.health import check_parts
 from mip.core.logging import bind_path_ids, configure_logging
-from mip.core.migrations import applied_versions, apply_migrations
+from mip.core.metrics import Figures
+from mip.core.migrations import (
+    CORE_MIGRATIONS,
+    CORE_RECORD,
+    applied_versions,
+    apply_migrations,
+)
 from mip.core.openapi import document_problems
 from mip.core.problems import RETRY_AFTER_S, install_problem_handlers, problem_response
 from mip.core.runtime import ServiceRuntime, ServiceSpec
@@ -82,7 +90,11 @@ async def status(runtime: Runtime, _: OfficeOrService) -> Status:
 
 
 async def _migrate(spec: ServiceSpec, settings: Settings) -> list[int]:
-    """Apply `spec`'s migrations; the versions applied now (empty where up to date)."""
+    """Apply `spec`'s migrations; the versions applied now (empty where up to date).
+
+    The core's tables a service uses come first, so a service's own migrations may refer
+    to them; their versions are the core's and are not among those returned.
+    """
     # Migrations get a pool of their own without the request timeouts: building an
     # index or waiting for another replica's migration lock may rightly take minutes.
     migrating = await db.create_pool(
@@ -93,6 +105,8 @@ async def _migrate(spec: ServiceSpec, settings: Settings) -> list[int]:
         timeout_s=settings.startup_timeout_s,
     )
     try:
+        if spec.uses_outbox:
+            await apply_migrations(migrating, spec.schema, CORE_MIGRATIONS, record=CORE_RECORD)
         return await apply_migrations(migrating, spec.schema, spec.migrations)
     finally:
         await migrating.close()
@@ -134,6 +148,35 @@ async def _running(runtime: ServiceRuntime) -> AsyncIterator[None]:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await runtime.temporal.stop()
+
+
+class Wiring(TypedDict, total=False):
+    """What a service serves; see `ServiceSpec`."""
+
+    port: int
+    routers: Sequence[APIRouter]
+    activities: Callable[[ServiceRuntime], Sequence[Callable[..., Any]]]
+    figures: Figures
+    config: Callable[[], object]
+    uses_outbox: bool
+
+
+def service_spec(
+    app_file: str, description: str, queues: tuple[str, str], **wiring: Unpack[Wiring]
+) -> ServiceSpec:
+    """The spec of the service whose app.py is `app_file`: named for its package, with its
+    migrations beside it; `queues` are its activities' queue and its workflows' queue."""
+    package = Path(app_file).parent
+    task_queue, workflow_queue = queues
+    return ServiceSpec(
+        name=package.name,
+        title=package.name.title(),
+        description=description,
+        task_queue=task_queue,
+        workflow_queue=workflow_queue,
+        migrations=package / "migrations",
+        **wiring,
+    )
 
 
 def create_service_app(

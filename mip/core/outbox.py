@@ -25,8 +25,8 @@ from mip.core.temporal import TemporalLink
 
 log = logging.getLogger("mip.outbox")
 
-# A service using the outbox creates `workflow_outbox` in a migration of its own
-# (services/applications/migrations/0004_workflow_outbox.sql).
+# `workflow_outbox` is the core's table (mip/core/migrations/), made in the schema of each
+# service whose spec says `uses_outbox`.
 
 
 async def enqueue(

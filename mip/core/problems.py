@@ -115,19 +115,27 @@ def database_outage(exc: BaseException) -> bool:
 
 async def _mip_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, MIPError)
-    headers: dict[str, str] = {}
-    if isinstance(exc, NotAuthenticated):
+    return error_response(request, exc)
+
+
+def error_response(
+    request: Request, error: MIPError, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """The problem for `error`, with the headers its kind promises (a challenge for a
+    missing token, when to retry) beside `headers`; wherever it is raised, it answers alike."""
+    headers = dict(headers or {})
+    if isinstance(error, NotAuthenticated):
         headers["WWW-Authenticate"] = 'Bearer realm="mip"'
-    if exc.retry_after_s is not None:
-        headers["Retry-After"] = str(exc.retry_after_s)
+    if error.retry_after_s is not None:
+        headers["Retry-After"] = str(error.retry_after_s)
     return problem_response(
         request,
-        status=exc.status,
-        slug=exc.slug,
-        title=exc.title,
-        detail=exc.detail,
+        status=error.status,
+        slug=error.slug,
+        title=error.title,
+        detail=error.detail,
         headers=headers or None,
-        **exc.extensions,
+        **error.extensions,
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from fastapi import APIRouter
@@ -30,6 +30,8 @@ from mip.core.updates import Update, WhyClosed, closed_for_good, run_update
 
 log = logging.getLogger("mip.runtime")
 
+C = TypeVar("C")
+
 
 @dataclass(frozen=True)
 class ServiceSpec:
@@ -46,7 +48,8 @@ class ServiceSpec:
     # Built once the pool exists, so activities can close over the runtime.
     activities: Callable[[ServiceRuntime], Sequence[Callable[..., Any]]] = lambda _: ()
     port: int = 8000
-    # Whether the service writes workflow starts to its `workflow_outbox` table.
+    # Whether the service writes workflow starts to `workflow_outbox`, the core's table
+    # (then made in the service's schema by the core's own migrations).
     uses_outbox: bool = False
     # Long-running tasks of the service, cancelled at shutdown.
     background: Callable[[ServiceRuntime], Sequence[Coroutine[Any, Any, None]]] = lambda _: ()
@@ -73,6 +76,12 @@ class ServiceRuntime:
     starter: outbox.Starter | None = None
     # The server clock every rule reads; tests set it to stand exactly at a deadline.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def config_as(self, kind: type[C]) -> C:
+        """The service's own settings, typed as the `kind` its spec built."""
+        if not isinstance(self.config, kind):
+            raise TypeError(f"{self.spec.name} holds no {kind.__name__}")
+        return self.config
 
     def service_token(self) -> str:
         """The bearer token this service presents to the others."""

@@ -31,7 +31,7 @@ from starlette.types import Message
 
 from mip.core.auth import Principal, Role, TokenVerifier
 from mip.core.errors import MIPError, NotAuthenticated, PayloadTooLarge, PermissionDenied
-from mip.core.problems import problem_response
+from mip.core.problems import error_response
 from mip.core.text import unstorable
 
 MB = 1_048_576
@@ -72,18 +72,7 @@ async def _principal(request: Request) -> Principal:
 
 def _refusal(request: Request, error: MIPError) -> Response:
     """The problem for `error`, closing the connection: the rest of the body is unread."""
-    headers = {"Connection": "close"}
-    if isinstance(error, NotAuthenticated):
-        headers["WWW-Authenticate"] = 'Bearer realm="mip"'
-    return problem_response(
-        request,
-        status=error.status,
-        slug=error.slug,
-        title=error.title,
-        detail=error.detail,
-        headers=headers,
-        **error.extensions,
-    )
+    return error_response(request, error, {"Connection": "close"})
 
 
 class _BodyTooLarge(Exception):

@@ -4,13 +4,9 @@ facts the round workflow needs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
 from uuid import UUID
 
-from temporalio import activity
-
-from mip.core.runtime import ServiceRuntime
+from mip.core.activities import ServiceActivities, served
 from services.applications import forwarding
 from services.applications.catalogue import repository as catalogue
 from services.applications.contract import (
@@ -26,13 +22,10 @@ from services.applications.contract import (
 from services.applications.submissions import repository as repo
 
 
-class ApplicationActivities:
-    def __init__(self, runtime: ServiceRuntime) -> None:
-        self._pool = runtime.pool
-
-    @activity.defn(name=RECORD_STATUS)
+class ApplicationActivities(ServiceActivities):
+    @served(RECORD_STATUS)
     async def record_status(self, change: StatusChange) -> bool:
-        async with self._pool.acquire() as conn:
+        async with self.pool.acquire() as conn:
             return await repo.set_status(
                 conn,
                 UUID(change.application_id),
@@ -41,9 +34,9 @@ class ApplicationActivities:
                 reason=change.reason,
             )
 
-    @activity.defn(name=OPEN_APPLICATIONS_OF)
+    @served(OPEN_APPLICATIONS_OF)
     async def open_applications_of(self, query: OpenApplicationsQuery) -> list[str]:
-        async with self._pool.acquire() as conn:
+        async with self.pool.acquire() as conn:
             found = await repo.open_applications_of(
                 conn,
                 UUID(query.round_id),
@@ -52,22 +45,12 @@ class ApplicationActivities:
             )
         return [str(a) for a in found]
 
-    @activity.defn(name=FORWARDING_SNAPSHOT)
+    @served(FORWARDING_SNAPSHOT)
     async def forwarding_snapshot(self, query: SnapshotQuery) -> RoundSnapshot:
-        async with self._pool.acquire() as conn:
+        async with self.pool.acquire() as conn:
             return await forwarding.snapshot(conn, query)
 
-    @activity.defn(name=MARK_READVERTISED)
+    @served(MARK_READVERTISED)
     async def mark_readvertised(self, places: dict[str, int]) -> None:
-        async with self._pool.acquire() as conn:
+        async with self.pool.acquire() as conn:
             await catalogue.mark_readvertised(conn, {UUID(k): v for k, v in places.items()})
-
-
-def activities(runtime: ServiceRuntime) -> Sequence[Callable[..., Any]]:
-    acts = ApplicationActivities(runtime)
-    return [
-        acts.record_status,
-        acts.open_applications_of,
-        acts.forwarding_snapshot,
-        acts.mark_readvertised,
-    ]

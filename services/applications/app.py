@@ -3,14 +3,11 @@ support sessions."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
-from mip.core.app import create_service_app
-from mip.core.runtime import ServiceSpec
+from mip.core.app import create_service_app, service_spec
 from mip.core.settings import Settings
-from services.applications.activities import activities
+from services.applications.activities import ApplicationActivities
 from services.applications.applicants.api import router as applicants
 from services.applications.catalogue.api import router as catalogue
 from services.applications.config import ApplicationsSettings
@@ -20,16 +17,13 @@ from services.applications.submissions.api import router as submissions
 from services.applications.support.api import router as support
 from workflows import queues
 
-SPEC = ServiceSpec(
-    name="applications",
-    title="Applications",
-    description="Hosts, rounds, placements, applicants, applications, CVs and support sessions.",
-    task_queue=queues.APPLICATIONS,
-    workflow_queue=queues.WORKFLOWS,
-    migrations=Path(__file__).parent / "migrations",
+SPEC = service_spec(
+    __file__,
+    "Hosts, rounds, placements, applicants, applications, CVs and support sessions.",
+    (queues.APPLICATIONS, queues.WORKFLOWS),
     port=8001,
     routers=(catalogue, applicants, submissions, hosts, support),
-    activities=activities,
+    activities=ApplicationActivities.serving,
     figures=figures,
     uses_outbox=True,
     config=ApplicationsSettings,

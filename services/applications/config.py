@@ -24,9 +24,7 @@ class ApplicationsSettings(BaseSettings):
 
 def applications_settings(runtime: ServiceRuntime) -> ApplicationsSettings:
     """The settings the applications service built at start."""
-    if not isinstance(runtime.config, ApplicationsSettings):
-        raise TypeError(f"{runtime.spec.name} holds no applications settings")
-    return runtime.config
+    return runtime.config_as(ApplicationsSettings)
 
 
 def cv_limit(request: Request) -> int:

@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
-from mip.core.app import create_service_app
-from mip.core.runtime import ServiceSpec
+from mip.core.app import create_service_app, service_spec
 from mip.core.settings import Settings
-from services.expenses.activities import activities
+from services.expenses.activities import ExpenseActivities
 from services.expenses.claims.api import router as claims
 from services.expenses.config import ExpensesSettings
 from services.expenses.decisions.api import router as decisions
 from services.expenses.figures import figures
 from workflows import queues
 
-SPEC = ServiceSpec(
-    name="expenses",
-    title="Expenses",
-    description="Expense claims, claim lines and receipts.",
-    task_queue=queues.EXPENSES,
-    workflow_queue=queues.WORKFLOWS,
-    migrations=Path(__file__).parent / "migrations",
+SPEC = service_spec(
+    __file__,
+    "Expense claims, claim lines and receipts.",
+    (queues.EXPENSES, queues.WORKFLOWS),
     port=8003,
     routers=(claims, decisions),
-    activities=activities,
+    activities=ExpenseActivities.serving,
     figures=figures,
     uses_outbox=True,
     config=ExpensesSettings,

@@ -6,12 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from pydantic import TypeAdapter
-
 from mip.core.http import Download, ServiceClient
-from services.expenses.contract import Category as Category
 
 # Published with the client (the portal imports them from here): explicit re-exports.
+from services.expenses.contract import Category as Category
 from services.expenses.contract import Claim as Claim
 from services.expenses.contract import ClaimLine as ClaimLine
 from services.expenses.contract import ClaimState as ClaimState
@@ -20,8 +18,6 @@ from services.expenses.contract import Limits as Limits
 from services.expenses.contract import LineDecisionIn as LineDecisionIn
 from services.expenses.contract import NoteIn as NoteIn
 from services.expenses.contract import TravelMode as TravelMode
-
-_CLAIMS = TypeAdapter(list[Claim])
 
 
 @dataclass(frozen=True)
@@ -59,16 +55,14 @@ class ExpensesClient(ServiceClient):
 
     async def limits(self) -> Limits:
         """How large a receipt may be (R28): said on the form, checked before sending one."""
-        return await self._request("GET", "/v1/limits", Limits)
+        return await self._get("/v1/limits", Limits)
 
     async def start_claim(self, application_id: UUID) -> Claim:
-        return await self._request(
-            "POST", "/v1/claims", Claim, json={"application_id": str(application_id)}
-        )
+        return await self._post("/v1/claims", Claim, {"application_id": application_id})
 
     async def add_claim_line(self, claim_id: UUID, line: NewLine) -> Claim:
         """P5: the rules judge the line as it is added; the answer carries its verdict."""
-        return await self._request(
+        return await self._call(
             "POST",
             f"/v1/claims/{claim_id}/lines",
             Claim,
@@ -80,40 +74,28 @@ class ExpensesClient(ServiceClient):
         await self._send("DELETE", f"/v1/claims/{claim_id}/lines/{line_id}")
 
     async def submit_claim(self, claim_id: UUID) -> Claim:
-        return await self._request("POST", f"/v1/claims/{claim_id}/submit", Claim)
+        return await self._post(f"/v1/claims/{claim_id}/submit", Claim)
 
     # portal: host pages
     async def claims(self, status: ClaimState | None = None) -> list[Claim]:
         """The claims the caller may see; `status="submitted"`: those awaiting a host."""
-        params = {"status": status} if status else {}
-        return await self._request_list("GET", "/v1/claims", _CLAIMS, params=params)
+        return await self._get("/v1/claims", list[Claim], status=status)
 
     async def claim(self, claim_id: UUID) -> Claim:
-        return await self._request("GET", f"/v1/claims/{claim_id}", Claim)
+        return await self._get(f"/v1/claims/{claim_id}", Claim)
 
     async def receipt(self, claim_id: UUID, line_id: UUID) -> Download:
         return await self._download(f"/v1/claims/{claim_id}/lines/{line_id}/receipt")
 
     async def decide(self, claim_id: UUID, decision: DecisionIn) -> Claim:
         """Every line approved or refused, each refusal with its reason (P5)."""
-        return await self._request(
-            "POST",
-            f"/v1/claims/{claim_id}/decision",
-            Claim,
-            json=decision.model_dump(mode="json"),
-        )
+        return await self._post(f"/v1/claims/{claim_id}/decision", Claim, decision)
 
     async def ask(self, claim_id: UUID, question: NoteIn) -> Claim:
-        return await self._request(
-            "POST", f"/v1/claims/{claim_id}/question", Claim, json=question.model_dump()
-        )
+        return await self._post(f"/v1/claims/{claim_id}/question", Claim, question)
 
     async def record_payment(self, claim_id: UUID, note: NoteIn) -> Claim:
-        return await self._request(
-            "POST", f"/v1/claims/{claim_id}/payment", Claim, json=note.model_dump()
-        )
+        return await self._post(f"/v1/claims/{claim_id}/payment", Claim, note)
 
     async def answer_claim_question(self, claim_id: UUID, text: str) -> Claim:
-        return await self._request(
-            "POST", f"/v1/claims/{claim_id}/answer", Claim, json={"text": text}
-        )
+        return await self._post(f"/v1/claims/{claim_id}/answer", Claim, {"text": text})

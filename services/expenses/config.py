@@ -64,9 +64,7 @@ class ExpensesSettings(BaseSettings):
 
 def expenses_settings(runtime: ServiceRuntime) -> ExpensesSettings:
     """The settings the expenses service built at start."""
-    if not isinstance(runtime.config, ExpensesSettings):
-        raise TypeError(f"{runtime.spec.name} holds no expenses settings")
-    return runtime.config
+    return runtime.config_as(ExpensesSettings)
 
 
 def receipt_limit(request: Request) -> int:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Coroutine
 from typing import Any
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from mip.core.activities import ServiceActivities, served
 from mip.core.runtime import ServiceRuntime
 from services.notifications.alerts import repository as alerts
 from services.notifications.config import MailSettings, mail_settings
@@ -38,12 +39,12 @@ def make_sender(runtime: ServiceRuntime, mail: MailSettings | None = None) -> Se
     )
 
 
-class NotificationActivities:
-    def __init__(self, runtime: ServiceRuntime, sender: Sender) -> None:
-        self._runtime = runtime
-        self._sender = sender
+class NotificationActivities(ServiceActivities):
+    def __init__(self, runtime: ServiceRuntime) -> None:
+        super().__init__(runtime)
+        self._sender = make_sender(runtime)
 
-    @activity.defn(name=SEND_EMAIL)
+    @served(SEND_EMAIL)
     async def send_email(self, request: EmailRequest) -> EmailOutcome:
         try:
             return await _heartbeating(self._sender.send(request))
@@ -52,9 +53,9 @@ class NotificationActivities:
         except StillUndelivered as exc:
             raise ApplicationError(str(exc), type="SmtpUnavailable") from exc
 
-    @activity.defn(name=LIST_ALERT_RECIPIENTS)
+    @served(LIST_ALERT_RECIPIENTS)
     async def list_alert_recipients(self) -> list[AlertRecipient]:
-        async with self._runtime.pool.acquire() as conn:
+        async with self.pool.acquire() as conn:
             rows = await alerts.confirmed(conn)
         return [AlertRecipient(subscriber_id=str(r["id"]), email=r["email"]) for r in rows]
 
@@ -79,8 +80,3 @@ async def _heartbeating(send: Coroutine[Any, Any, EmailOutcome]) -> EmailOutcome
         beating.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await beating
-
-
-def activities(runtime: ServiceRuntime) -> Sequence[Callable[..., Any]]:
-    acts = NotificationActivities(runtime, make_sender(runtime))
-    return [acts.send_email, acts.list_alert_recipients]

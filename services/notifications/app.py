@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
-from mip.core.app import create_service_app
-from mip.core.runtime import ServiceSpec
+from mip.core.app import create_service_app, service_spec
 from mip.core.settings import Settings
-from services.notifications.activities import activities
+from services.notifications.activities import NotificationActivities
 from services.notifications.alerts.api import router as alerts
 from services.notifications.config import MailSettings
 from services.notifications.figures import figures
@@ -17,16 +14,13 @@ from services.notifications.messages.api import router as messages
 from services.notifications.sign_in.api import router as sign_in
 from workflows import queues
 
-SPEC = ServiceSpec(
-    name="notifications",
-    title="Notifications",
-    description="Messages, templates, deliveries and the alerts list.",
-    task_queue=queues.NOTIFICATIONS,
-    workflow_queue=queues.WORKFLOWS,
-    migrations=Path(__file__).parent / "migrations",
+SPEC = service_spec(
+    __file__,
+    "Messages, templates, deliveries and the alerts list.",
+    (queues.NOTIFICATIONS, queues.WORKFLOWS),
     port=8004,
     routers=(messages, alerts, sign_in),
-    activities=activities,
+    activities=NotificationActivities.serving,
     figures=figures,
     config=MailSettings,
 )

@@ -18,6 +18,4 @@ class MailSettings(BaseSettings):
 
 def mail_settings(runtime: ServiceRuntime) -> MailSettings:
     """The settings the notifications service built at start."""
-    if not isinstance(runtime.config, MailSettings):
-        raise TypeError(f"{runtime.spec.name} holds no mail settings")
-    return runtime.config
+    return runtime.config_as(MailSettings)

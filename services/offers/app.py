@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
-from mip.core.app import create_service_app
-from mip.core.runtime import ServiceSpec
+from mip.core.app import create_service_app, service_spec
 from mip.core.settings import Settings
-from services.offers.activities import activities
+from services.offers.activities import OfferActivities
 from services.offers.decisions.api import router as decisions
 from services.offers.figures import figures
 from services.offers.round_view.api import router as round_view
 from services.offers.selection.api import router as selection
 from workflows import queues
 
-SPEC = ServiceSpec(
-    name="offers",
-    title="Offers",
-    description="Selections, host rankings and offers.",
-    task_queue=queues.OFFERS,
-    workflow_queue=queues.WORKFLOWS,
-    migrations=Path(__file__).parent / "migrations",
+SPEC = service_spec(
+    __file__,
+    "Selections, host rankings and offers.",
+    (queues.OFFERS, queues.WORKFLOWS),
     port=8002,
     routers=(selection, decisions, round_view),
-    activities=activities,
+    activities=OfferActivities.serving,
     figures=figures,
 )
 

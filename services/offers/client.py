@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pydantic import TypeAdapter
-
 from mip.core.http import ServiceClient
-from services.offers.contract import Candidate as Candidate
-from services.offers.contract import MarkIn as MarkIn
 
 # Published with the client (the portal imports them from here): explicit re-exports.
+from services.offers.contract import Candidate as Candidate
+from services.offers.contract import MarkIn as MarkIn
 from services.offers.contract import Offer as Offer
 from services.offers.contract import RankingIn as RankingIn
 from services.offers.contract import RankingOutcome as RankingOutcome
@@ -19,9 +17,6 @@ from services.offers.contract import Selection as Selection
 from services.offers.contract import Withdrawal as Withdrawal
 from workflows.application import ApplicationView as ApplicationView
 
-_OFFERS = TypeAdapter(list[Offer])
-_WITHDRAWALS = TypeAdapter(list[Withdrawal])
-
 
 class OffersClient(ServiceClient):
     """Calls the offers service; domain calls are added beside its routes."""
@@ -29,67 +24,50 @@ class OffersClient(ServiceClient):
     # portal: host pages
     async def selection(self, placement_id: UUID) -> Selection:
         """A placement, its forwarded candidates with their marks, and its offers (R17)."""
-        return await self._request("GET", f"/v1/placements/{placement_id}/selection", Selection)
+        return await self._get(f"/v1/placements/{placement_id}/selection", Selection)
 
     async def mark(self, placement_id: UUID, mark: MarkIn) -> MarkIn:
-        return await self._request(
-            "POST",
-            f"/v1/placements/{placement_id}/marks",
-            MarkIn,
-            json=mark.model_dump(mode="json"),
-        )
+        return await self._post(f"/v1/placements/{placement_id}/marks", MarkIn, mark)
 
     async def rank(self, placement_id: UUID, ranking: RankingIn) -> RankingOutcome:
         """Sent once (P2): offers go to the top of the ranking at once."""
-        return await self._request(
-            "POST",
-            f"/v1/placements/{placement_id}/ranking",
-            RankingOutcome,
-            json=ranking.model_dump(mode="json"),
-        )
+        path = f"/v1/placements/{placement_id}/ranking"
+        return await self._post(path, RankingOutcome, ranking)
 
     async def placement_offers(self, placement_id: UUID) -> list[Offer]:
-        return await self._request_list("GET", f"/v1/placements/{placement_id}/offers", _OFFERS)
+        return await self._get(f"/v1/placements/{placement_id}/offers", list[Offer])
 
     # portal: office pages ---------------------------------------------------------------
 
     async def round_view(self, round_id: UUID) -> RoundView:
         """P7: the round at a glance."""
-        return await self._request("GET", f"/v1/office/rounds/{round_id}", RoundView)
+        return await self._get(f"/v1/office/rounds/{round_id}", RoundView)
 
     async def withdrawals(self, round_id: UUID) -> list[Withdrawal]:
         """R23: withdrawals after acceptance in the round."""
-        return await self._request_list(
-            "GET", f"/v1/office/rounds/{round_id}/withdrawals", _WITHDRAWALS
-        )
+        return await self._get(f"/v1/office/rounds/{round_id}/withdrawals", list[Withdrawal])
 
     # portal: applicant pages
 
     async def my_offers(self) -> list[Offer]:
-        return await self._request_list("GET", "/v1/me/offers", _OFFERS)
+        return await self._get("/v1/me/offers", list[Offer])
 
     async def offer(self, application_id: UUID) -> Offer:
-        return await self._request("GET", f"/v1/offers/{application_id}", Offer)
+        return await self._get(f"/v1/offers/{application_id}", Offer)
 
     async def accept_offer(self, application_id: UUID) -> ApplicationView:
         """R20: the workflow refuses a second acceptance in the round with a 409."""
-        return await self._request("POST", f"/v1/offers/{application_id}/accept", ApplicationView)
+        return await self._post(f"/v1/offers/{application_id}/accept", ApplicationView)
 
     async def decline_offer(self, application_id: UUID, reason: str = "") -> ApplicationView:
-        return await self._request(
-            "POST",
-            f"/v1/offers/{application_id}/decline",
-            ApplicationView,
-            json={"reason": reason},
-        )
+        return await self._answer(application_id, "decline", reason)
 
     async def withdraw_after_acceptance(
         self, application_id: UUID, reason: str = ""
     ) -> ApplicationView:
         """R23: allowed, recorded, and reported to the host and the office."""
-        return await self._request(
-            "POST",
-            f"/v1/offers/{application_id}/withdraw",
-            ApplicationView,
-            json={"reason": reason},
-        )
+        return await self._answer(application_id, "withdraw", reason)
+
+    async def _answer(self, application_id: UUID, answer: str, reason: str) -> ApplicationView:
+        path = f"/v1/offers/{application_id}/{answer}"
+        return await self._post(path, ApplicationView, {"reason": reason})

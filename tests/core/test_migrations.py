@@ -14,17 +14,11 @@ import pytest
 
 from mip.core.db import create_pool
 from mip.core.migrations import MigrationError, apply_migrations
-
-
-def _write(directory: Path, files: dict[str, str]) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, sql in files.items():
-        (directory / name).write_text(sql)
-    return directory
+from tests.support.migrations import migrations_below, write_migrations
 
 
 async def test_migrations_apply_once_in_order(database_url: str, tmp_path: Path) -> None:
-    migrations = _write(
+    migrations = write_migrations(
         tmp_path / "m",
         {
             "0001_create.sql": "CREATE TABLE hosts (id serial PRIMARY KEY, name text NOT NULL);",
@@ -36,7 +30,7 @@ async def test_migrations_apply_once_in_order(database_url: str, tmp_path: Path)
         assert await apply_migrations(pool, "demo", migrations) == [1, 2]
         assert await apply_migrations(pool, "demo", migrations) == []
         assert await pool.fetchval("SELECT count(*) FROM demo.hosts") == 1
-        _write(migrations, {"0003_more.sql": "ALTER TABLE hosts ADD COLUMN sector text;"})
+        write_migrations(migrations, {"0003_more.sql": "ALTER TABLE hosts ADD COLUMN sector text;"})
         assert await apply_migrations(pool, "demo", migrations) == [3]
     finally:
         await pool.close()
@@ -45,7 +39,7 @@ async def test_migrations_apply_once_in_order(database_url: str, tmp_path: Path)
 async def test_concurrent_starters_apply_each_migration_once(
     database_url: str, tmp_path: Path
 ) -> None:
-    migrations = _write(
+    migrations = write_migrations(
         tmp_path / "m",
         {"0001_create.sql": "CREATE TABLE t (id int); INSERT INTO t VALUES (1);"},
     )
@@ -60,7 +54,7 @@ async def test_concurrent_starters_apply_each_migration_once(
 
 
 async def test_a_failing_migration_leaves_no_trace(database_url: str, tmp_path: Path) -> None:
-    migrations = _write(
+    migrations = write_migrations(
         tmp_path / "m",
         {
             "0001_ok.sql": "CREATE TABLE kept (id int);",
@@ -80,7 +74,7 @@ async def test_a_failing_migration_leaves_no_trace(database_url: str, tmp_path: 
 
 
 async def test_badly_named_files_are_refused(database_url: str, tmp_path: Path) -> None:
-    migrations = _write(tmp_path / "m", {"create-tables.sql": "SELECT 1;"})
+    migrations = write_migrations(tmp_path / "m", {"create-tables.sql": "SELECT 1;"})
     pool = await create_pool(database_url, schema="named")
     try:
         with pytest.raises(MigrationError, match=r"NNNN_description\.sql"):
@@ -109,17 +103,9 @@ async def test_each_service_owns_its_schema(database_url: str) -> None:
 # written, mixed-case, under the migrations before it.
 
 
-def _before(source: Path, version: int, directory: Path) -> Path:
-    """A copy of `source`'s migrations numbered below `version`."""
-    return _write(
-        directory,
-        {p.name: p.read_text() for p in sorted(source.glob("*.sql")) if int(p.name[:4]) < version},
-    )
-
-
 def _add(source: Path, version: int, directory: Path) -> None:
     (found,) = [p for p in source.glob("*.sql") if int(p.name[:4]) == version]
-    _write(directory, {found.name: found.read_text()})
+    write_migrations(directory, {found.name: found.read_text()})
 
 
 class _Hearing:
@@ -162,7 +148,7 @@ async def test_applicants_addresses_are_lower_cased_with_their_keys_and_twins_ke
 ) -> None:
     from services.applications.app import SPEC
 
-    migrations = _before(SPEC.migrations, 7, tmp_path / "m")
+    migrations = migrations_below(SPEC.migrations, 7, tmp_path / "m")
     db = await _Hearing.connect(database_url, SPEC.schema)
     conn = db.conn
     try:
@@ -271,7 +257,7 @@ async def test_offers_addresses_are_lower_cased_and_twin_acceptances_kept(
 ) -> None:
     from services.offers.app import SPEC
 
-    migrations = _before(SPEC.migrations, 4, tmp_path / "m")
+    migrations = migrations_below(SPEC.migrations, 4, tmp_path / "m")
     db = await _Hearing.connect(database_url, SPEC.schema)
     conn = db.conn
     try:
@@ -318,8 +304,8 @@ async def test_expenses_and_alerts_addresses_are_lower_cased(
     from services.expenses.app import SPEC as expenses
     from services.notifications.app import SPEC as notifications
 
-    claims = _before(expenses.migrations, 5, tmp_path / "expenses")
-    alerts = _before(notifications.migrations, 3, tmp_path / "notifications")
+    claims = migrations_below(expenses.migrations, 5, tmp_path / "expenses")
+    alerts = migrations_below(notifications.migrations, 3, tmp_path / "notifications")
     pools = [await create_pool(database_url, schema=s.schema) for s in (expenses, notifications)]
     try:
         assert await apply_migrations(pools[0], expenses.schema, claims) == [1, 2, 3, 4]

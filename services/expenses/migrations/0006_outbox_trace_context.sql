@@ -1,4 +1,4 @@
--- The trace context of the request that wrote an outbox row (W3C traceparent and
--- tracestate, as JSON), so the workflow's start joins that request's trace however much
--- later it happens (issue 16). NULL while tracing is off.
-ALTER TABLE workflow_outbox ADD COLUMN trace_context jsonb;
+-- The outbox's trace context moved to the core's own migrations
+-- (mip/core/migrations/0002), applied in this schema before the service's. This file
+-- stays, empty, so that its number is never given to another migration: schemas made
+-- before the move have it recorded as applied.
