@@ -7,41 +7,23 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
-from mip.core.bounds import MAX_OFFSET, Moment
 from mip.core.deps import OfficeUser, PoolDep, Runtime
-from services.notifications.contract import EmailStatus, MessageKind
 from services.notifications.messages import service
-from services.notifications.messages.schemas import MessageDetail, MessageSummary, ResendAccepted
+from services.notifications.messages.schemas import (
+    MessageDetail,
+    MessageQuery,
+    MessageSummary,
+    ResendAccepted,
+)
 
 router = APIRouter(prefix="/v1/messages", tags=["messages"])
 
 
 @router.get("")
 async def search_messages(
-    pool: PoolDep,
-    _: OfficeUser,
-    recipient: Annotated[str | None, Query(description="part of an address")] = None,
-    kind: MessageKind | None = None,
-    status: EmailStatus | None = None,
-    round_id: str | None = None,
-    subject_ref: Annotated[str | None, Query(description="e.g. application-<id>")] = None,
-    since: Moment | None = None,
-    until: Moment | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    pool: PoolDep, _: OfficeUser, query: Annotated[MessageQuery, Query()]
 ) -> list[MessageSummary]:
-    return await service.search(
-        pool,
-        recipient=recipient,
-        kind=kind,
-        status=status,
-        round_id=round_id,
-        subject_ref=subject_ref,
-        since=since,
-        until=until,
-        limit=limit,
-        offset=offset,
-    )
+    return await service.search(pool, query)
 
 
 @router.get("/overdue-confirmations")
