@@ -8,7 +8,6 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, status
 
 from mip.core.auth import Principal, Role, require_role
-from mip.core.bounds import Day
 from mip.core.deps import AnyUser, OfficeOrService, OfficeUser, PoolDep, Runtime, Visitor
 from services.applications.catalogue import edits, service, welcome
 from services.applications.catalogue.schemas import (
@@ -16,6 +15,7 @@ from services.applications.catalogue.schemas import (
     HostIn,
     Placement,
     PlacementIn,
+    PlacementQuery,
     RehearsalStep,
     Round,
     RoundDates,
@@ -88,15 +88,11 @@ async def list_round_placements(
 
 @router.get("/placements")
 async def list_advertised_placements(
-    pool: PoolDep,
-    visitor: Visitor,
-    week: Annotated[Day | None, Query(description="the Monday of a placement week")] = None,
-    sector: str | None = None,
-    host_id: UUID | None = None,
+    pool: PoolDep, visitor: Visitor, query: Annotated[PlacementQuery, Query()]
 ) -> list[Placement]:
     """Placements of rounds that are advertised and still open (R3): none before their date.
     Anyone may read them; without a token the host's contact details are left out."""
-    found = await service.advertised(pool, week=week, sector=sector, host_id=host_id)
+    found = await service.advertised(pool, query)
     return found if visitor else [service.for_the_public(p) for p in found]
 
 

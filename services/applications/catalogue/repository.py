@@ -14,6 +14,7 @@ from services.applications.catalogue.schemas import (
     HostIn,
     Placement,
     PlacementIn,
+    PlacementQuery,
     Round,
     RoundIn,
 )
@@ -171,6 +172,9 @@ _PLACEMENT_SELECT = (
 )
 
 
+_EVERY_PLACEMENT = PlacementQuery()
+
+
 def _placement(row: asyncpg.Record) -> Placement:
     data: dict[str, Any] = dict(row)
     return Placement.model_validate({**data, "host": Host.model_validate_json(data["host"])})
@@ -183,14 +187,13 @@ async def get_placement(conn: asyncpg.Connection, placement_id: UUID) -> Placeme
 
 async def search_placements(
     conn: asyncpg.Connection,
+    query: PlacementQuery = _EVERY_PLACEMENT,
     *,
     round_id: UUID | None = None,
     advertised_at: datetime | None = None,
-    week: date | None = None,
-    sector: str | None = None,
-    host_id: UUID | None = None,
 ) -> list[Placement]:
-    """Placements matching every filter given; `advertised_at` keeps open, advertised rounds."""
+    """Placements matching `query` and the round given; `advertised_at` keeps open,
+    advertised rounds."""
     rows = await conn.fetch(
         _PLACEMENT_SELECT + " WHERE ($1::uuid IS NULL OR p.round_id = $1)"
         " AND ($2::timestamptz IS NULL OR (r.advertise_at <= $2"
@@ -201,9 +204,9 @@ async def search_placements(
         " ORDER BY p.week_starts_on, h.name, p.title",
         round_id,
         advertised_at,
-        week,
-        sector,
-        host_id,
+        query.week,
+        query.sector,
+        query.host_id,
     )
     return [_placement(r) for r in rows]
 

@@ -5,7 +5,7 @@ dates change."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 import asyncpg
@@ -30,6 +30,7 @@ from services.applications.catalogue.schemas import (
     HostIn,
     Placement,
     PlacementIn,
+    PlacementQuery,
     RehearsalStep,
     Round,
     RoundIn,
@@ -272,14 +273,10 @@ async def placements_of_round(pool: asyncpg.Pool, round_id: UUID) -> list[Placem
         return await repo.search_placements(conn, round_id=round_id)
 
 
-async def advertised(
-    pool: asyncpg.Pool, *, week: date | None, sector: str | None, host_id: UUID | None
-) -> list[Placement]:
+async def advertised(pool: asyncpg.Pool, query: PlacementQuery) -> list[Placement]:
     """R3: placements of rounds advertised and still open; none before their date."""
     async with pool.acquire() as conn:
-        return await repo.search_placements(
-            conn, advertised_at=datetime.now(UTC), week=week, sector=sector, host_id=host_id
-        )
+        return await repo.search_placements(conn, query, advertised_at=datetime.now(UTC))
 
 
 def for_the_public(placement: Placement) -> Placement:
