@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from mip.core.auth import Principal, Role, require_role
 from mip.core.deps import AnyUser, OfficeOrService, OfficeUser, PoolDep, Runtime, Visitor
-from services.applications.catalogue import edits, service, welcome
+from services.applications.catalogue import clock, edits, service, welcome
 from services.applications.catalogue.schemas import (
     Host,
     HostIn,
@@ -59,7 +59,7 @@ async def reschedule_round(
     round_id: UUID, body: RoundDates, runtime: Runtime, _: OfficeUser
 ) -> Round:
     """Move dates still to come; the round's workflow reschedules its timers."""
-    return await service.reschedule(runtime, round_id, body.clock)
+    return await clock.reschedule(runtime, round_id, body.clock)
 
 
 @router.get("/rounds")
@@ -161,7 +161,7 @@ async def take_rehearsal_step(
     """A rehearsal round's next step, now (never in production): close applications, send
     outcomes, open or close the second round. The step's date moves to this moment and the
     round's workflow takes it at once."""
-    return await service.rehearse(runtime, round_id, step)
+    return await clock.rehearse(runtime, round_id, step)
 
 
 @router.put("/placements/{placement_id}", responses=_REFUSED)

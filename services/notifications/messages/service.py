@@ -9,7 +9,7 @@ from uuid import UUID
 import asyncpg
 
 from mip.core import ids
-from mip.core.errors import Conflict, NotFound
+from mip.core.errors import Conflict, or_not_found
 from mip.core.runtime import ServiceRuntime
 from services.notifications.contract import EmailRequest, MessageKind
 from services.notifications.messages import repository as repo
@@ -37,18 +37,15 @@ async def overdue_confirmations(pool: asyncpg.Pool, hours: float) -> list[Messag
 async def detail(pool: asyncpg.Pool, message_id: UUID) -> MessageDetail:
     async with pool.acquire() as conn:
         found = await repo.detail(conn, message_id)
-    if found is None:
-        raise NotFound(f"There is no message {message_id}.")
-    return found
+    return or_not_found(found, f"There is no message {message_id}.")
 
 
 async def resend(runtime: ServiceRuntime, message_id: UUID) -> ResendAccepted:
     """The same message again, as a new message with its own delivery record: a fresh
     idempotency key, numbered after the resends before it."""
     async with runtime.pool.acquire() as conn:
-        original = await repo.original_request(conn, message_id)
-        if original is None:
-            raise NotFound(f"There is no message {message_id}.")
+        found = await repo.original_request(conn, message_id)
+        original = or_not_found(found, f"There is no message {message_id}.")
         if original.get("kind") == MessageKind.sign_in.value:
             raise Conflict(
                 "A sign-in email cannot be resent: its link is not kept. The person asks "
