@@ -9,7 +9,7 @@ from uuid import UUID
 
 import asyncpg
 
-from mip.core import ids, outbox
+from mip.core import ids
 from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, InvalidInput, NotFound, or_not_found
 from mip.core.runtime import ServiceRuntime
@@ -31,7 +31,6 @@ from services.applications.catalogue.schemas import (
     Round,
     RoundIn,
 )
-from workflows.queues import WORKFLOWS
 from workflows.round import RoundInput, RoundWorkflow
 
 
@@ -100,14 +99,10 @@ async def create_round(runtime: ServiceRuntime, spec: RoundIn) -> Round:
             window_seconds=created.acceptance_window_seconds
             or created.acceptance_window_hours * 3600,
         )
-        await outbox.enqueue(
-            conn,
-            workflow_type=RoundWorkflow.__name__,
-            workflow_id=ids.round_(str(created.id)),
-            task_queue=runtime.settings.queue(WORKFLOWS),
-            arg=start.model_dump(mode="json"),
+        started = await runtime.enqueue_workflow(
+            conn, RoundWorkflow, ids.round_(str(created.id)), start
         )
-    runtime.start_soon(ids.round_(str(created.id)))
+    runtime.start_soon(started)
     return created
 
 

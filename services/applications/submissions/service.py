@@ -13,7 +13,7 @@ from uuid import UUID
 import asyncpg
 from asyncpg import Connection
 
-from mip.core import ids, outbox, when
+from mip.core import ids, when
 from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.logging import bind_application
@@ -84,12 +84,8 @@ async def submit(
         application_id, ref = await _record(conn, who, sub, accepted)
         bind_application(application_id)
         start = _workflow_input(runtime, (application_id, ref), who.subject, accepted)
-        await outbox.enqueue(
-            conn,
-            workflow_type=ApplicationWorkflow.__name__,
-            workflow_id=ids.application(application_id),
-            task_queue=runtime.settings.queue(runtime.spec.workflow_queue),
-            arg=start.model_dump(mode="json"),
+        await runtime.enqueue_workflow(
+            conn, ApplicationWorkflow, ids.application(application_id), start
         )
         created = await repo.get(conn, application_id)
     assert created is not None
