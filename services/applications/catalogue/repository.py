@@ -8,6 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
+from mip.core.db import by_parent
 from services.applications.catalogue.rules import LONDON, PlacementWeek, RoundClock
 from services.applications.catalogue.schemas import (
     Host,
@@ -112,10 +113,12 @@ async def _weeks(
         " ORDER BY starts_on",
         round_ids,
     )
-    weeks: dict[UUID, list[PlacementWeek]] = {rid: [] for rid in round_ids}
-    for r in rows:
-        weeks[r["round_id"]].append(PlacementWeek(starts_on=r["starts_on"], ends_on=r["ends_on"]))
-    return weeks
+    return by_parent(
+        rows,
+        round_ids,
+        "round_id",
+        lambda r: PlacementWeek(starts_on=r["starts_on"], ends_on=r["ends_on"]),
+    )
 
 
 ROUND = "SELECT * FROM rounds WHERE id = $1"

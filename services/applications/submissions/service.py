@@ -5,7 +5,6 @@ reading and withdrawing it (R12, R16)."""
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -38,8 +37,6 @@ from workflows.application import (
     ApplicationWorkflow,
     WithdrawRequest,
 )
-
-log = logging.getLogger("mip.submissions")
 
 
 @dataclass(frozen=True)
