@@ -104,10 +104,10 @@ async def update_round(runtime: ServiceRuntime, round_id: UUID, body: RoundSetti
     """R2: the weeks (and the limits applicants apply under) change only while no one has
     applied and the deadline is to come; a week that has placements stays."""
     async with runtime.pool.acquire() as conn, conn.transaction():
-        if not await edits.lock_round(conn, round_id):
-            raise NotFound(f"There is no round {round_id}.")
-        found = await repo.get_round(conn, round_id)
-        assert found is not None
+        # FOR UPDATE: an application arriving now waits for this change (see edits_repository).
+        found = or_not_found(
+            await repo.get_round(conn, round_id, lock=True), f"There is no round {round_id}."
+        )
         _check_open(found, runtime.clock(), "its weeks and limits")
         _refuse_once_applied(
             await edits.applications_to_round(conn, round_id),

@@ -48,11 +48,6 @@ async def update_host(conn: asyncpg.Connection, host_id: UUID, host: HostIn) -> 
     )
 
 
-async def lock_round(conn: asyncpg.Connection, round_id: UUID) -> bool:
-    found = await conn.fetchval("SELECT id FROM rounds WHERE id = $1 FOR UPDATE", round_id)
-    return found is not None
-
-
 async def applications_to_round(conn: asyncpg.Connection, round_id: UUID) -> int:
     count: int = await conn.fetchval(
         "SELECT count(*) FROM applications WHERE round_id = $1", round_id
