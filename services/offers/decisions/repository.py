@@ -145,7 +145,8 @@ async def withdrawn(conn: asyncpg.Connection, round_id: UUID) -> list[asyncpg.Re
     """Offers withdrawn after acceptance (R23): the only way an offer becomes `withdrawn`."""
     return list(
         await conn.fetch(
-            "SELECT * FROM offers WHERE round_id = $1 AND status = 'withdrawn'"
+            "SELECT application_id, placement_id, applicant_email, decided_at AS withdrawn_at,"
+            " reason FROM offers WHERE round_id = $1 AND status = 'withdrawn'"
             " ORDER BY decided_at DESC NULLS LAST, application_id",
             round_id,
         )
