@@ -29,6 +29,15 @@ async def insert_host(conn: asyncpg.Connection, host: HostIn) -> Host:
     row = await conn.fetchrow(
         "INSERT INTO hosts (name, sector, kind, location, contact_name, contact_email)"
         " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *",
+        *host_values(host),
+    )
+    return Host.model_validate(dict(row))
+
+
+def host_values(host: HostIn) -> tuple[object, ...]:
+    """A host's columns name, sector, kind, location, contact_name, contact_email, in that
+    order, as inserted and as updated."""
+    return (
         host.name,
         host.sector,
         host.kind.value,
@@ -37,7 +46,6 @@ async def insert_host(conn: asyncpg.Connection, host: HostIn) -> Host:
         # Stored lower-cased, as a host's token subject is read (issue 11 item 5).
         str(host.contact_email).lower(),
     )
-    return Host.model_validate(dict(row))
 
 
 async def list_hosts(conn: asyncpg.Connection) -> list[Host]:
