@@ -85,13 +85,7 @@ def _check_jpeg(content: bytes) -> None:
     raise damaged
 
 
-def check_receipt(
-    content: bytes,
-    *,
-    max_bytes: int,
-    max_pages: int = MAX_PAGES,
-    max_inflated_bytes: int = MAX_INFLATED_BYTES,
-) -> str:
+def check_receipt(content: bytes, *, max_bytes: int) -> str:
     """The receipt's media type, or the reason it is refused."""
     check_size(
         content,
@@ -104,7 +98,7 @@ def check_receipt(
     media_type = next((t for s, t in SIGNATURES.items() if content.startswith(s)), None)
     if media_type == PDF:
         with pdf_refusals(UnacceptableReceipt, _UNREADABLE_PDF):
-            check_pdf(content, max_pages=max_pages, max_inflated_bytes=max_inflated_bytes)
+            check_pdf(content, max_pages=MAX_PAGES, max_inflated_bytes=MAX_INFLATED_BYTES)
     elif media_type == PNG:
         _check_png(content)
     elif media_type == JPEG:

@@ -118,14 +118,7 @@ def _first_pages(reader: PdfReader, pages: int) -> bytes:
     return out.getvalue()
 
 
-def check_cv(
-    content: bytes,
-    *,
-    max_bytes: int,
-    host_pages: int,
-    max_pages: int = MAX_PAGES,
-    max_inflated_bytes: int = MAX_INFLATED_BYTES,
-) -> CheckedCv:
+def check_cv(content: bytes, *, max_bytes: int, host_pages: int) -> CheckedCv:
     """Accept a PDF, .docx or .doc; hosts later receive a PDF's first `host_pages` pages."""
     check_size(
         content,
@@ -137,14 +130,14 @@ def check_cv(
     )
     if content.startswith(PDF_MAGIC):
         with pdf_refusals(UnacceptableCv, _UNREADABLE_PDF):
-            reader = check_pdf(content, max_pages=max_pages, max_inflated_bytes=max_inflated_bytes)
+            reader = check_pdf(content, max_pages=MAX_PAGES, max_inflated_bytes=MAX_INFLATED_BYTES)
             pages = len(reader.pages)
             host_copy = content if pages <= host_pages else _first_pages(reader, host_pages)
         if pages == 0:
             raise UnacceptableCv("The PDF has no pages.")
         return CheckedCv(CvFormat.pdf, pages, host_copy)
     if content.startswith(ZIP_MAGIC):
-        _check_docx(content, max_inflated_bytes)
+        _check_docx(content, MAX_INFLATED_BYTES)
         return CheckedCv(CvFormat.docx, None, content)
     if content.startswith(OLE2_MAGIC):
         _check_doc(content)
