@@ -75,9 +75,7 @@ async def submit(
         earlier = await hold_key(conn, who, sub)
         if earlier is not None:
             return earlier, False
-        await _check_room(
-            conn, who, accepted.the_round.id, accepted.placement.id, accepted.phase, accepted.limit
-        )
+        await _check_room(conn, who, accepted)
         application_id, ref = await _record(conn, who, sub, accepted)
         bind_application(application_id)
         start = _workflow_input(runtime, (application_id, ref), who.subject, accepted)
@@ -185,13 +183,12 @@ async def _record(
     return application_id, ref
 
 
-async def _check_room(
-    conn: Connection, who: Principal, round_id: UUID, placement_id: UUID, phase: str, limit: int
-) -> None:
+async def _check_room(conn: Connection, who: Principal, accepted: Accepted) -> None:
     """Under the applicant's round lock: not this placement twice, not over the limit (R12)."""
+    round_id, limit = accepted.the_round.id, accepted.limit
     await repo.lock_applicant_round(conn, who.subject, round_id)
-    held = await repo.active_in_phase(conn, who.subject, round_id, phase)
-    if any(h["placement_id"] == placement_id for h in held):
+    held = await repo.active_in_phase(conn, who.subject, round_id, accepted.phase)
+    if any(h["placement_id"] == accepted.placement.id for h in held):
         raise Conflict("You have already applied for this placement.")
     if len(held) >= limit:
         titles = "; ".join(h["title"] for h in held)
