@@ -77,5 +77,4 @@ async def _next_step(runtime: ServiceRuntime, round_id: UUID) -> NextStep | None
 async def withdrawals(runtime: ServiceRuntime, round_id: UUID) -> list[Withdrawal]:
     """R23: every withdrawal after acceptance in the round, the latest first."""
     async with runtime.pool.acquire() as conn:
-        rows = await offers.withdrawn(conn, round_id)
-    return [Withdrawal.model_validate(dict(r)) for r in rows]
+        return await offers.withdrawn(conn, round_id)
