@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, TypeVar
 
 import asyncpg
 from opentelemetry.instrumentation.utils import suppress_instrumentation
@@ -26,6 +27,24 @@ CLIENT_TIMEOUT_MARGIN_S = 1.0
 # use. A request that starts in that instant after a freeze waits as one the freeze caught
 # mid-query does, for the statement timeout.
 RECENT_SHARE = 0.2
+
+
+K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
+
+
+def by_parent(
+    rows: Iterable[asyncpg.Record],
+    parents: Iterable[K],
+    column: str,
+    make: Callable[[asyncpg.Record], T],
+) -> dict[K, list[T]]:
+    """Child rows read for many parents at once (one query, not one each), under each
+    parent's id in `column`, in the rows' order; a parent with none has []."""
+    found: dict[K, list[T]] = {parent: [] for parent in parents}
+    for row in rows:
+        found[row[column]].append(make(row))
+    return found
 
 
 class BoundedPool(asyncpg.Pool):  # type: ignore[misc]

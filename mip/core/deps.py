@@ -26,6 +26,11 @@ AnyUser = Annotated[Principal, Depends(current_principal)]
 # Public pages (R3's advertised placements, R30's alerts list): a token is optional.
 Visitor = Annotated[Principal | None, Depends(optional_principal)]
 OfficeOrService = Annotated[Principal, Depends(require_role(Role.office, Role.service))]
-OfficeUser = Annotated[Principal, Depends(require_role(Role.office))]
+_office = require_role(Role.office)
+OfficeUser = Annotated[Principal, Depends(_office)]
+# A router whose handlers need not know which office user calls: APIRouter(dependencies=
+# [OFFICE_ONLY]). The same check as OfficeUser's, so a handler on it that does take
+# `me: OfficeUser` has the token read once per request.
+OFFICE_ONLY = Depends(_office)
 ApplicantUser = Annotated[Principal, Depends(require_role(Role.applicant))]
 HostUser = Annotated[Principal, Depends(require_role(Role.host))]

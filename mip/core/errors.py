@@ -23,7 +23,9 @@ that clients can branch on the problem type rather than on the wording of `detai
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
+
+T = TypeVar("T")
 
 PROBLEM_TYPE_PREFIX = "urn:mip:problem:"
 
@@ -62,6 +64,14 @@ class NotFound(MIPError):
     status = 404
     slug = "not-found"
     title = "Not found"
+
+
+def or_not_found(found: T | None, detail: str) -> T:
+    """`found`, or a 404 saying `detail`: what a repository's `None` (no such row) means
+    to the person who asked for it."""
+    if found is None:
+        raise NotFound(detail)
+    return found
 
 
 class Conflict(MIPError):

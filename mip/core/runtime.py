@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 from fastapi import APIRouter
+from pydantic import BaseModel
 from temporalio import activity
 from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
@@ -88,6 +89,20 @@ class ServiceRuntime:
         if self.settings.service_token is not None:
             return self.settings.service_token.get_secret_value()
         return mint_token(self.settings, role=Role.service, subject=f"service:{self.spec.name}")
+
+    async def enqueue_workflow(
+        self, conn: asyncpg.Connection, workflow: type, workflow_id: str, arg: BaseModel
+    ) -> str:
+        """Inside the caller's transaction: `workflow` starts with `arg` on this service's
+        workflow queue once the transaction commits (`start_soon` it then); its id back."""
+        await outbox.enqueue(
+            conn,
+            workflow_type=workflow.__name__,
+            workflow_id=workflow_id,
+            task_queue=self.settings.queue(self.spec.workflow_queue),
+            arg=arg.model_dump(mode="json"),
+        )
+        return workflow_id
 
     def start_soon(self, workflow_id: str) -> None:
         """After a commit: start this outbox workflow in the background."""

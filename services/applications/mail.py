@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from mip.core import ids, outbox
+from mip.core import ids
 from mip.core.runtime import ServiceRuntime
 from services.notifications.contract import EmailRequest
 from workflows.notifications import DeliverEmailWorkflow
@@ -18,11 +18,4 @@ async def enqueue_email(
     """Keep `request` in the outbox; its workflow's id, for `runtime.start_soon` after the
     commit (the idempotency key names the workflow, so a message starts once)."""
     workflow_id = ids.email(request.idempotency_key)
-    await outbox.enqueue(
-        conn,
-        workflow_type=DeliverEmailWorkflow.__name__,
-        workflow_id=workflow_id,
-        task_queue=runtime.settings.queue(runtime.spec.workflow_queue),
-        arg=request.model_dump(mode="json"),
-    )
-    return workflow_id
+    return await runtime.enqueue_workflow(conn, DeliverEmailWorkflow, workflow_id, request)

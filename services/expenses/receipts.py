@@ -11,8 +11,9 @@ from __future__ import annotations
 import struct
 import zlib
 
+from mip.core.documents import check_pdf, check_size, pdf_refusals
 from mip.core.errors import InvalidInput
-from mip.core.uploads import MB, PDF_ERRORS, Refused, check_pdf
+from mip.core.uploads import MB
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -26,6 +27,7 @@ MAX_PAGES = 20
 MAX_INFLATED_BYTES = 50 * MB
 MAX_SIDE = 20_000
 MAX_PIXELS = 100_000_000
+_UNREADABLE_PDF = "The receipt looks like a PDF but cannot be read; scan or export it again."
 # JPEG frame headers (SOF0-SOF15 but DHT, JPG and DAC, which share the range).
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
@@ -83,31 +85,20 @@ def _check_jpeg(content: bytes) -> None:
     raise damaged
 
 
-def check_receipt(
-    content: bytes,
-    *,
-    max_bytes: int,
-    max_pages: int = MAX_PAGES,
-    max_inflated_bytes: int = MAX_INFLATED_BYTES,
-) -> str:
+def check_receipt(content: bytes, *, max_bytes: int) -> str:
     """The receipt's media type, or the reason it is refused."""
-    if not content:
-        raise UnacceptableReceipt("Every expense needs its receipt; the file sent is empty.")
-    if len(content) > max_bytes:
-        raise UnacceptableReceipt(
-            f"The receipt is over {max_bytes // MB} MB; a photo or scan at lower "
-            "resolution will do."
-        )
+    check_size(
+        content,
+        max_bytes,
+        UnacceptableReceipt,
+        empty="Every expense needs its receipt; the file sent is empty.",
+        too_big=f"The receipt is over {max_bytes // MB} MB; a photo or scan at lower "
+        "resolution will do.",
+    )
     media_type = next((t for s, t in SIGNATURES.items() if content.startswith(s)), None)
     if media_type == PDF:
-        try:
-            check_pdf(content, max_pages=max_pages, max_inflated_bytes=max_inflated_bytes)
-        except Refused as exc:
-            raise UnacceptableReceipt(f"{exc}") from exc
-        except PDF_ERRORS as exc:
-            raise UnacceptableReceipt(
-                "The receipt looks like a PDF but cannot be read; scan or export it again."
-            ) from exc
+        with pdf_refusals(UnacceptableReceipt, _UNREADABLE_PDF):
+            check_pdf(content, max_pages=MAX_PAGES, max_inflated_bytes=MAX_INFLATED_BYTES)
     elif media_type == PNG:
         _check_png(content)
     elif media_type == JPEG:

@@ -19,11 +19,12 @@ from pydantic import ValidationError
 
 from mip.core import when
 from mip.core.auth import Principal
-from mip.core.errors import Conflict, InvalidInput, NotFound
+from mip.core.errors import Conflict, InvalidInput, NotFound, or_not_found
 from mip.core.runtime import ServiceRuntime
 from services.applications.catalogue import edits_repository as edits
 from services.applications.catalogue import repository as repo
 from services.applications.catalogue import welcome
+from services.applications.catalogue.clock import CLOCK_FIELDS, reschedule
 from services.applications.catalogue.rules import (
     LONDON,
     MIDDAY,
@@ -36,7 +37,7 @@ from services.applications.catalogue.rules import (
     placement_week,
 )
 from services.applications.catalogue.schemas import Host, HostIn, Placement, PlacementIn, Round
-from services.applications.catalogue.service import CLOCK_FIELDS, reschedule
+from services.applications.catalogue.service import round_of
 from services.applications.contract import RoundDatesIn, RoundSettingsIn
 
 # What applicants saw of a host; the contact is not among them.
@@ -53,10 +54,7 @@ def _refuse_once_applied(count: int, rest: str, **extensions: Any) -> None:
 
 async def host_of(pool: asyncpg.Pool, host_id: UUID) -> Host:
     async with pool.acquire() as conn:
-        found = await repo.get_host(conn, host_id)
-    if found is None:
-        raise NotFound(f"There is no host {host_id}.")
-    return found
+        return or_not_found(await repo.get_host(conn, host_id), f"There is no host {host_id}.")
 
 
 async def update_host(runtime: ServiceRuntime, host_id: UUID, body: HostIn, who: Principal) -> Host:
@@ -106,10 +104,10 @@ async def update_round(runtime: ServiceRuntime, round_id: UUID, body: RoundSetti
     """R2: the weeks (and the limits applicants apply under) change only while no one has
     applied and the deadline is to come; a week that has placements stays."""
     async with runtime.pool.acquire() as conn, conn.transaction():
-        if not await edits.lock_round(conn, round_id):
-            raise NotFound(f"There is no round {round_id}.")
-        found = await repo.get_round(conn, round_id)
-        assert found is not None
+        # FOR UPDATE: an application arriving now waits for this change (see edits_repository).
+        found = or_not_found(
+            await repo.get_round(conn, round_id, lock=True), f"There is no round {round_id}."
+        )
         _check_open(found, runtime.clock(), "its weeks and limits")
         _refuse_once_applied(
             await edits.applications_to_round(conn, round_id),
@@ -185,10 +183,7 @@ def clock_keeping_unchanged(old: RoundClock, body: RoundDatesIn) -> RoundClock:
 async def reschedule_dates(runtime: ServiceRuntime, round_id: UUID, body: RoundDatesIn) -> Round:
     """R3: move the dates still to come, given as days; passed dates are refused by the
     same check as `PUT /v1/rounds/{id}/clock`."""
-    async with runtime.pool.acquire() as conn:
-        found = await repo.get_round(conn, round_id)
-    if found is None:
-        raise NotFound(f"There is no round {round_id}.")
+    found = await round_of(runtime.pool, round_id)
     return await reschedule(runtime, round_id, clock_keeping_unchanged(found.clock, body))
 
 

@@ -13,7 +13,7 @@ from uuid import UUID
 
 import asyncpg
 
-from services.applications.catalogue.repository import placement_values
+from services.applications.catalogue.repository import host_values, placement_values
 from services.applications.catalogue.schemas import HostIn, PlacementIn
 from services.applications.contract import PlacementWeek, RoundSettingsIn
 
@@ -38,19 +38,8 @@ async def update_host(conn: asyncpg.Connection, host_id: UUID, host: HostIn) -> 
         "UPDATE hosts SET name = $2, sector = $3, kind = $4, location = $5, contact_name = $6,"
         " contact_email = $7 WHERE id = $1",
         host_id,
-        host.name,
-        host.sector,
-        host.kind.value,
-        host.location.value,
-        host.contact_name,
-        # Stored lower-cased, as a host's token subject is read (issue 11 item 5).
-        str(host.contact_email).lower(),
+        *host_values(host),
     )
-
-
-async def lock_round(conn: asyncpg.Connection, round_id: UUID) -> bool:
-    found = await conn.fetchval("SELECT id FROM rounds WHERE id = $1 FOR UPDATE", round_id)
-    return found is not None
 
 
 async def applications_to_round(conn: asyncpg.Connection, round_id: UUID) -> int:

@@ -8,12 +8,14 @@ from uuid import UUID
 
 import asyncpg
 
+from mip.core.db import by_parent
 from services.applications.catalogue.rules import LONDON, PlacementWeek, RoundClock
 from services.applications.catalogue.schemas import (
     Host,
     HostIn,
     Placement,
     PlacementIn,
+    PlacementQuery,
     Round,
     RoundIn,
 )
@@ -27,6 +29,15 @@ async def insert_host(conn: asyncpg.Connection, host: HostIn) -> Host:
     row = await conn.fetchrow(
         "INSERT INTO hosts (name, sector, kind, location, contact_name, contact_email)"
         " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *",
+        *host_values(host),
+    )
+    return Host.model_validate(dict(row))
+
+
+def host_values(host: HostIn) -> tuple[object, ...]:
+    """A host's columns name, sector, kind, location, contact_name, contact_email, in that
+    order, as inserted and as updated."""
+    return (
         host.name,
         host.sector,
         host.kind.value,
@@ -35,7 +46,6 @@ async def insert_host(conn: asyncpg.Connection, host: HostIn) -> Host:
         # Stored lower-cased, as a host's token subject is read (issue 11 item 5).
         str(host.contact_email).lower(),
     )
-    return Host.model_validate(dict(row))
 
 
 async def list_hosts(conn: asyncpg.Connection) -> list[Host]:
@@ -111,10 +121,12 @@ async def _weeks(
         " ORDER BY starts_on",
         round_ids,
     )
-    weeks: dict[UUID, list[PlacementWeek]] = {rid: [] for rid in round_ids}
-    for r in rows:
-        weeks[r["round_id"]].append(PlacementWeek(starts_on=r["starts_on"], ends_on=r["ends_on"]))
-    return weeks
+    return by_parent(
+        rows,
+        round_ids,
+        "round_id",
+        lambda r: PlacementWeek(starts_on=r["starts_on"], ends_on=r["ends_on"]),
+    )
 
 
 ROUND = "SELECT * FROM rounds WHERE id = $1"
@@ -171,6 +183,9 @@ _PLACEMENT_SELECT = (
 )
 
 
+_EVERY_PLACEMENT = PlacementQuery()
+
+
 def _placement(row: asyncpg.Record) -> Placement:
     data: dict[str, Any] = dict(row)
     return Placement.model_validate({**data, "host": Host.model_validate_json(data["host"])})
@@ -183,14 +198,13 @@ async def get_placement(conn: asyncpg.Connection, placement_id: UUID) -> Placeme
 
 async def search_placements(
     conn: asyncpg.Connection,
+    query: PlacementQuery = _EVERY_PLACEMENT,
     *,
     round_id: UUID | None = None,
     advertised_at: datetime | None = None,
-    week: date | None = None,
-    sector: str | None = None,
-    host_id: UUID | None = None,
 ) -> list[Placement]:
-    """Placements matching every filter given; `advertised_at` keeps open, advertised rounds."""
+    """Placements matching `query` and the round given; `advertised_at` keeps open,
+    advertised rounds."""
     rows = await conn.fetch(
         _PLACEMENT_SELECT + " WHERE ($1::uuid IS NULL OR p.round_id = $1)"
         " AND ($2::timestamptz IS NULL OR (r.advertise_at <= $2"
@@ -201,9 +215,9 @@ async def search_placements(
         " ORDER BY p.week_starts_on, h.name, p.title",
         round_id,
         advertised_at,
-        week,
-        sector,
-        host_id,
+        query.week,
+        query.sector,
+        query.host_id,
     )
     return [_placement(r) for r in rows]
 

@@ -1,11 +1,15 @@
 """What the office sends to set a round up, and what anyone with a token reads back: the
 bodies are the published contract's (`services/applications/contract.py`), named here for
-the catalogue's routes and repository; only the rescheduling body is the catalogue's own."""
+the catalogue's routes and repository; only the rescheduling body and the placements'
+filters are the catalogue's own."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from uuid import UUID
 
+from pydantic import BaseModel, Field
+
+from mip.core.bounds import Day
 from services.applications.contract import Host as Host
 from services.applications.contract import HostIn as HostIn
 from services.applications.contract import HostKind as HostKind
@@ -21,3 +25,12 @@ from services.applications.contract import RoundIn as RoundIn
 
 class RoundDates(BaseModel):
     clock: RoundClock
+
+
+class PlacementQuery(BaseModel):
+    """`GET /v1/placements?…`: which advertised placements a visitor looks for; a filter
+    left out matches every placement."""
+
+    week: Day | None = Field(None, description="the Monday of a placement week")
+    sector: str | None = None
+    host_id: UUID | None = None

@@ -1,26 +1,23 @@
 """What the catalogue's routes do: hosts, rounds and placements checked against the rules
-and stored; a round's RoundWorkflow started with it (through the outbox) and told when its
-dates change."""
+and stored; a round's RoundWorkflow started with it (through the outbox). Moving a round's
+dates afterwards is `clock.py`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 import asyncpg
-from temporalio.service import RPCError, RPCStatusCode
 
-from mip.core import ids, outbox, when
+from mip.core import ids
 from mip.core.auth import Principal, Role
-from mip.core.errors import Conflict, InvalidInput, NotFound
+from mip.core.errors import Conflict, InvalidInput, NotFound, or_not_found
 from mip.core.runtime import ServiceRuntime
 from services.applications.catalogue import repository as repo
 from services.applications.catalogue import welcome
 from services.applications.catalogue.rules import (
     RoundClock,
     check_placement_days,
-    check_programme_calendar,
     check_weeks_after_clock,
     clock_from_dates,
     placement_week,
@@ -30,20 +27,11 @@ from services.applications.catalogue.schemas import (
     HostIn,
     Placement,
     PlacementIn,
-    RehearsalStep,
+    PlacementQuery,
     Round,
     RoundIn,
 )
-from workflows.queues import WORKFLOWS
 from workflows.round import RoundInput, RoundWorkflow
-
-CLOCK_FIELDS = (
-    "advertise_at",
-    "deadline_at",
-    "outcomes_at",
-    "second_round_opens_at",
-    "second_round_deadline_at",
-)
 
 
 async def create_host(runtime: ServiceRuntime, body: HostIn, who: Principal) -> Host:
@@ -111,131 +99,11 @@ async def create_round(runtime: ServiceRuntime, spec: RoundIn) -> Round:
             window_seconds=created.acceptance_window_seconds
             or created.acceptance_window_hours * 3600,
         )
-        await outbox.enqueue(
-            conn,
-            workflow_type=RoundWorkflow.__name__,
-            workflow_id=ids.round_(str(created.id)),
-            task_queue=runtime.settings.queue(WORKFLOWS),
-            arg=start.model_dump(mode="json"),
+        started = await runtime.enqueue_workflow(
+            conn, RoundWorkflow, ids.round_(str(created.id)), start
         )
-    runtime.start_soon(ids.round_(str(created.id)))
+    runtime.start_soon(started)
     return created
-
-
-def _label(name: str) -> str:
-    return {
-        "advertise_at": "advertising date",
-        "deadline_at": "application deadline",
-        "outcomes_at": "outcomes-by date",
-        "second_round_opens_at": "second round's opening",
-        "second_round_deadline_at": "second round's deadline",
-    }[name]
-
-
-def check_untouched_past(old: RoundClock, new: RoundClock, now: datetime) -> None:
-    """Dates that have passed stay as they were: what happened at them has happened."""
-    for name in CLOCK_FIELDS:
-        before, after = getattr(old, name), getattr(new, name)
-        if before is not None and before <= now and before != after:
-            raise Conflict(
-                f"The {_label(name)}, {when.when(before)}, has passed; it cannot be moved now.",
-                field=name,
-            )
-        if after is not None and after != before and after <= now:
-            raise InvalidInput(
-                f"The new {_label(name)}, {when.when(after)}, is in the past; "
-                "choose a time still to come.",
-                field=name,
-            )
-
-
-async def reschedule(runtime: ServiceRuntime, round_id: UUID, clock: RoundClock) -> Round:
-    """R3: move the dates still to come, in any phase; the round's workflow (and through it
-    every placement workflow already running) takes the new dates."""
-    if runtime.settings.production:
-        check_programme_calendar(clock)
-
-    def moved(found: Round, now: datetime) -> RoundClock:
-        check_untouched_past(found.clock, clock, now)
-        return clock
-
-    return await _move_clock(runtime, round_id, moved)
-
-
-async def _move_clock(
-    runtime: ServiceRuntime, round_id: UUID, moved: Callable[[Round, datetime], RoundClock]
-) -> Round:
-    """The round's clock becomes `moved(round, now)` (which refuses what may not move), as
-    one change: stored, and signalled to the round's workflow in the same transaction."""
-    client = runtime.workflow_client()
-    wf_id = ids.round_(str(round_id))
-    async with runtime.pool.acquire() as conn, conn.transaction():
-        found = await repo.get_round(conn, round_id, lock=True)
-        if found is None:
-            raise NotFound(f"There is no round {round_id}.")
-        clock = moved(found, runtime.clock())
-        await repo.update_clock(conn, round_id, clock)
-        await outbox.ensure_started(runtime.pool, client, wf_id)
-        # Signalled inside the transaction: if Temporal is away, the dates do not change.
-        try:
-            await client.get_workflow_handle(wf_id).signal(RoundWorkflow.reschedule, clock)
-        except RPCError as exc:
-            if exc.status is not RPCStatusCode.NOT_FOUND:
-                raise
-            raise Conflict("Every date of this round has passed; it can no longer change.") from exc
-        updated = await repo.get_round(conn, round_id)
-    assert updated is not None
-    return updated
-
-
-# Each rehearsal step: the date it moves to now, and the date that must have passed first
-# (with what to do instead, said when it has not).
-_STEPS = {
-    RehearsalStep.close_applications: ("deadline_at", "advertise_at"),
-    RehearsalStep.send_outcomes: ("outcomes_at", "deadline_at"),
-    RehearsalStep.open_second_round: ("second_round_opens_at", "deadline_at"),
-    RehearsalStep.close_second_round: ("second_round_deadline_at", "second_round_opens_at"),
-}
-_NOT_YET = {
-    "advertise_at": "The round is not advertised until {at}, so applications cannot close yet.",
-    "deadline_at": "Applications are open until {at}; close applications first.",
-    "second_round_opens_at": "The second round opens at {at}; open it first.",
-}
-_DONE = {
-    "deadline_at": "Applications closed at {at}.",
-    "outcomes_at": "Outcomes were sent at {at}.",
-    "second_round_opens_at": "The second round opened at {at}.",
-    "second_round_deadline_at": "The second round closed at {at}.",
-}
-
-
-def rehearsal_clock(found: Round, step: RehearsalStep, now: datetime) -> RoundClock:
-    """A rehearsal round's clock with `step`'s date moved to `now`: only a rehearsal, only
-    a step still to come, and only once the step before it has happened."""
-    if not found.rehearsal:
-        raise Conflict(
-            f"{found.name} is a real round, so its steps happen at its dates; move a date "
-            "still to come on the round's dates page instead."
-        )
-    field, after = _STEPS[step]
-    at, before = getattr(found.clock, field), getattr(found.clock, after)
-    if at is None or before is None:
-        raise Conflict(f"{found.name} has no second round.")
-    if at <= now:
-        raise Conflict(_DONE[field].format(at=when.when(at)))
-    if before >= now:
-        raise Conflict(_NOT_YET[after].format(at=when.when(before)))
-    return RoundClock.model_validate({**found.clock.model_dump(), field: now})
-
-
-async def rehearse(runtime: ServiceRuntime, round_id: UUID, step: RehearsalStep) -> Round:
-    """A rehearsal round's next step, taken now (never in production): its date moves to
-    this moment and the round's workflow takes the step at once."""
-    if not runtime.settings.allows_rehearsals:
-        raise Conflict("Rehearsals are not allowed in production.")
-    return await _move_clock(
-        runtime, round_id, lambda found, now: rehearsal_clock(found, step, now)
-    )
 
 
 async def rounds(pool: asyncpg.Pool) -> list[Round]:
@@ -245,18 +113,13 @@ async def rounds(pool: asyncpg.Pool) -> list[Round]:
 
 async def round_of(pool: asyncpg.Pool, round_id: UUID) -> Round:
     async with pool.acquire() as conn:
-        found = await repo.get_round(conn, round_id)
-    if found is None:
-        raise NotFound(f"There is no round {round_id}.")
-    return found
+        return or_not_found(await repo.get_round(conn, round_id), f"There is no round {round_id}.")
 
 
 async def create_placement(pool: asyncpg.Pool, round_id: UUID, body: PlacementIn) -> Placement:
     """R1, R2: a placement falls on working days of one of its round's weeks."""
     async with pool.acquire() as conn:
-        found = await repo.get_round(conn, round_id)
-        if found is None:
-            raise NotFound(f"There is no round {round_id}.")
+        found = or_not_found(await repo.get_round(conn, round_id), f"There is no round {round_id}.")
         week = placement_week(found.weeks, body.week_starts_on)
         days = check_placement_days(body.days, week)
         if await repo.get_host(conn, body.host_id) is None:
@@ -272,14 +135,10 @@ async def placements_of_round(pool: asyncpg.Pool, round_id: UUID) -> list[Placem
         return await repo.search_placements(conn, round_id=round_id)
 
 
-async def advertised(
-    pool: asyncpg.Pool, *, week: date | None, sector: str | None, host_id: UUID | None
-) -> list[Placement]:
+async def advertised(pool: asyncpg.Pool, query: PlacementQuery) -> list[Placement]:
     """R3: placements of rounds advertised and still open; none before their date."""
     async with pool.acquire() as conn:
-        return await repo.search_placements(
-            conn, advertised_at=datetime.now(UTC), week=week, sector=sector, host_id=host_id
-        )
+        return await repo.search_placements(conn, query, advertised_at=datetime.now(UTC))
 
 
 def for_the_public(placement: Placement) -> Placement:

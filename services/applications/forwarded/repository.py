@@ -11,8 +11,9 @@ async def forwarded_to(conn: asyncpg.Connection, placement_id: UUID) -> list[asy
     """What a host sees of the applications forwarded to it (R16, R13, R9: nothing else)."""
     return list(
         await conn.fetch(
-            "SELECT a.id, a.status, a.statement_for_hosts, a.submitted_at, p.name,"
-            " a.applicant_email, c.format, c.pages FROM applications a"
+            "SELECT a.id, a.status, a.statement_for_hosts AS statement, a.submitted_at,"
+            " p.name AS applicant_name, a.applicant_email, c.format AS cv_format"
+            " FROM applications a"
             " JOIN applicants p ON p.email = a.applicant_email"
             " JOIN cvs c ON c.application_id = a.id"
             " WHERE a.placement_id = $1 AND a.status NOT IN ('submitted', 'withdrawn')"

@@ -44,16 +44,7 @@ async def forwarded_to(
     async with pool.acquire() as conn:
         rows = await repo.forwarded_to(conn, placement_id)
     return [
-        ForwardedApplication(
-            id=r["id"],
-            applicant_name=r["name"],
-            applicant_email=r["applicant_email"],
-            status=r["status"],
-            statement=r["statement_for_hosts"],
-            cv_url=f"/v1/applications/{r['id']}/cv",
-            cv_format=r["format"],
-            submitted_at=r["submitted_at"],
-        )
+        ForwardedApplication.model_validate({**dict(r), "cv_url": f"/v1/applications/{r['id']}/cv"})
         for r in rows
     ]
 

@@ -16,8 +16,9 @@ from enum import StrEnum
 import olefile  # type: ignore[import-untyped]
 from pypdf import PdfReader, PdfWriter
 
+from mip.core.documents import check_pdf, check_size, pdf_refusals
 from mip.core.errors import InvalidInput
-from mip.core.uploads import MB, PDF_ERRORS, Refused, check_pdf
+from mip.core.uploads import MB
 
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -29,6 +30,7 @@ DOCX_MAX_PARTS = 2000
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 DOCX_TYPES_MAX_BYTES = 1 * MB
 WORD_FIB_MAGIC = b"\xec\xa5"  # wIdent of the File Information Block, little-endian 0xA5EC
+_UNREADABLE_PDF = "The CV looks like a PDF but cannot be read; export it again and re-submit."
 
 
 class CvFormat(StrEnum):
@@ -116,38 +118,26 @@ def _first_pages(reader: PdfReader, pages: int) -> bytes:
     return out.getvalue()
 
 
-def check_cv(
-    content: bytes,
-    *,
-    max_bytes: int,
-    host_pages: int,
-    max_pages: int = MAX_PAGES,
-    max_inflated_bytes: int = MAX_INFLATED_BYTES,
-) -> CheckedCv:
+def check_cv(content: bytes, *, max_bytes: int, host_pages: int) -> CheckedCv:
     """Accept a PDF, .docx or .doc; hosts later receive a PDF's first `host_pages` pages."""
-    if not content:
-        raise UnacceptableCv("The CV file is empty; choose the file again and re-submit.")
-    if len(content) > max_bytes:
-        raise UnacceptableCv(
-            f"The CV is {len(content) / MB:.1f} MB; the limit is "
-            f"{max_bytes / MB:.0f} MB. A two-page CV is usually well under 1 MB."
-        )
+    check_size(
+        content,
+        max_bytes,
+        UnacceptableCv,
+        empty="The CV file is empty; choose the file again and re-submit.",
+        too_big=f"The CV is {len(content) / MB:.1f} MB; the limit is "
+        f"{max_bytes / MB:.0f} MB. A two-page CV is usually well under 1 MB.",
+    )
     if content.startswith(PDF_MAGIC):
-        try:
-            reader = check_pdf(content, max_pages=max_pages, max_inflated_bytes=max_inflated_bytes)
+        with pdf_refusals(UnacceptableCv, _UNREADABLE_PDF):
+            reader = check_pdf(content, max_pages=MAX_PAGES, max_inflated_bytes=MAX_INFLATED_BYTES)
             pages = len(reader.pages)
             host_copy = content if pages <= host_pages else _first_pages(reader, host_pages)
-        except Refused as exc:
-            raise UnacceptableCv(f"{exc}") from exc
-        except PDF_ERRORS as exc:
-            raise UnacceptableCv(
-                "The CV looks like a PDF but cannot be read; export it again and re-submit."
-            ) from exc
         if pages == 0:
             raise UnacceptableCv("The PDF has no pages.")
         return CheckedCv(CvFormat.pdf, pages, host_copy)
     if content.startswith(ZIP_MAGIC):
-        _check_docx(content, max_inflated_bytes)
+        _check_docx(content, MAX_INFLATED_BYTES)
         return CheckedCv(CvFormat.docx, None, content)
     if content.startswith(OLE2_MAGIC):
         _check_doc(content)

@@ -14,6 +14,7 @@ from uuid import UUID
 import asyncpg
 
 from mip.core import ids
+from mip.core.db import by_parent
 from services.applications.contract import reference
 from services.applications.submissions.schemas import Application, CvSummary, Event
 
@@ -197,10 +198,7 @@ async def _events(conn: asyncpg.Connection, ids: list[UUID]) -> dict[UUID, list[
         " WHERE application_id = ANY($1) ORDER BY at, id",
         ids,
     )
-    found: dict[UUID, list[Event]] = {i: [] for i in ids}
-    for r in rows:
-        found[r["application_id"]].append(Event.model_validate(dict(r)))
-    return found
+    return by_parent(rows, ids, "application_id", lambda r: Event.model_validate(dict(r)))
 
 
 async def get(conn: asyncpg.Connection, application_id: UUID) -> Application | None:

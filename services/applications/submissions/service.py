@@ -5,7 +5,6 @@ reading and withdrawing it (R12, R16)."""
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -13,7 +12,7 @@ from uuid import UUID
 import asyncpg
 from asyncpg import Connection
 
-from mip.core import ids, outbox, when
+from mip.core import ids, when
 from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.logging import bind_application
@@ -38,8 +37,6 @@ from workflows.application import (
     ApplicationWorkflow,
     WithdrawRequest,
 )
-
-log = logging.getLogger("mip.submissions")
 
 
 @dataclass(frozen=True)
@@ -78,18 +75,12 @@ async def submit(
         earlier = await hold_key(conn, who, sub)
         if earlier is not None:
             return earlier, False
-        await _check_room(
-            conn, who, accepted.the_round.id, accepted.placement.id, accepted.phase, accepted.limit
-        )
+        await _check_room(conn, who, accepted)
         application_id, ref = await _record(conn, who, sub, accepted)
         bind_application(application_id)
         start = _workflow_input(runtime, (application_id, ref), who.subject, accepted)
-        await outbox.enqueue(
-            conn,
-            workflow_type=ApplicationWorkflow.__name__,
-            workflow_id=ids.application(application_id),
-            task_queue=runtime.settings.queue(runtime.spec.workflow_queue),
-            arg=start.model_dump(mode="json"),
+        await runtime.enqueue_workflow(
+            conn, ApplicationWorkflow, ids.application(application_id), start
         )
         created = await repo.get(conn, application_id)
     assert created is not None
@@ -192,13 +183,12 @@ async def _record(
     return application_id, ref
 
 
-async def _check_room(
-    conn: Connection, who: Principal, round_id: UUID, placement_id: UUID, phase: str, limit: int
-) -> None:
+async def _check_room(conn: Connection, who: Principal, accepted: Accepted) -> None:
     """Under the applicant's round lock: not this placement twice, not over the limit (R12)."""
+    round_id, limit = accepted.the_round.id, accepted.limit
     await repo.lock_applicant_round(conn, who.subject, round_id)
-    held = await repo.active_in_phase(conn, who.subject, round_id, phase)
-    if any(h["placement_id"] == placement_id for h in held):
+    held = await repo.active_in_phase(conn, who.subject, round_id, accepted.phase)
+    if any(h["placement_id"] == accepted.placement.id for h in held):
         raise Conflict("You have already applied for this placement.")
     if len(held) >= limit:
         titles = "; ".join(h["title"] for h in held)

@@ -86,13 +86,10 @@ async def insert_line(
         verdict.reason,
         verdict.outside_days,
     )
-    filename, media_type, content = receipt
     await conn.execute(
         "INSERT INTO receipts (line_id, filename, media_type, content) VALUES ($1, $2, $3, $4)",
         line_id,
-        filename,
-        media_type,
-        content,
+        *receipt,
     )
     return line_id
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import NamedTuple
 from uuid import UUID
 
-from mip.core import ids, outbox
+from mip.core import ids
 from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, InvalidInput, NotFound
 from mip.core.runtime import ServiceRuntime
@@ -160,14 +160,10 @@ async def submit(runtime: ServiceRuntime, claim_id: UUID, me: Principal) -> Clai
             owed_pence=claim.owed_pence,
             reference=claim.reference,
         )
-        await outbox.enqueue(
-            conn,
-            workflow_type=ExpenseClaimWorkflow.__name__,
-            workflow_id=ids.expense_claim(str(claim_id)),
-            task_queue=runtime.settings.queue(runtime.spec.workflow_queue),
-            arg=start.model_dump(mode="json"),
+        started = await runtime.enqueue_workflow(
+            conn, ExpenseClaimWorkflow, ids.expense_claim(str(claim_id)), start
         )
-    runtime.start_soon(ids.expense_claim(str(claim_id)))
+    runtime.start_soon(started)
     return await readable(runtime, claim_id, me)
 
 

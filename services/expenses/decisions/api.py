@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from mip.core.deps import ApplicantUser, HostUser, Runtime
 from services.expenses.contract import Claim, DecisionIn, LineDecision, NoteIn
 from services.expenses.decisions import service
-from workflows.expense_claim import ExpenseClaimWorkflow, HostDecision, Message
+from workflows.expense_claim import ExpenseClaimWorkflow, HostDecision
 
 router = APIRouter(prefix="/v1/claims", tags=["expenses"])
 
@@ -31,19 +31,16 @@ async def decide(claim_id: UUID, body: DecisionIn, runtime: Runtime, me: HostUse
 @router.post("/{claim_id}/question")
 async def ask(claim_id: UUID, body: NoteIn, runtime: Runtime, me: HostUser) -> Claim:
     await service.as_host(runtime, claim_id, me)
-    question = Message(author=me.subject, text=body.text)
-    return await service.update(runtime, claim_id, me, ExpenseClaimWorkflow.ask, question)
+    return await service.note(runtime, claim_id, me, ExpenseClaimWorkflow.ask, body)
 
 
 @router.post("/{claim_id}/answer")
 async def answer(claim_id: UUID, body: NoteIn, runtime: Runtime, me: ApplicantUser) -> Claim:
     await service.as_intern(runtime, claim_id, me)
-    reply = Message(author=me.subject, text=body.text)
-    return await service.update(runtime, claim_id, me, ExpenseClaimWorkflow.answer, reply)
+    return await service.note(runtime, claim_id, me, ExpenseClaimWorkflow.answer, body)
 
 
 @router.post("/{claim_id}/payment")
 async def record_payment(claim_id: UUID, body: NoteIn, runtime: Runtime, me: HostUser) -> Claim:
     await service.as_host(runtime, claim_id, me)
-    note = Message(author=me.subject, text=body.text)
-    return await service.update(runtime, claim_id, me, ExpenseClaimWorkflow.record_payment, note)
+    return await service.note(runtime, claim_id, me, ExpenseClaimWorkflow.record_payment, body)

@@ -13,8 +13,8 @@ from mip.core.errors import NotFound
 from mip.core.runtime import ServiceRuntime
 from mip.core.updates import Update
 from services.expenses.claims.service import readable
-from services.expenses.contract import Claim
-from workflows.expense_claim import ClaimView
+from services.expenses.contract import Claim, NoteIn
+from workflows.expense_claim import ClaimView, Message
 
 
 async def as_host(runtime: ServiceRuntime, claim_id: UUID, host: Principal) -> Claim:
@@ -42,3 +42,16 @@ async def update(
     # A claim shown as submitted can be decided at once, even before its workflow started.
     await runtime.update_workflow(ids.expense_claim(claim_id), update, arg)
     return await readable(runtime, claim_id, who)
+
+
+async def note(
+    runtime: ServiceRuntime,
+    claim_id: UUID,
+    who: Principal,
+    handler: Update[Message, ClaimView],
+    body: NoteIn,
+) -> Claim:
+    """A question, an answer or a payment note (the workflow's `handler`): `body`'s text,
+    signed by `who`."""
+    message = Message(author=who.subject, text=body.text)
+    return await update(runtime, claim_id, who, handler, message)

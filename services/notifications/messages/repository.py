@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -11,7 +10,12 @@ import asyncpg
 
 from services.notifications.contract import EmailRequest
 from services.notifications.mail.render import Rendered
-from services.notifications.messages.schemas import Delivery, MessageDetail, MessageSummary
+from services.notifications.messages.schemas import (
+    Delivery,
+    MessageDetail,
+    MessageQuery,
+    MessageSummary,
+)
 
 _SUMMARY = (
     "id, kind, recipients, subject, status, attempts, last_error, round_id, subject_ref,"
@@ -89,19 +93,7 @@ async def mark_skipped(conn: asyncpg.Connection, message_id: UUID, why: str) -> 
     )
 
 
-async def search(
-    conn: asyncpg.Connection,
-    *,
-    recipient: str | None,
-    kind: str | None,
-    status: str | None,
-    round_id: str | None,
-    subject_ref: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    limit: int,
-    offset: int,
-) -> list[MessageSummary]:
+async def search(conn: asyncpg.Connection, query: MessageQuery) -> list[MessageSummary]:
     rows = await conn.fetch(
         f"SELECT {_SUMMARY} FROM messages"  # noqa: S608 - a constant column list
         " WHERE ($1::text IS NULL OR EXISTS"
@@ -112,16 +104,15 @@ async def search(
         " AND ($5::text IS NULL OR subject_ref = $5)"
         " AND ($6::timestamptz IS NULL OR created_at >= $6)"
         " AND ($7::timestamptz IS NULL OR created_at < $7)"
-        " ORDER BY created_at DESC, id LIMIT $8 OFFSET $9",
-        recipient,
-        kind,
-        status,
-        round_id,
-        subject_ref,
-        since,
-        until,
-        limit,
-        offset,
+        " ORDER BY created_at DESC, id" + query.clause(8),
+        query.recipient,
+        query.kind.value if query.kind else None,
+        query.status.value if query.status else None,
+        query.round_id,
+        query.subject_ref,
+        query.since,
+        query.until,
+        *query.args(),
     )
     return [MessageSummary.model_validate(dict(r)) for r in rows]
 

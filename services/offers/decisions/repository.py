@@ -6,7 +6,13 @@ from uuid import UUID
 
 import asyncpg
 
-from services.offers.contract import AcceptanceClaim, OfferRecord, PlaceHold, PlacementCounts
+from services.offers.contract import (
+    AcceptanceClaim,
+    OfferRecord,
+    PlaceHold,
+    PlacementCounts,
+    Withdrawal,
+)
 
 # An offer in any of these no longer holds its place (R4, P2).
 RELEASING = ("declined", "lapsed", "withdrawn")
@@ -141,12 +147,12 @@ async def offers_on(conn: asyncpg.Connection, placement_id: UUID) -> list[asyncp
     )
 
 
-async def withdrawn(conn: asyncpg.Connection, round_id: UUID) -> list[asyncpg.Record]:
+async def withdrawn(conn: asyncpg.Connection, round_id: UUID) -> list[Withdrawal]:
     """Offers withdrawn after acceptance (R23): the only way an offer becomes `withdrawn`."""
-    return list(
-        await conn.fetch(
-            "SELECT * FROM offers WHERE round_id = $1 AND status = 'withdrawn'"
-            " ORDER BY decided_at DESC NULLS LAST, application_id",
-            round_id,
-        )
+    rows = await conn.fetch(
+        "SELECT application_id, placement_id, applicant_email, decided_at AS withdrawn_at,"
+        " reason FROM offers WHERE round_id = $1 AND status = 'withdrawn'"
+        " ORDER BY decided_at DESC NULLS LAST, application_id",
+        round_id,
     )
+    return [Withdrawal.model_validate(dict(r)) for r in rows]

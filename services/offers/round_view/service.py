@@ -77,14 +77,4 @@ async def _next_step(runtime: ServiceRuntime, round_id: UUID) -> NextStep | None
 async def withdrawals(runtime: ServiceRuntime, round_id: UUID) -> list[Withdrawal]:
     """R23: every withdrawal after acceptance in the round, the latest first."""
     async with runtime.pool.acquire() as conn:
-        rows = await offers.withdrawn(conn, round_id)
-    return [
-        Withdrawal(
-            application_id=r["application_id"],
-            placement_id=r["placement_id"],
-            applicant_email=r["applicant_email"],
-            withdrawn_at=r["decided_at"],
-            reason=r["reason"],
-        )
-        for r in rows
-    ]
+        return await offers.withdrawn(conn, round_id)

@@ -244,7 +244,7 @@ def test_r3_a_passed_date_is_named_in_plain_words_when_it_cannot_move() -> None:
     from datetime import UTC, datetime
 
     from mip.core.errors import Conflict
-    from services.applications.catalogue.service import check_untouched_past
+    from services.applications.catalogue.clock import check_untouched_past
     from services.applications.contract import RoundClock
 
     old = RoundClock(
