@@ -19,6 +19,7 @@ from fastapi.routing import APIRoute
 from starlette.datastructures import UploadFile
 
 from mip.core.uploads import CountedBody, declared_over, megabytes
+from services.portal.rendering import render
 
 MB = 1024 * 1024
 # Far above any service's default (5 MB); a service configured higher is still bounded here.
@@ -26,8 +27,6 @@ CEILING = 32 * MB
 
 
 def _refusal(request: Request) -> Response:
-    from services.portal.web import render
-
     return render(
         request,
         "applicant/too_large.html",
