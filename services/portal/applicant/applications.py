@@ -20,7 +20,7 @@ router = APIRouter(prefix="/applicant")
 
 
 @router.get("/applications", response_class=HTMLResponse)
-async def my_applications(request: Request, me: Applicant, services: Services) -> HTMLResponse:
+async def my_applications(request: Request, services: Services) -> HTMLResponse:
     """R12, P6: every application, newest first, with where it stands."""
     found = await services.applications.my_applications()
     found.sort(key=lambda a: a.submitted_at, reverse=True)
@@ -78,16 +78,14 @@ def _withdraw_page(
 
 @router.get("/applications/{application_id}/withdraw", response_class=HTMLResponse)
 async def confirm_withdrawal(
-    request: Request, application_id: UUID, me: Applicant, services: Services
+    request: Request, application_id: UUID, services: Services
 ) -> HTMLResponse:
     """R12, R23: asks first; says what withdrawing means at this point."""
     return _withdraw_page(request, await services.applications.application(application_id))
 
 
 @router.post("/applications/{application_id}/withdraw", response_class=HTMLResponse)
-async def withdraw(
-    request: Request, application_id: UUID, me: Applicant, services: Services
-) -> Response:
+async def withdraw(request: Request, application_id: UUID, services: Services) -> Response:
     """R12: before the deadline the slot is freed; R23: after accepting, the host and the
     office are told. The workflow decides; a refusal is shown in its words."""
     reason = texts(await request.form()).get("reason", "")

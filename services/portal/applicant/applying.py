@@ -19,7 +19,7 @@ from services.portal.applicant.fields import texts
 from services.portal.applicant.uploads import BoundedUpload, chosen_file
 from services.portal.applicant.words import megabytes_label
 from services.portal.forms import FormErrors
-from services.portal.web import Applicant, Portal, Services, render, see_other
+from services.portal.web import Portal, Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
 
@@ -61,7 +61,6 @@ async def _page(
 @router.get("/apply", response_class=HTMLResponse)
 async def apply_form(
     request: Request,
-    me: Applicant,
     services: Services,
     portal: Portal,
     placement: Annotated[UUID, Query()],
@@ -94,7 +93,7 @@ def _sent_message(sent: Application) -> str:
     return " ".join(words)
 
 
-async def apply(request: Request, me: Applicant, services: Services, portal: Portal) -> Response:
+async def apply(request: Request, services: Services, portal: Portal) -> Response:
     """R10-R14: the portal checks what it can (a statement, a CV within the size limit);
     the applications service judges the rest, late applications included (R14)."""
     form = await request.form()

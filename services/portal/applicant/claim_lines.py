@@ -18,7 +18,7 @@ from services.portal.applicant.fields import date_parts, optional_date, required
 from services.portal.applicant.uploads import BoundedUpload, chosen_file
 from services.portal.applicant.words import megabytes_label
 from services.portal.forms import FormErrors
-from services.portal.web import Applicant, Services, render, see_other
+from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
 KINDS = ("lunch", "travel")
@@ -81,7 +81,6 @@ async def _line_page(
 async def new_line(
     request: Request,
     claim_id: UUID,
-    me: Applicant,
     services: Services,
     kind: Annotated[str, Query()] = "lunch",
 ) -> HTMLResponse:
@@ -111,7 +110,7 @@ def _read_line(
     return (Category(category) if known else None), spent_on
 
 
-async def add_line(request: Request, claim_id: UUID, me: Applicant, services: Services) -> Response:
+async def add_line(request: Request, claim_id: UUID, services: Services) -> Response:
     """R24-R27 judge the line as it is added; R28: no line without its receipt. The
     expenses service's refusal is shown beside the field it concerns."""
     form: FormData = await request.form()
@@ -167,7 +166,7 @@ router.add_api_route(
 
 @router.post("/claims/{claim_id}/lines/{line_id}/remove", response_class=HTMLResponse)
 async def remove_line(
-    request: Request, claim_id: UUID, line_id: UUID, me: Applicant, services: Services
+    request: Request, claim_id: UUID, line_id: UUID, services: Services
 ) -> Response:
     """P5, R28: a line (and its receipt) can be taken out until the claim is sent."""
     await services.expenses.remove_claim_line(claim_id, line_id)

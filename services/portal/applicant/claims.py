@@ -46,7 +46,7 @@ async def _claims_page(
 
 
 @router.get("/claims", response_class=HTMLResponse)
-async def claims(request: Request, me: Applicant, services: Services) -> HTMLResponse:
+async def claims(request: Request, services: Services) -> HTMLResponse:
     """R24-R28: your claims, and the placements you can start one for."""
     return await _claims_page(request, services)
 
@@ -54,7 +54,6 @@ async def claims(request: Request, me: Applicant, services: Services) -> HTMLRes
 @router.post("/claims", response_class=HTMLResponse)
 async def start_claim(
     request: Request,
-    me: Applicant,
     services: Services,
     application: Annotated[str, Form()] = "",
 ) -> Response:
@@ -144,7 +143,7 @@ async def answer(request: Request, claim_id: UUID, me: Applicant, services: Serv
 
 
 @router.get("/claims/{claim_id}/lines/{line_id}/receipt")
-async def receipt(claim_id: UUID, line_id: UUID, me: Applicant, services: Services) -> Response:
+async def receipt(claim_id: UUID, line_id: UUID, services: Services) -> Response:
     """R28: the receipt as it was uploaded (a PDF, JPEG or PNG, checked by its content)."""
     found = await services.expenses.receipt(claim_id, line_id)
     # Named by the expenses service for the claim's reference ("MIP-27A-0042-E1-receipt-1").

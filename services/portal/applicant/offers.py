@@ -13,7 +13,7 @@ from services.portal.applicant import words
 from services.portal.applicant.fields import texts
 from services.portal.contract import PageName
 from services.portal.forms import FormErrors
-from services.portal.web import Applicant, Portal, Services, render, see_other
+from services.portal.web import Portal, Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
 
@@ -45,7 +45,7 @@ async def _offer_page(
 
 @router.get("/offers/{application_id}", name=PageName.applicant_offer, response_class=HTMLResponse)
 async def offer(
-    request: Request, application_id: UUID, me: Applicant, services: Services, portal: Portal
+    request: Request, application_id: UUID, services: Services, portal: Portal
 ) -> HTMLResponse:
     """R19: the exact moment the offer lapses, in London time, and the time left;
     R20: accepting one offer withdraws the others in the round."""
@@ -54,7 +54,7 @@ async def offer(
 
 @router.post("/offers/{application_id}/accept", response_class=HTMLResponse)
 async def accept(
-    request: Request, application_id: UUID, me: Applicant, services: Services, portal: Portal
+    request: Request, application_id: UUID, services: Services, portal: Portal
 ) -> Response:
     """R19, R20: the workflow decides; a lapsed offer or a second acceptance in the round is
     refused with the reason on the page."""
@@ -77,7 +77,7 @@ async def accept(
 
 @router.get("/offers/{application_id}/decline", response_class=HTMLResponse)
 async def confirm_decline(
-    request: Request, application_id: UUID, me: Applicant, services: Services, portal: Portal
+    request: Request, application_id: UUID, services: Services, portal: Portal
 ) -> HTMLResponse:
     """R19: declining is final; the place goes to the next candidate (P2)."""
     return await _offer_page(request, application_id, services, portal, "applicant/decline.html")
@@ -85,7 +85,7 @@ async def confirm_decline(
 
 @router.post("/offers/{application_id}/decline", response_class=HTMLResponse)
 async def decline(
-    request: Request, application_id: UUID, me: Applicant, services: Services, portal: Portal
+    request: Request, application_id: UUID, services: Services, portal: Portal
 ) -> Response:
     """R19: a reason is welcome, not required."""
     reason = texts(await request.form()).get("reason", "")

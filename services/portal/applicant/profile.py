@@ -12,7 +12,7 @@ from mip.core.errors import RemoteProblem
 from services.applications.client import EqualOpportunitiesIn, Profile, ProfileIn
 from services.portal.applicant.fields import one_of, optional_date, required, texts
 from services.portal.forms import FormErrors
-from services.portal.web import Applicant, Services, render, see_other
+from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
 
@@ -64,7 +64,7 @@ def _profile_page(
 
 
 @router.get("/profile", response_class=HTMLResponse)
-async def profile(request: Request, me: Applicant, services: Services) -> HTMLResponse:
+async def profile(request: Request, services: Services) -> HTMLResponse:
     """R6-R8: who you are, your role and your contract, which decide whether you may apply."""
     try:
         form = _as_form(await services.applications.my_profile())
@@ -108,7 +108,7 @@ def _read_profile(answers: dict[str, str]) -> tuple[ProfileIn | None, FormErrors
 
 
 @router.post("/profile", response_class=HTMLResponse)
-async def save_profile(request: Request, me: Applicant, services: Services) -> Response:
+async def save_profile(request: Request, services: Services) -> Response:
     """R6-R8: saved, then the eligibility page says whether it lets you apply."""
     answers = texts(await request.form())
     body, errors = _read_profile(answers)
@@ -129,7 +129,7 @@ def _date_of(answers: dict[str, str]) -> dict[str, str]:
 
 
 @router.get("/eligibility", response_class=HTMLResponse)
-async def eligibility(request: Request, me: Applicant, services: Services) -> Response:
+async def eligibility(request: Request, services: Services) -> Response:
     """R6, R7: whether you may apply, and why not; R8: the days your division allows."""
     try:
         found = await services.applications.eligibility()
@@ -141,7 +141,7 @@ async def eligibility(request: Request, me: Applicant, services: Services) -> Re
 
 
 @router.get("/equal-opportunities", response_class=HTMLResponse)
-async def equal_opportunities(request: Request, me: Applicant, services: Services) -> Response:
+async def equal_opportunities(request: Request, services: Services) -> Response:
     """R9: optional questions; hosts never see the answers, the office only totals."""
     answers = await services.applications.my_equal_opportunities()
     form = answers.model_dump(mode="json")
@@ -153,7 +153,7 @@ async def equal_opportunities(request: Request, me: Applicant, services: Service
 
 
 @router.post("/equal-opportunities", response_class=HTMLResponse)
-async def save_equal_opportunities(request: Request, me: Applicant, services: Services) -> Response:
+async def save_equal_opportunities(request: Request, services: Services) -> Response:
     """R9: an unanswered question is kept as "prefer not to say"."""
     answers = texts(await request.form())
     chosen = {

@@ -12,7 +12,7 @@ from mip.core.errors import RemoteProblem
 from services.portal.applicant import words
 from services.portal.contract import PageName
 from services.portal.forms import FormErrors
-from services.portal.web import Applicant, Services, render, see_other
+from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
 
@@ -37,13 +37,13 @@ async def _page(
 
 
 @router.get("/support", name=PageName.applicant_support, response_class=HTMLResponse)
-async def support(request: Request, me: Applicant, services: Services) -> HTMLResponse:
+async def support(request: Request, services: Services) -> HTMLResponse:
     """R29: the free 15-minute sessions to come, and the ones you booked."""
     return await _page(request, services)
 
 
 @router.post("/support/{slot_id}/book", response_class=HTMLResponse)
-async def book(request: Request, slot_id: UUID, me: Applicant, services: Services) -> Response:
+async def book(request: Request, slot_id: UUID, services: Services) -> Response:
     """R29: a slot holds one person; someone else's booking first is said on the page."""
     try:
         booking = await services.applications.book_support_slot(slot_id)
@@ -60,7 +60,7 @@ async def book(request: Request, slot_id: UUID, me: Applicant, services: Service
 
 
 @router.post("/support/bookings/{booking_id}/cancel", response_class=HTMLResponse)
-async def cancel(request: Request, booking_id: UUID, me: Applicant, services: Services) -> Response:
+async def cancel(request: Request, booking_id: UUID, services: Services) -> Response:
     """R29: the slot is free again for someone else."""
     await services.applications.cancel_support_booking(booking_id)
     return see_other(request, "/applicant/support", flash="You cancelled the support session.")

@@ -14,7 +14,7 @@ from services.expenses.client import Claim, NoteIn
 from services.portal.forms import FormErrors
 from services.portal.host.access import HostRoute
 from services.portal.host.money import NotAnAmount, to_pence
-from services.portal.web import Host, Services, pence, render, see_other
+from services.portal.web import Services, pence, render, see_other
 
 router = APIRouter(prefix="/host", route_class=HostRoute)
 NOTE_MAX = 1500  # the service takes 2,000 characters; the payment note adds the amount
@@ -34,7 +34,7 @@ def _page(
 
 
 @router.get("/claims/{claim_id}/question", response_class=HTMLResponse)
-async def question_form(request: Request, claim_id: UUID, me: Host, services: Services) -> Response:
+async def question_form(request: Request, claim_id: UUID, services: Services) -> Response:
     """P5: before deciding, the host may ask the intern about the claim."""
     found = await services.expenses.claim(claim_id)
     return _page(request, "host/question.html", found, {}, FormErrors())
@@ -44,7 +44,6 @@ async def question_form(request: Request, claim_id: UUID, me: Host, services: Se
 async def ask(
     request: Request,
     claim_id: UUID,
-    me: Host,
     services: Services,
     text: Annotated[str, Form(alias="question")] = "",
 ) -> Response:
@@ -70,7 +69,7 @@ async def ask(
 
 
 @router.get("/claims/{claim_id}/payment", response_class=HTMLResponse)
-async def payment_form(request: Request, claim_id: UUID, me: Host, services: Services) -> Response:
+async def payment_form(request: Request, claim_id: UUID, services: Services) -> Response:
     """P5: once approved, the host records that they paid what they approved."""
     found = await services.expenses.claim(claim_id)
     return _page(request, "host/payment.html", found, {}, FormErrors())
@@ -104,7 +103,6 @@ def read_payment(claim: Claim, amount: str, how: str) -> tuple[str | None, FormE
 async def record_payment(
     request: Request,
     claim_id: UUID,
-    me: Host,
     services: Services,
     amount: Annotated[str, Form()] = "",
     how: Annotated[str, Form()] = "",

@@ -15,14 +15,14 @@ from services.portal.files import as_sent
 from services.portal.forms import FormErrors
 from services.portal.host import words
 from services.portal.host.access import HostRoute
-from services.portal.web import Host, Services, render, see_other
+from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/host", route_class=HostRoute)
 REASON_MAX = 1000
 
 
 @router.get("/claims", response_class=HTMLResponse)
-async def claims(request: Request, me: Host, services: Services) -> Response:
+async def claims(request: Request, services: Services) -> Response:
     """P5: the claims waiting for the host's decision first, then the rest."""
     every = await services.expenses.claims()
     waiting = [c for c in every if c.status == "submitted"]
@@ -60,7 +60,7 @@ def _claim_page(
 
 
 @router.get("/claims/{claim_id}", name=PageName.host_claim, response_class=HTMLResponse)
-async def claim(request: Request, claim_id: UUID, me: Host, services: Services) -> Response:
+async def claim(request: Request, claim_id: UUID, services: Services) -> Response:
     """R24-R28, P5: each line with its receipt, the rules' verdict and what is owed; while
     it waits for the host, approve or refuse each line."""
     found = await services.expenses.claim(claim_id)
@@ -93,7 +93,7 @@ def read_decision(claim: Claim, form: dict[str, str]) -> tuple[DecisionIn | None
 
 
 @router.post("/claims/{claim_id}/decision", response_class=HTMLResponse)
-async def decide(request: Request, claim_id: UUID, me: Host, services: Services) -> Response:
+async def decide(request: Request, claim_id: UUID, services: Services) -> Response:
     """R24-R28, P5: the decision on every line goes at once; the intern is told."""
     found = await services.expenses.claim(claim_id)
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
@@ -115,7 +115,7 @@ async def decide(request: Request, claim_id: UUID, me: Host, services: Services)
 
 
 @router.get("/claims/{claim_id}/lines/{line_id}/receipt")
-async def receipt(claim_id: UUID, line_id: UUID, me: Host, services: Services) -> Response:
+async def receipt(claim_id: UUID, line_id: UUID, services: Services) -> Response:
     """R28: the receipt as the intern sent it (a PDF, JPEG or PNG)."""
     found = await services.expenses.receipt(claim_id, line_id)
     # Named by the expenses service for the claim's reference ("MIP-27A-0042-E1-receipt-1").

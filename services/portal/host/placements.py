@@ -18,14 +18,14 @@ from services.portal.files import as_sent
 from services.portal.forms import FormErrors
 from services.portal.host import words
 from services.portal.host.access import HostRoute, not_yours
-from services.portal.web import Host, Services, render, see_other
+from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/host", route_class=HostRoute)
 INLINE = {"application/pdf"}  # a browser shows these itself; Word documents are downloaded
 
 
 @router.get("", name=PageName.host_home, response_class=HTMLResponse)
-async def my_placements(request: Request, me: Host, services: Services) -> Response:
+async def my_placements(request: Request, services: Services) -> Response:
     """R16, P5: the signed-in host's own placements, when their applications arrive, and
     how many expense claims wait for them."""
     placements = await services.applications.my_placements()
@@ -57,7 +57,7 @@ async def arrival(services: PortalServices, placement_id: UUID) -> datetime | No
 
 
 @router.get("/placements/{placement_id}", name=PageName.host_placement, response_class=HTMLResponse)
-async def placement(request: Request, placement_id: UUID, me: Host, services: Services) -> Response:
+async def placement(request: Request, placement_id: UUID, services: Services) -> Response:
     """R16, R17: one placement: before the deadline, when its applications will arrive;
     after it, the applications, each with its mark, and the way to rank them."""
     selection = await services.offers.selection(placement_id)
@@ -83,7 +83,7 @@ def _candidate(selection: Selection, application_id: UUID) -> Candidate | None:
 
 @router.get("/placements/{placement_id}/applications/{application_id}", response_class=HTMLResponse)
 async def application(
-    request: Request, placement_id: UUID, application_id: UUID, me: Host, services: Services
+    request: Request, placement_id: UUID, application_id: UUID, services: Services
 ) -> Response:
     """R11, R13, R16, R17: one forwarded application as hosts receive it: the statement (cut
     to the word limit), the CV (its first two pages) in the page, and its mark."""
@@ -124,7 +124,6 @@ async def mark(
     request: Request,
     placement_id: UUID,
     application_id: UUID,
-    me: Host,
     services: Services,
     chosen: Annotated[str, Form(alias="mark")] = "",
 ) -> Response:
@@ -146,9 +145,7 @@ async def mark(
 
 
 @router.get("/applications/{application_id}/cv")
-async def cv(
-    application_id: UUID, me: Host, services: Services, download: bool = False
-) -> Response:
+async def cv(application_id: UUID, services: Services, download: bool = False) -> Response:
     """R11: exactly what hosts receive, fetched from the applications service: a PDF's
     first two pages shown in the page, a Word document downloaded."""
     found = await services.applications.cv(application_id)

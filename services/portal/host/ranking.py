@@ -16,7 +16,7 @@ from services.portal.forms import FormErrors
 from services.portal.host import words
 from services.portal.host.access import HostRoute
 from services.portal.host.ranks import Ranking, field_of, read_ranking
-from services.portal.web import Host, Services, render, see_other
+from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/host", route_class=HostRoute)
 
@@ -55,9 +55,7 @@ async def _form_page(
 
 
 @router.get("/placements/{placement_id}/ranking", response_class=HTMLResponse)
-async def ranking_form(
-    request: Request, placement_id: UUID, me: Host, services: Services
-) -> Response:
+async def ranking_form(request: Request, placement_id: UUID, services: Services) -> Response:
     """R17, P2: place each candidate 1, 2, 3… or leave them out; the ranking goes once."""
     selection = await services.offers.selection(placement_id)
     # "Change the ranking" comes back with the places chosen so far.
@@ -66,9 +64,7 @@ async def ranking_form(
 
 
 @router.post("/placements/{placement_id}/ranking/check", response_class=HTMLResponse)
-async def check_ranking(
-    request: Request, placement_id: UUID, me: Host, services: Services
-) -> Response:
+async def check_ranking(request: Request, placement_id: UUID, services: Services) -> Response:
     """R17, R18, P2: before anything is sent, the ranking in order and who it leaves out."""
     selection = await services.offers.selection(placement_id)
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
@@ -104,9 +100,7 @@ async def _confirm_page(
 
 
 @router.post("/placements/{placement_id}/ranking", response_class=HTMLResponse)
-async def send_ranking(
-    request: Request, placement_id: UUID, me: Host, services: Services
-) -> Response:
+async def send_ranking(request: Request, placement_id: UUID, services: Services) -> Response:
     """R17, P2: the ranking confirmed is sent; offers go to the top candidates at once."""
     selection = await services.offers.selection(placement_id)
     if selection.offers and selection.offers.ranking:  # sent already: a second press, say
@@ -142,7 +136,7 @@ async def send_ranking(
 
 
 @router.get("/placements/{placement_id}/offers", response_class=HTMLResponse)
-async def offers(request: Request, placement_id: UUID, me: Host, services: Services) -> Response:
+async def offers(request: Request, placement_id: UUID, services: Services) -> Response:
     """R19, R20, P2: the offers on the placement and their state: open until when,
     accepted, declined or lapsed, and the places still unfilled: a place is filled once
     its offer is accepted, not while the offer waits for an answer."""

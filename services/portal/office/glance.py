@@ -15,7 +15,7 @@ from services.applications.contract import Round
 from services.portal.contract import PageName
 from services.portal.office.config import office_settings, workflows_link
 from services.portal.office.labels import APPLICATION_STATES, STEPS
-from services.portal.web import Office, Portal, Services, render
+from services.portal.web import Portal, Services, render
 from workflows.search import APPLICATION_STATUS, PLACEMENT_ID, ROUND_ID
 
 router = APIRouter(prefix="/office")
@@ -23,7 +23,7 @@ router = APIRouter(prefix="/office")
 
 @router.get("/rounds/{round_id}/glance", response_class=HTMLResponse)
 async def round_at_a_glance(
-    request: Request, round_id: UUID, _: Office, services: Services, portal: Portal
+    request: Request, round_id: UUID, services: Services, portal: Portal
 ) -> HTMLResponse:
     """P7 (and P1): applications per placement and state, offers open, accepted, declined,
     lapsed, withdrawn after acceptance and places unfilled, with each row's workflows one
@@ -95,9 +95,7 @@ def _order(state: str) -> int:
 @router.get(
     "/rounds/{round_id}/withdrawals", name=PageName.office_withdrawals, response_class=HTMLResponse
 )
-async def withdrawals(
-    request: Request, round_id: UUID, _: Office, services: Services
-) -> HTMLResponse:
+async def withdrawals(request: Request, round_id: UUID, services: Services) -> HTMLResponse:
     """R23: who withdrew after accepting, from which placement, when and why."""
     the_round = await services.applications.round(round_id)
     found = await services.offers.withdrawals(round_id)

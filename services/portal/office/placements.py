@@ -17,7 +17,7 @@ from services.applications.contract import Host, Placement, PlacementIn, Round
 from services.portal.forms import FormErrors
 from services.portal.office.fields import Form, locked_because, model_errors, problem_errors
 from services.portal.office.labels import MODES
-from services.portal.web import Office, Portal, Services, render, see_other
+from services.portal.web import Portal, Services, render, see_other
 
 router = APIRouter(prefix="/office")
 # The service's names for what the form calls otherwise.
@@ -107,9 +107,7 @@ def _render(
 
 
 @router.get("/rounds/{round_id}/placements/new", response_class=HTMLResponse)
-async def new_placement(
-    request: Request, round_id: UUID, _: Office, services: Services
-) -> HTMLResponse:
+async def new_placement(request: Request, round_id: UUID, services: Services) -> HTMLResponse:
     """R1, R2, R5: add a placement to a round."""
     the_round = await services.applications.round(round_id)
     hosts = await services.applications.hosts()
@@ -118,9 +116,7 @@ async def new_placement(
 
 
 @router.post("/rounds/{round_id}/placements/new", response_class=HTMLResponse)
-async def create_placement(
-    request: Request, round_id: UUID, _: Office, services: Services
-) -> Response:
+async def create_placement(request: Request, round_id: UUID, services: Services) -> Response:
     """R1, R2, R5: the placement is checked against its round's weeks by the service."""
     the_round = await services.applications.round(round_id)
     hosts = await services.applications.hosts()
@@ -152,7 +148,7 @@ async def create_placement(
 
 @router.get("/placements/{placement_id}", response_class=HTMLResponse)
 async def edit_placement(
-    request: Request, placement_id: UUID, _: Office, services: Services, portal: Portal
+    request: Request, placement_id: UUID, services: Services, portal: Portal
 ) -> HTMLResponse:
     """R1, R2: change a placement until someone applies for it or the deadline passes."""
     placement = await services.applications.placement(placement_id)
@@ -176,9 +172,7 @@ async def edit_placement(
 
 
 @router.post("/placements/{placement_id}", response_class=HTMLResponse)
-async def update_placement(
-    request: Request, placement_id: UUID, _: Office, services: Services
-) -> Response:
+async def update_placement(request: Request, placement_id: UUID, services: Services) -> Response:
     """R1, R2: once an application is in, or the deadline has passed, the service refuses
     with a 409 that the page shows."""
     placement = await services.applications.placement(placement_id)

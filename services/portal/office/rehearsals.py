@@ -33,7 +33,7 @@ from services.applications.contract import (
 )
 from services.portal.forms import FormErrors
 from services.portal.office.fields import Form, model_errors, problem_errors
-from services.portal.web import Office, Portal, Services, render, see_other
+from services.portal.web import Portal, Services, render, see_other
 
 router = APIRouter(prefix="/office")
 LONDON = ZoneInfo("Europe/London")
@@ -190,16 +190,14 @@ def _new_page(
 
 
 @router.get("/rounds/new-rehearsal", response_class=HTMLResponse)
-async def new_rehearsal(request: Request, _: Office, portal: Portal) -> HTMLResponse:
+async def new_rehearsal(request: Request, portal: Portal) -> HTMLResponse:
     """A rehearsal round's name and durations, the suggested ones filled in."""
     _allowed(portal)
     return _new_page(request, {"name": "", **SUGGESTED})
 
 
 @router.post("/rounds/new-rehearsal", response_class=HTMLResponse)
-async def create_rehearsal(
-    request: Request, _: Office, services: Services, portal: Portal
-) -> Response:
+async def create_rehearsal(request: Request, services: Services, portal: Portal) -> Response:
     """The rehearsal round, advertised now; on to its page, where it is moved on."""
     _allowed(portal)
     data = await request.form()
@@ -273,7 +271,7 @@ NOT_YET = {
 
 @router.get("/rounds/{round_id}/rehearsal/{slug}", response_class=HTMLResponse)
 async def check_step(
-    request: Request, round_id: UUID, slug: str, _: Office, services: Services, portal: Portal
+    request: Request, round_id: UUID, slug: str, services: Services, portal: Portal
 ) -> HTMLResponse:
     """What the step does, asked before it is taken; why not, when it cannot be."""
     _allowed(portal)
@@ -284,7 +282,7 @@ async def check_step(
 
 @router.post("/rounds/{round_id}/rehearsal/{slug}", response_class=HTMLResponse)
 async def take_step(
-    request: Request, round_id: UUID, slug: str, _: Office, services: Services, portal: Portal
+    request: Request, round_id: UUID, slug: str, services: Services, portal: Portal
 ) -> Response:
     """The step, now; back to the round's page, or this page again with the refusal."""
     _allowed(portal)

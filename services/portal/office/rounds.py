@@ -33,7 +33,7 @@ from services.portal.office.fields import (
     problem_errors,
 )
 from services.portal.office.labels import MODES
-from services.portal.web import Office, Portal, Services, render, see_other
+from services.portal.web import Portal, Services, render, see_other
 
 router = APIRouter(prefix="/office")
 LONDON = ZoneInfo("Europe/London")
@@ -180,9 +180,7 @@ async def _change(
 
 
 @router.get("/rounds", response_class=HTMLResponse)
-async def round_list(
-    request: Request, _: Office, services: Services, portal: Portal
-) -> HTMLResponse:
+async def round_list(request: Request, services: Services, portal: Portal) -> HTMLResponse:
     """R2, R3: every round with its dates, in London time; a rehearsal round can be made
     where the environment allows it."""
     rounds = await services.applications.rounds()
@@ -191,13 +189,13 @@ async def round_list(
 
 
 @router.get("/rounds/new", response_class=HTMLResponse)
-async def new_round(request: Request, _: Office) -> HTMLResponse:
+async def new_round(request: Request) -> HTMLResponse:
     """R2, R3, R4: a round's name, weeks and dates."""
     return _render(request, "office/round_new.html", form={})
 
 
 @router.post("/rounds/new", response_class=HTMLResponse)
-async def create_round(request: Request, _: Office, services: Services) -> Response:
+async def create_round(request: Request, services: Services) -> Response:
     """R2, R3, R4: create the round; it is advertised from midnight of its advertising
     date, closes at midday on its deadline, and its workflow keeps its dates."""
     form = Form(await request.form())
@@ -223,7 +221,7 @@ async def create_round(request: Request, _: Office, services: Services) -> Respo
 
 @router.get("/rounds/{round_id}", response_class=HTMLResponse)
 async def round_page(
-    request: Request, round_id: UUID, _: Office, services: Services, portal: Portal
+    request: Request, round_id: UUID, services: Services, portal: Portal
 ) -> HTMLResponse:
     """R1-R4: the round's dates and weeks, its limits, and its placements; a rehearsal's
     next steps, each a link to the page that asks before taking it."""
@@ -248,7 +246,7 @@ def _acceptance_window(the_round: Round) -> str:
 
 
 @router.get("/rounds/{round_id}/dates", response_class=HTMLResponse)
-async def edit_dates(request: Request, round_id: UUID, _: Office, services: Services) -> Response:
+async def edit_dates(request: Request, round_id: UUID, services: Services) -> Response:
     """R3: move the round's dates still to come."""
     the_round = await services.applications.round(round_id)
     return _render(
@@ -257,7 +255,7 @@ async def edit_dates(request: Request, round_id: UUID, _: Office, services: Serv
 
 
 @router.post("/rounds/{round_id}/dates", response_class=HTMLResponse)
-async def update_dates(request: Request, round_id: UUID, _: Office, services: Services) -> Response:
+async def update_dates(request: Request, round_id: UUID, services: Services) -> Response:
     """R3: the new dates reach the round's workflow; a date that has passed cannot move
     (the service's 409 names it)."""
     the_round = await services.applications.round(round_id)
@@ -274,7 +272,7 @@ async def update_dates(request: Request, round_id: UUID, _: Office, services: Se
 
 @router.get("/rounds/{round_id}/settings", response_class=HTMLResponse)
 async def edit_settings(
-    request: Request, round_id: UUID, _: Office, services: Services, portal: Portal
+    request: Request, round_id: UUID, services: Services, portal: Portal
 ) -> Response:
     """R2, R12, R13, R11: the round's weeks and limits, until the first application."""
     the_round = await services.applications.round(round_id)
@@ -295,9 +293,7 @@ async def edit_settings(
 
 
 @router.post("/rounds/{round_id}/settings", response_class=HTMLResponse)
-async def update_settings(
-    request: Request, round_id: UUID, _: Office, services: Services
-) -> Response:
+async def update_settings(request: Request, round_id: UUID, services: Services) -> Response:
     """R2, R12, R13, R11: changed only until the first application or the deadline; a
     refusal says why."""
     the_round = await services.applications.round(round_id)

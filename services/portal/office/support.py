@@ -19,7 +19,7 @@ from mip.core.errors import RemoteProblem
 from services.applications.client import OfficeSlot, SlotChangeIn, SlotsIn
 from services.portal.forms import FormErrors
 from services.portal.office.fields import Form, date_boxes, model_errors, problem_errors
-from services.portal.web import Office, Services, render, see_other
+from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/office")
 LONDON = ZoneInfo("Europe/London")
@@ -63,7 +63,7 @@ def _form_of(slot: OfficeSlot) -> dict[str, Any]:
 
 
 @router.get("/support", response_class=HTMLResponse)
-async def sessions(request: Request, _: Office, services: Services) -> HTMLResponse:
+async def sessions(request: Request, services: Services) -> HTMLResponse:
     """R29: the sessions not yet over, with who booked each."""
     slots = await services.applications.office_support_slots()
     booked = sum(s.booked_by is not None for s in slots)
@@ -78,13 +78,13 @@ def _new_page(
 
 
 @router.get("/support/new", response_class=HTMLResponse)
-async def new_sessions(request: Request, _: Office) -> HTMLResponse:
+async def new_sessions(request: Request) -> HTMLResponse:
     """R29: add sessions, one after another, with one adviser in one place."""
     return _new_page(request, {"count": "1"})
 
 
 @router.post("/support/new", response_class=HTMLResponse)
-async def add_sessions(request: Request, _: Office, services: Services) -> Response:
+async def add_sessions(request: Request, services: Services) -> Response:
     """R29: the sessions are published at once; a time that already has a session is named
     on the form rather than passed over."""
     form = Form(await request.form())
@@ -132,18 +132,14 @@ def _change_page(
 
 
 @router.get("/support/{slot_id}", response_class=HTMLResponse)
-async def edit_session(
-    request: Request, slot_id: UUID, _: Office, services: Services
-) -> HTMLResponse:
+async def edit_session(request: Request, slot_id: UUID, services: Services) -> HTMLResponse:
     """R29: change a session's time, adviser or place."""
     slot = await services.applications.support_slot(slot_id)
     return _change_page(request, slot, _form_of(slot))
 
 
 @router.post("/support/{slot_id}", response_class=HTMLResponse)
-async def change_session(
-    request: Request, slot_id: UUID, _: Office, services: Services
-) -> Response:
+async def change_session(request: Request, slot_id: UUID, services: Services) -> Response:
     """R29: whoever booked the session is emailed the change by the service."""
     slot = await services.applications.support_slot(slot_id)
     form = Form(await request.form())
@@ -183,18 +179,14 @@ def _cancel_page(
 
 
 @router.get("/support/{slot_id}/cancel", response_class=HTMLResponse)
-async def check_cancel(
-    request: Request, slot_id: UUID, _: Office, services: Services
-) -> HTMLResponse:
+async def check_cancel(request: Request, slot_id: UUID, services: Services) -> HTMLResponse:
     """R29: are you sure? It says who booked the session and will be emailed."""
     slot = await services.applications.support_slot(slot_id)
     return _cancel_page(request, slot)
 
 
 @router.post("/support/{slot_id}/cancel", response_class=HTMLResponse)
-async def cancel_session(
-    request: Request, slot_id: UUID, _: Office, services: Services
-) -> Response:
+async def cancel_session(request: Request, slot_id: UUID, services: Services) -> Response:
     """R29: cancelled; whoever had booked it is emailed by the service, once."""
     try:
         cancelled = await services.applications.cancel_support_slot(slot_id)
