@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from pydantic import ValidationError
+
 from mip.core.errors import RemoteProblem
 
 # Where problem+json puts a field: "body.statement", "query.week", or just "statement".
@@ -87,6 +89,30 @@ class FormErrors:
             else:
                 errors.summary = detail
         return errors
+
+
+def problem_errors(
+    problem: RemoteProblem, fields: Mapping[str, str] | None = None, default: str | None = None
+) -> FormErrors:
+    """A service's refusal on this form: its field errors where it names fields, else on
+    the field its `field` extension names (a 409 about one answer), else `default` or the
+    summary."""
+    mapping = dict(fields or {})
+    named = problem.problem.get("field")
+    target = mapping.get(named, named) if isinstance(named, str) else default
+    return FormErrors.from_problem(problem, fields=mapping, default_field=target)
+
+
+def model_errors(exc: ValidationError, fields: Mapping[str, str] | None = None) -> FormErrors:
+    """What a published body's own checks found, on the form's fields."""
+    mapping = dict(fields or {})
+    errors = FormErrors()
+    for error in exc.errors():
+        location = ".".join(str(part) for part in error.get("loc", ()))
+        name = mapping.get(location, location.split(".")[0] or "form")
+        message = str(error.get("msg", "Check this answer")).removeprefix("Value error, ")
+        errors.add(name, _sentence(message))
+    return errors
 
 
 def _sentence(text: str) -> str:

@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 from mip.core.errors import RemoteProblem
 from services.applications.contract import Application
 from services.portal.applicant import words
-from services.portal.applicant.fields import texts
 from services.portal.contract import PageName
 from services.portal.forms import FormErrors
+from services.portal.reading import Form
 from services.portal.web import Applicant, Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
@@ -88,7 +88,7 @@ async def confirm_withdrawal(
 async def withdraw(request: Request, application_id: UUID, services: Services) -> Response:
     """R12: before the deadline the slot is freed; R23: after accepting, the host and the
     office are told. The workflow decides; a refusal is shown in its words."""
-    reason = texts(await request.form()).get("reason", "")
+    reason = Form(await request.form()).get("reason")
     found = await services.applications.application(application_id)
     try:
         if _after_accepting(found):

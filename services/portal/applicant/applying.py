@@ -12,13 +12,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mip.core.errors import RemoteProblem
-from mip.core.uploads import read_within
 from services.applications.client import Upload
 from services.applications.contract import Application
-from services.portal.applicant.fields import texts
-from services.portal.applicant.uploads import BoundedUpload, chosen_file
+from services.portal.applicant.uploads import BoundedUpload, read_file
 from services.portal.applicant.words import megabytes_label
 from services.portal.forms import FormErrors
+from services.portal.reading import Form
 from services.portal.web import Portal, Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
@@ -96,36 +95,29 @@ def _sent_message(sent: Application) -> str:
 async def apply(request: Request, services: Services, portal: Portal) -> Response:
     """R10-R14: the portal checks what it can (a statement, a CV within the size limit);
     the applications service judges the rest, late applications included (R14)."""
-    form = await request.form()
-    answers = texts(form)
+    form = Form(await request.form())
     try:
-        placement_id = UUID(answers.get("placement", ""))
+        placement_id = UUID(form.get("placement"))
     except ValueError:
         return render(request, "errors/not_found.html", {}, 404)
-    errors = FormErrors()
-    statement = answers.get("statement", "")
-    if not statement:
-        errors.add("statement", "Enter your personal statement")
-    cv_file = chosen_file(form.get("cv"))
-    content = None
-    if cv_file is None:
-        errors.add("cv", "Select your CV")
-    else:
-        limit = (await services.applications.limits()).cv_max_bytes
-        content = await read_within(cv_file, limit)
-        if content is None:
-            errors.add(
-                "cv",
-                f"The CV is larger than {megabytes_label(limit)}; a two-page CV is usually "
-                "well under 1 MB",
-            )
-    if not errors and cv_file is not None and content is not None:
+    statement = form.text("statement", "your personal statement")
+    limit = (await services.applications.limits()).cv_max_bytes
+    cv = await read_file(
+        form,
+        "cv",
+        limit,
+        missing="Select your CV",
+        too_large=f"The CV is larger than {megabytes_label(limit)}; a two-page CV is usually "
+        "well under 1 MB",
+    )
+    errors = form.errors
+    if not errors and cv is not None:
         try:
             sent = await services.applications.submit_application(
                 placement_id,
                 statement,
-                Upload(cv_file.filename or "cv", content),
-                idempotency_key=answers.get("idempotency_key") or None,
+                Upload(cv.filename or "cv", cv.content),
+                idempotency_key=form.get("idempotency_key") or None,
             )
         except RemoteProblem as problem:
             if problem.status not in (409, 413, 422):
@@ -136,7 +128,7 @@ async def apply(request: Request, services: Services, portal: Portal) -> Respons
                 request, f"/applicant/applications/{sent.id}", flash=_sent_message(sent)
             )
     # A new key: what is sent next is a new attempt, not a retry of the refused one.
-    kept = {"statement": answers.get("statement", "")}
+    kept = {"statement": statement}
     return await _page(
         request, services, placement_id, portal.clock(), form=kept, errors=errors, status_code=422
     )

@@ -3,19 +3,18 @@ host's questions and the intern's answers, and sending the claim to the host (P5
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mip.core.errors import RemoteProblem
 from services.expenses.client import Claim
 from services.portal.applicant import words
-from services.portal.applicant.fields import texts
 from services.portal.contract import PageName
 from services.portal.files import as_sent
 from services.portal.forms import FormErrors
+from services.portal.reading import Form
 from services.portal.web import Applicant, Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
@@ -52,14 +51,11 @@ async def claims(request: Request, services: Services) -> HTMLResponse:
 
 
 @router.post("/claims", response_class=HTMLResponse)
-async def start_claim(
-    request: Request,
-    services: Services,
-    application: Annotated[str, Form()] = "",
-) -> Response:
+async def start_claim(request: Request, services: Services) -> Response:
     """R24: from the introduction on, an intern claims for their accepted placement."""
+    form = Form(await request.form())
     try:
-        application_id = UUID(application)
+        application_id = UUID(form.get("application"))
     except ValueError:
         return render(request, "errors/not_found.html", {}, 404)
     try:
@@ -124,11 +120,10 @@ async def submit(request: Request, claim_id: UUID, me: Applicant, services: Serv
 @router.post("/claims/{claim_id}/answer", response_class=HTMLResponse)
 async def answer(request: Request, claim_id: UUID, me: Applicant, services: Services) -> Response:
     """P5: your answer goes to the host, and the claim waits for their decision again."""
-    text = texts(await request.form()).get("answer", "")
-    errors = FormErrors()
-    if not text:
-        errors.add("answer", "Enter your answer to the host's question")
-    else:
+    form = Form(await request.form())
+    text = form.text("answer", "your answer to the host's question")
+    errors = form.errors
+    if not errors:
         try:
             await services.expenses.answer_claim_question(claim_id, text)
         except RemoteProblem as problem:

@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from mip.core.errors import RemoteProblem
 from services.portal.applicant import words
-from services.portal.applicant.fields import texts
 from services.portal.contract import PageName
 from services.portal.forms import FormErrors
+from services.portal.reading import Form
 from services.portal.web import Portal, Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
@@ -88,7 +88,7 @@ async def decline(
     request: Request, application_id: UUID, services: Services, portal: Portal
 ) -> Response:
     """R19: a reason is welcome, not required."""
-    reason = texts(await request.form()).get("reason", "")
+    reason = Form(await request.form()).get("reason")
     try:
         await services.offers.decline_offer(application_id, reason)
     except RemoteProblem as problem:

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from mip.core.errors import RemoteProblem
 from services.applications.client import EqualOpportunitiesIn, Profile, ProfileIn
-from services.portal.applicant.fields import one_of, optional_date, required, texts
 from services.portal.forms import FormErrors
+from services.portal.reading import Form
 from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
@@ -75,25 +75,16 @@ async def profile(request: Request, services: Services) -> HTMLResponse:
     return _profile_page(request, form, FormErrors())
 
 
-def _read_profile(answers: dict[str, str]) -> tuple[ProfileIn | None, FormErrors]:
-    errors = FormErrors()
-    name = required(answers, errors, "name", "Enter your full name")
-    department = required(answers, errors, "department", "Enter your department")
-    division = one_of(answers, errors, "division", DIVISIONS, "Select your division")
-    role = one_of(answers, errors, "role", ROLES, "Select your role")
-    employed = one_of(
-        answers,
-        errors,
-        "university_employed",
-        YES_NO,
-        "Select yes if the university employs you",
-    )
-    contract = one_of(
-        answers, errors, "contract_type", CONTRACTS, "Select the kind of contract you have"
-    )
-    end = optional_date(answers, errors, "contract_end_date", "The date your contract ends")
-    if errors:
-        return None, errors
+def _read_profile(form: Form) -> ProfileIn | None:
+    name = form.text("name", "your full name")
+    department = form.text("department", "your department")
+    division = form.choice("division", "your division", DIVISIONS)
+    role = form.choice("role", "your role", ROLES)
+    employed = form.choice("university_employed", "yes if the university employs you", YES_NO)
+    contract = form.choice("contract_type", "the kind of contract you have", CONTRACTS)
+    end = form.day("contract_end_date", "the date your contract ends", required=False)
+    if form.errors:
+        return None
     return ProfileIn.model_validate(
         {
             "name": name,
@@ -104,14 +95,14 @@ def _read_profile(answers: dict[str, str]) -> tuple[ProfileIn | None, FormErrors
             "contract_type": contract,
             "contract_end_date": end,
         }
-    ), errors
+    )
 
 
 @router.post("/profile", response_class=HTMLResponse)
 async def save_profile(request: Request, services: Services) -> Response:
     """R6-R8: saved, then the eligibility page says whether it lets you apply."""
-    answers = texts(await request.form())
-    body, errors = _read_profile(answers)
+    form = Form(await request.form())
+    body, errors = _read_profile(form), form.errors
     if body is not None:
         try:
             await services.applications.save_profile(body)
@@ -121,11 +112,7 @@ async def save_profile(request: Request, services: Services) -> Response:
             errors = FormErrors.from_problem(problem)
         else:
             return see_other(request, "/applicant/eligibility", flash="Your profile is saved")
-    return _profile_page(request, {**answers, "contract_end_date": _date_of(answers)}, errors, 422)
-
-
-def _date_of(answers: dict[str, str]) -> dict[str, str]:
-    return {p: answers.get(f"contract_end_date-{p}", "") for p in ("day", "month", "year")}
+    return _profile_page(request, form.values, errors, 422)
 
 
 @router.get("/eligibility", response_class=HTMLResponse)
@@ -155,9 +142,9 @@ async def equal_opportunities(request: Request, services: Services) -> Response:
 @router.post("/equal-opportunities", response_class=HTMLResponse)
 async def save_equal_opportunities(request: Request, services: Services) -> Response:
     """R9: an unanswered question is kept as "prefer not to say"."""
-    answers = texts(await request.form())
+    form = Form(await request.form())
     chosen = {
-        k: answers[k] if answers.get(k) in ANSWERS else "prefer_not_to_say"
+        k: form.get(k) if form.get(k) in ANSWERS else "prefer_not_to_say"
         for k in ("disability", "under_represented")
     }
     try:

@@ -10,15 +10,16 @@ see a broken connection rather than the service's 413.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
-from starlette.datastructures import UploadFile
 
-from mip.core.uploads import CountedBody, declared_over, megabytes
+from mip.core.uploads import CountedBody, declared_over, megabytes, read_within
+from services.portal.reading import Form
 from services.portal.rendering import render
 
 MB = 1024 * 1024
@@ -72,15 +73,23 @@ class BoundedUpload(APIRoute):
         return bounded
 
 
-def chosen_file(value: object) -> UploadFile | None:
-    """The form's file, or None when none was chosen (an empty file part)."""
-    if isinstance(value, UploadFile) and value.filename:
-        return value
-    return None
+@dataclass(frozen=True)
+class Chosen:
+    filename: str
+    content: bytes
 
 
-def too_large_message(what: str, max_bytes: int) -> str:
-    return (
-        f"The {what} must be smaller than {megabytes(max_bytes)} MB; "
-        "a smaller export or a lower-resolution scan will do"
-    )
+async def read_file(
+    form: Form, name: str, limit: int, *, missing: str, too_large: str
+) -> Chosen | None:
+    """The file chosen for `name`, read no further than `limit` bytes (its service's
+    limit); None, with `missing` or `too_large` beside the field, when there is none."""
+    chosen = form.file(name)
+    if chosen is None:
+        form.errors.add(name, missing)
+        return None
+    content = await read_within(chosen, limit)
+    if content is None:
+        form.errors.add(name, too_large)
+        return None
+    return Chosen(chosen.filename or "", content)

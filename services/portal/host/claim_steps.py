@@ -3,10 +3,10 @@ amount paid is typed in pounds and pence and read exactly (money.py)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from mip.core.errors import RemoteProblem
@@ -14,6 +14,7 @@ from services.expenses.client import Claim, NoteIn
 from services.portal.forms import FormErrors
 from services.portal.host.access import HostRoute
 from services.portal.host.money import NotAnAmount, to_pence
+from services.portal.reading import Form
 from services.portal.web import Services, pence, render, see_other
 
 router = APIRouter(prefix="/host", route_class=HostRoute)
@@ -24,7 +25,7 @@ def _page(
     request: Request,
     name: str,
     claim: Claim,
-    form: dict[str, str],
+    form: dict[str, Any],
     errors: FormErrors,
     status_code: int = 200,
 ) -> HTMLResponse:
@@ -41,28 +42,23 @@ async def question_form(request: Request, claim_id: UUID, services: Services) ->
 
 
 @router.post("/claims/{claim_id}/question", response_class=HTMLResponse)
-async def ask(
-    request: Request,
-    claim_id: UUID,
-    services: Services,
-    text: Annotated[str, Form(alias="question")] = "",
-) -> Response:
+async def ask(request: Request, claim_id: UUID, services: Services) -> Response:
     """P5: the question goes to the intern by e-mail; the claim waits for the answer."""
     found = await services.expenses.claim(claim_id)
-    errors = FormErrors()
-    if not text.strip():
-        errors.add("question", "Enter your question for the intern")
-    elif len(text) > NOTE_MAX:
+    form = Form(await request.form())
+    text = form.text("question", "your question for the intern")
+    errors = form.errors
+    if len(text) > NOTE_MAX:
         errors.add("question", f"Keep your question to {NOTE_MAX} characters")
     if not errors:
         try:
-            await services.expenses.ask(claim_id, NoteIn(text=text.strip()))
+            await services.expenses.ask(claim_id, NoteIn(text=text))
         except RemoteProblem as problem:
             if problem.status not in (409, 422):
                 raise
             errors = FormErrors.from_problem(problem, default_field="question")
     if errors:
-        return _page(request, "host/question.html", found, {"question": text}, errors, 422)
+        return _page(request, "host/question.html", found, form.values, errors, 422)
     return see_other(
         request, f"/host/claims/{claim_id}", flash="Your question has been sent to the intern."
     )
@@ -100,15 +96,11 @@ def read_payment(claim: Claim, amount: str, how: str) -> tuple[str | None, FormE
 
 
 @router.post("/claims/{claim_id}/payment", response_class=HTMLResponse)
-async def record_payment(
-    request: Request,
-    claim_id: UUID,
-    services: Services,
-    amount: Annotated[str, Form()] = "",
-    how: Annotated[str, Form()] = "",
-) -> Response:
+async def record_payment(request: Request, claim_id: UUID, services: Services) -> Response:
     """P5: the payment is recorded and the intern told; the claim is closed."""
     found = await services.expenses.claim(claim_id)
+    form = Form(await request.form())
+    amount, how = form.get("amount"), form.get("how")
     note, errors = read_payment(found, amount, how)
     if note is not None:
         try:
@@ -118,8 +110,7 @@ async def record_payment(
                 raise
             errors = FormErrors.from_problem(problem, default_field="amount")
     if errors:
-        form = {"amount": amount, "how": how}
-        return _page(request, "host/payment.html", found, form, errors, 422)
+        return _page(request, "host/payment.html", found, form.values, errors, 422)
     return see_other(
         request,
         f"/host/claims/{claim_id}",

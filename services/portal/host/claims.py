@@ -15,6 +15,7 @@ from services.portal.files import as_sent
 from services.portal.forms import FormErrors
 from services.portal.host import words
 from services.portal.host.access import HostRoute
+from services.portal.reading import Form
 from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/host", route_class=HostRoute)
@@ -67,13 +68,13 @@ async def claim(request: Request, claim_id: UUID, services: Services) -> Respons
     return _claim_page(request, found, {}, FormErrors())
 
 
-def read_decision(claim: Claim, form: dict[str, str]) -> tuple[DecisionIn | None, FormErrors]:
+def read_decision(claim: Claim, form: Form) -> tuple[DecisionIn | None, FormErrors]:
     """Every line approved or refused; a refusal needs a reason the intern can read."""
-    errors = FormErrors()
+    errors = form.errors
     decided = []
     for n, line in enumerate(claim.lines, start=1):
-        verdict = form.get(f"line-{line.id}", "")
-        reason = form.get(f"reason-{line.id}", "").strip()
+        verdict = form.get(f"line-{line.id}")
+        reason = form.get(f"reason-{line.id}")
         if verdict not in ("approve", "refuse"):
             errors.add(f"line-{line.id}", f"Choose approve or refuse for line {n}")
         elif verdict == "refuse" and not reason:
@@ -96,17 +97,18 @@ def read_decision(claim: Claim, form: dict[str, str]) -> tuple[DecisionIn | None
 async def decide(request: Request, claim_id: UUID, services: Services) -> Response:
     """R24-R28, P5: the decision on every line goes at once; the intern is told."""
     found = await services.expenses.claim(claim_id)
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    form = Form(await request.form())
     decision, errors = read_decision(found, form)
     if decision is None:
-        return _claim_page(request, found, form, errors, 422)
+        return _claim_page(request, found, form.values, errors, 422)
     try:
         decided = await services.expenses.decide(claim_id, decision)
     except RemoteProblem as problem:
         if problem.status not in (409, 422):
             raise
         again = await services.expenses.claim(claim_id)
-        return _claim_page(request, again, form, FormErrors.from_problem(problem), problem.status)
+        refusal = FormErrors.from_problem(problem)
+        return _claim_page(request, again, form.values, refusal, problem.status)
     return see_other(
         request,
         f"/host/claims/{claim_id}",

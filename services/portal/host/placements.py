@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from mip.core.errors import RemoteProblem
@@ -18,6 +17,7 @@ from services.portal.files import as_sent
 from services.portal.forms import FormErrors
 from services.portal.host import words
 from services.portal.host.access import HostRoute, not_yours
+from services.portal.reading import Form
 from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/host", route_class=HostRoute)
@@ -125,9 +125,9 @@ async def mark(
     placement_id: UUID,
     application_id: UUID,
     services: Services,
-    chosen: Annotated[str, Form(alias="mark")] = "",
 ) -> Response:
     """R17: shortlisted, interviewed or unsuccessful; the host may change it until ranking."""
+    chosen = Form(await request.form()).get("mark")
     if chosen not in words.MARKS:
         selection = await services.offers.selection(placement_id)
         found = _candidate(selection, application_id)

@@ -16,6 +16,7 @@ from services.portal.forms import FormErrors
 from services.portal.host import words
 from services.portal.host.access import HostRoute
 from services.portal.host.ranks import Ranking, field_of, read_ranking
+from services.portal.reading import Form
 from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/host", route_class=HostRoute)
@@ -67,10 +68,10 @@ async def ranking_form(request: Request, placement_id: UUID, services: Services)
 async def check_ranking(request: Request, placement_id: UUID, services: Services) -> Response:
     """R17, R18, P2: before anything is sent, the ranking in order and who it leaves out."""
     selection = await services.offers.selection(placement_id)
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    form = Form(await request.form())
     ranking, errors = read_ranking(rankable(selection), form)
     if ranking is None:
-        return await _form_page(request, services, selection, form, errors, 422)
+        return await _form_page(request, services, selection, form.values, errors, 422)
     return await _confirm_page(request, services, selection, ranking)
 
 
@@ -110,7 +111,7 @@ async def send_ranking(request: Request, placement_id: UUID, services: Services)
             flash="Your ranking had already been sent; it cannot be changed.",
         )
     candidates = {str(c.id): c for c in rankable(selection)}
-    chosen = [v for v in (await request.form()).getlist("application_id") if isinstance(v, str)]
+    chosen = Form(await request.form()).choices("application_id")
     if not chosen or any(a not in candidates for a in chosen) or len(set(chosen)) < len(chosen):
         # The page was left open while things changed (a withdrawal, say): rank afresh.
         errors = FormErrors(summary="The candidates have changed since you checked: rank again")

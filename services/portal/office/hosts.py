@@ -14,9 +14,9 @@ from pydantic import ValidationError
 from mip.core.errors import RemoteProblem
 from services.applications.contract import Host, HostIn
 from services.portal.contract import PageName
-from services.portal.forms import FormErrors
-from services.portal.office.fields import Form, model_errors, problem_errors
+from services.portal.forms import FormErrors, model_errors, problem_errors
 from services.portal.office.labels import KINDS, LOCATIONS
+from services.portal.reading import Form
 from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/office")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from services.applications.contract import HostKind, Location, Mode
+from collections.abc import Mapping
+from datetime import datetime
+from uuid import UUID
+
+from services.applications.contract import Frozen, HostKind, Location, Mode, Round, why_frozen
 from services.notifications.contract import EmailStatus, MessageKind
 
 KINDS = {
@@ -45,3 +49,24 @@ MESSAGE_STATES = {
     EmailStatus.skipped.value: ("Not sent", "grey"),
 }
 ANSWERS = {"yes": "Yes", "no": "No", "prefer_not_to_say": "Prefer not to say"}
+
+
+def locked_because(
+    the_round: Round,
+    counts: Mapping[str, Mapping[str, int]],
+    now: datetime,
+    what: str,
+    placement_id: UUID | None = None,
+) -> str | None:
+    """Why `what` can no longer change, by the applications service's own rule, given the
+    round's application counts (of one placement, if given). The service decides; this
+    spares the office a form it would refuse."""
+    chosen = [counts.get(str(placement_id), {})] if placement_id else counts.values()
+    applications = sum(sum(by_state.values()) for by_state in chosen)
+    why = why_frozen(the_round.clock, applications, now)
+    if why is Frozen.closed:
+        return f"Applications to this round have closed, so {what} can no longer change."
+    if why is Frozen.applied:
+        made = "1 application has" if applications == 1 else f"{applications} applications have"
+        return f"{made} been made, so {what} stays as applicants saw it."
+    return None

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from mip.core.errors import RemoteProblem
 from services.notifications.contract import EmailStatus, MessageKind
 from services.portal.contract import PageName
-from services.portal.office.fields import problem_errors
+from services.portal.forms import problem_errors
 from services.portal.office.labels import MESSAGE_KINDS, MESSAGE_STATES
 from services.portal.web import Services, render, see_other
 

@@ -14,9 +14,9 @@ from pydantic import ValidationError
 from mip.core import when
 from mip.core.errors import RemoteProblem
 from services.applications.contract import Host, Placement, PlacementIn, Round
-from services.portal.forms import FormErrors
-from services.portal.office.fields import Form, locked_because, model_errors, problem_errors
-from services.portal.office.labels import MODES
+from services.portal.forms import FormErrors, model_errors, problem_errors
+from services.portal.office.labels import MODES, locked_because
+from services.portal.reading import Form
 from services.portal.web import Portal, Services, render, see_other
 
 router = APIRouter(prefix="/office")
@@ -155,12 +155,7 @@ async def edit_placement(
     the_round = await services.applications.round(placement.round_id)
     hosts = await services.applications.hosts()
     counts = await services.applications.application_counts(the_round.id)
-    locked = locked_because(
-        sum(counts.get(str(placement_id), {}).values()),
-        the_round.clock.deadline_at,
-        portal.clock(),
-        "this placement",
-    )
+    locked = locked_because(the_round, counts, portal.clock(), "this placement", placement_id)
     return _render(
         request,
         the_round=the_round,

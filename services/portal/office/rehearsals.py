@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
 from mip.core import when
@@ -31,8 +30,8 @@ from services.applications.contract import (
     RoundClock,
     RoundIn,
 )
-from services.portal.forms import FormErrors
-from services.portal.office.fields import Form, model_errors, problem_errors
+from services.portal.forms import FormErrors, model_errors, problem_errors
+from services.portal.reading import Form
 from services.portal.web import Portal, Services, render, see_other
 
 router = APIRouter(prefix="/office")
@@ -141,14 +140,14 @@ def placement_week(last_deadline: datetime) -> PlacementWeek:
     return PlacementWeek(starts_on=monday, ends_on=monday + timedelta(days=4))
 
 
-def _durations(data: FormData, form: Form) -> tuple[dict[str, int], bool]:
+def _durations(form: Form) -> tuple[dict[str, int], bool]:
     """The minutes the form gives; and whether it asks for a second round (both its
     durations, or neither)."""
     minutes = {
         name: form.number(name, label, low=low, high=high)
         for name, label, low, high, _ in DURATIONS
     }
-    given = [name for name, *_ in SECOND_ROUND if str(data.get(name) or "").strip()]
+    given = [name for name, *_ in SECOND_ROUND if form.get(name)]
     for name, label, low, high, _ in SECOND_ROUND:
         if name in given:
             minutes[name] = form.number(name, label, low=low, high=high)
@@ -200,10 +199,9 @@ async def new_rehearsal(request: Request, portal: Portal) -> HTMLResponse:
 async def create_rehearsal(request: Request, services: Services, portal: Portal) -> Response:
     """The rehearsal round, advertised now; on to its page, where it is moved on."""
     _allowed(portal)
-    data = await request.form()
-    form = Form(data)
+    form = Form(await request.form())
     name = form.text("name", "the round's name")
-    minutes, second = _durations(data, form)
+    minutes, second = _durations(form)
     errors, status = form.errors, 422
     if not errors:
         try:

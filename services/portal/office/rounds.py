@@ -23,16 +23,10 @@ from services.applications.contract import (
     RoundIn,
     RoundSettingsIn,
 )
-from services.portal.forms import FormErrors
+from services.portal.forms import FormErrors, model_errors, problem_errors
 from services.portal.office import rehearsals
-from services.portal.office.fields import (
-    Form,
-    date_boxes,
-    locked_because,
-    model_errors,
-    problem_errors,
-)
-from services.portal.office.labels import MODES
+from services.portal.office.labels import MODES, locked_because
+from services.portal.reading import Form, date_boxes
 from services.portal.web import Portal, Services, render, see_other
 
 router = APIRouter(prefix="/office")
@@ -277,12 +271,7 @@ async def edit_settings(
     """R2, R12, R13, R11: the round's weeks and limits, until the first application."""
     the_round = await services.applications.round(round_id)
     counts = await services.applications.application_counts(round_id)
-    locked = locked_because(
-        sum(sum(by_state.values()) for by_state in counts.values()),
-        the_round.clock.deadline_at,
-        portal.clock(),
-        "the round's weeks and limits",
-    )
+    locked = locked_because(the_round, counts, portal.clock(), "the round's weeks and limits")
     return _render(
         request,
         "office/round_settings.html",

@@ -17,8 +17,8 @@ from pydantic import ValidationError
 from mip.core import when
 from mip.core.errors import RemoteProblem
 from services.applications.client import OfficeSlot, SlotChangeIn, SlotsIn
-from services.portal.forms import FormErrors
-from services.portal.office.fields import Form, date_boxes, model_errors, problem_errors
+from services.portal.forms import FormErrors, model_errors, problem_errors
+from services.portal.reading import Form, date_boxes
 from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/office")
