@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from urllib.parse import quote, urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -13,7 +14,6 @@ from fastapi.responses import HTMLResponse
 
 from services.applications.contract import Round
 from services.portal.contract import PageName
-from services.portal.office.config import office_settings, workflows_link
 from services.portal.office.labels import APPLICATION_STATES, STEPS
 from services.portal.web import Portal, Services, render
 from workflows.search import APPLICATION_STATUS, PLACEMENT_ID, ROUND_ID
@@ -38,7 +38,7 @@ async def round_at_a_glance(
     states: Counter[str] = Counter()
     for counts in by_placement.values():
         states.update(counts)
-    base = str(office_settings().temporal_ui_url)
+    base = str(portal.config.temporal_ui_url)
     namespace = portal.settings.temporal_namespace
     rid = str(round_id)
 
@@ -62,6 +62,14 @@ async def round_at_a_glance(
         ],
     }
     return render(request, "office/glance.html", context)
+
+
+def workflows_link(base: str, namespace: str, **attributes: str) -> str:
+    """The Temporal UI's workflow list already filtered by a visibility query on search
+    attributes, e.g. `RoundId="…" AND ApplicationStatus="offered"` (P1, P7)."""
+    query = " AND ".join(f'{name}="{value}"' for name, value in attributes.items())
+    params = urlencode({"query": query}, quote_via=quote)
+    return f"{base.rstrip('/')}/namespaces/{quote(namespace, safe='')}/workflows?{params}"
 
 
 # The round's dates and the step each starts (RoundWorkflow's order).
