@@ -22,23 +22,23 @@ router = APIRouter(prefix="/applicant")
 KINDS = ("lunch", "travel")
 # What a journey is: a fare (judged by where it went, R24, R25) or the week bus pass (R26).
 TRAVEL = {
-    Category.local_travel.value: ("A journey", "A single or return fare, or a day ticket"),
-    Category.london_bus_pass.value: (
+    Category.local_travel: ("A journey", "A single or return fare, or a day ticket"),
+    Category.london_bus_pass: (
         "An Oxford to London week bus pass",
         "For a placement with a for-profit host in London",
     ),
 }
-MODES = {
-    "bus": "Bus",
-    "coach": "Coach",
-    "train": "Train",
-    "tube": "Underground, Overground or DLR",
-    "tram": "Tram",
-    "bicycle": "Bicycle hire",
-    "taxi": "Taxi",
-    "car": "Car",
-    "walk": "On foot",
-    "other": "Another way",
+MODES: dict[str, str] = {
+    TravelMode.bus: "Bus",
+    TravelMode.coach: "Coach",
+    TravelMode.train: "Train",
+    TravelMode.tube: "Underground, Overground or DLR",
+    TravelMode.tram: "Tram",
+    TravelMode.bicycle: "Bicycle hire",
+    TravelMode.taxi: "Taxi",
+    TravelMode.car: "Car",
+    TravelMode.walk: "On foot",
+    TravelMode.other: "Another way",
 }
 FIELDS = {
     "spent_on": "spent_on",

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mip.core.errors import RemoteProblem
+from services.applications.contract import ApplicationStatus
 from services.expenses.client import Claim
 from services.portal.applicant import words
 from services.portal.contract import PageName
@@ -18,7 +19,8 @@ from services.portal.reading import Form
 from services.portal.web import Applicant, Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
-CLAIMABLE = frozenset({"accepted", "introduced"})
+# An intern claims for a placement they accepted, introduced to the host or not yet (R24).
+CLAIMABLE = frozenset({ApplicationStatus.accepted, ApplicationStatus.introduced})
 
 
 async def _claims_page(
@@ -69,7 +71,7 @@ async def start_claim(request: Request, services: Services) -> Response:
 
 def claim_context(claim: Claim, me: str) -> dict[str, object]:
     # The conversation with the host: questions, answers and decisions with their notes.
-    notes = [e for e in claim.history if e.note and e.status != "draft"]
+    notes = [e for e in claim.history if e.note and e.status != words.DRAFT]
     return {
         "claim": claim,
         "notes": notes,

@@ -9,29 +9,39 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from mip.core.errors import RemoteProblem
-from services.applications.client import EqualOpportunitiesIn, Profile, ProfileIn
+from services.applications.client import (
+    ContractType,
+    Division,
+    EqualOpportunitiesIn,
+    Profile,
+    ProfileIn,
+    StaffRole,
+)
 from services.portal.forms import FormErrors
 from services.portal.reading import Form
 from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
 
-DIVISIONS = {
-    "medical_sciences": "Medical Sciences",
-    "mpls": "Mathematical, Physical and Life Sciences (MPLS)",
-    "humanities": "Humanities",
-    "social_sciences": "Social Sciences",
-    "other": "Another division, or none",
+DIVISIONS: dict[str, str] = {
+    Division.medical_sciences: "Medical Sciences",
+    Division.mpls: "Mathematical, Physical and Life Sciences (MPLS)",
+    Division.humanities: "Humanities",
+    Division.social_sciences: "Social Sciences",
+    Division.other: "Another division, or none",
 }
-ROLES = {
-    "postdoctoral_researcher": "Postdoctoral researcher",
-    "research_assistant": "Research assistant",
-    "bioinformatician_or_technician": "Bioinformatician or technician",
-    "college_junior_research_fellow": "College-based junior research fellow",
-    "temporary_teaching_staff_who_research": "Temporary teaching staff who also research",
-    "other": "Something else",
+ROLES: dict[str, str] = {
+    StaffRole.postdoctoral_researcher: "Postdoctoral researcher",
+    StaffRole.research_assistant: "Research assistant",
+    StaffRole.bioinformatician_or_technician: "Bioinformatician or technician",
+    StaffRole.college_junior_research_fellow: "College-based junior research fellow",
+    StaffRole.temporary_teaching_staff_who_research: "Temporary teaching staff who also research",
+    StaffRole.other: "Something else",
 }
-CONTRACTS = {"fixed_term": "Fixed-term", "open_ended": "Open-ended (permanent)"}
+CONTRACTS: dict[str, str] = {
+    ContractType.fixed_term: "Fixed-term",
+    ContractType.open_ended: "Open-ended (permanent)",
+}
 YES_NO = {"yes": "Yes", "no": "No"}
 ANSWERS = {"yes": "Yes", "no": "No", "prefer_not_to_say": "Prefer not to say"}
 

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from mip.core.errors import RemoteProblem
 from services.expenses.client import Claim, DecisionIn, LineDecisionIn
+from services.expenses.contract import ClaimStatus
 from services.portal.contract import PageName
 from services.portal.files import as_sent
 from services.portal.forms import FormErrors
@@ -26,13 +27,13 @@ REASON_MAX = 1000
 async def claims(request: Request, services: Services) -> Response:
     """P5: the claims waiting for the host's decision first, then the rest."""
     every = await services.expenses.claims()
-    waiting = [c for c in every if c.status == "submitted"]
+    waiting = [c for c in every if c.status == ClaimStatus.submitted]
     return render(
         request,
         "host/claims.html",
         {
             "waiting": waiting,
-            "others": [c for c in every if c.status != "submitted"],
+            "others": [c for c in every if c.status != ClaimStatus.submitted],
             "words": words,
         },
     )
@@ -50,8 +51,8 @@ def _claim_page(
         "host/claim.html",
         {
             "claim": claim,
-            "deciding": claim.status == "submitted",
-            "payable": claim.status in ("approved", "partly_approved"),
+            "deciding": claim.status == ClaimStatus.submitted,
+            "payable": claim.status in (ClaimStatus.approved, ClaimStatus.partly_approved),
             "form": form,
             "errors": errors,
             "words": words,

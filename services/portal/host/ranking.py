@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from mip.core.errors import RemoteProblem
+from services.applications.contract import ApplicationStatus
 from services.offers.client import Candidate, RankingIn, Selection
 from services.portal.clients import PortalServices
 from services.portal.forms import FormErrors
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/host", route_class=HostRoute)
 
 def rankable(selection: Selection) -> list[Candidate]:
     """Whoever is still waiting: not withdrawn, not gone to another offer (R20)."""
-    return [c for c in selection.candidates if c.status == "forwarded"]
+    return [c for c in selection.candidates if c.status == ApplicationStatus.forwarded]
 
 
 async def _form_page(

@@ -10,23 +10,23 @@ from datetime import date, datetime
 from uuid import UUID
 
 from services.applications.client import ApplicationsClient
-from services.applications.contract import HostKind, Placement, Round, Window
+from services.applications.contract import HostKind, Location, Mode, Placement, Round, Window
 from services.notifications.client import NotificationsClient
 from services.portal.clients import PortalServices, transport_for
 from services.portal.runtime import PortalRuntime
 
-KINDS = {
-    HostKind.for_profit.value: "Business (for-profit)",
-    HostKind.non_profit.value: "Charity or non-profit",
-    HostKind.college_or_department.value: "College or university department",
+KINDS: dict[str, str] = {
+    HostKind.for_profit: "Business (for-profit)",
+    HostKind.non_profit: "Charity or non-profit",
+    HostKind.college_or_department: "College or university department",
 }
-LOCATIONS = {
-    "oxford": "Oxford",
-    "oxfordshire": "Oxfordshire",
-    "london": "London",
-    "elsewhere": "Elsewhere",
+LOCATIONS: dict[str, str] = {
+    Location.oxford: "Oxford",
+    Location.oxfordshire: "Oxfordshire",
+    Location.london: "London",
+    Location.elsewhere: "Elsewhere",
 }
-MODES = {"in_person": "In person", "remote": "Remote"}
+MODES: dict[str, str] = {Mode.in_person: "In person", Mode.remote: "Remote"}
 
 
 @dataclass
