@@ -20,6 +20,8 @@ each macro shows `errors.get(name)` beside its field. A field's element id is it
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -91,16 +93,52 @@ class FormErrors:
         return errors
 
 
+@dataclass(frozen=True)
+class Shown:
+    """How a form's page is shown: the answers in its fields, what was wrong with them, and
+    the status to answer with. `FIRST` is the page as first opened; a page shown again
+    says why (422: the answers; a service's refusal: its status)."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+    errors: FormErrors = field(default_factory=FormErrors)
+    status_code: int = 200
+
+    def context(self) -> dict[str, Any]:
+        """What the template reads of it: `form` and `errors`."""
+        return {"form": self.values, "errors": self.errors}
+
+
+FIRST = Shown()  # never changed: a page adds no error to it
+
+
+def refusal(
+    problem: RemoteProblem,
+    *,
+    shown: tuple[int, ...] = (409, 422),
+    fields: Mapping[str, str] | None = None,
+    default_field: str | None = None,
+) -> FormErrors:
+    """A service's refusal, put on the form, when its status is one this page shows
+    (`shown`); any other problem is raised again, for errors.py's pages."""
+    if problem.status not in shown:
+        raise problem
+    return FormErrors.from_problem(problem, fields=fields, default_field=default_field)
+
+
 def problem_errors(
-    problem: RemoteProblem, fields: Mapping[str, str] | None = None, default: str | None = None
+    problem: RemoteProblem,
+    fields: Mapping[str, str] | None = None,
+    default: str | None = None,
+    *,
+    shown: tuple[int, ...] | None = None,
 ) -> FormErrors:
     """A service's refusal on this form: its field errors where it names fields, else on
     the field its `field` extension names (a 409 about one answer), else `default` or the
-    summary."""
+    summary. With `shown`, as `refusal`: any other status is raised again."""
     mapping = dict(fields or {})
     named = problem.problem.get("field")
     target = mapping.get(named, named) if isinstance(named, str) else default
-    return FormErrors.from_problem(problem, fields=mapping, default_field=target)
+    return refusal(problem, shown=shown or (problem.status,), fields=mapping, default_field=target)
 
 
 def model_errors(exc: ValidationError, fields: Mapping[str, str] | None = None) -> FormErrors:

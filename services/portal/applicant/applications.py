@@ -12,7 +12,7 @@ from mip.core.errors import RemoteProblem
 from services.applications.contract import Application
 from services.portal.applicant import words
 from services.portal.contract import PageName
-from services.portal.forms import FormErrors
+from services.portal.forms import FIRST, Shown, refusal
 from services.portal.reading import Form
 from services.portal.web import Applicant, Services, render, see_other
 
@@ -54,13 +54,7 @@ def _after_accepting(found: Application) -> bool:
     return found.status in words.WITHDRAWABLE_AFTER_ACCEPTING
 
 
-def _withdraw_page(
-    request: Request,
-    found: Application,
-    errors: FormErrors | None = None,
-    reason: str = "",
-    status_code: int = 200,
-) -> HTMLResponse:
+def _withdraw_page(request: Request, found: Application, shown: Shown = FIRST) -> HTMLResponse:
     return render(
         request,
         "applicant/withdraw.html",
@@ -68,11 +62,10 @@ def _withdraw_page(
             "application": found,
             "after_accepting": _after_accepting(found),
             "can_withdraw": words.can_withdraw(found),
-            "form": {"reason": reason},
-            "errors": errors or FormErrors(),
             "words": words,
+            **shown.context(),
         },
-        status_code,
+        shown.status_code,
     )
 
 
@@ -96,10 +89,8 @@ async def withdraw(request: Request, application_id: UUID, services: Services) -
         else:
             await services.applications.withdraw_application(application_id, reason)
     except RemoteProblem as problem:
-        if problem.status not in (409, 422):
-            raise
-        errors = FormErrors.from_problem(problem, fields={"reason": "reason"})
-        return _withdraw_page(request, found, errors, reason, 409)
+        errors = refusal(problem, fields={"reason": "reason"})
+        return _withdraw_page(request, found, Shown({"reason": reason}, errors, 409))
     return see_other(
         request,
         f"/applicant/applications/{application_id}",

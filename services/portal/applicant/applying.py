@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
@@ -14,24 +14,22 @@ from fastapi.responses import HTMLResponse, Response
 from mip.core.errors import RemoteProblem
 from services.applications.client import Upload
 from services.applications.contract import Application
-from services.portal.applicant.uploads import BoundedUpload, read_file
+from services.portal.applicant.uploads import BoundedUpload, FileField, read_file
 from services.portal.applicant.words import megabytes_label
-from services.portal.forms import FormErrors
+from services.portal.forms import FIRST, FormErrors, Shown, refusal
 from services.portal.reading import Form
 from services.portal.web import Portal, Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
+CV = FileField(
+    "cv",
+    missing="Select your CV",
+    too_large="The CV is larger than {limit}; a two-page CV is usually well under 1 MB",
+)
 
 
 async def _page(
-    request: Request,
-    services: Services,
-    placement_id: UUID,
-    now: datetime,
-    *,
-    form: dict[str, Any],
-    errors: FormErrors,
-    status_code: int = 200,
+    request: Request, services: Services, placement_id: UUID, now: datetime, shown: Shown = FIRST
 ) -> HTMLResponse:
     apps = services.applications
     placement = await apps.placement(placement_id)
@@ -51,10 +49,10 @@ async def _page(
         "window": window,
         "eligibility": eligibility,
         "cv_limit": megabytes_label((await apps.limits()).cv_max_bytes),
-        "form": {"idempotency_key": str(uuid.uuid4()), **form},
-        "errors": errors,
+        **shown.context(),
+        "form": {"idempotency_key": str(uuid.uuid4()), **shown.values},
     }
-    return render(request, "applicant/apply.html", context, status_code)
+    return render(request, "applicant/apply.html", context, shown.status_code)
 
 
 @router.get("/apply", response_class=HTMLResponse)
@@ -66,19 +64,20 @@ async def apply_form(
 ) -> HTMLResponse:
     """R10-R14: one placement, a CV (PDF or Word, two pages) and a statement of about 300
     words, until midday on the deadline day."""
-    return await _page(request, services, placement, portal.clock(), form={}, errors=FormErrors())
+    return await _page(request, services, placement, portal.clock())
 
 
 def _problem_errors(problem: RemoteProblem) -> FormErrors:
     """Put the service's refusal where it belongs: the CV, the statement, or (late, not
     eligible, over the limit) the summary at the top (R11-R14)."""
     kind = str(problem.problem.get("type", "")).rsplit(":", 1)[-1]
-    if kind in ("unacceptable-cv", "payload-too-large"):
-        return FormErrors.from_problem(problem, default_field="cv")
     detail = str(problem.problem.get("detail", ""))
+    shown = (409, 413, 422)
+    if kind in ("unacceptable-cv", "payload-too-large"):
+        return refusal(problem, shown=shown, default_field="cv")
     if kind == "invalid-input" and "statement" in detail:
-        return FormErrors.from_problem(problem, default_field="statement")
-    return FormErrors.from_problem(problem, fields={"placement_id": "placement"})
+        return refusal(problem, shown=shown, default_field="statement")
+    return refusal(problem, shown=shown, fields={"placement_id": "placement"})
 
 
 def _sent_message(sent: Application) -> str:
@@ -102,14 +101,7 @@ async def apply(request: Request, services: Services, portal: Portal) -> Respons
         return render(request, "errors/not_found.html", {}, 404)
     statement = form.text("statement", "your personal statement")
     limit = (await services.applications.limits()).cv_max_bytes
-    cv = await read_file(
-        form,
-        "cv",
-        limit,
-        missing="Select your CV",
-        too_large=f"The CV is larger than {megabytes_label(limit)}; a two-page CV is usually "
-        "well under 1 MB",
-    )
+    cv = await read_file(form, CV, limit)
     errors = form.errors
     if not errors and cv is not None:
         try:
@@ -120,18 +112,14 @@ async def apply(request: Request, services: Services, portal: Portal) -> Respons
                 idempotency_key=form.get("idempotency_key") or None,
             )
         except RemoteProblem as problem:
-            if problem.status not in (409, 413, 422):
-                raise
             errors = _problem_errors(problem)
         else:
             return see_other(
                 request, f"/applicant/applications/{sent.id}", flash=_sent_message(sent)
             )
     # A new key: what is sent next is a new attempt, not a retry of the refused one.
-    kept = {"statement": statement}
-    return await _page(
-        request, services, placement_id, portal.clock(), form=kept, errors=errors, status_code=422
-    )
+    again = Shown({"statement": statement}, errors, 422)
+    return await _page(request, services, placement_id, portal.clock(), again)
 
 
 router.add_api_route(

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from mip.core.errors import RemoteProblem
 from services.expenses.client import Category, NewLine, TravelMode
-from services.portal.applicant.uploads import BoundedUpload, read_file
+from services.portal.applicant.uploads import BoundedUpload, FileField, read_file
 from services.portal.applicant.words import megabytes_label
-from services.portal.forms import FormErrors
+from services.portal.forms import FIRST, FormErrors, Shown, refusal
 from services.portal.reading import Form
 from services.portal.web import Services, render, see_other
 
@@ -40,6 +40,11 @@ MODES: dict[str, str] = {
     TravelMode.walk: "On foot",
     TravelMode.other: "Another way",
 }
+RECEIPT = FileField(
+    "receipt",
+    missing="Select the receipt: nothing is paid back without one",
+    too_large="The receipt must be smaller than {limit}",
+)
 FIELDS = {
     "spent_on": "spent_on",
     "amount": "amount",
@@ -57,9 +62,7 @@ async def _line_page(
     services: Services,
     claim_id: UUID,
     kind: str,
-    form: dict[str, Any] | None = None,
-    errors: FormErrors | None = None,
-    status_code: int = 200,
+    shown: Shown = FIRST,
 ) -> HTMLResponse:
     claim = await services.expenses.claim(claim_id)
     limit = (await services.expenses.limits()).receipt_max_bytes
@@ -69,10 +72,9 @@ async def _line_page(
         "travel_kinds": [(k, label, hint) for k, (label, hint) in TRAVEL.items()],
         "modes": list(MODES.items()),
         "receipt_limit": megabytes_label(limit),
-        "form": form or {},
-        "errors": errors or FormErrors(),
+        **shown.context(),
     }
-    return render(request, "applicant/claim_line.html", context, status_code)
+    return render(request, "applicant/claim_line.html", context, shown.status_code)
 
 
 @router.get("/claims/{claim_id}/lines/new", response_class=HTMLResponse)
@@ -106,7 +108,7 @@ def _refusal(problem: RemoteProblem) -> FormErrors:
     kind or its size) beside the receipt."""
     kind_of = str(problem.problem.get("type", "")).rsplit(":", 1)[-1]
     default = "receipt" if kind_of in ("unacceptable-receipt", "payload-too-large") else None
-    return FormErrors.from_problem(problem, fields=FIELDS, default_field=default)
+    return refusal(problem, shown=(409, 413, 422), fields=FIELDS, default_field=default)
 
 
 async def add_line(request: Request, claim_id: UUID, services: Services) -> Response:
@@ -116,13 +118,7 @@ async def add_line(request: Request, claim_id: UUID, services: Services) -> Resp
     kind = form.get("kind") if form.get("kind") in KINDS else "lunch"
     category, spent_on = _read_line(form, kind)
     limit = (await services.expenses.limits()).receipt_max_bytes
-    receipt = await read_file(
-        form,
-        "receipt",
-        limit,
-        missing="Select the receipt: nothing is paid back without one",
-        too_large=f"The receipt must be smaller than {megabytes_label(limit)}",
-    )
+    receipt = await read_file(form, RECEIPT, limit)
     errors = form.errors
     if not errors and category and spent_on and receipt is not None:
         travel = kind == "travel"
@@ -140,12 +136,10 @@ async def add_line(request: Request, claim_id: UUID, services: Services) -> Resp
         try:
             await services.expenses.add_claim_line(claim_id, line)
         except RemoteProblem as problem:
-            if problem.status not in (409, 413, 422):
-                raise
             errors = _refusal(problem)
         else:
             return see_other(request, f"/applicant/claims/{claim_id}", flash="The line is added.")
-    return await _line_page(request, services, claim_id, kind, form.values, errors, 422)
+    return await _line_page(request, services, claim_id, kind, Shown(form.values, errors, 422))
 
 
 router.add_api_route(

@@ -14,7 +14,7 @@ from services.expenses.client import Claim
 from services.portal.applicant import words
 from services.portal.contract import PageName
 from services.portal.files import as_sent
-from services.portal.forms import FormErrors
+from services.portal.forms import FIRST, Shown, refusal
 from services.portal.reading import Form
 from services.portal.web import Applicant, Services, render, see_other
 
@@ -23,9 +23,7 @@ router = APIRouter(prefix="/applicant")
 CLAIMABLE = frozenset({ApplicationStatus.accepted, ApplicationStatus.introduced})
 
 
-async def _claims_page(
-    request: Request, services: Services, errors: FormErrors | None = None, status_code: int = 200
-) -> HTMLResponse:
+async def _claims_page(request: Request, services: Services, shown: Shown = FIRST) -> HTMLResponse:
     found = await services.expenses.claims()
     claimed = {c.application_id for c in found}
     placements = [
@@ -40,9 +38,9 @@ async def _claims_page(
             "claims": found,
             "claimable": placements,
             "words": words,
-            "errors": errors or FormErrors(),
+            **shown.context(),
         },
-        status_code,
+        shown.status_code,
     )
 
 
@@ -63,9 +61,9 @@ async def start_claim(request: Request, services: Services) -> Response:
     try:
         made = await services.expenses.start_claim(application_id)
     except RemoteProblem as problem:
-        if problem.status not in (409, 422):
-            raise
-        return await _claims_page(request, services, FormErrors.from_problem(problem), 409)
+        return await _claims_page(
+            request, services, Shown(errors=refusal(problem), status_code=409)
+        )
     return see_other(request, f"/applicant/claims/{made.id}", flash="Your claim is started.")
 
 
@@ -77,23 +75,14 @@ def claim_context(claim: Claim, me: str) -> dict[str, object]:
         "notes": notes,
         "words": words,
         "me": me,
-        "errors": FormErrors(),
-        "form": {},
     }
 
 
 async def _claim_page(
-    request: Request,
-    services: Services,
-    me: Applicant,
-    claim_id: UUID,
-    errors: FormErrors | None = None,
-    status_code: int = 200,
+    request: Request, services: Services, me: Applicant, claim_id: UUID, shown: Shown = FIRST
 ) -> HTMLResponse:
     context = claim_context(await services.expenses.claim(claim_id), me.email)
-    if errors:
-        context["errors"] = errors
-    return render(request, "applicant/claim.html", context, status_code)
+    return render(request, "applicant/claim.html", context | shown.context(), shown.status_code)
 
 
 @router.get("/claims/{claim_id}", name=PageName.applicant_claim, response_class=HTMLResponse)
@@ -109,11 +98,8 @@ async def submit(request: Request, claim_id: UUID, me: Applicant, services: Serv
     try:
         await services.expenses.submit_claim(claim_id)
     except RemoteProblem as problem:
-        if problem.status not in (409, 422):
-            raise
-        return await _claim_page(
-            request, services, me, claim_id, FormErrors.from_problem(problem), 409
-        )
+        refused = Shown(errors=refusal(problem), status_code=409)
+        return await _claim_page(request, services, me, claim_id, refused)
     return see_other(
         request, f"/applicant/claims/{claim_id}", flash="Your claim was sent to your host."
     )
@@ -129,11 +115,11 @@ async def answer(request: Request, claim_id: UUID, me: Applicant, services: Serv
         try:
             await services.expenses.answer_claim_question(claim_id, text)
         except RemoteProblem as problem:
-            if problem.status not in (409, 422):
-                raise
-            errors = FormErrors.from_problem(problem, fields={"text": "answer"})
+            errors = refusal(problem, fields={"text": "answer"})
     if errors:
-        return await _claim_page(request, services, me, claim_id, errors, 422)
+        return await _claim_page(
+            request, services, me, claim_id, Shown(errors=errors, status_code=422)
+        )
     return see_other(
         request, f"/applicant/claims/{claim_id}", flash="Your answer was sent to your host."
     )

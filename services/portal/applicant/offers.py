@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from mip.core.errors import RemoteProblem
 from services.portal.applicant import words
 from services.portal.contract import PageName
-from services.portal.forms import FormErrors
+from services.portal.forms import FIRST, Shown, refusal
 from services.portal.reading import Form
 from services.portal.web import Portal, Services, render, see_other
 
@@ -24,10 +24,7 @@ async def _offer_page(
     services: Services,
     portal: Portal,
     template: str = "applicant/offer.html",
-    *,
-    errors: FormErrors | None = None,
-    form: dict[str, str] | None = None,
-    status_code: int = 200,
+    shown: Shown = FIRST,
 ) -> HTMLResponse:
     offer = await services.offers.offer(application_id)
     application = await services.applications.application(application_id)
@@ -37,10 +34,9 @@ async def _offer_page(
         "application": application,
         "time_left": words.time_left(offer.expires_at, now) if offer.expires_at else None,
         "words": words,
-        "errors": errors or FormErrors(),
-        "form": form or {},
+        **shown.context(),
     }
-    return render(request, template, context, status_code)
+    return render(request, template, context, shown.status_code)
 
 
 @router.get("/offers/{application_id}", name=PageName.applicant_offer, response_class=HTMLResponse)
@@ -61,12 +57,8 @@ async def accept(
     try:
         await services.offers.accept_offer(application_id)
     except RemoteProblem as problem:
-        if problem.status not in (409, 422):
-            raise
-        errors = FormErrors.from_problem(problem)
-        return await _offer_page(
-            request, application_id, services, portal, errors=errors, status_code=409
-        )
+        refused = Shown(errors=refusal(problem), status_code=409)
+        return await _offer_page(request, application_id, services, portal, shown=refused)
     return see_other(
         request,
         f"/applicant/applications/{application_id}",
@@ -92,17 +84,10 @@ async def decline(
     try:
         await services.offers.decline_offer(application_id, reason)
     except RemoteProblem as problem:
-        if problem.status not in (409, 422):
-            raise
+        errors = refusal(problem, fields={"reason": "reason"})
+        refused = Shown({"reason": reason}, errors, 409)
         return await _offer_page(
-            request,
-            application_id,
-            services,
-            portal,
-            "applicant/decline.html",
-            errors=FormErrors.from_problem(problem, fields={"reason": "reason"}),
-            form={"reason": reason},
-            status_code=409,
+            request, application_id, services, portal, "applicant/decline.html", refused
         )
     return see_other(
         request, f"/applicant/applications/{application_id}", flash="You declined the offer."

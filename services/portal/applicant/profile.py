@@ -17,7 +17,7 @@ from services.applications.client import (
     ProfileIn,
     StaffRole,
 )
-from services.portal.forms import FormErrors
+from services.portal.forms import Shown, refusal
 from services.portal.reading import Form
 from services.portal.web import Services, render, see_other
 
@@ -59,18 +59,15 @@ def _as_form(profile: Profile) -> dict[str, Any]:
     }
 
 
-def _profile_page(
-    request: Request, form: dict[str, Any], errors: FormErrors, status_code: int = 200
-) -> HTMLResponse:
+def _profile_page(request: Request, shown: Shown) -> HTMLResponse:
     context = {
-        "form": form,
-        "errors": errors,
+        **shown.context(),
         "divisions": list(DIVISIONS.items()),
         "roles": list(ROLES.items()),
         "contracts": list(CONTRACTS.items()),
         "yes_no": list(YES_NO.items()),
     }
-    return render(request, "applicant/profile.html", context, status_code)
+    return render(request, "applicant/profile.html", context, shown.status_code)
 
 
 @router.get("/profile", response_class=HTMLResponse)
@@ -82,7 +79,7 @@ async def profile(request: Request, services: Services) -> HTMLResponse:
         if problem.status != 404:
             raise
         form = {}
-    return _profile_page(request, form, FormErrors())
+    return _profile_page(request, Shown(form))
 
 
 def _read_profile(form: Form) -> ProfileIn | None:
@@ -117,12 +114,10 @@ async def save_profile(request: Request, services: Services) -> Response:
         try:
             await services.applications.save_profile(body)
         except RemoteProblem as problem:
-            if problem.status != 422:
-                raise
-            errors = FormErrors.from_problem(problem)
+            errors = refusal(problem, shown=(422,))
         else:
             return see_other(request, "/applicant/eligibility", flash="Your profile is saved")
-    return _profile_page(request, form.values, errors, 422)
+    return _profile_page(request, Shown(form.values, errors, 422))
 
 
 @router.get("/eligibility", response_class=HTMLResponse)
@@ -162,15 +157,13 @@ async def save_equal_opportunities(request: Request, services: Services) -> Resp
             EqualOpportunitiesIn.model_validate(chosen)
         )
     except RemoteProblem as problem:
-        if problem.status != 422:
-            raise
         return render(
             request,
             "applicant/equal_opportunities.html",
             {
                 "form": chosen,
                 "answers": list(ANSWERS.items()),
-                "errors": FormErrors.from_problem(problem),
+                "errors": refusal(problem, shown=(422,)),
             },
             422,
         )

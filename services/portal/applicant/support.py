@@ -11,15 +11,13 @@ from mip.core import when
 from mip.core.errors import RemoteProblem
 from services.portal.applicant import words
 from services.portal.contract import PageName
-from services.portal.forms import FormErrors
+from services.portal.forms import FIRST, Shown, refusal
 from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
 
 
-async def _page(
-    request: Request, services: Services, errors: FormErrors | None = None, status_code: int = 200
-) -> HTMLResponse:
+async def _page(request: Request, services: Services, shown: Shown = FIRST) -> HTMLResponse:
     slots = await services.applications.support_slots()
     bookings = await services.applications.my_support_bookings()
     booked = {b.slot.id for b in bookings}
@@ -29,10 +27,10 @@ async def _page(
         {
             "slots": [s for s in slots if s.available and s.id not in booked],
             "bookings": sorted(bookings, key=lambda b: b.slot.starts_at),
-            "errors": errors or FormErrors(),
             "words": words,
+            **shown.context(),
         },
-        status_code,
+        shown.status_code,
     )
 
 
@@ -48,9 +46,8 @@ async def book(request: Request, slot_id: UUID, services: Services) -> Response:
     try:
         booking = await services.applications.book_support_slot(slot_id)
     except RemoteProblem as problem:
-        if problem.status not in (404, 409, 422):
-            raise
-        return await _page(request, services, FormErrors.from_problem(problem), 409)
+        errors = refusal(problem, shown=(404, 409, 422))
+        return await _page(request, services, Shown(errors=errors, status_code=409))
     at = when.when(booking.slot.starts_at)
     return see_other(
         request,

@@ -19,6 +19,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
 from mip.core.uploads import CountedBody, declared_over, megabytes, read_within
+from services.portal.applicant.words import megabytes_label
 from services.portal.reading import Form
 from services.portal.rendering import render
 
@@ -79,17 +80,25 @@ class Chosen:
     content: bytes
 
 
-async def read_file(
-    form: Form, name: str, limit: int, *, missing: str, too_large: str
-) -> Chosen | None:
-    """The file chosen for `name`, read no further than `limit` bytes (its service's
-    limit); None, with `missing` or `too_large` beside the field, when there is none."""
-    chosen = form.file(name)
+@dataclass(frozen=True)
+class FileField:
+    """A form's file box and what is said beside it when no file, or too large a one, is
+    sent; `{limit}` in `too_large` is the service's limit ("5 MB")."""
+
+    name: str
+    missing: str
+    too_large: str
+
+
+async def read_file(form: Form, field: FileField, limit: int) -> Chosen | None:
+    """The file chosen, read no further than `limit` bytes (its service's limit); None,
+    with the field's message beside it, when there is none to send."""
+    chosen = form.file(field.name)
     if chosen is None:
-        form.errors.add(name, missing)
+        form.errors.add(field.name, field.missing)
         return None
     content = await read_within(chosen, limit)
     if content is None:
-        form.errors.add(name, too_large)
+        form.errors.add(field.name, field.too_large.format(limit=megabytes_label(limit)))
         return None
     return Chosen(chosen.filename or "", content)

@@ -13,7 +13,7 @@ from services.expenses.client import Claim, DecisionIn, LineDecisionIn
 from services.expenses.contract import ClaimStatus
 from services.portal.contract import PageName
 from services.portal.files import as_sent
-from services.portal.forms import FormErrors
+from services.portal.forms import FIRST, FormErrors, Shown, refusal
 from services.portal.host import words
 from services.portal.host.access import HostRoute
 from services.portal.reading import Form
@@ -39,13 +39,7 @@ async def claims(request: Request, services: Services) -> Response:
     )
 
 
-def _claim_page(
-    request: Request,
-    claim: Claim,
-    form: dict[str, str],
-    errors: FormErrors,
-    status_code: int = 200,
-) -> HTMLResponse:
+def _claim_page(request: Request, claim: Claim, shown: Shown = FIRST) -> HTMLResponse:
     return render(
         request,
         "host/claim.html",
@@ -53,11 +47,10 @@ def _claim_page(
             "claim": claim,
             "deciding": claim.status == ClaimStatus.submitted,
             "payable": claim.status in (ClaimStatus.approved, ClaimStatus.partly_approved),
-            "form": form,
-            "errors": errors,
             "words": words,
+            **shown.context(),
         },
-        status_code=status_code,
+        shown.status_code,
     )
 
 
@@ -66,7 +59,7 @@ async def claim(request: Request, claim_id: UUID, services: Services) -> Respons
     """R24-R28, P5: each line with its receipt, the rules' verdict and what is owed; while
     it waits for the host, approve or refuse each line."""
     found = await services.expenses.claim(claim_id)
-    return _claim_page(request, found, {}, FormErrors())
+    return _claim_page(request, found)
 
 
 def read_decision(claim: Claim, form: Form) -> tuple[DecisionIn | None, FormErrors]:
@@ -101,15 +94,13 @@ async def decide(request: Request, claim_id: UUID, services: Services) -> Respon
     form = Form(await request.form())
     decision, errors = read_decision(found, form)
     if decision is None:
-        return _claim_page(request, found, form.values, errors, 422)
+        return _claim_page(request, found, Shown(form.values, errors, 422))
     try:
         decided = await services.expenses.decide(claim_id, decision)
     except RemoteProblem as problem:
-        if problem.status not in (409, 422):
-            raise
+        errors = refusal(problem)
         again = await services.expenses.claim(claim_id)
-        refusal = FormErrors.from_problem(problem)
-        return _claim_page(request, again, form.values, refusal, problem.status)
+        return _claim_page(request, again, Shown(form.values, errors, problem.status))
     return see_other(
         request,
         f"/host/claims/{claim_id}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
@@ -56,25 +57,25 @@ async def arrival(services: PortalServices, placement_id: UUID) -> datetime | No
     return None
 
 
+async def about_placement(services: PortalServices, selection: Selection) -> dict[str, Any]:
+    """What every page about one placement shows first: the placement and its round."""
+    the_round = await services.applications.round(selection.placement.round_id)
+    return {"placement": selection.placement, "round": the_round, "words": words}
+
+
 @router.get("/placements/{placement_id}", name=PageName.host_placement, response_class=HTMLResponse)
 async def placement(request: Request, placement_id: UUID, services: Services) -> Response:
     """R16, R17: one placement: before the deadline, when its applications will arrive;
     after it, the applications, each with its mark, and the way to rank them."""
     selection = await services.offers.selection(placement_id)
     arrives_at = await arrival(services, placement_id)
-    the_round = await services.applications.round(selection.placement.round_id)
-    return render(
-        request,
-        "host/placement.html",
-        {
-            "placement": selection.placement,
-            "round": the_round,
-            "arrives_at": arrives_at,
-            "candidates": selection.candidates if arrives_at is None else [],
-            "ranked": bool(selection.offers and selection.offers.ranking),
-            "words": words,
-        },
-    )
+    context = {
+        **await about_placement(services, selection),
+        "arrives_at": arrives_at,
+        "candidates": selection.candidates if arrives_at is None else [],
+        "ranked": bool(selection.offers and selection.offers.ranking),
+    }
+    return render(request, "host/placement.html", context)
 
 
 def _candidate(selection: Selection, application_id: UUID) -> Candidate | None:

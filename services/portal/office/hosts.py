@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from mip.core.errors import RemoteProblem
 from services.applications.contract import Host, HostIn
 from services.portal.contract import PageName
-from services.portal.forms import FormErrors, model_errors, problem_errors
+from services.portal.forms import FIRST, FormErrors, Shown, model_errors, problem_errors
 from services.portal.office.labels import KINDS, LOCATIONS
 from services.portal.reading import Form
 from services.portal.web import Services, render, see_other
@@ -24,22 +24,14 @@ FIELDS = ("name", "sector", "kind", "location", "contact_name", "contact_email")
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 
 
-def _page(
-    request: Request,
-    *,
-    host: Host | None,
-    form: dict[str, Any],
-    errors: FormErrors | None = None,
-    status_code: int = 200,
-) -> HTMLResponse:
+def _page(request: Request, host: Host | None, shown: Shown) -> HTMLResponse:
     context = {
         "host": host,
-        "form": form,
-        "errors": errors or FormErrors(),
+        **shown.context(),
         "kinds": list(KINDS.items()),
         "locations": list(LOCATIONS.items()),
     }
-    return render(request, "office/host_form.html", context, status_code)
+    return render(request, "office/host_form.html", context, shown.status_code)
 
 
 async def _read(request: Request) -> tuple[HostIn | None, dict[str, Any], FormErrors]:
@@ -74,7 +66,7 @@ async def host_list(request: Request, services: Services) -> HTMLResponse:
 @router.get("/hosts/new", response_class=HTMLResponse)
 async def new_host(request: Request) -> HTMLResponse:
     """R5: add a host organisation."""
-    return _page(request, host=None, form={})
+    return _page(request, None, FIRST)
 
 
 @router.post("/hosts/new", response_class=HTMLResponse)
@@ -82,12 +74,12 @@ async def create_host(request: Request, services: Services) -> Response:
     """R5: add a host; its contact can then sign in as the host."""
     body, values, errors = await _read(request)
     if body is None:
-        return _page(request, host=None, form=values, errors=errors, status_code=422)
+        return _page(request, None, Shown(values, errors, 422))
     try:
         created = await services.applications.create_host(body)
     except RemoteProblem as problem:
         errors = problem_errors(problem, default="name" if problem.status == 409 else None)
-        return _page(request, host=None, form=values, errors=errors, status_code=problem.status)
+        return _page(request, None, Shown(values, errors, problem.status))
     return see_other(request, "/office/hosts", flash=f"{created.name} added")
 
 
@@ -95,7 +87,7 @@ async def create_host(request: Request, services: Services) -> Response:
 async def edit_host(request: Request, host_id: UUID, services: Services) -> Response:
     """R5, R24-R27: change a host; what applicants saw stays once they have applied."""
     host = await services.applications.host(host_id)
-    return _page(request, host=host, form=host.model_dump(include=set(FIELDS), mode="json"))
+    return _page(request, host, Shown(host.model_dump(include=set(FIELDS), mode="json")))
 
 
 @router.post("/hosts/{host_id}", response_class=HTMLResponse)
@@ -105,12 +97,12 @@ async def update_host(request: Request, host_id: UUID, services: Services) -> Re
     host = await services.applications.host(host_id)
     body, values, errors = await _read(request)
     if body is None:
-        return _page(request, host=host, form=values, errors=errors, status_code=422)
+        return _page(request, host, Shown(values, errors, 422))
     try:
         updated = await services.applications.update_host(host_id, body)
     except RemoteProblem as problem:
         errors = problem_errors(problem)
-        return _page(request, host=host, form=values, errors=errors, status_code=problem.status)
+        return _page(request, host, Shown(values, errors, problem.status))
     return see_other(request, "/office/hosts", flash=f"{updated.name} changed")
 
 

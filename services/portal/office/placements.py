@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from mip.core import when
 from mip.core.errors import RemoteProblem
 from services.applications.contract import Host, Placement, PlacementIn, Round
-from services.portal.forms import FormErrors, model_errors, problem_errors
+from services.portal.forms import Shown, model_errors, problem_errors
 from services.portal.office.labels import MODES, locked_because
 from services.portal.reading import Form
 from services.portal.web import Portal, Services, render, see_other
@@ -84,13 +84,10 @@ def _read(form: Form, hosts: list[Host]) -> PlacementIn | None:
 
 def _render(
     request: Request,
-    *,
     the_round: Round,
     hosts: list[Host],
-    form: dict[str, Any],
+    shown: Shown,
     placement: Placement | None = None,
-    errors: FormErrors | None = None,
-    status_code: int = 200,
     locked: str | None = None,
 ) -> HTMLResponse:
     context = {
@@ -100,10 +97,9 @@ def _render(
         "host_options": [(str(h.id), h.name) for h in hosts],
         "day_options": working_days(the_round),
         "modes": list(MODES.items()),
-        "form": form,
-        "errors": errors or FormErrors(),
+        **shown.context(),
     }
-    return render(request, "office/placement_form.html", context, status_code)
+    return render(request, "office/placement_form.html", context, shown.status_code)
 
 
 @router.get("/rounds/{round_id}/placements/new", response_class=HTMLResponse)
@@ -112,7 +108,7 @@ async def new_placement(request: Request, round_id: UUID, services: Services) ->
     the_round = await services.applications.round(round_id)
     hosts = await services.applications.hosts()
     form = {"places": 1, "mode": "in_person", "days": []}
-    return _render(request, the_round=the_round, hosts=hosts, form=form)
+    return _render(request, the_round, hosts, Shown(form))
 
 
 @router.post("/rounds/{round_id}/placements/new", response_class=HTMLResponse)
@@ -123,26 +119,12 @@ async def create_placement(request: Request, round_id: UUID, services: Services)
     form = Form(await request.form())
     body = _read(form, hosts)
     if body is None:
-        return _render(
-            request,
-            the_round=the_round,
-            hosts=hosts,
-            form=form.values,
-            errors=form.errors,
-            status_code=422,
-        )
+        return _render(request, the_round, hosts, Shown(form.values, form.errors, 422))
     try:
         created = await services.applications.create_placement(round_id, body)
     except RemoteProblem as problem:
         errors = problem_errors(problem, FIELD_OF, default="days")
-        return _render(
-            request,
-            the_round=the_round,
-            hosts=hosts,
-            form=form.values,
-            errors=errors,
-            status_code=problem.status,
-        )
+        return _render(request, the_round, hosts, Shown(form.values, errors, problem.status))
     return see_other(request, f"/office/rounds/{round_id}", flash=f"{created.title} added")
 
 
@@ -156,14 +138,7 @@ async def edit_placement(
     hosts = await services.applications.hosts()
     counts = await services.applications.application_counts(the_round.id)
     locked = locked_because(the_round, counts, portal.clock(), "this placement", placement_id)
-    return _render(
-        request,
-        the_round=the_round,
-        hosts=hosts,
-        form=_form_of(placement),
-        placement=placement,
-        locked=locked,
-    )
+    return _render(request, the_round, hosts, Shown(_form_of(placement)), placement, locked)
 
 
 @router.post("/placements/{placement_id}", response_class=HTMLResponse)
@@ -188,12 +163,5 @@ async def update_placement(request: Request, placement_id: UUID, services: Servi
             return see_other(
                 request, f"/office/rounds/{the_round.id}", flash=f"{updated.title} changed"
             )
-    return _render(
-        request,
-        the_round=the_round,
-        hosts=hosts,
-        form=form.values,
-        placement=placement,
-        errors=errors,
-        status_code=problem_status,
-    )
+    again = Shown(form.values, errors, problem_status)
+    return _render(request, the_round, hosts, again, placement)

@@ -23,7 +23,7 @@ from services.applications.contract import (
     RoundIn,
     RoundSettingsIn,
 )
-from services.portal.forms import FormErrors, model_errors, problem_errors
+from services.portal.forms import FIRST, Shown, model_errors, problem_errors
 from services.portal.office import rehearsals
 from services.portal.office.labels import MODES, locked_because
 from services.portal.reading import Form, date_boxes
@@ -129,20 +129,12 @@ def _form_of(the_round: Round) -> dict[str, Any]:
 def _render(
     request: Request,
     template: str,
-    *,
-    form: dict[str, Any],
-    errors: FormErrors | None = None,
+    shown: Shown,
     the_round: Round | None = None,
-    status_code: int = 200,
     locked: str | None = None,
 ) -> HTMLResponse:
-    context = {
-        "form": form,
-        "errors": errors or FormErrors(),
-        "round": the_round,
-        "locked": locked,
-    }
-    return render(request, template, context, status_code)
+    context = {**shown.context(), "round": the_round, "locked": locked}
+    return render(request, template, context, shown.status_code)
 
 
 async def _change(
@@ -163,14 +155,7 @@ async def _change(
             errors, status_code = problem_errors(problem, FIELD_OF), problem.status
         else:
             return see_other(request, f"/office/rounds/{the_round.id}", flash=flash)
-    return _render(
-        request,
-        template,
-        form=form.values,
-        errors=errors,
-        the_round=the_round,
-        status_code=status_code,
-    )
+    return _render(request, template, Shown(form.values, errors, status_code), the_round)
 
 
 @router.get("/rounds", response_class=HTMLResponse)
@@ -185,7 +170,7 @@ async def round_list(request: Request, services: Services, portal: Portal) -> HT
 @router.get("/rounds/new", response_class=HTMLResponse)
 async def new_round(request: Request) -> HTMLResponse:
     """R2, R3, R4: a round's name, weeks and dates."""
-    return _render(request, "office/round_new.html", form={})
+    return _render(request, "office/round_new.html", FIRST)
 
 
 @router.post("/rounds/new", response_class=HTMLResponse)
@@ -210,7 +195,7 @@ async def create_round(request: Request, services: Services) -> Response:
             url = f"/office/rounds/{created.id}"
             return see_other(request, url, flash=f"{created.name} created")
     template = "office/round_new.html"
-    return _render(request, template, form=form.values, errors=errors, status_code=status_code)
+    return _render(request, template, Shown(form.values, errors, status_code))
 
 
 @router.get("/rounds/{round_id}", response_class=HTMLResponse)
@@ -243,9 +228,7 @@ def _acceptance_window(the_round: Round) -> str:
 async def edit_dates(request: Request, round_id: UUID, services: Services) -> Response:
     """R3: move the round's dates still to come."""
     the_round = await services.applications.round(round_id)
-    return _render(
-        request, "office/round_dates.html", form=_form_of(the_round), the_round=the_round
-    )
+    return _render(request, "office/round_dates.html", Shown(_form_of(the_round)), the_round)
 
 
 @router.post("/rounds/{round_id}/dates", response_class=HTMLResponse)
@@ -272,13 +255,8 @@ async def edit_settings(
     the_round = await services.applications.round(round_id)
     counts = await services.applications.application_counts(round_id)
     locked = locked_because(the_round, counts, portal.clock(), "the round's weeks and limits")
-    return _render(
-        request,
-        "office/round_settings.html",
-        form=_form_of(the_round),
-        the_round=the_round,
-        locked=locked,
-    )
+    shown = Shown(_form_of(the_round))
+    return _render(request, "office/round_settings.html", shown, the_round, locked)
 
 
 @router.post("/rounds/{round_id}/settings", response_class=HTMLResponse)
