@@ -48,9 +48,12 @@ CSRF (csrf.py) is checked before every POST, PUT, PATCH and DELETE. Pages send
 response that sets its own keeps them (a CV shown in a frame of a portal page sends
 `X-Frame-Options: SAMEORIGIN` and `Content-Security-Policy: frame-ancestors 'self'`).
 
-Form parameters: declare them optional (`Annotated[str, Form()] = ""`) and check them
-with `FormErrors` (forms.py), so a missing answer gets a message beside its field rather
-than the generic "could not read the form" page a validation error would give.
+Forms: read a posted form with `reading.Form` (`form.text`, `.choice`, `.day`, ...), so a
+missing answer gets a message beside its field rather than the generic "could not read the
+form" page a validation error would give; show the page again with `forms.Shown(
+form.values, form.errors, 422)`, and a service's refusal with `forms.refusal(problem)`.
+The sign-in and alerts forms alone declare FastAPI `Form(max_length=...)` parameters: an
+over-long address or token is refused before anything reads it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The words the office's pages use for the services' values."""
+"""The words the office's pages use for the services' values, keyed by their contracts, and
+why a placement or a round's weeks can no longer change (the applications contract's rule)."""
 
 from __future__ import annotations
 
