@@ -1,15 +1,16 @@
 """Form errors in the GOV.UK manner: a summary at the top linking to each field, and the
 message beside the field it concerns.
 
-    errors = FormErrors()
-    if not statement.strip():
-        errors.add("statement", "Enter your personal statement")
-    try:
-        await services.applications.apply(...)
-    except RemoteProblem as problem:
-        errors = FormErrors.from_problem(problem, fields={"cv": "cv", "placement_id": "placement"})
-    if errors:
-        return render(request, "applicant/apply.html", {"errors": errors, "form": form}, 422)
+    form = Form(await request.form())              # reading.py: errors as it reads
+    statement = form.text("statement", "your personal statement")
+    errors = form.errors
+    if not errors:
+        try:
+            await services.applications.apply(...)
+        except RemoteProblem as problem:        # a 409 or 422 shown; anything else raised
+            errors = refusal(problem, fields={"placement_id": "placement"})
+    if errors:  # the page again: what was sent, what was wrong, and the status
+        return _page(request, Shown(form.values, errors, 422))
 
 In the template: `{{ error_summary(errors) }}` at the top of the main column, and
 `text_input("email", "Email address", value=form.email, errors=errors)` etc. (macros.html);
