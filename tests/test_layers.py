@@ -194,3 +194,48 @@ def test_tests_find_their_helpers_in_support_not_conftest() -> None:
         found = imports_of(module, path)
         wrong += [f"{module} -> {t}" for t in found if t == "tests.conftest" or ".test_" in t]
     assert wrong == []
+
+
+def local_imports_of_the_portal(source: str, where: str) -> list[str]:
+    """The portal's own modules imported inside a function: a sign that something low
+    (rendering, errors) was placed above what uses it, hiding an import cycle."""
+    found = []
+    for scope in ast.walk(ast.parse(source, where)):
+        if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(scope):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = ["services.portal" if node.level else node.module or ""]
+            else:
+                continue
+            found += [
+                f"{where}:{node.lineno} imports {n}" for n in names if _under(n, "services.portal")
+            ]
+    return found
+
+
+def test_the_portal_imports_its_own_modules_at_the_top() -> None:
+    portal = ROOT / "services" / "portal"
+    found = [
+        line
+        for path in sorted(portal.rglob("*.py"))
+        for line in local_imports_of_the_portal(path.read_text(), str(path.relative_to(ROOT)))
+    ]
+    assert found == []
+
+
+def test_the_walk_sees_an_import_inside_a_function() -> None:
+    source = (
+        "from services.portal.forms import FormErrors\n"
+        "def page():\n"
+        "    from services.portal.rendering import render\n"
+        "    import json\n"
+        "async def other():\n"
+        "    from . import web\n"
+    )
+    assert local_imports_of_the_portal(source, "x.py") == [
+        "x.py:3 imports services.portal.rendering",
+        "x.py:6 imports services.portal",
+    ]

@@ -428,3 +428,25 @@ class RoundSnapshot(BaseModel):
     round_id: str
     round_name: str
     placements: list[PlacementSnapshot]
+
+
+# What applicants saw stays as they saw it (R1-R3, R16) ----------------------------------
+# The rule the service applies when the office changes a placement, or a round's weeks and
+# limits; published so that the office's pages say it before a form is filled in in vain.
+
+
+class Frozen(StrEnum):
+    """Why a placement (or a round's weeks and limits) can no longer change."""
+
+    closed = "closed"  # the round's deadline has passed: its applications went to the hosts
+    applied = "applied"  # someone has applied: they applied for it as it was
+
+
+def why_frozen(clock: RoundClock, applications: int, now: datetime) -> Frozen | None:
+    """None while the round's deadline is to come and nobody has applied; else why not.
+    The deadline comes first: once it has passed, nothing changes, applied for or not."""
+    if clock.deadline_at <= now:
+        return Frozen.closed
+    if applications:
+        return Frozen.applied
+    return None

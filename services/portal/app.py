@@ -23,7 +23,6 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from mip.core import db, metrics, telemetry
-from mip.core.app import migrate, request_pool
 from mip.core.logging import configure_logging
 from mip.core.problems import describe
 from mip.core.runtime import ServiceSpec
@@ -32,7 +31,7 @@ from services.portal import applicant, csrf, errors, host, office, public, sessi
 from services.portal.body_limit import BodyLimit
 from services.portal.config import PortalSettings
 from services.portal.keys import SigningKeys, generate_pem
-from services.portal.runtime import PortalRuntime, portal_runtime
+from services.portal.runtime import portal_runtime, running
 
 log = logging.getLogger("mip.portal")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -152,16 +151,10 @@ def create_app(settings: Settings | None = None, config: PortalSettings | None =
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(SPEC.name, level=settings.log_level, as_json=settings.log_json)
-        await migrate(SPEC, settings)
-        pool = await request_pool(SPEC, settings)
-        runtime = PortalRuntime(settings=settings, config=config, keys=keys, pool=pool)
-        app.state.runtime = runtime
-        try:
+        async with running(SPEC, settings, config, keys) as runtime:
+            app.state.runtime = runtime
             log.info("portal ready; key %s (%s)", keys.kid, keys.algorithm)
             yield
-        finally:
-            await runtime.aclose()
-            await pool.close()
 
     app = FastAPI(
         title="MIP portal",

@@ -11,6 +11,7 @@ page to show (see forms.py) or, if it does not, errors.py.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TypeVar
 
 import httpx
 
@@ -21,6 +22,7 @@ from services.notifications.client import NotificationsClient
 from services.offers.client import OffersClient
 from services.portal.runtime import PortalRuntime
 
+C = TypeVar("C", bound=ServiceClient)
 # What a person calls each service, for "… is not available just now".
 WHAT = {
     "applications": "Placements and applications",
@@ -68,52 +70,43 @@ def transport_for(runtime: PortalRuntime, name: str) -> NamedTransport:
 
 
 class PortalServices:
+    """One page's clients, bound to one token: a person's, the portal's own
+    (`runtime.service_token()`, for what only a service may ask), or None (a visitor)."""
+
     def __init__(self, runtime: PortalRuntime, token: str | None) -> None:
         self._runtime = runtime
         self._token = token
         self._made: list[ServiceClient] = []
 
-    def _transport(self, name: str) -> NamedTransport:
-        return transport_for(self._runtime, name)
+    def _client(self, kind: type[C], name: str, url: str) -> C:
+        client = kind(url, self._token, transport=transport_for(self._runtime, name))
+        self._made.append(client)
+        return client
 
     @cached_property
     def applications(self) -> ApplicationsClient:
-        client = ApplicationsClient(
-            self._runtime.settings.applications_url,
-            self._token,
-            transport=self._transport("applications"),
-        )
-        self._made.append(client)
-        return client
+        url = self._runtime.settings.applications_url
+        return self._client(ApplicationsClient, "applications", url)
 
     @cached_property
     def offers(self) -> OffersClient:
-        client = OffersClient(
-            self._runtime.settings.offers_url, self._token, transport=self._transport("offers")
-        )
-        self._made.append(client)
-        return client
+        return self._client(OffersClient, "offers", self._runtime.settings.offers_url)
 
     @cached_property
     def expenses(self) -> ExpensesClient:
-        client = ExpensesClient(
-            self._runtime.settings.expenses_url,
-            self._token,
-            transport=self._transport("expenses"),
-        )
-        self._made.append(client)
-        return client
+        return self._client(ExpensesClient, "expenses", self._runtime.settings.expenses_url)
 
     @cached_property
     def notifications(self) -> NotificationsClient:
-        client = NotificationsClient(
-            self._runtime.settings.notifications_url,
-            self._token,
-            transport=self._transport("notifications"),
-        )
-        self._made.append(client)
-        return client
+        url = self._runtime.settings.notifications_url
+        return self._client(NotificationsClient, "notifications", url)
 
     async def aclose(self) -> None:
         for client in self._made:
             await client.aclose()
+
+    async def __aenter__(self) -> PortalServices:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()

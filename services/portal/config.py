@@ -1,5 +1,6 @@
-"""Settings only the portal reads (`MIP_PORTAL_*`, plus `MIP_OFFICE_EMAILS` and
-`MIP_APPLICANT_DOMAINS`), built once at start.
+"""Settings only the portal reads (`MIP_PORTAL_*`, plus `MIP_OFFICE_EMAILS`,
+`MIP_APPLICANT_DOMAINS` and `MIP_TEMPORAL_UI_URL`), built once at start and kept on the
+runtime (`runtime.config`).
 
 - `MIP_PORTAL_SIGNING_KEY_FILE` (a PEM file) or `MIP_PORTAL_SIGNING_KEY` (the PEM itself):
   the private key the portal signs people's tokens with (Ed25519, or EC P-256). Production
@@ -8,6 +9,9 @@
 - `MIP_OFFICE_EMAILS`: who signs in as the office (a JSON list or comma-separated).
 - `MIP_APPLICANT_DOMAINS`: when set, only addresses at these domains (or their
   subdomains) sign in as applicants; hosts and the office sign in wherever they are.
+- `MIP_TEMPORAL_UI_URL`: where the office opens the Temporal web UI (its public address, as
+  the office's browser reaches it). `mip dev` sets it to the UI it starts, port offset and
+  all; the default is the dev server's own address.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, AnyHttpUrl, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from mip.core.settings import names
@@ -36,6 +40,10 @@ class PortalSettings(BaseSettings):
     )
     applicant_domains: Names = Field(
         default=(), validation_alias=AliasChoices("MIP_APPLICANT_DOMAINS", "applicant_domains")
+    )
+    temporal_ui_url: AnyHttpUrl = Field(
+        default=AnyHttpUrl("http://127.0.0.1:8233"),
+        validation_alias=AliasChoices("MIP_TEMPORAL_UI_URL", "temporal_ui_url"),
     )
     # The services' tokens are minted per page: short, so a leaked one is soon useless.
     token_ttl_s: int = Field(default=300, ge=30, le=3600)

@@ -31,6 +31,7 @@ from mip.core.problems import database_outage, describe
 from mip.core.ratelimit import TooManyRequests
 from services.portal.clients import Unavailable
 from services.portal.csrf import CsrfRefused
+from services.portal.rendering import render
 
 if TYPE_CHECKING:
     from starlette.types import ExceptionHandler
@@ -52,17 +53,15 @@ class WrongRole(Exception):
         self.has = has
 
 
-def _page(request: Request, name: str, status: int, **context: object) -> Response:
-    from services.portal.web import render  # web imports this module
-
-    headers = context.pop("headers", None)
-    return render(
-        request,
-        name,
-        dict(context),
-        status,
-        headers=headers if isinstance(headers, dict) else None,
-    )
+def _page(
+    request: Request,
+    name: str,
+    status: int,
+    *,
+    headers: dict[str, str] | None = None,
+    **context: object,
+) -> Response:
+    return render(request, name, dict(context), status, headers=headers)
 
 
 async def _sign_in(request: Request, exc: Exception) -> Response:

@@ -1,15 +1,16 @@
 """Form errors in the GOV.UK manner: a summary at the top linking to each field, and the
 message beside the field it concerns.
 
-    errors = FormErrors()
-    if not statement.strip():
-        errors.add("statement", "Enter your personal statement")
-    try:
-        await services.applications.apply(...)
-    except RemoteProblem as problem:
-        errors = FormErrors.from_problem(problem, fields={"cv": "cv", "placement_id": "placement"})
-    if errors:
-        return render(request, "applicant/apply.html", {"errors": errors, "form": form}, 422)
+    form = Form(await request.form())              # reading.py: errors as it reads
+    statement = form.text("statement", "your personal statement")
+    errors = form.errors
+    if not errors:
+        try:
+            await services.applications.apply(...)
+        except RemoteProblem as problem:        # a 409 or 422 shown; anything else raised
+            errors = refusal(problem, fields={"placement_id": "placement"})
+    if errors:  # the page again: what was sent, what was wrong, and the status
+        return _page(request, Shown(form.values, errors, 422))
 
 In the template: `{{ error_summary(errors) }}` at the top of the main column, and
 `text_input("email", "Email address", value=form.email, errors=errors)` etc. (macros.html);
@@ -20,6 +21,10 @@ each macro shows `errors.get(name)` beside its field. A field's element id is it
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
 
 from mip.core.errors import RemoteProblem
 
@@ -87,6 +92,66 @@ class FormErrors:
             else:
                 errors.summary = detail
         return errors
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How a form's page is shown: the answers in its fields, what was wrong with them, and
+    the status to answer with. `FIRST` is the page as first opened; a page shown again
+    says why (422: the answers; a service's refusal: its status)."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+    errors: FormErrors = field(default_factory=FormErrors)
+    status_code: int = 200
+
+    def context(self) -> dict[str, Any]:
+        """What the template reads of it: `form` and `errors`."""
+        return {"form": self.values, "errors": self.errors}
+
+
+FIRST = Shown()  # never changed: a page adds no error to it
+
+
+def refusal(
+    problem: RemoteProblem,
+    *,
+    shown: tuple[int, ...] = (409, 422),
+    fields: Mapping[str, str] | None = None,
+    default_field: str | None = None,
+) -> FormErrors:
+    """A service's refusal, put on the form, when its status is one this page shows
+    (`shown`); any other problem is raised again, for errors.py's pages."""
+    if problem.status not in shown:
+        raise problem
+    return FormErrors.from_problem(problem, fields=fields, default_field=default_field)
+
+
+def problem_errors(
+    problem: RemoteProblem,
+    fields: Mapping[str, str] | None = None,
+    default: str | None = None,
+    *,
+    shown: tuple[int, ...] | None = None,
+) -> FormErrors:
+    """A service's refusal on this form: its field errors where it names fields, else on
+    the field its `field` extension names (a 409 about one answer), else `default` or the
+    summary. With `shown`, as `refusal`: any other status is raised again."""
+    mapping = dict(fields or {})
+    named = problem.problem.get("field")
+    target = mapping.get(named, named) if isinstance(named, str) else default
+    return refusal(problem, shown=shown or (problem.status,), fields=mapping, default_field=target)
+
+
+def model_errors(exc: ValidationError, fields: Mapping[str, str] | None = None) -> FormErrors:
+    """What a published body's own checks found, on the form's fields."""
+    mapping = dict(fields or {})
+    errors = FormErrors()
+    for error in exc.errors():
+        location = ".".join(str(part) for part in error.get("loc", ()))
+        name = mapping.get(location, location.split(".")[0] or "form")
+        message = str(error.get("msg", "Check this answer")).removeprefix("Value error, ")
+        errors.add(name, _sentence(message))
+    return errors
 
 
 def _sentence(text: str) -> str:

@@ -4,7 +4,8 @@ signing key, the clock its rules read, the services' HTTP transports and its lim
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -13,8 +14,10 @@ import asyncpg
 import httpx
 from starlette.requests import Request
 
+from mip.core.app import migrate, request_pool
 from mip.core.auth import Role
 from mip.core.ratelimit import SlidingWindow
+from mip.core.runtime import ServiceSpec
 from mip.core.settings import Settings
 from services.portal.config import PortalSettings
 from services.portal.keys import SigningKeys
@@ -88,6 +91,24 @@ class PortalRuntime:
         await self.settle()
         for transport in self.transports.values():
             await transport.aclose()
+
+
+@asynccontextmanager
+async def running(
+    spec: ServiceSpec, settings: Settings, config: PortalSettings, keys: SigningKeys
+) -> AsyncIterator[PortalRuntime]:
+    """The runtime for as long as the portal serves: its sign-in tables migrated and its
+    pool open first; its background work settled and its connections closed at the end."""
+    await migrate(spec, settings)
+    pool = await request_pool(spec, settings)
+    try:
+        runtime = PortalRuntime(settings=settings, config=config, keys=keys, pool=pool)
+        try:
+            yield runtime
+        finally:
+            await runtime.aclose()
+    finally:
+        await pool.close()
 
 
 def portal_runtime(request: Request) -> PortalRuntime:

@@ -12,6 +12,7 @@ from services.offers.client import Candidate
 from services.portal.host.claim_steps import read_payment
 from services.portal.host.claims import read_decision
 from services.portal.host.ranks import field_of, read_ranking
+from services.portal.reading import Form
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 
@@ -76,7 +77,7 @@ def _claim(*owed: int, approved: int = 0) -> Claim:
 def test_r17_p2_the_ranking_is_the_candidates_by_place_and_the_rest_are_left_out() -> None:
     ada, bob, cy = (_candidate(n) for n in ("Ada", "Bob", "Cy"))
     form = {field_of(ada): "2", field_of(bob): "", field_of(cy): "1"}
-    ranking, errors = read_ranking([ada, bob, cy], form)
+    ranking, errors = read_ranking([ada, bob, cy], Form(form))
     assert not errors
     assert ranking is not None
     assert [c.applicant_name for c in ranking.ranked] == ["Cy", "Ada"]
@@ -85,16 +86,16 @@ def test_r17_p2_the_ranking_is_the_candidates_by_place_and_the_rest_are_left_out
 
 def test_r17_a_ranking_with_a_place_twice_none_at_all_or_out_of_range_is_refused() -> None:
     ada, bob = _candidate("Ada"), _candidate("Bob")
-    twice, errors = read_ranking([ada, bob], {field_of(ada): "1", field_of(bob): "1"})
+    twice, errors = read_ranking([ada, bob], Form({field_of(ada): "1", field_of(bob): "1"}))
     assert twice is None
     assert errors.get(field_of(bob)) == (
         "Bob and Ada are both ranked 1: give each candidate a different place"
     )
-    nobody, errors = read_ranking([ada, bob], {})
+    nobody, errors = read_ranking([ada, bob], Form({}))
     assert nobody is None
     assert errors.get(field_of(ada)) == "Rank at least one candidate"
     for typed in ("0", "3", "first", "-1"):
-        wrong, errors = read_ranking([ada, bob], {field_of(ada): typed})
+        wrong, errors = read_ranking([ada, bob], Form({field_of(ada): typed}))
         assert wrong is None
         assert errors.get(field_of(ada)) == "Choose a place from 1 to 2 for Ada, or leave them out"
 
@@ -102,22 +103,24 @@ def test_r17_a_ranking_with_a_place_twice_none_at_all_or_out_of_range_is_refused
 def test_p5_every_line_is_decided_and_a_refusal_needs_its_reason() -> None:
     claim = _claim(875, 450)
     first, second = (str(line.id) for line in claim.lines)
-    decision, errors = read_decision(claim, {f"line-{first}": "approve"})
+    decision, errors = read_decision(claim, Form({f"line-{first}": "approve"}))
     assert decision is None
     assert errors.get(f"line-{second}") == "Choose approve or refuse for line 2"
     decision, errors = read_decision(
-        claim, {f"line-{first}": "approve", f"line-{second}": "refuse"}
+        claim, Form({f"line-{first}": "approve", f"line-{second}": "refuse"})
     )
     assert decision is None
     assert errors.get(f"reason-{second}") == "Say why you refuse line 2"
     decision, errors = read_decision(
         claim,
-        {
-            f"line-{first}": "approve",
-            f"reason-{first}": "typed, then approved after all",
-            f"line-{second}": "refuse",
-            f"reason-{second}": " No receipt for a taxi ",
-        },
+        Form(
+            {
+                f"line-{first}": "approve",
+                f"reason-{first}": "typed, then approved after all",
+                f"line-{second}": "refuse",
+                f"reason-{second}": " No receipt for a taxi ",
+            }
+        ),
     )
     assert decision is not None
     assert [(d.approve, d.reason) for d in decision.lines] == [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.portal.web import TEMPLATES, templates
+from services.portal.rendering import TEMPLATES, templates
 
 NAMES = sorted(str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*.html"))
 

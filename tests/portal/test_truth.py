@@ -31,8 +31,8 @@ from mip.core import when
 from mip.core.auth import Role
 from services.applications.catalogue import repository as catalogue
 from services.portal.forms import FormErrors
+from services.portal.rendering import templates
 from services.portal.runtime import PortalRuntime
-from services.portal.web import templates
 from tests.portal.support.api import ApiAs
 from tests.portal.support.catalogue import host_with_placement
 from tests.portal.support.portal_http import signed_in, visitor

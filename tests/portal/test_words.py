@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from services.portal.web import TEMPLATES
+from services.portal.rendering import TEMPLATES
 
 PORTAL = TEMPLATES.parent
 COMMENT = re.compile(r"\{#.*?#\}", re.S)

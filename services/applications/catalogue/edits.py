@@ -38,7 +38,7 @@ from services.applications.catalogue.rules import (
 )
 from services.applications.catalogue.schemas import Host, HostIn, Placement, PlacementIn, Round
 from services.applications.catalogue.service import round_of
-from services.applications.contract import RoundDatesIn, RoundSettingsIn
+from services.applications.contract import Frozen, RoundDatesIn, RoundSettingsIn, why_frozen
 
 # What applicants saw of a host; the contact is not among them.
 HOST_AS_ADVERTISED = ("name", "sector", "kind", "location")
@@ -91,13 +91,19 @@ async def update_host(runtime: ServiceRuntime, host_id: UUID, body: HostIn, who:
     return updated
 
 
-def _check_open(the_round: Round, now: datetime, what: str) -> None:
-    deadline = the_round.clock.deadline_at
-    if deadline <= now:
+def _refuse_if_frozen(
+    the_round: Round, applications: int, now: datetime, what: str, applied: str
+) -> None:
+    """The contract's rule (`why_frozen`), refused in words that say `what` cannot change
+    and, once applied for, `applied`: where, and what can still be done."""
+    why = why_frozen(the_round.clock, applications, now)
+    if why is Frozen.closed:
         raise Conflict(
-            f"Applications to this round closed at {when.when(deadline)} and have gone to the "
-            f"hosts, so {what} can no longer change."
+            f"Applications to this round closed at {when.when(the_round.clock.deadline_at)} "
+            f"and have gone to the hosts, so {what} can no longer change."
         )
+    if why is Frozen.applied:
+        _refuse_once_applied(applications, applied)
 
 
 async def update_round(runtime: ServiceRuntime, round_id: UUID, body: RoundSettingsIn) -> Round:
@@ -108,9 +114,11 @@ async def update_round(runtime: ServiceRuntime, round_id: UUID, body: RoundSetti
         found = or_not_found(
             await repo.get_round(conn, round_id, lock=True), f"There is no round {round_id}."
         )
-        _check_open(found, runtime.clock(), "its weeks and limits")
-        _refuse_once_applied(
+        _refuse_if_frozen(
+            found,
             await edits.applications_to_round(conn, round_id),
+            runtime.clock(),
+            "its weeks and limits",
             "in this round, so its weeks and limits stay as applicants saw them. "
             "Dates still to come can still be moved.",
         )
@@ -198,9 +206,11 @@ async def update_placement(
             raise NotFound(f"There is no placement {placement_id}.")
         the_round = await repo.get_round(conn, round_id)
         assert the_round is not None
-        _check_open(the_round, runtime.clock(), "its placements")
-        _refuse_once_applied(
+        _refuse_if_frozen(
+            the_round,
             await edits.applications_to_placement(conn, placement_id),
+            runtime.clock(),
+            "its placements",
             "for this placement, so it stays as applicants saw it. Add a new placement instead.",
         )
         week = placement_week(the_round.weeks, body.week_starts_on, field="week_starts_on")

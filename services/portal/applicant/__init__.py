@@ -4,6 +4,7 @@ and their timelines (P6), offers (R19, R20), withdrawing (R12, R23), support ses
 
 from fastapi import APIRouter
 
+from mip.core.auth import Role
 from services.portal.applicant import (
     applications,
     applying,
@@ -14,8 +15,9 @@ from services.portal.applicant import (
     profile,
     support,
 )
+from services.portal.web import only
 
-router = APIRouter()
+router = APIRouter(dependencies=[only(Role.applicant)])
 for part in (pages, profile, applying, applications, offers, support, claims, claim_lines):
     router.include_router(part.router)
 

@@ -11,16 +11,16 @@ from fastapi.responses import HTMLResponse, Response
 from mip.core.errors import RemoteProblem
 from services.applications.contract import Application
 from services.portal.applicant import words
-from services.portal.applicant.fields import texts
 from services.portal.contract import PageName
-from services.portal.forms import FormErrors
+from services.portal.forms import FIRST, Shown, refusal
+from services.portal.reading import Form
 from services.portal.web import Applicant, Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
 
 
 @router.get("/applications", response_class=HTMLResponse)
-async def my_applications(request: Request, me: Applicant, services: Services) -> HTMLResponse:
+async def my_applications(request: Request, services: Services) -> HTMLResponse:
     """R12, P6: every application, newest first, with where it stands."""
     found = await services.applications.my_applications()
     found.sort(key=lambda a: a.submitted_at, reverse=True)
@@ -54,13 +54,7 @@ def _after_accepting(found: Application) -> bool:
     return found.status in words.WITHDRAWABLE_AFTER_ACCEPTING
 
 
-def _withdraw_page(
-    request: Request,
-    found: Application,
-    errors: FormErrors | None = None,
-    reason: str = "",
-    status_code: int = 200,
-) -> HTMLResponse:
+def _withdraw_page(request: Request, found: Application, shown: Shown = FIRST) -> HTMLResponse:
     return render(
         request,
         "applicant/withdraw.html",
@@ -68,29 +62,26 @@ def _withdraw_page(
             "application": found,
             "after_accepting": _after_accepting(found),
             "can_withdraw": words.can_withdraw(found),
-            "form": {"reason": reason},
-            "errors": errors or FormErrors(),
             "words": words,
+            **shown.context(),
         },
-        status_code,
+        shown.status_code,
     )
 
 
 @router.get("/applications/{application_id}/withdraw", response_class=HTMLResponse)
 async def confirm_withdrawal(
-    request: Request, application_id: UUID, me: Applicant, services: Services
+    request: Request, application_id: UUID, services: Services
 ) -> HTMLResponse:
     """R12, R23: asks first; says what withdrawing means at this point."""
     return _withdraw_page(request, await services.applications.application(application_id))
 
 
 @router.post("/applications/{application_id}/withdraw", response_class=HTMLResponse)
-async def withdraw(
-    request: Request, application_id: UUID, me: Applicant, services: Services
-) -> Response:
+async def withdraw(request: Request, application_id: UUID, services: Services) -> Response:
     """R12: before the deadline the slot is freed; R23: after accepting, the host and the
     office are told. The workflow decides; a refusal is shown in its words."""
-    reason = texts(await request.form()).get("reason", "")
+    reason = Form(await request.form()).get("reason")
     found = await services.applications.application(application_id)
     try:
         if _after_accepting(found):
@@ -98,10 +89,8 @@ async def withdraw(
         else:
             await services.applications.withdraw_application(application_id, reason)
     except RemoteProblem as problem:
-        if problem.status not in (409, 422):
-            raise
-        errors = FormErrors.from_problem(problem, fields={"reason": "reason"})
-        return _withdraw_page(request, found, errors, reason, 409)
+        errors = refusal(problem, fields={"reason": "reason"})
+        return _withdraw_page(request, found, Shown({"reason": reason}, errors, 409))
     return see_other(
         request,
         f"/applicant/applications/{application_id}",

@@ -5,34 +5,31 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mip.core.errors import RemoteProblem
-from mip.core.uploads import read_within
 from services.applications.client import Upload
 from services.applications.contract import Application
-from services.portal.applicant.fields import texts
-from services.portal.applicant.uploads import BoundedUpload, chosen_file
+from services.portal.applicant.uploads import BoundedUpload, FileField, read_file
 from services.portal.applicant.words import megabytes_label
-from services.portal.forms import FormErrors
-from services.portal.web import Applicant, Portal, Services, render, see_other
+from services.portal.forms import FIRST, FormErrors, Shown, refusal
+from services.portal.reading import Form
+from services.portal.web import Portal, Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
+CV = FileField(
+    "cv",
+    missing="Select your CV",
+    too_large="The CV is larger than {limit}; a two-page CV is usually well under 1 MB",
+)
 
 
 async def _page(
-    request: Request,
-    services: Services,
-    placement_id: UUID,
-    now: datetime,
-    *,
-    form: dict[str, Any],
-    errors: FormErrors,
-    status_code: int = 200,
+    request: Request, services: Services, placement_id: UUID, now: datetime, shown: Shown = FIRST
 ) -> HTMLResponse:
     apps = services.applications
     placement = await apps.placement(placement_id)
@@ -52,35 +49,35 @@ async def _page(
         "window": window,
         "eligibility": eligibility,
         "cv_limit": megabytes_label((await apps.limits()).cv_max_bytes),
-        "form": {"idempotency_key": str(uuid.uuid4()), **form},
-        "errors": errors,
+        **shown.context(),
+        "form": {"idempotency_key": str(uuid.uuid4()), **shown.values},
     }
-    return render(request, "applicant/apply.html", context, status_code)
+    return render(request, "applicant/apply.html", context, shown.status_code)
 
 
 @router.get("/apply", response_class=HTMLResponse)
 async def apply_form(
     request: Request,
-    me: Applicant,
     services: Services,
     portal: Portal,
     placement: Annotated[UUID, Query()],
 ) -> HTMLResponse:
     """R10-R14: one placement, a CV (PDF or Word, two pages) and a statement of about 300
     words, until midday on the deadline day."""
-    return await _page(request, services, placement, portal.clock(), form={}, errors=FormErrors())
+    return await _page(request, services, placement, portal.clock())
 
 
 def _problem_errors(problem: RemoteProblem) -> FormErrors:
     """Put the service's refusal where it belongs: the CV, the statement, or (late, not
     eligible, over the limit) the summary at the top (R11-R14)."""
     kind = str(problem.problem.get("type", "")).rsplit(":", 1)[-1]
-    if kind in ("unacceptable-cv", "payload-too-large"):
-        return FormErrors.from_problem(problem, default_field="cv")
     detail = str(problem.problem.get("detail", ""))
+    shown = (409, 413, 422)
+    if kind in ("unacceptable-cv", "payload-too-large"):
+        return refusal(problem, shown=shown, default_field="cv")
     if kind == "invalid-input" and "statement" in detail:
-        return FormErrors.from_problem(problem, default_field="statement")
-    return FormErrors.from_problem(problem, fields={"placement_id": "placement"})
+        return refusal(problem, shown=shown, default_field="statement")
+    return refusal(problem, shown=shown, fields={"placement_id": "placement"})
 
 
 def _sent_message(sent: Application) -> str:
@@ -94,53 +91,35 @@ def _sent_message(sent: Application) -> str:
     return " ".join(words)
 
 
-async def apply(request: Request, me: Applicant, services: Services, portal: Portal) -> Response:
+async def apply(request: Request, services: Services, portal: Portal) -> Response:
     """R10-R14: the portal checks what it can (a statement, a CV within the size limit);
     the applications service judges the rest, late applications included (R14)."""
-    form = await request.form()
-    answers = texts(form)
+    form = Form(await request.form())
     try:
-        placement_id = UUID(answers.get("placement", ""))
+        placement_id = UUID(form.get("placement"))
     except ValueError:
         return render(request, "errors/not_found.html", {}, 404)
-    errors = FormErrors()
-    statement = answers.get("statement", "")
-    if not statement:
-        errors.add("statement", "Enter your personal statement")
-    cv_file = chosen_file(form.get("cv"))
-    content = None
-    if cv_file is None:
-        errors.add("cv", "Select your CV")
-    else:
-        limit = (await services.applications.limits()).cv_max_bytes
-        content = await read_within(cv_file, limit)
-        if content is None:
-            errors.add(
-                "cv",
-                f"The CV is larger than {megabytes_label(limit)}; a two-page CV is usually "
-                "well under 1 MB",
-            )
-    if not errors and cv_file is not None and content is not None:
+    statement = form.text("statement", "your personal statement")
+    limit = (await services.applications.limits()).cv_max_bytes
+    cv = await read_file(form, CV, limit)
+    errors = form.errors
+    if not errors and cv is not None:
         try:
             sent = await services.applications.submit_application(
                 placement_id,
                 statement,
-                Upload(cv_file.filename or "cv", content),
-                idempotency_key=answers.get("idempotency_key") or None,
+                Upload(cv.filename or "cv", cv.content),
+                idempotency_key=form.get("idempotency_key") or None,
             )
         except RemoteProblem as problem:
-            if problem.status not in (409, 413, 422):
-                raise
             errors = _problem_errors(problem)
         else:
             return see_other(
                 request, f"/applicant/applications/{sent.id}", flash=_sent_message(sent)
             )
     # A new key: what is sent next is a new attempt, not a retry of the refused one.
-    kept = {"statement": answers.get("statement", "")}
-    return await _page(
-        request, services, placement_id, portal.clock(), form=kept, errors=errors, status_code=422
-    )
+    again = Shown({"statement": statement}, errors, 422)
+    return await _page(request, services, placement_id, portal.clock(), again)
 
 
 router.add_api_route(

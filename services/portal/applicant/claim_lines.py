@@ -4,44 +4,47 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import FormData
 
 from mip.core.errors import RemoteProblem
-from mip.core.uploads import read_within
 from services.expenses.client import Category, NewLine, TravelMode
-from services.portal.applicant.fields import date_parts, optional_date, required, texts
-from services.portal.applicant.uploads import BoundedUpload, chosen_file
+from services.portal.applicant.uploads import BoundedUpload, FileField, read_file
 from services.portal.applicant.words import megabytes_label
-from services.portal.forms import FormErrors
-from services.portal.web import Applicant, Services, render, see_other
+from services.portal.forms import FIRST, FormErrors, Shown, refusal
+from services.portal.reading import Form
+from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
 KINDS = ("lunch", "travel")
 # What a journey is: a fare (judged by where it went, R24, R25) or the week bus pass (R26).
 TRAVEL = {
-    Category.local_travel.value: ("A journey", "A single or return fare, or a day ticket"),
-    Category.london_bus_pass.value: (
+    Category.local_travel: ("A journey", "A single or return fare, or a day ticket"),
+    Category.london_bus_pass: (
         "An Oxford to London week bus pass",
         "For a placement with a for-profit host in London",
     ),
 }
-MODES = {
-    "bus": "Bus",
-    "coach": "Coach",
-    "train": "Train",
-    "tube": "Underground, Overground or DLR",
-    "tram": "Tram",
-    "bicycle": "Bicycle hire",
-    "taxi": "Taxi",
-    "car": "Car",
-    "walk": "On foot",
-    "other": "Another way",
+MODES: dict[str, str] = {
+    TravelMode.bus: "Bus",
+    TravelMode.coach: "Coach",
+    TravelMode.train: "Train",
+    TravelMode.tube: "Underground, Overground or DLR",
+    TravelMode.tram: "Tram",
+    TravelMode.bicycle: "Bicycle hire",
+    TravelMode.taxi: "Taxi",
+    TravelMode.car: "Car",
+    TravelMode.walk: "On foot",
+    TravelMode.other: "Another way",
 }
+RECEIPT = FileField(
+    "receipt",
+    missing="Select the receipt: nothing is paid back without one",
+    too_large="The receipt must be smaller than {limit}",
+)
 FIELDS = {
     "spent_on": "spent_on",
     "amount": "amount",
@@ -59,9 +62,7 @@ async def _line_page(
     services: Services,
     claim_id: UUID,
     kind: str,
-    form: dict[str, Any] | None = None,
-    errors: FormErrors | None = None,
-    status_code: int = 200,
+    shown: Shown = FIRST,
 ) -> HTMLResponse:
     claim = await services.expenses.claim(claim_id)
     limit = (await services.expenses.limits()).receipt_max_bytes
@@ -71,17 +72,15 @@ async def _line_page(
         "travel_kinds": [(k, label, hint) for k, (label, hint) in TRAVEL.items()],
         "modes": list(MODES.items()),
         "receipt_limit": megabytes_label(limit),
-        "form": form or {},
-        "errors": errors or FormErrors(),
+        **shown.context(),
     }
-    return render(request, "applicant/claim_line.html", context, status_code)
+    return render(request, "applicant/claim_line.html", context, shown.status_code)
 
 
 @router.get("/claims/{claim_id}/lines/new", response_class=HTMLResponse)
 async def new_line(
     request: Request,
     claim_id: UUID,
-    me: Applicant,
     services: Services,
     kind: Annotated[str, Query()] = "lunch",
 ) -> HTMLResponse:
@@ -89,71 +88,58 @@ async def new_line(
     return await _line_page(request, services, claim_id, kind if kind in KINDS else "lunch")
 
 
-def _read_line(
-    answers: dict[str, str], kind: str, errors: FormErrors
-) -> tuple[Category | None, date | None]:
+def _read_line(form: Form, kind: str) -> tuple[Category | None, date | None]:
     if kind == "travel":
-        category = answers.get("category", "")
-        if category not in TRAVEL:
-            errors.add("category", "Select what kind of travel this is")
-        required(answers, errors, "travel_from", "Enter where the journey began")
-        required(answers, errors, "travel_to", "Enter where the journey ended")
-        if answers.get("travel_mode", "") not in MODES:
-            errors.add("travel_mode", "Select how you travelled")
+        category = form.choice("category", "what kind of travel this is", TRAVEL)
+        form.text("travel_from", "where the journey began")
+        form.text("travel_to", "where the journey ended")
+        form.choice("travel_mode", "how you travelled", MODES)
     else:
         category = Category.lunch.value
-    spent_on = optional_date(answers, errors, "spent_on", "The date")
-    if spent_on is None and "spent_on" not in errors:
-        errors.add("spent_on", "Enter the date you paid")
-    required(answers, errors, "amount", "Enter the amount you paid, for example 8.50")
-    required(answers, errors, "description", "Describe what you paid for")
+    spent_on = form.day("spent_on", "the date", missing="Enter the date you paid")
+    form.text("amount", "the amount you paid, for example 8.50")
+    form.text("description", missing="Describe what you paid for")
     known = category == Category.lunch.value or category in TRAVEL
     return (Category(category) if known else None), spent_on
 
 
-async def add_line(request: Request, claim_id: UUID, me: Applicant, services: Services) -> Response:
+def _refusal(problem: RemoteProblem) -> FormErrors:
+    """The expenses service's refusal beside its field; a receipt it will not take (its
+    kind or its size) beside the receipt."""
+    kind_of = str(problem.problem.get("type", "")).rsplit(":", 1)[-1]
+    default = "receipt" if kind_of in ("unacceptable-receipt", "payload-too-large") else None
+    return refusal(problem, shown=(409, 413, 422), fields=FIELDS, default_field=default)
+
+
+async def add_line(request: Request, claim_id: UUID, services: Services) -> Response:
     """R24-R27 judge the line as it is added; R28: no line without its receipt. The
     expenses service's refusal is shown beside the field it concerns."""
-    form: FormData = await request.form()
-    answers = texts(form)
-    kind = answers.get("kind", "lunch") if answers.get("kind") in KINDS else "lunch"
-    errors = FormErrors()
-    category, spent_on = _read_line(answers, kind, errors)
-    receipt_file = chosen_file(form.get("receipt"))
-    content = None
-    if receipt_file is None:
-        errors.add("receipt", "Select the receipt: nothing is paid back without one")
-    else:
-        limit = (await services.expenses.limits()).receipt_max_bytes
-        content = await read_within(receipt_file, limit)
-        if content is None:
-            errors.add("receipt", f"The receipt must be smaller than {megabytes_label(limit)}")
-    if not errors and category and spent_on and receipt_file and content is not None:
+    form = Form(await request.form())
+    kind = form.get("kind") if form.get("kind") in KINDS else "lunch"
+    category, spent_on = _read_line(form, kind)
+    limit = (await services.expenses.limits()).receipt_max_bytes
+    receipt = await read_file(form, RECEIPT, limit)
+    errors = form.errors
+    if not errors and category and spent_on and receipt is not None:
+        travel = kind == "travel"
         line = NewLine(
             category=category,
             spent_on=spent_on,
-            amount=answers["amount"].removeprefix("£"),
-            description=answers["description"],
-            receipt_filename=receipt_file.filename or "receipt",
-            receipt=content,
-            travel_from=answers.get("travel_from") if kind == "travel" else None,
-            travel_to=answers.get("travel_to") if kind == "travel" else None,
-            travel_mode=TravelMode(answers["travel_mode"]) if kind == "travel" else None,
+            amount=form.get("amount").removeprefix("£"),
+            description=form.get("description"),
+            receipt_filename=receipt.filename or "receipt",
+            receipt=receipt.content,
+            travel_from=form.get("travel_from") if travel else None,
+            travel_to=form.get("travel_to") if travel else None,
+            travel_mode=TravelMode(form.get("travel_mode")) if travel else None,
         )
         try:
             await services.expenses.add_claim_line(claim_id, line)
         except RemoteProblem as problem:
-            if problem.status not in (409, 413, 422):
-                raise
-            kind_of = str(problem.problem.get("type", "")).rsplit(":", 1)[-1]
-            default = (
-                "receipt" if kind_of in ("unacceptable-receipt", "payload-too-large") else None
-            )
-            errors = FormErrors.from_problem(problem, fields=FIELDS, default_field=default)
+            errors = _refusal(problem)
         else:
             return see_other(request, f"/applicant/claims/{claim_id}", flash="The line is added.")
-    kept = {**answers, "spent_on": date_parts(answers, "spent_on")}
-    return await _line_page(request, services, claim_id, kind, kept, errors, 422)
+    return await _line_page(request, services, claim_id, kind, Shown(form.values, errors, 422))
 
 
 router.add_api_route(
@@ -167,7 +153,7 @@ router.add_api_route(
 
 @router.post("/claims/{claim_id}/lines/{line_id}/remove", response_class=HTMLResponse)
 async def remove_line(
-    request: Request, claim_id: UUID, line_id: UUID, me: Applicant, services: Services
+    request: Request, claim_id: UUID, line_id: UUID, services: Services
 ) -> Response:
     """P5, R28: a line (and its receipt) can be taken out until the claim is sent."""
     await services.expenses.remove_claim_line(claim_id, line_id)

@@ -3,28 +3,27 @@ host's questions and the intern's answers, and sending the claim to the host (P5
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mip.core.errors import RemoteProblem
+from services.applications.contract import ApplicationStatus
 from services.expenses.client import Claim
 from services.portal.applicant import words
-from services.portal.applicant.fields import texts
 from services.portal.contract import PageName
 from services.portal.files import as_sent
-from services.portal.forms import FormErrors
+from services.portal.forms import FIRST, Shown, refusal
+from services.portal.reading import Form
 from services.portal.web import Applicant, Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
-CLAIMABLE = frozenset({"accepted", "introduced"})
+# An intern claims for a placement they accepted, introduced to the host or not yet (R24).
+CLAIMABLE = frozenset({ApplicationStatus.accepted, ApplicationStatus.introduced})
 
 
-async def _claims_page(
-    request: Request, services: Services, errors: FormErrors | None = None, status_code: int = 200
-) -> HTMLResponse:
+async def _claims_page(request: Request, services: Services, shown: Shown = FIRST) -> HTMLResponse:
     found = await services.expenses.claims()
     claimed = {c.application_id for c in found}
     placements = [
@@ -39,64 +38,51 @@ async def _claims_page(
             "claims": found,
             "claimable": placements,
             "words": words,
-            "errors": errors or FormErrors(),
+            **shown.context(),
         },
-        status_code,
+        shown.status_code,
     )
 
 
 @router.get("/claims", response_class=HTMLResponse)
-async def claims(request: Request, me: Applicant, services: Services) -> HTMLResponse:
+async def claims(request: Request, services: Services) -> HTMLResponse:
     """R24-R28: your claims, and the placements you can start one for."""
     return await _claims_page(request, services)
 
 
 @router.post("/claims", response_class=HTMLResponse)
-async def start_claim(
-    request: Request,
-    me: Applicant,
-    services: Services,
-    application: Annotated[str, Form()] = "",
-) -> Response:
+async def start_claim(request: Request, services: Services) -> Response:
     """R24: from the introduction on, an intern claims for their accepted placement."""
+    form = Form(await request.form())
     try:
-        application_id = UUID(application)
+        application_id = UUID(form.get("application"))
     except ValueError:
         return render(request, "errors/not_found.html", {}, 404)
     try:
         made = await services.expenses.start_claim(application_id)
     except RemoteProblem as problem:
-        if problem.status not in (409, 422):
-            raise
-        return await _claims_page(request, services, FormErrors.from_problem(problem), 409)
+        return await _claims_page(
+            request, services, Shown(errors=refusal(problem), status_code=409)
+        )
     return see_other(request, f"/applicant/claims/{made.id}", flash="Your claim is started.")
 
 
 def claim_context(claim: Claim, me: str) -> dict[str, object]:
     # The conversation with the host: questions, answers and decisions with their notes.
-    notes = [e for e in claim.history if e.note and e.status != "draft"]
+    notes = [e for e in claim.history if e.note and e.status != words.DRAFT]
     return {
         "claim": claim,
         "notes": notes,
         "words": words,
         "me": me,
-        "errors": FormErrors(),
-        "form": {},
     }
 
 
 async def _claim_page(
-    request: Request,
-    services: Services,
-    me: Applicant,
-    claim_id: UUID,
-    errors: FormErrors | None = None,
-    status_code: int = 200,
+    request: Request, services: Services, me: Applicant, claim_id: UUID, shown: Shown = FIRST
 ) -> HTMLResponse:
     context = claim_context(await services.expenses.claim(claim_id), me.email)
-    if errors:
-        context["errors"] = errors
-    return render(request, "applicant/claim.html", context, status_code)
+    return render(request, "applicant/claim.html", context | shown.context(), shown.status_code)
 
 
 @router.get("/claims/{claim_id}", name=PageName.applicant_claim, response_class=HTMLResponse)
@@ -112,11 +98,8 @@ async def submit(request: Request, claim_id: UUID, me: Applicant, services: Serv
     try:
         await services.expenses.submit_claim(claim_id)
     except RemoteProblem as problem:
-        if problem.status not in (409, 422):
-            raise
-        return await _claim_page(
-            request, services, me, claim_id, FormErrors.from_problem(problem), 409
-        )
+        refused = Shown(errors=refusal(problem), status_code=409)
+        return await _claim_page(request, services, me, claim_id, refused)
     return see_other(
         request, f"/applicant/claims/{claim_id}", flash="Your claim was sent to your host."
     )
@@ -125,26 +108,25 @@ async def submit(request: Request, claim_id: UUID, me: Applicant, services: Serv
 @router.post("/claims/{claim_id}/answer", response_class=HTMLResponse)
 async def answer(request: Request, claim_id: UUID, me: Applicant, services: Services) -> Response:
     """P5: your answer goes to the host, and the claim waits for their decision again."""
-    text = texts(await request.form()).get("answer", "")
-    errors = FormErrors()
-    if not text:
-        errors.add("answer", "Enter your answer to the host's question")
-    else:
+    form = Form(await request.form())
+    text = form.text("answer", "your answer to the host's question")
+    errors = form.errors
+    if not errors:
         try:
             await services.expenses.answer_claim_question(claim_id, text)
         except RemoteProblem as problem:
-            if problem.status not in (409, 422):
-                raise
-            errors = FormErrors.from_problem(problem, fields={"text": "answer"})
+            errors = refusal(problem, fields={"text": "answer"})
     if errors:
-        return await _claim_page(request, services, me, claim_id, errors, 422)
+        return await _claim_page(
+            request, services, me, claim_id, Shown(errors=errors, status_code=422)
+        )
     return see_other(
         request, f"/applicant/claims/{claim_id}", flash="Your answer was sent to your host."
     )
 
 
 @router.get("/claims/{claim_id}/lines/{line_id}/receipt")
-async def receipt(claim_id: UUID, line_id: UUID, me: Applicant, services: Services) -> Response:
+async def receipt(claim_id: UUID, line_id: UUID, services: Services) -> Response:
     """R28: the receipt as it was uploaded (a PDF, JPEG or PNG, checked by its content)."""
     found = await services.expenses.receipt(claim_id, line_id)
     # Named by the expenses service for the claim's reference ("MIP-27A-0042-E1-receipt-1").

@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from mip.core.errors import RemoteProblem
 from services.portal.applicant import words
-from services.portal.applicant.fields import texts
 from services.portal.contract import PageName
-from services.portal.forms import FormErrors
-from services.portal.web import Applicant, Portal, Services, render, see_other
+from services.portal.forms import FIRST, Shown, refusal
+from services.portal.reading import Form
+from services.portal.web import Portal, Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
 
@@ -24,10 +24,7 @@ async def _offer_page(
     services: Services,
     portal: Portal,
     template: str = "applicant/offer.html",
-    *,
-    errors: FormErrors | None = None,
-    form: dict[str, str] | None = None,
-    status_code: int = 200,
+    shown: Shown = FIRST,
 ) -> HTMLResponse:
     offer = await services.offers.offer(application_id)
     application = await services.applications.application(application_id)
@@ -37,15 +34,14 @@ async def _offer_page(
         "application": application,
         "time_left": words.time_left(offer.expires_at, now) if offer.expires_at else None,
         "words": words,
-        "errors": errors or FormErrors(),
-        "form": form or {},
+        **shown.context(),
     }
-    return render(request, template, context, status_code)
+    return render(request, template, context, shown.status_code)
 
 
 @router.get("/offers/{application_id}", name=PageName.applicant_offer, response_class=HTMLResponse)
 async def offer(
-    request: Request, application_id: UUID, me: Applicant, services: Services, portal: Portal
+    request: Request, application_id: UUID, services: Services, portal: Portal
 ) -> HTMLResponse:
     """R19: the exact moment the offer lapses, in London time, and the time left;
     R20: accepting one offer withdraws the others in the round."""
@@ -54,19 +50,15 @@ async def offer(
 
 @router.post("/offers/{application_id}/accept", response_class=HTMLResponse)
 async def accept(
-    request: Request, application_id: UUID, me: Applicant, services: Services, portal: Portal
+    request: Request, application_id: UUID, services: Services, portal: Portal
 ) -> Response:
     """R19, R20: the workflow decides; a lapsed offer or a second acceptance in the round is
     refused with the reason on the page."""
     try:
         await services.offers.accept_offer(application_id)
     except RemoteProblem as problem:
-        if problem.status not in (409, 422):
-            raise
-        errors = FormErrors.from_problem(problem)
-        return await _offer_page(
-            request, application_id, services, portal, errors=errors, status_code=409
-        )
+        refused = Shown(errors=refusal(problem), status_code=409)
+        return await _offer_page(request, application_id, services, portal, shown=refused)
     return see_other(
         request,
         f"/applicant/applications/{application_id}",
@@ -77,7 +69,7 @@ async def accept(
 
 @router.get("/offers/{application_id}/decline", response_class=HTMLResponse)
 async def confirm_decline(
-    request: Request, application_id: UUID, me: Applicant, services: Services, portal: Portal
+    request: Request, application_id: UUID, services: Services, portal: Portal
 ) -> HTMLResponse:
     """R19: declining is final; the place goes to the next candidate (P2)."""
     return await _offer_page(request, application_id, services, portal, "applicant/decline.html")
@@ -85,24 +77,17 @@ async def confirm_decline(
 
 @router.post("/offers/{application_id}/decline", response_class=HTMLResponse)
 async def decline(
-    request: Request, application_id: UUID, me: Applicant, services: Services, portal: Portal
+    request: Request, application_id: UUID, services: Services, portal: Portal
 ) -> Response:
     """R19: a reason is welcome, not required."""
-    reason = texts(await request.form()).get("reason", "")
+    reason = Form(await request.form()).get("reason")
     try:
         await services.offers.decline_offer(application_id, reason)
     except RemoteProblem as problem:
-        if problem.status not in (409, 422):
-            raise
+        errors = refusal(problem, fields={"reason": "reason"})
+        refused = Shown({"reason": reason}, errors, 409)
         return await _offer_page(
-            request,
-            application_id,
-            services,
-            portal,
-            "applicant/decline.html",
-            errors=FormErrors.from_problem(problem, fields={"reason": "reason"}),
-            form={"reason": reason},
-            status_code=409,
+            request, application_id, services, portal, "applicant/decline.html", refused
         )
     return see_other(
         request, f"/applicant/applications/{application_id}", flash="You declined the offer."

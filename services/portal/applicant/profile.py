@@ -9,29 +9,39 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from mip.core.errors import RemoteProblem
-from services.applications.client import EqualOpportunitiesIn, Profile, ProfileIn
-from services.portal.applicant.fields import one_of, optional_date, required, texts
-from services.portal.forms import FormErrors
-from services.portal.web import Applicant, Services, render, see_other
+from services.applications.client import (
+    ContractType,
+    Division,
+    EqualOpportunitiesIn,
+    Profile,
+    ProfileIn,
+    StaffRole,
+)
+from services.portal.forms import Shown, refusal
+from services.portal.reading import Form
+from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/applicant")
 
-DIVISIONS = {
-    "medical_sciences": "Medical Sciences",
-    "mpls": "Mathematical, Physical and Life Sciences (MPLS)",
-    "humanities": "Humanities",
-    "social_sciences": "Social Sciences",
-    "other": "Another division, or none",
+DIVISIONS: dict[str, str] = {
+    Division.medical_sciences: "Medical Sciences",
+    Division.mpls: "Mathematical, Physical and Life Sciences (MPLS)",
+    Division.humanities: "Humanities",
+    Division.social_sciences: "Social Sciences",
+    Division.other: "Another division, or none",
 }
-ROLES = {
-    "postdoctoral_researcher": "Postdoctoral researcher",
-    "research_assistant": "Research assistant",
-    "bioinformatician_or_technician": "Bioinformatician or technician",
-    "college_junior_research_fellow": "College-based junior research fellow",
-    "temporary_teaching_staff_who_research": "Temporary teaching staff who also research",
-    "other": "Something else",
+ROLES: dict[str, str] = {
+    StaffRole.postdoctoral_researcher: "Postdoctoral researcher",
+    StaffRole.research_assistant: "Research assistant",
+    StaffRole.bioinformatician_or_technician: "Bioinformatician or technician",
+    StaffRole.college_junior_research_fellow: "College-based junior research fellow",
+    StaffRole.temporary_teaching_staff_who_research: "Temporary teaching staff who also research",
+    StaffRole.other: "Something else",
 }
-CONTRACTS = {"fixed_term": "Fixed-term", "open_ended": "Open-ended (permanent)"}
+CONTRACTS: dict[str, str] = {
+    ContractType.fixed_term: "Fixed-term",
+    ContractType.open_ended: "Open-ended (permanent)",
+}
 YES_NO = {"yes": "Yes", "no": "No"}
 ANSWERS = {"yes": "Yes", "no": "No", "prefer_not_to_say": "Prefer not to say"}
 
@@ -49,22 +59,19 @@ def _as_form(profile: Profile) -> dict[str, Any]:
     }
 
 
-def _profile_page(
-    request: Request, form: dict[str, Any], errors: FormErrors, status_code: int = 200
-) -> HTMLResponse:
+def _profile_page(request: Request, shown: Shown) -> HTMLResponse:
     context = {
-        "form": form,
-        "errors": errors,
+        **shown.context(),
         "divisions": list(DIVISIONS.items()),
         "roles": list(ROLES.items()),
         "contracts": list(CONTRACTS.items()),
         "yes_no": list(YES_NO.items()),
     }
-    return render(request, "applicant/profile.html", context, status_code)
+    return render(request, "applicant/profile.html", context, shown.status_code)
 
 
 @router.get("/profile", response_class=HTMLResponse)
-async def profile(request: Request, me: Applicant, services: Services) -> HTMLResponse:
+async def profile(request: Request, services: Services) -> HTMLResponse:
     """R6-R8: who you are, your role and your contract, which decide whether you may apply."""
     try:
         form = _as_form(await services.applications.my_profile())
@@ -72,28 +79,19 @@ async def profile(request: Request, me: Applicant, services: Services) -> HTMLRe
         if problem.status != 404:
             raise
         form = {}
-    return _profile_page(request, form, FormErrors())
+    return _profile_page(request, Shown(form))
 
 
-def _read_profile(answers: dict[str, str]) -> tuple[ProfileIn | None, FormErrors]:
-    errors = FormErrors()
-    name = required(answers, errors, "name", "Enter your full name")
-    department = required(answers, errors, "department", "Enter your department")
-    division = one_of(answers, errors, "division", DIVISIONS, "Select your division")
-    role = one_of(answers, errors, "role", ROLES, "Select your role")
-    employed = one_of(
-        answers,
-        errors,
-        "university_employed",
-        YES_NO,
-        "Select yes if the university employs you",
-    )
-    contract = one_of(
-        answers, errors, "contract_type", CONTRACTS, "Select the kind of contract you have"
-    )
-    end = optional_date(answers, errors, "contract_end_date", "The date your contract ends")
-    if errors:
-        return None, errors
+def _read_profile(form: Form) -> ProfileIn | None:
+    name = form.text("name", "your full name")
+    department = form.text("department", "your department")
+    division = form.choice("division", "your division", DIVISIONS)
+    role = form.choice("role", "your role", ROLES)
+    employed = form.choice("university_employed", "yes if the university employs you", YES_NO)
+    contract = form.choice("contract_type", "the kind of contract you have", CONTRACTS)
+    end = form.day("contract_end_date", "the date your contract ends", required=False)
+    if form.errors:
+        return None
     return ProfileIn.model_validate(
         {
             "name": name,
@@ -104,32 +102,26 @@ def _read_profile(answers: dict[str, str]) -> tuple[ProfileIn | None, FormErrors
             "contract_type": contract,
             "contract_end_date": end,
         }
-    ), errors
+    )
 
 
 @router.post("/profile", response_class=HTMLResponse)
-async def save_profile(request: Request, me: Applicant, services: Services) -> Response:
+async def save_profile(request: Request, services: Services) -> Response:
     """R6-R8: saved, then the eligibility page says whether it lets you apply."""
-    answers = texts(await request.form())
-    body, errors = _read_profile(answers)
+    form = Form(await request.form())
+    body, errors = _read_profile(form), form.errors
     if body is not None:
         try:
             await services.applications.save_profile(body)
         except RemoteProblem as problem:
-            if problem.status != 422:
-                raise
-            errors = FormErrors.from_problem(problem)
+            errors = refusal(problem, shown=(422,))
         else:
             return see_other(request, "/applicant/eligibility", flash="Your profile is saved")
-    return _profile_page(request, {**answers, "contract_end_date": _date_of(answers)}, errors, 422)
-
-
-def _date_of(answers: dict[str, str]) -> dict[str, str]:
-    return {p: answers.get(f"contract_end_date-{p}", "") for p in ("day", "month", "year")}
+    return _profile_page(request, Shown(form.values, errors, 422))
 
 
 @router.get("/eligibility", response_class=HTMLResponse)
-async def eligibility(request: Request, me: Applicant, services: Services) -> Response:
+async def eligibility(request: Request, services: Services) -> Response:
     """R6, R7: whether you may apply, and why not; R8: the days your division allows."""
     try:
         found = await services.applications.eligibility()
@@ -141,7 +133,7 @@ async def eligibility(request: Request, me: Applicant, services: Services) -> Re
 
 
 @router.get("/equal-opportunities", response_class=HTMLResponse)
-async def equal_opportunities(request: Request, me: Applicant, services: Services) -> Response:
+async def equal_opportunities(request: Request, services: Services) -> Response:
     """R9: optional questions; hosts never see the answers, the office only totals."""
     answers = await services.applications.my_equal_opportunities()
     form = answers.model_dump(mode="json")
@@ -153,11 +145,11 @@ async def equal_opportunities(request: Request, me: Applicant, services: Service
 
 
 @router.post("/equal-opportunities", response_class=HTMLResponse)
-async def save_equal_opportunities(request: Request, me: Applicant, services: Services) -> Response:
+async def save_equal_opportunities(request: Request, services: Services) -> Response:
     """R9: an unanswered question is kept as "prefer not to say"."""
-    answers = texts(await request.form())
+    form = Form(await request.form())
     chosen = {
-        k: answers[k] if answers.get(k) in ANSWERS else "prefer_not_to_say"
+        k: form.get(k) if form.get(k) in ANSWERS else "prefer_not_to_say"
         for k in ("disability", "under_represented")
     }
     try:
@@ -165,15 +157,13 @@ async def save_equal_opportunities(request: Request, me: Applicant, services: Se
             EqualOpportunitiesIn.model_validate(chosen)
         )
     except RemoteProblem as problem:
-        if problem.status != 422:
-            raise
         return render(
             request,
             "applicant/equal_opportunities.html",
             {
                 "form": chosen,
                 "answers": list(ANSWERS.items()),
-                "errors": FormErrors.from_problem(problem),
+                "errors": refusal(problem, shown=(422,)),
             },
             422,
         )

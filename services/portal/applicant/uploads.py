@@ -10,15 +10,18 @@ see a broken connection rather than the service's 413.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
-from starlette.datastructures import UploadFile
 
-from mip.core.uploads import CountedBody, declared_over, megabytes
+from mip.core.uploads import CountedBody, declared_over, megabytes, read_within
+from services.portal.applicant.words import megabytes_label
+from services.portal.reading import Form
+from services.portal.rendering import render
 
 MB = 1024 * 1024
 # Far above any service's default (5 MB); a service configured higher is still bounded here.
@@ -26,8 +29,6 @@ CEILING = 32 * MB
 
 
 def _refusal(request: Request) -> Response:
-    from services.portal.web import render
-
     return render(
         request,
         "applicant/too_large.html",
@@ -73,15 +74,31 @@ class BoundedUpload(APIRoute):
         return bounded
 
 
-def chosen_file(value: object) -> UploadFile | None:
-    """The form's file, or None when none was chosen (an empty file part)."""
-    if isinstance(value, UploadFile) and value.filename:
-        return value
-    return None
+@dataclass(frozen=True)
+class Chosen:
+    filename: str
+    content: bytes
 
 
-def too_large_message(what: str, max_bytes: int) -> str:
-    return (
-        f"The {what} must be smaller than {megabytes(max_bytes)} MB; "
-        "a smaller export or a lower-resolution scan will do"
-    )
+@dataclass(frozen=True)
+class FileField:
+    """A form's file box and what is said beside it when no file, or too large a one, is
+    sent; `{limit}` in `too_large` is the service's limit ("5 MB")."""
+
+    name: str
+    missing: str
+    too_large: str
+
+
+async def read_file(form: Form, field: FileField, limit: int) -> Chosen | None:
+    """The file chosen, read no further than `limit` bytes (its service's limit); None,
+    with the field's message beside it, when there is none to send."""
+    chosen = form.file(field.name)
+    if chosen is None:
+        form.errors.add(field.name, field.missing)
+        return None
+    content = await read_within(chosen, limit)
+    if content is None:
+        form.errors.add(field.name, field.too_large.format(limit=megabytes_label(limit)))
+        return None
+    return Chosen(chosen.filename or "", content)

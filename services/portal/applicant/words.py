@@ -2,70 +2,84 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from mip.core.uploads import megabytes
 from mip.core.when import plural
-from services.applications.contract import Application, Event
+from services.applications.contract import Application, ApplicationStatus, Event
+from services.expenses.contract import ClaimStatus
 
-# What each application state means to the person who applied, and a tag colour for it.
-STATUS: dict[str, tuple[str, str]] = {
-    "submitted": ("Sent", "blue"),
-    "withdrawn": ("Withdrawn", "grey"),
-    "forwarded": ("With the host", "purple"),
-    "offered": ("Offered a place", "green"),
-    "accepted": ("Accepted", "green"),
-    "introduced": ("Introduced to your host", "green"),
-    "declined": ("Declined", "grey"),
-    "lapsed": ("Offer lapsed", "grey"),
-    "not_successful": ("Not successful this time", "grey"),
-    "withdrawn_after_acceptance": ("Withdrawn after accepting", "red"),
+
+@dataclass(frozen=True)
+class Said:
+    """A state as the applicant reads it: its tag and the tag's colour."""
+
+    tag: str
+    colour: str
+    step: str = ""  # an application's: the timeline's heading for moving into it (P6)
+
+
+A = ApplicationStatus
+STATUS: dict[str, Said] = {
+    A.submitted: Said("Sent", "blue", "You sent your application"),
+    A.withdrawn: Said("Withdrawn", "grey", "You withdrew your application"),
+    A.forwarded: Said("With the host", "purple", "Your application was sent to the host"),
+    A.offered: Said("Offered a place", "green", "You were offered a place"),
+    A.accepted: Said("Accepted", "green", "You accepted the offer"),
+    A.introduced: Said(
+        "Introduced to your host", "green", "The office introduced you to your host by email"
+    ),
+    A.declined: Said("Declined", "grey", "The offer was declined"),
+    A.lapsed: Said("Offer lapsed", "grey", "The offer lapsed without an answer"),
+    A.not_successful: Said(
+        "Not successful this time", "grey", "The host did not select you this time"
+    ),
+    A.withdrawn_after_acceptance: Said(
+        "Withdrawn after accepting", "red", "You withdrew after accepting"
+    ),
 }
-# The timeline's heading for an event that moved an application into each state (P6).
-EVENT: dict[str, str] = {
-    "submitted": "You sent your application",
-    "withdrawn": "You withdrew your application",
-    "forwarded": "Your application was sent to the host",
-    "offered": "You were offered a place",
-    "accepted": "You accepted the offer",
-    "introduced": "The office introduced you to your host by email",
-    "declined": "The offer was declined",
-    "lapsed": "The offer lapsed without an answer",
-    "not_successful": "The host did not select you this time",
-    "withdrawn_after_acceptance": "You withdrew after accepting",
-}
-CLAIM_STATUS: dict[str, tuple[str, str]] = {
-    "draft": ("Not sent yet", "yellow"),
-    "submitted": ("With your host", "blue"),
-    "question": ("Your host has a question", "red"),
-    "approved": ("Approved", "green"),
-    "partly_approved": ("Partly approved", "yellow"),
-    "refused": ("Refused", "grey"),
-    "paid": ("Paid", "green"),
+# A claim before it is sent is the expenses service's alone (`ClaimState`'s "draft"); the
+# rest are its workflow's `ClaimStatus`.
+DRAFT = "draft"
+CLAIM_STATUS: dict[str, Said] = {
+    DRAFT: Said("Not sent yet", "yellow"),
+    ClaimStatus.submitted: Said("With your host", "blue"),
+    ClaimStatus.question: Said("Your host has a question", "red"),
+    ClaimStatus.approved: Said("Approved", "green"),
+    ClaimStatus.partly_approved: Said("Partly approved", "yellow"),
+    ClaimStatus.refused: Said("Refused", "grey"),
+    ClaimStatus.paid: Said("Paid", "green"),
 }
 # Before the deadline an application may be withdrawn (R12); once accepted, too (R23).
-WITHDRAWABLE = frozenset({"submitted"})
-WITHDRAWABLE_AFTER_ACCEPTING = frozenset({"accepted", "introduced"})
+WITHDRAWABLE = frozenset({A.submitted})
+WITHDRAWABLE_AFTER_ACCEPTING = frozenset({A.accepted, A.introduced})
+
+
+def _said(table: dict[str, Said], status: str) -> Said:
+    """A state the table does not know yet is shown in the service's own word, in grey."""
+    return table.get(status) or Said(status.replace("_", " ").capitalize(), "grey")
 
 
 def status_words(status: str) -> str:
-    return STATUS.get(status, (status.replace("_", " ").capitalize(), "grey"))[0]
+    return _said(STATUS, status).tag
 
 
 def status_colour(status: str) -> str:
-    return STATUS.get(status, ("", "grey"))[1]
+    return _said(STATUS, status).colour
 
 
 def claim_status_words(status: str) -> str:
-    return CLAIM_STATUS.get(status, (status.replace("_", " ").capitalize(), "grey"))[0]
+    return _said(CLAIM_STATUS, status).tag
 
 
 def claim_status_colour(status: str) -> str:
-    return CLAIM_STATUS.get(status, ("", "grey"))[1]
+    return _said(CLAIM_STATUS, status).colour
 
 
 def event_heading(event: Event) -> str:
-    return EVENT.get(event.to_status, status_words(event.to_status))
+    said = _said(STATUS, event.to_status)
+    return said.step or said.tag
 
 
 def who_did_it(actor: str, me: str) -> str:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from mip.core.auth import Role
 from services.portal.host import claim_steps, claims, placements, ranking
+from services.portal.web import only
 
-router = APIRouter(tags=["host"])
+router = APIRouter(tags=["host"], dependencies=[only(Role.host)])
 for part in (placements, ranking, claims, claim_steps):
     router.include_router(part.router)

@@ -12,6 +12,7 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
 from mip.core.errors import RemoteProblem
+from services.portal.rendering import render
 
 
 class HostRoute(APIRoute):
@@ -30,6 +31,4 @@ class HostRoute(APIRoute):
 
 
 def not_yours(request: Request) -> Response:
-    from services.portal.web import render  # web imports the routers' packages
-
     return render(request, "host/not_yours.html", {}, status_code=403)

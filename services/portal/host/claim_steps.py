@@ -3,77 +3,86 @@ amount paid is typed in pounds and pence and read exactly (money.py)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from mip.core.errors import RemoteProblem
 from services.expenses.client import Claim, NoteIn
-from services.portal.forms import FormErrors
+from services.portal.forms import FIRST, FormErrors, Shown, refusal
 from services.portal.host.access import HostRoute
 from services.portal.host.money import NotAnAmount, to_pence
-from services.portal.web import Host, Services, pence, render, see_other
+from services.portal.reading import Form
+from services.portal.web import Services, pence, render, see_other
 
 router = APIRouter(prefix="/host", route_class=HostRoute)
 NOTE_MAX = 1500  # the service takes 2,000 characters; the payment note adds the amount
 
 
-def _page(
-    request: Request,
-    name: str,
-    claim: Claim,
-    form: dict[str, str],
-    errors: FormErrors,
-    status_code: int = 200,
-) -> HTMLResponse:
-    return render(
-        request, name, {"claim": claim, "form": form, "errors": errors}, status_code=status_code
-    )
+def _page(request: Request, name: str, claim: Claim, shown: Shown = FIRST) -> HTMLResponse:
+    return render(request, name, {"claim": claim, **shown.context()}, shown.status_code)
 
 
 @router.get("/claims/{claim_id}/question", response_class=HTMLResponse)
-async def question_form(request: Request, claim_id: UUID, me: Host, services: Services) -> Response:
+async def question_form(request: Request, claim_id: UUID, services: Services) -> Response:
     """P5: before deciding, the host may ask the intern about the claim."""
     found = await services.expenses.claim(claim_id)
-    return _page(request, "host/question.html", found, {}, FormErrors())
+    return _page(request, "host/question.html", found)
+
+
+@dataclass(frozen=True)
+class NotePage:
+    """A form whose answer reaches the intern as a note on the claim: its template, the
+    field a refusal stands beside, and what the banner says once it is sent."""
+
+    template: str
+    field: str
+    done: str
+
+
+QUESTION = NotePage("host/question.html", "question", "Your question has been sent to the intern.")
+
+
+async def _send_note(
+    request: Request,
+    claim: Claim,
+    page: NotePage,
+    form: Form,
+    note: str | None,
+    send: Callable[[UUID, NoteIn], Awaitable[object]],
+) -> Response:
+    """`note` sent with `send` unless the form has errors: back to the claim, or the page
+    again with what was wrong (a refusal beside `page.field`)."""
+    errors = form.errors
+    if note is not None and not errors:
+        try:
+            await send(claim.id, NoteIn(text=note))
+        except RemoteProblem as problem:
+            errors = refusal(problem, default_field=page.field)
+    if errors:
+        return _page(request, page.template, claim, Shown(form.values, errors, 422))
+    return see_other(request, f"/host/claims/{claim.id}", flash=page.done)
 
 
 @router.post("/claims/{claim_id}/question", response_class=HTMLResponse)
-async def ask(
-    request: Request,
-    claim_id: UUID,
-    me: Host,
-    services: Services,
-    text: Annotated[str, Form(alias="question")] = "",
-) -> Response:
+async def ask(request: Request, claim_id: UUID, services: Services) -> Response:
     """P5: the question goes to the intern by e-mail; the claim waits for the answer."""
     found = await services.expenses.claim(claim_id)
-    errors = FormErrors()
-    if not text.strip():
-        errors.add("question", "Enter your question for the intern")
-    elif len(text) > NOTE_MAX:
-        errors.add("question", f"Keep your question to {NOTE_MAX} characters")
-    if not errors:
-        try:
-            await services.expenses.ask(claim_id, NoteIn(text=text.strip()))
-        except RemoteProblem as problem:
-            if problem.status not in (409, 422):
-                raise
-            errors = FormErrors.from_problem(problem, default_field="question")
-    if errors:
-        return _page(request, "host/question.html", found, {"question": text}, errors, 422)
-    return see_other(
-        request, f"/host/claims/{claim_id}", flash="Your question has been sent to the intern."
-    )
+    form = Form(await request.form())
+    text = form.text("question", "your question for the intern")
+    if len(text) > NOTE_MAX:
+        form.errors.add("question", f"Keep your question to {NOTE_MAX} characters")
+    return await _send_note(request, found, QUESTION, form, text, services.expenses.ask)
 
 
 @router.get("/claims/{claim_id}/payment", response_class=HTMLResponse)
-async def payment_form(request: Request, claim_id: UUID, me: Host, services: Services) -> Response:
+async def payment_form(request: Request, claim_id: UUID, services: Services) -> Response:
     """P5: once approved, the host records that they paid what they approved."""
     found = await services.expenses.claim(claim_id)
-    return _page(request, "host/payment.html", found, {}, FormErrors())
+    return _page(request, "host/payment.html", found)
 
 
 def read_payment(claim: Claim, amount: str, how: str) -> tuple[str | None, FormErrors]:
@@ -101,29 +110,13 @@ def read_payment(claim: Claim, amount: str, how: str) -> tuple[str | None, FormE
 
 
 @router.post("/claims/{claim_id}/payment", response_class=HTMLResponse)
-async def record_payment(
-    request: Request,
-    claim_id: UUID,
-    me: Host,
-    services: Services,
-    amount: Annotated[str, Form()] = "",
-    how: Annotated[str, Form()] = "",
-) -> Response:
+async def record_payment(request: Request, claim_id: UUID, services: Services) -> Response:
     """P5: the payment is recorded and the intern told; the claim is closed."""
     found = await services.expenses.claim(claim_id)
-    note, errors = read_payment(found, amount, how)
-    if note is not None:
-        try:
-            await services.expenses.record_payment(claim_id, NoteIn(text=note))
-        except RemoteProblem as problem:
-            if problem.status not in (409, 422):
-                raise
-            errors = FormErrors.from_problem(problem, default_field="amount")
-    if errors:
-        form = {"amount": amount, "how": how}
-        return _page(request, "host/payment.html", found, form, errors, 422)
-    return see_other(
-        request,
-        f"/host/claims/{claim_id}",
-        flash=f"Payment of {pence(found.approved_pence)} recorded.",
-    )
+    form = Form(await request.form())
+    note, errors = read_payment(found, form.get("amount"), form.get("how"))
+    for name, message in errors:
+        form.errors.add(name, message)
+    done = f"Payment of {pence(found.approved_pence)} recorded."
+    page = NotePage("host/payment.html", "amount", done)
+    return await _send_note(request, found, page, form, note, services.expenses.record_payment)

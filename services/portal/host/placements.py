@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from mip.core.errors import RemoteProblem
@@ -18,14 +18,15 @@ from services.portal.files import as_sent
 from services.portal.forms import FormErrors
 from services.portal.host import words
 from services.portal.host.access import HostRoute, not_yours
-from services.portal.web import Host, Services, render, see_other
+from services.portal.reading import Form
+from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/host", route_class=HostRoute)
 INLINE = {"application/pdf"}  # a browser shows these itself; Word documents are downloaded
 
 
 @router.get("", name=PageName.host_home, response_class=HTMLResponse)
-async def my_placements(request: Request, me: Host, services: Services) -> Response:
+async def my_placements(request: Request, services: Services) -> Response:
     """R16, P5: the signed-in host's own placements, when their applications arrive, and
     how many expense claims wait for them."""
     placements = await services.applications.my_placements()
@@ -56,25 +57,25 @@ async def arrival(services: PortalServices, placement_id: UUID) -> datetime | No
     return None
 
 
+async def about_placement(services: PortalServices, selection: Selection) -> dict[str, Any]:
+    """What every page about one placement shows first: the placement and its round."""
+    the_round = await services.applications.round(selection.placement.round_id)
+    return {"placement": selection.placement, "round": the_round, "words": words}
+
+
 @router.get("/placements/{placement_id}", name=PageName.host_placement, response_class=HTMLResponse)
-async def placement(request: Request, placement_id: UUID, me: Host, services: Services) -> Response:
+async def placement(request: Request, placement_id: UUID, services: Services) -> Response:
     """R16, R17: one placement: before the deadline, when its applications will arrive;
     after it, the applications, each with its mark, and the way to rank them."""
     selection = await services.offers.selection(placement_id)
     arrives_at = await arrival(services, placement_id)
-    the_round = await services.applications.round(selection.placement.round_id)
-    return render(
-        request,
-        "host/placement.html",
-        {
-            "placement": selection.placement,
-            "round": the_round,
-            "arrives_at": arrives_at,
-            "candidates": selection.candidates if arrives_at is None else [],
-            "ranked": bool(selection.offers and selection.offers.ranking),
-            "words": words,
-        },
-    )
+    context = {
+        **await about_placement(services, selection),
+        "arrives_at": arrives_at,
+        "candidates": selection.candidates if arrives_at is None else [],
+        "ranked": bool(selection.offers and selection.offers.ranking),
+    }
+    return render(request, "host/placement.html", context)
 
 
 def _candidate(selection: Selection, application_id: UUID) -> Candidate | None:
@@ -83,7 +84,7 @@ def _candidate(selection: Selection, application_id: UUID) -> Candidate | None:
 
 @router.get("/placements/{placement_id}/applications/{application_id}", response_class=HTMLResponse)
 async def application(
-    request: Request, placement_id: UUID, application_id: UUID, me: Host, services: Services
+    request: Request, placement_id: UUID, application_id: UUID, services: Services
 ) -> Response:
     """R11, R13, R16, R17: one forwarded application as hosts receive it: the statement (cut
     to the word limit), the CV (its first two pages) in the page, and its mark."""
@@ -124,11 +125,10 @@ async def mark(
     request: Request,
     placement_id: UUID,
     application_id: UUID,
-    me: Host,
     services: Services,
-    chosen: Annotated[str, Form(alias="mark")] = "",
 ) -> Response:
     """R17: shortlisted, interviewed or unsuccessful; the host may change it until ranking."""
+    chosen = Form(await request.form()).get("mark")
     if chosen not in words.MARKS:
         selection = await services.offers.selection(placement_id)
         found = _candidate(selection, application_id)
@@ -146,9 +146,7 @@ async def mark(
 
 
 @router.get("/applications/{application_id}/cv")
-async def cv(
-    application_id: UUID, me: Host, services: Services, download: bool = False
-) -> Response:
+async def cv(application_id: UUID, services: Services, download: bool = False) -> Response:
     """R11: exactly what hosts receive, fetched from the applications service: a PDF's
     first two pages shown in the page, a Word document downloaded."""
     found = await services.applications.cv(application_id)

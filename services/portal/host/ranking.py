@@ -10,71 +10,57 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from mip.core.errors import RemoteProblem
+from services.applications.contract import ApplicationStatus
 from services.offers.client import Candidate, RankingIn, Selection
 from services.portal.clients import PortalServices
-from services.portal.forms import FormErrors
+from services.portal.forms import FIRST, FormErrors, Shown
 from services.portal.host import words
 from services.portal.host.access import HostRoute
+from services.portal.host.placements import about_placement
 from services.portal.host.ranks import Ranking, field_of, read_ranking
-from services.portal.web import Host, Services, render, see_other
+from services.portal.reading import Form
+from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/host", route_class=HostRoute)
 
 
 def rankable(selection: Selection) -> list[Candidate]:
     """Whoever is still waiting: not withdrawn, not gone to another offer (R20)."""
-    return [c for c in selection.candidates if c.status == "forwarded"]
+    return [c for c in selection.candidates if c.status == ApplicationStatus.forwarded]
 
 
 async def _form_page(
-    request: Request,
-    services: PortalServices,
-    selection: Selection,
-    form: dict[str, str],
-    errors: FormErrors,
-    status_code: int = 200,
+    request: Request, services: PortalServices, selection: Selection, shown: Shown
 ) -> HTMLResponse:
-    the_round = await services.applications.round(selection.placement.round_id)
     candidates = rankable(selection)
-    return render(
-        request,
-        "host/ranking.html",
-        {
-            "placement": selection.placement,
-            "round": the_round,
-            "candidates": candidates,
-            "fields": {c.id: field_of(c) for c in candidates},
-            "sent": selection.offers.ranking if selection.offers else [],
-            "names": {str(c.id): c.applicant_name for c in selection.candidates},
-            "form": form,
-            "errors": errors,
-            "words": words,
-        },
-        status_code=status_code,
-    )
+    context = {
+        **await about_placement(services, selection),
+        "candidates": candidates,
+        "fields": {c.id: field_of(c) for c in candidates},
+        "sent": selection.offers.ranking if selection.offers else [],
+        "names": {str(c.id): c.applicant_name for c in selection.candidates},
+        **shown.context(),
+    }
+    return render(request, "host/ranking.html", context, shown.status_code)
 
 
 @router.get("/placements/{placement_id}/ranking", response_class=HTMLResponse)
-async def ranking_form(
-    request: Request, placement_id: UUID, me: Host, services: Services
-) -> Response:
+async def ranking_form(request: Request, placement_id: UUID, services: Services) -> Response:
     """R17, P2: place each candidate 1, 2, 3… or leave them out; the ranking goes once."""
     selection = await services.offers.selection(placement_id)
     # "Change the ranking" comes back with the places chosen so far.
     chosen = {k: v for k, v in request.query_params.items() if k.startswith("rank-")}
-    return await _form_page(request, services, selection, chosen, FormErrors())
+    return await _form_page(request, services, selection, Shown(chosen))
 
 
 @router.post("/placements/{placement_id}/ranking/check", response_class=HTMLResponse)
-async def check_ranking(
-    request: Request, placement_id: UUID, me: Host, services: Services
-) -> Response:
+async def check_ranking(request: Request, placement_id: UUID, services: Services) -> Response:
     """R17, R18, P2: before anything is sent, the ranking in order and who it leaves out."""
     selection = await services.offers.selection(placement_id)
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    form = Form(await request.form())
     ranking, errors = read_ranking(rankable(selection), form)
     if ranking is None:
-        return await _form_page(request, services, selection, form, errors, 422)
+        return await _form_page(request, services, selection, Shown(form.values, errors, 422))
     return await _confirm_page(request, services, selection, ranking)
 
 
@@ -83,30 +69,20 @@ async def _confirm_page(
     services: PortalServices,
     selection: Selection,
     ranking: Ranking,
-    errors: FormErrors | None = None,
-    status_code: int = 200,
+    shown: Shown = FIRST,
 ) -> HTMLResponse:
-    the_round = await services.applications.round(selection.placement.round_id)
-    return render(
-        request,
-        "host/ranking_confirm.html",
-        {
-            "placement": selection.placement,
-            "round": the_round,
-            "ranking": ranking,
-            "change_query": urlencode(
-                {field_of(c): n for n, c in enumerate(ranking.ranked, start=1)}
-            ),
-            "errors": errors or FormErrors(),
-        },
-        status_code=status_code,
-    )
+    places = {field_of(c): n for n, c in enumerate(ranking.ranked, start=1)}
+    context = {
+        **await about_placement(services, selection),
+        "ranking": ranking,
+        "change_query": urlencode(places),
+        **shown.context(),
+    }
+    return render(request, "host/ranking_confirm.html", context, shown.status_code)
 
 
 @router.post("/placements/{placement_id}/ranking", response_class=HTMLResponse)
-async def send_ranking(
-    request: Request, placement_id: UUID, me: Host, services: Services
-) -> Response:
+async def send_ranking(request: Request, placement_id: UUID, services: Services) -> Response:
     """R17, P2: the ranking confirmed is sent; offers go to the top candidates at once."""
     selection = await services.offers.selection(placement_id)
     if selection.offers and selection.offers.ranking:  # sent already: a second press, say
@@ -116,11 +92,11 @@ async def send_ranking(
             flash="Your ranking had already been sent; it cannot be changed.",
         )
     candidates = {str(c.id): c for c in rankable(selection)}
-    chosen = [v for v in (await request.form()).getlist("application_id") if isinstance(v, str)]
+    chosen = Form(await request.form()).choices("application_id")
     if not chosen or any(a not in candidates for a in chosen) or len(set(chosen)) < len(chosen):
         # The page was left open while things changed (a withdrawal, say): rank afresh.
         errors = FormErrors(summary="The candidates have changed since you checked: rank again")
-        return await _form_page(request, services, selection, {}, errors, 409)
+        return await _form_page(request, services, selection, Shown(errors=errors, status_code=409))
     try:
         await services.offers.rank(
             placement_id, RankingIn(application_ids=[UUID(a) for a in chosen])
@@ -132,8 +108,10 @@ async def send_ranking(
             ranked=[candidates[a] for a in chosen],
             left_out=[c for a, c in candidates.items() if a not in chosen],
         )
-        refusal = FormErrors.from_problem(problem)
-        return await _confirm_page(request, services, selection, ranking, refusal, 409)
+        refused = FormErrors.from_problem(problem)
+        return await _confirm_page(
+            request, services, selection, ranking, Shown(errors=refused, status_code=409)
+        )
     return see_other(
         request,
         f"/host/placements/{placement_id}/offers",
@@ -142,7 +120,7 @@ async def send_ranking(
 
 
 @router.get("/placements/{placement_id}/offers", response_class=HTMLResponse)
-async def offers(request: Request, placement_id: UUID, me: Host, services: Services) -> Response:
+async def offers(request: Request, placement_id: UUID, services: Services) -> Response:
     """R19, R20, P2: the offers on the placement and their state: open until when,
     accepted, declined or lapsed, and the places still unfilled: a place is filled once
     its offer is accepted, not while the offer waits for an answer."""

@@ -4,12 +4,13 @@ the ranking is the candidates by place, and whoever has none is left out and wil
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
 from services.offers.client import Candidate
 from services.portal.forms import FormErrors
+from services.portal.reading import Form
 
 NOT_RANKED = ""
 
@@ -25,15 +26,13 @@ class Ranking:
     left_out: list[Candidate]
 
 
-def read_ranking(
-    candidates: Sequence[Candidate], form: Mapping[str, str]
-) -> tuple[Ranking | None, FormErrors]:
+def read_ranking(candidates: Sequence[Candidate], form: Form) -> tuple[Ranking | None, FormErrors]:
     """The ranking the form gives, or the errors to show beside its fields."""
-    errors = FormErrors()
+    errors = form.errors
     places: dict[UUID, int] = {}
     taken: dict[int, str] = {}
     for candidate in candidates:
-        typed = form.get(field_of(candidate), NOT_RANKED).strip()
+        typed = form.get(field_of(candidate))
         if typed == NOT_RANKED:
             continue
         if not typed.isdigit() or not 1 <= int(typed) <= len(candidates):

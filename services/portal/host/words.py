@@ -1,64 +1,71 @@
-"""The words a host reads for the states the services keep (R17-R23, P5)."""
+"""The words a host reads for the states the services keep (R17-R23, P5), keyed by the
+services' contracts (tests/portal/test_labels.py checks that none is missing)."""
 
 from __future__ import annotations
 
-# An application as its host follows it.
-APPLICATION = {
-    "forwarded": "Waiting for your ranking",
-    "offered": "Offered a place",
-    "accepted": "Accepted",
-    "introduced": "Accepted and introduced",
-    "declined": "Declined the offer",
-    "lapsed": "Did not answer in time",
-    "not_successful": "Told not successful",
-    "withdrawn": "Withdrew",
-    "withdrawn_after_acceptance": "Withdrew after accepting",
+from services.applications.contract import ApplicationStatus as A
+from services.expenses.contract import Category
+from services.expenses.contract import ClaimStatus as C
+
+# An application as its host follows it: it reaches the host once forwarded, never before.
+APPLICATION: dict[str, str] = {
+    A.forwarded: "Waiting for your ranking",
+    A.offered: "Offered a place",
+    A.accepted: "Accepted",
+    A.introduced: "Accepted and introduced",
+    A.declined: "Declined the offer",
+    A.lapsed: "Did not answer in time",
+    A.not_successful: "Told not successful",
+    A.withdrawn: "Withdrew",
+    A.withdrawn_after_acceptance: "Withdrew after accepting",
 }
-MARKS = {
+# The offers contract's `MarkIn.mark` and `OfferRecord.status` (literals, not enums).
+MARKS: dict[str, str] = {
     "shortlisted": "Shortlisted",
     "interviewed": "Interviewed",
     "unsuccessful": "Unsuccessful",
 }
-OFFER = {
+OFFER: dict[str, str] = {
     "offered": "Open",
     "accepted": "Accepted",
     "declined": "Declined",
     "lapsed": "Lapsed: no answer in time",
     "withdrawn": "Withdrawn",
 }
-CLAIM = {
-    "submitted": "Waiting for your decision",
-    "question": "Waiting for the intern's answer",
-    "approved": "Approved: to pay",
-    "partly_approved": "Partly approved: to pay",
-    "refused": "Refused",
-    "paid": "Paid",
+# A claim as its host follows it: it reaches the host once sent, never as a draft.
+CLAIM: dict[str, str] = {
+    C.submitted: "Waiting for your decision",
+    C.question: "Waiting for the intern's answer",
+    C.approved: "Approved: to pay",
+    C.partly_approved: "Partly approved: to pay",
+    C.refused: "Refused",
+    C.paid: "Paid",
 }
 # What the banner says once a decision is sent, by the state it left the claim in.
-DECIDED = {
-    "approved": "Every line is approved: record the payment here once you have paid it.",
-    "partly_approved": (
+DECIDED: dict[str, str] = {
+    C.approved: "Every line is approved: record the payment here once you have paid it.",
+    C.partly_approved: (
         "Some lines are approved and the others refused: record the payment here once you "
         "have paid it."
     ),
-    "refused": "Every line is refused.",
+    C.refused: "Every line is refused.",
 }
-# A step in a claim's history, by the state it moved the claim to.
-EVENT = {
+# A step in a claim's history, by the state it moved the claim to ("draft": started).
+EVENT: dict[str, str] = {
     "draft": "Started",
-    "submitted": "Sent to you",
-    "question": "You asked",
-    "approved": "Approved",
-    "partly_approved": "Partly approved",
-    "refused": "Refused",
-    "paid": "Payment recorded",
+    C.submitted: "Sent to you",
+    C.question: "You asked",
+    C.approved: "Approved",
+    C.partly_approved: "Partly approved",
+    C.refused: "Refused",
+    C.paid: "Payment recorded",
 }
-CATEGORY = {
-    "lunch": "Lunch",
-    "local_travel": "Local travel",
-    "oxfordshire_travel": "Travel in Oxfordshire",
-    "london_bus_pass": "Oxford to London bus pass",
-    "other_travel": "Other travel",
+CATEGORY: dict[str, str] = {
+    Category.lunch: "Lunch",
+    Category.local_travel: "Local travel",
+    Category.oxfordshire_travel: "Travel in Oxfordshire",
+    Category.london_bus_pass: "Oxford to London bus pass",
+    Category.other_travel: "Other travel",
 }
 
 

@@ -2,11 +2,12 @@
 rehearsal rounds moved on a step at a time (outside production), the
 round at a glance with links into the Temporal web UI (P7), messages, overdue
 confirmations and resending (R15, P4), equal-opportunities totals (R9), withdrawals
-after acceptance (R23) and support sessions (R29). Every route takes the `Office`
-dependency: anyone else gets the 403 page."""
+after acceptance (R23) and support sessions (R29). The router guards every route with
+`only(Role.office)`: anyone else gets the 403 page."""
 
 from fastapi import APIRouter
 
+from mip.core.auth import Role
 from services.portal.office import (
     equality,
     glance,
@@ -19,8 +20,9 @@ from services.portal.office import (
     search,
     support,
 )
+from services.portal.web import only
 
-router = APIRouter()
+router = APIRouter(dependencies=[only(Role.office)])
 # Rehearsals before rounds: "/rounds/new-rehearsal" is not a round's id.
 parts = (pages, hosts, rehearsals, rounds, placements, glance, messages, equality, search, support)
 for part in parts:

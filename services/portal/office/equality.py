@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from services.portal.office.labels import ANSWERS
-from services.portal.web import Office, Services, render
+from services.portal.web import Services, render
 
 router = APIRouter(prefix="/office")
 
@@ -17,7 +17,6 @@ router = APIRouter(prefix="/office")
 @router.get("/equal-opportunities", response_class=HTMLResponse)
 async def equal_opportunities(
     request: Request,
-    _: Office,
     services: Services,
     round_id: Annotated[str, Query(alias="round")] = "",
 ) -> HTMLResponse:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from urllib.parse import quote, urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -13,9 +14,8 @@ from fastapi.responses import HTMLResponse
 
 from services.applications.contract import Round
 from services.portal.contract import PageName
-from services.portal.office.config import office_settings, workflows_link
 from services.portal.office.labels import APPLICATION_STATES, STEPS
-from services.portal.web import Office, Portal, Services, render
+from services.portal.web import Portal, Services, render
 from workflows.search import APPLICATION_STATUS, PLACEMENT_ID, ROUND_ID
 
 router = APIRouter(prefix="/office")
@@ -23,7 +23,7 @@ router = APIRouter(prefix="/office")
 
 @router.get("/rounds/{round_id}/glance", response_class=HTMLResponse)
 async def round_at_a_glance(
-    request: Request, round_id: UUID, _: Office, services: Services, portal: Portal
+    request: Request, round_id: UUID, services: Services, portal: Portal
 ) -> HTMLResponse:
     """P7 (and P1): applications per placement and state, offers open, accepted, declined,
     lapsed, withdrawn after acceptance and places unfilled, with each row's workflows one
@@ -38,7 +38,7 @@ async def round_at_a_glance(
     states: Counter[str] = Counter()
     for counts in by_placement.values():
         states.update(counts)
-    base = str(office_settings().temporal_ui_url)
+    base = str(portal.config.temporal_ui_url)
     namespace = portal.settings.temporal_namespace
     rid = str(round_id)
 
@@ -62,6 +62,14 @@ async def round_at_a_glance(
         ],
     }
     return render(request, "office/glance.html", context)
+
+
+def workflows_link(base: str, namespace: str, **attributes: str) -> str:
+    """The Temporal UI's workflow list already filtered by a visibility query on search
+    attributes, e.g. `RoundId="…" AND ApplicationStatus="offered"` (P1, P7)."""
+    query = " AND ".join(f'{name}="{value}"' for name, value in attributes.items())
+    params = urlencode({"query": query}, quote_via=quote)
+    return f"{base.rstrip('/')}/namespaces/{quote(namespace, safe='')}/workflows?{params}"
 
 
 # The round's dates and the step each starts (RoundWorkflow's order).
@@ -95,9 +103,7 @@ def _order(state: str) -> int:
 @router.get(
     "/rounds/{round_id}/withdrawals", name=PageName.office_withdrawals, response_class=HTMLResponse
 )
-async def withdrawals(
-    request: Request, round_id: UUID, _: Office, services: Services
-) -> HTMLResponse:
+async def withdrawals(request: Request, round_id: UUID, services: Services) -> HTMLResponse:
     """R23: who withdrew after accepting, from which placement, when and why."""
     the_round = await services.applications.round(round_id)
     found = await services.offers.withdrawals(round_id)

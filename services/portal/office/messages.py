@@ -15,9 +15,9 @@ from fastapi.responses import HTMLResponse, Response
 from mip.core.errors import RemoteProblem
 from services.notifications.contract import EmailStatus, MessageKind
 from services.portal.contract import PageName
-from services.portal.office.fields import problem_errors
+from services.portal.forms import problem_errors
 from services.portal.office.labels import MESSAGE_KINDS, MESSAGE_STATES
-from services.portal.web import Office, Services, render, see_other
+from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/office")
 PER_PAGE = 50
@@ -27,7 +27,6 @@ PROMISED_HOURS = 3  # R15: what applicants are told to wait before asking the of
 @router.get("/messages", response_class=HTMLResponse)
 async def message_list(
     request: Request,
-    _: Office,
     services: Services,
     recipient: Annotated[str, Query(max_length=254)] = "",
     kind: str = "",
@@ -62,7 +61,7 @@ async def message_list(
 
 
 @router.get("/messages/overdue", response_class=HTMLResponse)
-async def overdue(request: Request, _: Office, services: Services) -> HTMLResponse:
+async def overdue(request: Request, services: Services) -> HTMLResponse:
     """R15: confirmations not delivered within three hours of the submission, and those
     that failed for good, each with a button to send it again."""
     found = await services.notifications.overdue_confirmations(PROMISED_HOURS)
@@ -71,9 +70,7 @@ async def overdue(request: Request, _: Office, services: Services) -> HTMLRespon
 
 
 @router.get("/messages/{message_id}", name=PageName.office_message, response_class=HTMLResponse)
-async def message_page(
-    request: Request, message_id: UUID, _: Office, services: Services
-) -> HTMLResponse:
+async def message_page(request: Request, message_id: UUID, services: Services) -> HTMLResponse:
     """P4: one message as it was kept, each attempt to deliver it and its outcome."""
     found = await services.notifications.message(message_id)
     context = {"message": found, "kinds": MESSAGE_KINDS, "states": MESSAGE_STATES}
@@ -81,7 +78,7 @@ async def message_page(
 
 
 @router.post("/messages/{message_id}/resend", response_class=HTMLResponse)
-async def resend(request: Request, message_id: UUID, _: Office, services: Services) -> Response:
+async def resend(request: Request, message_id: UUID, services: Services) -> Response:
     """R15, P4: the same message again, as a new message with its own record; a sign-in
     e-mail is refused (its link is not kept), and the page says so."""
     found = await services.notifications.message(message_id)

@@ -14,10 +14,10 @@ from pydantic import ValidationError
 from mip.core import when
 from mip.core.errors import RemoteProblem
 from services.applications.contract import Host, Placement, PlacementIn, Round
-from services.portal.forms import FormErrors
-from services.portal.office.fields import Form, locked_because, model_errors, problem_errors
-from services.portal.office.labels import MODES
-from services.portal.web import Office, Portal, Services, render, see_other
+from services.portal.forms import Shown, model_errors, problem_errors
+from services.portal.office.labels import MODES, locked_because
+from services.portal.reading import Form
+from services.portal.web import Portal, Services, render, see_other
 
 router = APIRouter(prefix="/office")
 # The service's names for what the form calls otherwise.
@@ -84,13 +84,10 @@ def _read(form: Form, hosts: list[Host]) -> PlacementIn | None:
 
 def _render(
     request: Request,
-    *,
     the_round: Round,
     hosts: list[Host],
-    form: dict[str, Any],
+    shown: Shown,
     placement: Placement | None = None,
-    errors: FormErrors | None = None,
-    status_code: int = 200,
     locked: str | None = None,
 ) -> HTMLResponse:
     context = {
@@ -100,85 +97,52 @@ def _render(
         "host_options": [(str(h.id), h.name) for h in hosts],
         "day_options": working_days(the_round),
         "modes": list(MODES.items()),
-        "form": form,
-        "errors": errors or FormErrors(),
+        **shown.context(),
     }
-    return render(request, "office/placement_form.html", context, status_code)
+    return render(request, "office/placement_form.html", context, shown.status_code)
 
 
 @router.get("/rounds/{round_id}/placements/new", response_class=HTMLResponse)
-async def new_placement(
-    request: Request, round_id: UUID, _: Office, services: Services
-) -> HTMLResponse:
+async def new_placement(request: Request, round_id: UUID, services: Services) -> HTMLResponse:
     """R1, R2, R5: add a placement to a round."""
     the_round = await services.applications.round(round_id)
     hosts = await services.applications.hosts()
     form = {"places": 1, "mode": "in_person", "days": []}
-    return _render(request, the_round=the_round, hosts=hosts, form=form)
+    return _render(request, the_round, hosts, Shown(form))
 
 
 @router.post("/rounds/{round_id}/placements/new", response_class=HTMLResponse)
-async def create_placement(
-    request: Request, round_id: UUID, _: Office, services: Services
-) -> Response:
+async def create_placement(request: Request, round_id: UUID, services: Services) -> Response:
     """R1, R2, R5: the placement is checked against its round's weeks by the service."""
     the_round = await services.applications.round(round_id)
     hosts = await services.applications.hosts()
     form = Form(await request.form())
     body = _read(form, hosts)
     if body is None:
-        return _render(
-            request,
-            the_round=the_round,
-            hosts=hosts,
-            form=form.values,
-            errors=form.errors,
-            status_code=422,
-        )
+        return _render(request, the_round, hosts, Shown(form.values, form.errors, 422))
     try:
         created = await services.applications.create_placement(round_id, body)
     except RemoteProblem as problem:
         errors = problem_errors(problem, FIELD_OF, default="days")
-        return _render(
-            request,
-            the_round=the_round,
-            hosts=hosts,
-            form=form.values,
-            errors=errors,
-            status_code=problem.status,
-        )
+        return _render(request, the_round, hosts, Shown(form.values, errors, problem.status))
     return see_other(request, f"/office/rounds/{round_id}", flash=f"{created.title} added")
 
 
 @router.get("/placements/{placement_id}", response_class=HTMLResponse)
 async def edit_placement(
-    request: Request, placement_id: UUID, _: Office, services: Services, portal: Portal
+    request: Request, placement_id: UUID, services: Services, portal: Portal
 ) -> HTMLResponse:
     """R1, R2: change a placement until someone applies for it or the deadline passes."""
     placement = await services.applications.placement(placement_id)
     the_round = await services.applications.round(placement.round_id)
     hosts = await services.applications.hosts()
     counts = await services.applications.application_counts(the_round.id)
-    locked = locked_because(
-        sum(counts.get(str(placement_id), {}).values()),
-        the_round.clock.deadline_at,
-        portal.clock(),
-        "this placement",
-    )
-    return _render(
-        request,
-        the_round=the_round,
-        hosts=hosts,
-        form=_form_of(placement),
-        placement=placement,
-        locked=locked,
-    )
+    locked = locked_because(the_round, counts, portal.clock(), "this placement", placement_id)
+    return _render(request, the_round, hosts, Shown(_form_of(placement)), placement, locked)
 
 
 @router.post("/placements/{placement_id}", response_class=HTMLResponse)
-async def update_placement(
-    request: Request, placement_id: UUID, _: Office, services: Services
-) -> Response:
+async def update_placement(request: Request, placement_id: UUID, services: Services) -> Response:
     """R1, R2: once an application is in, or the deadline has passed, the service refuses
     with a 409 that the page shows."""
     placement = await services.applications.placement(placement_id)
@@ -199,12 +163,5 @@ async def update_placement(
             return see_other(
                 request, f"/office/rounds/{the_round.id}", flash=f"{updated.title} changed"
             )
-    return _render(
-        request,
-        the_round=the_round,
-        hosts=hosts,
-        form=form.values,
-        placement=placement,
-        errors=errors,
-        status_code=problem_status,
-    )
+    again = Shown(form.values, errors, problem_status)
+    return _render(request, the_round, hosts, again, placement)

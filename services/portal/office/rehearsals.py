@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
 from mip.core import when
@@ -31,11 +30,18 @@ from services.applications.contract import (
     RoundClock,
     RoundIn,
 )
-from services.portal.forms import FormErrors
-from services.portal.office.fields import Form, model_errors, problem_errors
-from services.portal.web import Office, Portal, Services, render, see_other
+from services.portal.forms import FIRST, FormErrors, Shown, model_errors, problem_errors
+from services.portal.reading import Form
+from services.portal.web import Portal, Services, render, see_other
 
-router = APIRouter(prefix="/office")
+
+def _allowed(portal: Portal) -> None:
+    """Rehearsals only where the environment allows them: elsewhere, no such page."""
+    if not portal.settings.allows_rehearsals:
+        raise HTTPException(404)
+
+
+router = APIRouter(prefix="/office", dependencies=[Depends(_allowed)])
 LONDON = ZoneInfo("Europe/London")
 A_WEEK = 7 * 24 * 60
 # Each duration the form asks for: its field, what its messages call it, its bounds in
@@ -128,11 +134,6 @@ def next_steps(the_round: Round, now: datetime) -> list[Step]:
     return [s for s in STEPS if can_take(s, the_round, now)]
 
 
-def _allowed(portal: Portal) -> None:
-    if not portal.settings.allows_rehearsals:
-        raise HTTPException(404)
-
-
 def placement_week(last_deadline: datetime) -> PlacementWeek:
     """The Monday-to-Friday week beginning a week after the Monday that follows the last
     deadline: always after applications close, as a round's weeks must be."""
@@ -141,14 +142,14 @@ def placement_week(last_deadline: datetime) -> PlacementWeek:
     return PlacementWeek(starts_on=monday, ends_on=monday + timedelta(days=4))
 
 
-def _durations(data: FormData, form: Form) -> tuple[dict[str, int], bool]:
+def _durations(form: Form) -> tuple[dict[str, int], bool]:
     """The minutes the form gives; and whether it asks for a second round (both its
     durations, or neither)."""
     minutes = {
         name: form.number(name, label, low=low, high=high)
         for name, label, low, high, _ in DURATIONS
     }
-    given = [name for name, *_ in SECOND_ROUND if str(data.get(name) or "").strip()]
+    given = [name for name, *_ in SECOND_ROUND if form.get(name)]
     for name, label, low, high, _ in SECOND_ROUND:
         if name in given:
             minutes[name] = form.number(name, label, low=low, high=high)
@@ -182,30 +183,22 @@ def rehearsal_round(name: str, minutes: dict[str, int], second: bool, now: datet
     )
 
 
-def _new_page(
-    request: Request, form: dict[str, Any], errors: FormErrors | None = None, status: int = 200
-) -> HTMLResponse:
-    context = {"form": form, "errors": errors or FormErrors()}
-    return render(request, "office/rehearsal_new.html", context, status)
+def _new_page(request: Request, shown: Shown) -> HTMLResponse:
+    return render(request, "office/rehearsal_new.html", shown.context(), shown.status_code)
 
 
 @router.get("/rounds/new-rehearsal", response_class=HTMLResponse)
-async def new_rehearsal(request: Request, _: Office, portal: Portal) -> HTMLResponse:
+async def new_rehearsal(request: Request) -> HTMLResponse:
     """A rehearsal round's name and durations, the suggested ones filled in."""
-    _allowed(portal)
-    return _new_page(request, {"name": "", **SUGGESTED})
+    return _new_page(request, Shown({"name": "", **SUGGESTED}))
 
 
 @router.post("/rounds/new-rehearsal", response_class=HTMLResponse)
-async def create_rehearsal(
-    request: Request, _: Office, services: Services, portal: Portal
-) -> Response:
+async def create_rehearsal(request: Request, services: Services, portal: Portal) -> Response:
     """The rehearsal round, advertised now; on to its page, where it is moved on."""
-    _allowed(portal)
-    data = await request.form()
-    form = Form(data)
+    form = Form(await request.form())
     name = form.text("name", "the round's name")
-    minutes, second = _durations(data, form)
+    minutes, second = _durations(form)
     errors, status = form.errors, 422
     if not errors:
         try:
@@ -219,7 +212,7 @@ async def create_rehearsal(
         else:
             url = f"/office/rounds/{created.id}"
             return see_other(request, url, flash=f"{created.name} created and advertised")
-    return _new_page(request, form.values, errors, status)
+    return _new_page(request, Shown(form.values, errors, status))
 
 
 def _step_of(slug: str) -> Step:
@@ -229,13 +222,11 @@ def _step_of(slug: str) -> Step:
     return found
 
 
+TakenStep = Annotated[Step, Depends(_step_of)]
+
+
 def _check_page(
-    request: Request,
-    the_round: Round,
-    step: Step,
-    now: datetime,
-    errors: FormErrors | None = None,
-    status: int = 200,
+    request: Request, the_round: Round, step: Step, now: datetime, shown: Shown = FIRST
 ) -> HTMLResponse:
     at = getattr(the_round.clock, step.moves)
     context = {
@@ -243,10 +234,10 @@ def _check_page(
         "step": step,
         "instead_of": step.instead_of.format(at=when.when(at)) if at else "",
         "can_take": can_take(step, the_round, now),
-        "errors": errors or FormErrors(),
         "why_not": _why_not(step, the_round, now),
+        **shown.context(),
     }
-    return render(request, "office/rehearsal_step.html", context, status)
+    return render(request, "office/rehearsal_step.html", context, shown.status_code)
 
 
 def _why_not(step: Step, the_round: Round, now: datetime) -> str:
@@ -273,22 +264,18 @@ NOT_YET = {
 
 @router.get("/rounds/{round_id}/rehearsal/{slug}", response_class=HTMLResponse)
 async def check_step(
-    request: Request, round_id: UUID, slug: str, _: Office, services: Services, portal: Portal
+    request: Request, round_id: UUID, step: TakenStep, services: Services, portal: Portal
 ) -> HTMLResponse:
     """What the step does, asked before it is taken; why not, when it cannot be."""
-    _allowed(portal)
-    step = _step_of(slug)
     the_round = await services.applications.round(round_id)
     return _check_page(request, the_round, step, portal.clock())
 
 
 @router.post("/rounds/{round_id}/rehearsal/{slug}", response_class=HTMLResponse)
 async def take_step(
-    request: Request, round_id: UUID, slug: str, _: Office, services: Services, portal: Portal
+    request: Request, round_id: UUID, step: TakenStep, services: Services, portal: Portal
 ) -> Response:
     """The step, now; back to the round's page, or this page again with the refusal."""
-    _allowed(portal)
-    step = _step_of(slug)
     try:
         await services.applications.take_rehearsal_step(round_id, step.step)
     except RemoteProblem as problem:
@@ -296,5 +283,11 @@ async def take_step(
             raise
         the_round = await services.applications.round(round_id)
         errors = FormErrors.from_problem(problem)
-        return _check_page(request, the_round, step, portal.clock(), errors, problem.status)
+        return _check_page(
+            request,
+            the_round,
+            step,
+            portal.clock(),
+            Shown(errors=errors, status_code=problem.status),
+        )
     return see_other(request, f"/office/rounds/{round_id}", flash=step.done)

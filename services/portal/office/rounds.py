@@ -23,17 +23,11 @@ from services.applications.contract import (
     RoundIn,
     RoundSettingsIn,
 )
-from services.portal.forms import FormErrors
+from services.portal.forms import FIRST, Shown, model_errors, problem_errors
 from services.portal.office import rehearsals
-from services.portal.office.fields import (
-    Form,
-    date_boxes,
-    locked_because,
-    model_errors,
-    problem_errors,
-)
-from services.portal.office.labels import MODES
-from services.portal.web import Office, Portal, Services, render, see_other
+from services.portal.office.labels import MODES, locked_because
+from services.portal.reading import Form, date_boxes
+from services.portal.web import Portal, Services, render, see_other
 
 router = APIRouter(prefix="/office")
 LONDON = ZoneInfo("Europe/London")
@@ -135,20 +129,12 @@ def _form_of(the_round: Round) -> dict[str, Any]:
 def _render(
     request: Request,
     template: str,
-    *,
-    form: dict[str, Any],
-    errors: FormErrors | None = None,
+    shown: Shown,
     the_round: Round | None = None,
-    status_code: int = 200,
     locked: str | None = None,
 ) -> HTMLResponse:
-    context = {
-        "form": form,
-        "errors": errors or FormErrors(),
-        "round": the_round,
-        "locked": locked,
-    }
-    return render(request, template, context, status_code)
+    context = {**shown.context(), "round": the_round, "locked": locked}
+    return render(request, template, context, shown.status_code)
 
 
 async def _change(
@@ -169,20 +155,11 @@ async def _change(
             errors, status_code = problem_errors(problem, FIELD_OF), problem.status
         else:
             return see_other(request, f"/office/rounds/{the_round.id}", flash=flash)
-    return _render(
-        request,
-        template,
-        form=form.values,
-        errors=errors,
-        the_round=the_round,
-        status_code=status_code,
-    )
+    return _render(request, template, Shown(form.values, errors, status_code), the_round)
 
 
 @router.get("/rounds", response_class=HTMLResponse)
-async def round_list(
-    request: Request, _: Office, services: Services, portal: Portal
-) -> HTMLResponse:
+async def round_list(request: Request, services: Services, portal: Portal) -> HTMLResponse:
     """R2, R3: every round with its dates, in London time; a rehearsal round can be made
     where the environment allows it."""
     rounds = await services.applications.rounds()
@@ -191,13 +168,13 @@ async def round_list(
 
 
 @router.get("/rounds/new", response_class=HTMLResponse)
-async def new_round(request: Request, _: Office) -> HTMLResponse:
+async def new_round(request: Request) -> HTMLResponse:
     """R2, R3, R4: a round's name, weeks and dates."""
-    return _render(request, "office/round_new.html", form={})
+    return _render(request, "office/round_new.html", FIRST)
 
 
 @router.post("/rounds/new", response_class=HTMLResponse)
-async def create_round(request: Request, _: Office, services: Services) -> Response:
+async def create_round(request: Request, services: Services) -> Response:
     """R2, R3, R4: create the round; it is advertised from midnight of its advertising
     date, closes at midday on its deadline, and its workflow keeps its dates."""
     form = Form(await request.form())
@@ -218,12 +195,12 @@ async def create_round(request: Request, _: Office, services: Services) -> Respo
             url = f"/office/rounds/{created.id}"
             return see_other(request, url, flash=f"{created.name} created")
     template = "office/round_new.html"
-    return _render(request, template, form=form.values, errors=errors, status_code=status_code)
+    return _render(request, template, Shown(form.values, errors, status_code))
 
 
 @router.get("/rounds/{round_id}", response_class=HTMLResponse)
 async def round_page(
-    request: Request, round_id: UUID, _: Office, services: Services, portal: Portal
+    request: Request, round_id: UUID, services: Services, portal: Portal
 ) -> HTMLResponse:
     """R1-R4: the round's dates and weeks, its limits, and its placements; a rehearsal's
     next steps, each a link to the page that asks before taking it."""
@@ -248,16 +225,14 @@ def _acceptance_window(the_round: Round) -> str:
 
 
 @router.get("/rounds/{round_id}/dates", response_class=HTMLResponse)
-async def edit_dates(request: Request, round_id: UUID, _: Office, services: Services) -> Response:
+async def edit_dates(request: Request, round_id: UUID, services: Services) -> Response:
     """R3: move the round's dates still to come."""
     the_round = await services.applications.round(round_id)
-    return _render(
-        request, "office/round_dates.html", form=_form_of(the_round), the_round=the_round
-    )
+    return _render(request, "office/round_dates.html", Shown(_form_of(the_round)), the_round)
 
 
 @router.post("/rounds/{round_id}/dates", response_class=HTMLResponse)
-async def update_dates(request: Request, round_id: UUID, _: Office, services: Services) -> Response:
+async def update_dates(request: Request, round_id: UUID, services: Services) -> Response:
     """R3: the new dates reach the round's workflow; a date that has passed cannot move
     (the service's 409 names it)."""
     the_round = await services.applications.round(round_id)
@@ -274,30 +249,18 @@ async def update_dates(request: Request, round_id: UUID, _: Office, services: Se
 
 @router.get("/rounds/{round_id}/settings", response_class=HTMLResponse)
 async def edit_settings(
-    request: Request, round_id: UUID, _: Office, services: Services, portal: Portal
+    request: Request, round_id: UUID, services: Services, portal: Portal
 ) -> Response:
     """R2, R12, R13, R11: the round's weeks and limits, until the first application."""
     the_round = await services.applications.round(round_id)
     counts = await services.applications.application_counts(round_id)
-    locked = locked_because(
-        sum(sum(by_state.values()) for by_state in counts.values()),
-        the_round.clock.deadline_at,
-        portal.clock(),
-        "the round's weeks and limits",
-    )
-    return _render(
-        request,
-        "office/round_settings.html",
-        form=_form_of(the_round),
-        the_round=the_round,
-        locked=locked,
-    )
+    locked = locked_because(the_round, counts, portal.clock(), "the round's weeks and limits")
+    shown = Shown(_form_of(the_round))
+    return _render(request, "office/round_settings.html", shown, the_round, locked)
 
 
 @router.post("/rounds/{round_id}/settings", response_class=HTMLResponse)
-async def update_settings(
-    request: Request, round_id: UUID, _: Office, services: Services
-) -> Response:
+async def update_settings(request: Request, round_id: UUID, services: Services) -> Response:
     """R2, R12, R13, R11: changed only until the first application or the deadline; a
     refusal says why."""
     the_round = await services.applications.round(round_id)

@@ -15,7 +15,7 @@ from mip.core.errors import RemoteProblem
 from services.applications.contract import Application
 from services.portal.applicant import words
 from services.portal.forms import FormErrors
-from services.portal.web import Office, Services, render
+from services.portal.web import Services, render
 
 router = APIRouter(prefix="/office")
 
@@ -23,7 +23,6 @@ router = APIRouter(prefix="/office")
 @router.get("/applications", response_class=HTMLResponse)
 async def find_application(
     request: Request,
-    _: Office,
     services: Services,
     reference: Annotated[str, Query(max_length=40)] = "",
 ) -> HTMLResponse:

@@ -17,9 +17,9 @@ from pydantic import ValidationError
 from mip.core import when
 from mip.core.errors import RemoteProblem
 from services.applications.client import OfficeSlot, SlotChangeIn, SlotsIn
-from services.portal.forms import FormErrors
-from services.portal.office.fields import Form, date_boxes, model_errors, problem_errors
-from services.portal.web import Office, Services, render, see_other
+from services.portal.forms import FIRST, FormErrors, Shown, model_errors, problem_errors
+from services.portal.reading import Form, date_boxes
+from services.portal.web import Services, render, see_other
 
 router = APIRouter(prefix="/office")
 LONDON = ZoneInfo("Europe/London")
@@ -63,35 +63,33 @@ def _form_of(slot: OfficeSlot) -> dict[str, Any]:
 
 
 @router.get("/support", response_class=HTMLResponse)
-async def sessions(request: Request, _: Office, services: Services) -> HTMLResponse:
+async def sessions(request: Request, services: Services) -> HTMLResponse:
     """R29: the sessions not yet over, with who booked each."""
     slots = await services.applications.office_support_slots()
     booked = sum(s.booked_by is not None for s in slots)
     return render(request, "office/support.html", {"slots": slots, "booked": booked, "who": _who})
 
 
-def _new_page(
-    request: Request, form: dict[str, Any], errors: FormErrors | None = None, status: int = 200
-) -> HTMLResponse:
-    context = {"form": form, "errors": errors or FormErrors(), "most": MOST_AT_ONCE}
-    return render(request, "office/support_new.html", context, status)
+def _new_page(request: Request, shown: Shown) -> HTMLResponse:
+    context = {**shown.context(), "most": MOST_AT_ONCE}
+    return render(request, "office/support_new.html", context, shown.status_code)
 
 
 @router.get("/support/new", response_class=HTMLResponse)
-async def new_sessions(request: Request, _: Office) -> HTMLResponse:
+async def new_sessions(request: Request) -> HTMLResponse:
     """R29: add sessions, one after another, with one adviser in one place."""
-    return _new_page(request, {"count": "1"})
+    return _new_page(request, Shown({"count": "1"}))
 
 
 @router.post("/support/new", response_class=HTMLResponse)
-async def add_sessions(request: Request, _: Office, services: Services) -> Response:
+async def add_sessions(request: Request, services: Services) -> Response:
     """R29: the sessions are published at once; a time that already has a session is named
     on the form rather than passed over."""
     form = Form(await request.form())
     starts, adviser, location = _read(form, many=True)
     count = form.number("count", "the number of sessions", low=1, high=MOST_AT_ONCE)
     if form.errors or starts is None:
-        return _new_page(request, form.values, form.errors, 422)
+        return _new_page(request, Shown(form.values, form.errors, 422))
     times = [starts + SESSION * i for i in range(count)]
     held = {s.starts_at: s for s in await services.applications.office_support_slots()}
     taken = [t for t in times if t in held]
@@ -101,17 +99,15 @@ async def add_sessions(request: Request, _: Office, services: Services) -> Respo
             f"There is already a session at {when.when(there.starts_at)}, with "
             f"{there.adviser_name}. Choose another start time, or add fewer sessions."
         )
-        return _new_page(request, form.values, FormErrors({"start_time": message}), 409)
+        return _new_page(request, Shown(form.values, FormErrors({"start_time": message}), 409))
     try:
         body = SlotsIn(starts_at=times, adviser_name=adviser, location=location)
         added = await services.applications.publish_support_slots(body)
     except ValidationError as exc:
-        return _new_page(request, form.values, model_errors(exc, FIELDS), 422)
+        return _new_page(request, Shown(form.values, model_errors(exc, FIELDS), 422))
     except RemoteProblem as problem:
-        if problem.status not in (409, 422):
-            raise
-        errors = problem_errors(problem, FIELDS)
-        return _new_page(request, form.values, errors, problem.status)
+        errors = problem_errors(problem, FIELDS, shown=(409, 422))
+        return _new_page(request, Shown(form.values, errors, problem.status))
     first = when.when(added[0].starts_at)
     if len(added) == 1:
         flash = f"You added a support session at {first}."
@@ -120,46 +116,34 @@ async def add_sessions(request: Request, _: Office, services: Services) -> Respo
     return see_other(request, "/office/support", flash=flash)
 
 
-def _change_page(
-    request: Request,
-    slot: OfficeSlot,
-    form: dict[str, Any],
-    errors: FormErrors | None = None,
-    status: int = 200,
-) -> HTMLResponse:
-    context = {"slot": slot, "who": _who(slot), "form": form, "errors": errors or FormErrors()}
-    return render(request, "office/support_change.html", context, status)
+def _change_page(request: Request, slot: OfficeSlot, shown: Shown) -> HTMLResponse:
+    context = {"slot": slot, "who": _who(slot), **shown.context()}
+    return render(request, "office/support_change.html", context, shown.status_code)
 
 
 @router.get("/support/{slot_id}", response_class=HTMLResponse)
-async def edit_session(
-    request: Request, slot_id: UUID, _: Office, services: Services
-) -> HTMLResponse:
+async def edit_session(request: Request, slot_id: UUID, services: Services) -> HTMLResponse:
     """R29: change a session's time, adviser or place."""
     slot = await services.applications.support_slot(slot_id)
-    return _change_page(request, slot, _form_of(slot))
+    return _change_page(request, slot, Shown(_form_of(slot)))
 
 
 @router.post("/support/{slot_id}", response_class=HTMLResponse)
-async def change_session(
-    request: Request, slot_id: UUID, _: Office, services: Services
-) -> Response:
+async def change_session(request: Request, slot_id: UUID, services: Services) -> Response:
     """R29: whoever booked the session is emailed the change by the service."""
     slot = await services.applications.support_slot(slot_id)
     form = Form(await request.form())
     starts, adviser, location = _read(form, many=False)
     if form.errors or starts is None:
-        return _change_page(request, slot, form.values, form.errors, 422)
+        return _change_page(request, slot, Shown(form.values, form.errors, 422))
     try:
         body = SlotChangeIn(starts_at=starts, adviser_name=adviser, location=location)
         changed = await services.applications.change_support_slot(slot_id, body)
     except ValidationError as exc:
-        return _change_page(request, slot, form.values, model_errors(exc, FIELDS), 422)
+        return _change_page(request, slot, Shown(form.values, model_errors(exc, FIELDS), 422))
     except RemoteProblem as problem:
-        if problem.status not in (409, 422):
-            raise
-        errors = problem_errors(problem, FIELDS)
-        return _change_page(request, slot, form.values, errors, problem.status)
+        errors = problem_errors(problem, FIELDS, shown=(409, 422))
+        return _change_page(request, slot, Shown(form.values, errors, problem.status))
     same = (slot.starts_at, slot.adviser_name, slot.location) == (
         changed.starts_at,
         changed.adviser_name,
@@ -175,26 +159,20 @@ async def change_session(
     return see_other(request, "/office/support", flash=flash)
 
 
-def _cancel_page(
-    request: Request, slot: OfficeSlot, errors: FormErrors | None = None, status: int = 200
-) -> HTMLResponse:
-    context = {"slot": slot, "who": _who(slot), "errors": errors or FormErrors()}
-    return render(request, "office/support_cancel.html", context, status)
+def _cancel_page(request: Request, slot: OfficeSlot, shown: Shown = FIRST) -> HTMLResponse:
+    context = {"slot": slot, "who": _who(slot), **shown.context()}
+    return render(request, "office/support_cancel.html", context, shown.status_code)
 
 
 @router.get("/support/{slot_id}/cancel", response_class=HTMLResponse)
-async def check_cancel(
-    request: Request, slot_id: UUID, _: Office, services: Services
-) -> HTMLResponse:
+async def check_cancel(request: Request, slot_id: UUID, services: Services) -> HTMLResponse:
     """R29: are you sure? It says who booked the session and will be emailed."""
     slot = await services.applications.support_slot(slot_id)
     return _cancel_page(request, slot)
 
 
 @router.post("/support/{slot_id}/cancel", response_class=HTMLResponse)
-async def cancel_session(
-    request: Request, slot_id: UUID, _: Office, services: Services
-) -> Response:
+async def cancel_session(request: Request, slot_id: UUID, services: Services) -> Response:
     """R29: cancelled; whoever had booked it is emailed by the service, once."""
     try:
         cancelled = await services.applications.cancel_support_slot(slot_id)
@@ -205,7 +183,9 @@ async def cancel_session(
         if problem.status != 409:
             raise
         slot = await services.applications.support_slot(slot_id)
-        return _cancel_page(request, slot, FormErrors.from_problem(problem), 409)
+        return _cancel_page(
+            request, slot, Shown(errors=FormErrors.from_problem(problem), status_code=409)
+        )
     at = when.when(cancelled.starts_at)
     who = _who(cancelled)
     told = f" We emailed {who} to say so." if who else ""

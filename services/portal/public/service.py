@@ -9,24 +9,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
-from services.applications.client import ApplicationsClient
-from services.applications.contract import HostKind, Placement, Round, Window
-from services.notifications.client import NotificationsClient
-from services.portal.clients import PortalServices, transport_for
+from services.applications.contract import HostKind, Location, Mode, Placement, Round, Window
+from services.portal.clients import PortalServices
 from services.portal.runtime import PortalRuntime
 
-KINDS = {
-    HostKind.for_profit.value: "Business (for-profit)",
-    HostKind.non_profit.value: "Charity or non-profit",
-    HostKind.college_or_department.value: "College or university department",
+KINDS: dict[str, str] = {
+    HostKind.for_profit: "Business (for-profit)",
+    HostKind.non_profit: "Charity or non-profit",
+    HostKind.college_or_department: "College or university department",
 }
-LOCATIONS = {
-    "oxford": "Oxford",
-    "oxfordshire": "Oxfordshire",
-    "london": "London",
-    "elsewhere": "Elsewhere",
+LOCATIONS: dict[str, str] = {
+    Location.oxford: "Oxford",
+    Location.oxfordshire: "Oxfordshire",
+    Location.london: "London",
+    Location.elsewhere: "Elsewhere",
 }
-MODES = {"in_person": "In person", "remote": "Remote"}
+MODES: dict[str, str] = {Mode.in_person: "In person", Mode.remote: "Remote"}
 
 
 @dataclass
@@ -129,12 +127,8 @@ def round_dates(the_round: Round, now: datetime) -> list[RoundDate]:
 async def rounds_of(runtime: PortalRuntime, ids: set[UUID]) -> dict[UUID, Round]:
     """The rounds by id, read with the portal's own token (a round's dates are public,
     its route is not open to visitors)."""
-    async with ApplicationsClient(
-        runtime.settings.applications_url,
-        runtime.service_token(),
-        transport=transport_for(runtime, "applications"),
-    ) as applications:
-        found = await asyncio.gather(*(applications.round(i) for i in sorted(ids)))
+    async with PortalServices(runtime, runtime.service_token()) as services:
+        found = await asyncio.gather(*(services.applications.round(i) for i in sorted(ids)))
     return {r.id: r for r in found}
 
 
@@ -164,9 +158,5 @@ def week_options(rounds: dict[UUID, Round]) -> list[tuple[str, date, date]]:
 async def join_alerts(runtime: PortalRuntime, email: str) -> None:
     """R30, with the portal's service token: the notifications service leaves limiting
     each client to the portal (it sees every person arrive from the portal's address)."""
-    async with NotificationsClient(
-        runtime.settings.notifications_url,
-        runtime.service_token(),
-        transport=transport_for(runtime, "notifications"),
-    ) as notifications:
-        await notifications.join_alerts(email)
+    async with PortalServices(runtime, runtime.service_token()) as services:
+        await services.notifications.join_alerts(email)

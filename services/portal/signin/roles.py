@@ -11,8 +11,7 @@
 from __future__ import annotations
 
 from mip.core.auth import Role
-from services.applications.client import ApplicationsClient
-from services.portal.clients import transport_for
+from services.portal.clients import PortalServices
 from services.portal.runtime import PortalRuntime
 
 
@@ -26,12 +25,8 @@ async def role_of(runtime: PortalRuntime, email: str) -> Role | None:
     config = runtime.config
     if email in config.office_emails:
         return Role.office
-    async with ApplicationsClient(
-        runtime.settings.applications_url,
-        runtime.service_token(),
-        transport=transport_for(runtime, "applications"),
-    ) as applications:
-        if await applications.hosts_with_contact(email):
+    async with PortalServices(runtime, runtime.service_token()) as services:
+        if await services.applications.hosts_with_contact(email):
             return Role.host
     if not config.applicant_domains or _in_domains(email, config.applicant_domains):
         return Role.applicant

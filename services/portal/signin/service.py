@@ -22,9 +22,8 @@ from urllib.parse import unquote
 from mip.core.auth import valid_address
 from mip.core.errors import RemoteProblem
 from mip.core.links import address
-from services.notifications.client import NotificationsClient
 from services.notifications.contract import SignInMail
-from services.portal.clients import Unavailable, transport_for
+from services.portal.clients import PortalServices, Unavailable
 from services.portal.contract import Page, PageName
 from services.portal.runtime import PortalRuntime
 from services.portal.session import Person
@@ -98,12 +97,8 @@ async def _deliver(runtime: PortalRuntime, mail: SignInMail) -> None:
     wait = RETRY_FIRST_S
     while True:
         try:
-            async with NotificationsClient(
-                runtime.settings.notifications_url,
-                runtime.service_token(),
-                transport=transport_for(runtime, "notifications"),
-            ) as notifications:
-                outcome = await notifications.send_sign_in_mail(mail)
+            async with PortalServices(runtime, runtime.service_token()) as services:
+                outcome = await services.notifications.send_sign_in_mail(mail)
             log.info("sign-in mail %s: %s", outcome.message_id, outcome.status.value)
             return
         except (Unavailable, RemoteProblem) as exc:
