@@ -50,6 +50,7 @@ from services.notifications.app import SPEC as NOTIFICATIONS
 from services.offers.app import SPEC as OFFERS
 from services.portal.app import SPEC as PORTAL
 from services.portal.keys import keep_key_file
+from services.portal.office import codec
 
 SERVICES = [APPLICATIONS, OFFERS, EXPENSES, NOTIFICATIONS]
 # The portal starts first and heads the table: it is where people open MIP.
@@ -178,6 +179,8 @@ class DevStack:
             port=self._port(TEMPORAL_PORT),
             ui_port=self._port(TEMPORAL_UI_PORT),
             db_file=self.data / "temporal" / "temporal.db",
+            # The UI shows payloads decoded by the portal, to the office signed in there.
+            codec_endpoint=self._service_url(PORTAL.port) + codec.PATH,
         )
         children.append(temporal.child(self.logs / "temporal.log"))
         self.env["TEMPORAL_ADDRESS"] = temporal.address
