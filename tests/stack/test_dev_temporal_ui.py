@@ -11,6 +11,7 @@ from temporalio.client import Client
 
 from launcher.stack import DevOptions, DevStack
 from launcher.temporal import DEV_RETENTION, NAMESPACE
+from services.portal.office.codec import PATH
 from tests.support.servers import Servers
 
 
@@ -22,7 +23,7 @@ def test_mip_dev_s_temporal_ui_decodes_through_the_portal(
     monkeypatch.setenv("SMTP_URL", "smtp://127.0.0.1:1")
     [temporal] = DevStack(DevOptions(data_dir=tmp_path, port_offset=100)).servers()
     argv = list(temporal.argv)
-    assert argv[argv.index("--ui-codec-endpoint") + 1] == "http://127.0.0.1:8100/codec"
+    assert argv[argv.index("--ui-codec-endpoint") + 1] == f"http://127.0.0.1:8100{PATH}"
 
 
 async def test_closed_workflows_are_kept_for_the_dev_retention_only(servers: Servers) -> None:
