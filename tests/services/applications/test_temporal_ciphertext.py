@@ -3,10 +3,11 @@ the server without MIP's codec, its history names nobody; through the codec it d
 
 from __future__ import annotations
 
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHistory
+from temporalio.worker import Replayer
 
 from launcher.mailcatcher import MailCatcher
-from mip.core.codec import codec_for
+from mip.core.codec import codec_for, data_converter
 from mip.core.settings import Settings
 from services.applications.app import create_app as applications_app
 from services.notifications.app import create_app as notifications_app
@@ -14,6 +15,7 @@ from tests.support.applying import apply, make_profile, make_round, open_round
 from tests.support.payloads import decoded_bytes, history_of, raw_bytes
 from tests.support.stack import running_stack
 from tests.support.waiting import eventually
+from workflows.worker import ALL_WORKFLOWS
 
 ADDRESS = b"ada.cipher@example.org"
 NAME = b"Dr Ada Lovelace"
@@ -49,3 +51,7 @@ async def test_an_application_s_history_in_temporal_names_nobody_without_the_cod
     # The statement never enters a workflow at all: the applications service keeps it.
     assert STATEMENT.encode() not in opened
     assert mail_settings.applicant_key(ADDRESS.decode()).encode() in stored
+    # A sealed history, with its ApplicantKey, replays as the unsealed ones in tests/histories/.
+    replayer = Replayer(workflows=ALL_WORKFLOWS, data_converter=data_converter(mail_settings))
+    sealed = WorkflowHistory(made.json()["workflow_id"], list(history.events))
+    await replayer.replay_workflow(sealed, raise_on_replay_failure=True)
