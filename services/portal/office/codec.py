@@ -79,7 +79,8 @@ def _preflight(cors: dict[str, str]) -> Response:
 
 async def _convert(request: Request, action: str, cors: dict[str, str]) -> Response:
     try:
-        given = json_format.Parse(await request.body(), Payloads())
+        # Fields a newer UI may add are not ours to refuse; the payloads are what count.
+        given = json_format.Parse(await request.body(), Payloads(), ignore_unknown_fields=True)
     except json_format.ParseError:
         return _refusal(400, 'Send {"payloads": [...]} as Temporal\'s codec protocol has it.', cors)
     codec = codec_for(portal_runtime(request).settings)
