@@ -76,17 +76,21 @@ $SUDO chown 10001 "$key" && $SUDO chmod 400 "$key"
 # production's rules for secrets and allows the rehearsal round the smoke plays.
 env_file="$LOGS/smoke.env"
 secret="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+payload_keys="smoke:$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')"
+search_hash_key="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
 sed -e 's/^MIP_ENVIRONMENT=.*/MIP_ENVIRONMENT=staging/' \
 	-e "s/^MIP_POSTGRES_PASSWORD=.*/MIP_POSTGRES_PASSWORD=$(python3 -c 'import secrets; print(secrets.token_hex(16))')/" \
 	-e "s/^TEMPORAL_POSTGRES_PASSWORD=.*/TEMPORAL_POSTGRES_PASSWORD=unused-by-the-dev-server/" \
 	-e "s/^MIP_JWT_SECRET=.*/MIP_JWT_SECRET=$secret/" \
+	-e "s|^MIP_PAYLOAD_KEYS=.*|MIP_PAYLOAD_KEYS=$payload_keys|" \
+	-e "s/^MIP_SEARCH_HASH_KEY=.*/MIP_SEARCH_HASH_KEY=$search_hash_key/" \
 	-e 's|^SMTP_URL=.*|SMTP_URL=smtp://mailcatcher:1025|' \
 	-e "s/^TEMPORAL_UI_PORT=.*/TEMPORAL_UI_PORT=${MIP_SMOKE_TEMPORAL_UI_PORT:-18080}/" \
 	-e "s/^MIP_PORTAL_PORT=.*/MIP_PORTAL_PORT=$MIP_SMOKE_PORTAL_PORT/" \
 	-e "s|^MIP_PORTAL_PUBLIC_URL=.*|MIP_PORTAL_PUBLIC_URL=http://127.0.0.1:$MIP_SMOKE_PORTAL_PORT|" \
 	-e "s|^MIP_PORTAL_SIGNING_KEY_PATH=.*|MIP_PORTAL_SIGNING_KEY_PATH=$key|" \
 	deploy/.env.example >"$env_file"
-export MIP_JWT_SECRET="$secret"
+export MIP_JWT_SECRET="$secret" MIP_PAYLOAD_KEYS="$payload_keys" MIP_SEARCH_HASH_KEY="$search_hash_key"
 
 down() {
 	local code=$?

@@ -59,6 +59,9 @@ TEMPORAL_PORT, TEMPORAL_UI_PORT = 7233, 8233
 POSTGRES_PORT = 25432
 SMTP_PORT, MAIL_WEB_PORT = 1025, 8025
 WORKER_METRICS_PORT = 9464  # the worker's /metrics (each service serves its own)
+# Where the portal serves Temporal's codec endpoint (services/portal/office/codec.py PATH;
+# the launcher uses a service's app and contract only, so the path is written here too).
+CODEC_PATH = "/codec"
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,8 @@ class DevStack:
             port=self._port(TEMPORAL_PORT),
             ui_port=self._port(TEMPORAL_UI_PORT),
             db_file=self.data / "temporal" / "temporal.db",
+            # The UI shows payloads decoded by the portal, to the office signed in there.
+            codec_endpoint=self._service_url(PORTAL.port) + CODEC_PATH,
         )
         children.append(temporal.child(self.logs / "temporal.log"))
         self.env["TEMPORAL_ADDRESS"] = temporal.address

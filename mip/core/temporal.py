@@ -11,12 +11,12 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import Runtime
 from temporalio.service import RPCError, TLSConfig
 from temporalio.worker import Worker
 
 from mip.core import telemetry
+from mip.core.codec import data_converter
 from mip.core.settings import Settings
 
 log = logging.getLogger("mip.temporal")
@@ -59,12 +59,13 @@ async def connect(settings: Settings, *, runtime: Runtime | None = None) -> Clie
     # HTTP/2 keep-alive pings are on by default (every 30 s, 15 s to answer), so a dead
     # connection is found and replaced without help; see `TemporalLink.check` for the rest.
     # The tracing interceptor (when tracing is on) is inherited by every worker built on
-    # this client; `runtime` carries the worker's metrics exporter.
+    # this client, as is the data converter, so every payload Temporal stores is sealed
+    # (codec.py); `runtime` carries the worker's metrics exporter.
     api_key = settings.temporal_api_key
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings),
         interceptors=telemetry.temporal_interceptors(),
         runtime=runtime,
         tls=tls_config(settings),

@@ -31,6 +31,7 @@ from services.portal import applicant, csrf, errors, host, office, public, sessi
 from services.portal.body_limit import BodyLimit
 from services.portal.config import PortalSettings
 from services.portal.keys import SigningKeys, generate_pem
+from services.portal.office import codec
 from services.portal.runtime import portal_runtime, running
 
 log = logging.getLogger("mip.portal")
@@ -172,6 +173,7 @@ def create_app(settings: Settings | None = None, config: PortalSettings | None =
     telemetry.instrument_app(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(system)
+    app.mount(codec.PATH, codec.router)  # the Temporal UI's codec endpoint: no form CSRF
     for router in SPEC.routers:
         app.include_router(router)
     return app

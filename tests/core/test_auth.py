@@ -26,6 +26,7 @@ from services.expenses.app import create_app as expenses_app
 from services.notifications.app import create_app as notifications_app
 from services.offers.app import create_app as offers_app
 from tests.support.auth import RunApp, auth
+from tests.support.keys import HARDENED_KEYS
 from tests.support.servers import free_port
 from tests.support.stack import _serving
 
@@ -329,6 +330,7 @@ async def test_without_a_shared_secret_hs256_is_refused_and_no_jwks_is_503() -> 
         portal_public_url="https://mip.example.ac.uk",
         jwt_jwks_url="http://127.0.0.1:9/.well-known/jwks.json",
         service_token="s",
+        **HARDENED_KEYS,
     )
     dev = mint_token(Settings(), role=Role.office, subject="office@example.org")
     verifier = TokenVerifier(production)

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from mip.core.auth import Role, TokenVerifier, mint_token
 from mip.core.errors import NotAuthenticated
 from mip.core.settings import DEV_JWT_SECRET, Environment, Settings
+from tests.support.keys import HARDENED_KEYS
 
 
 def _key_pair() -> tuple[ec.EllipticCurvePrivateKey, str]:
@@ -48,6 +49,7 @@ def test_production_verifies_tokens_with_the_public_key_and_rejects_dev_tokens()
         portal_public_url="https://mip.example.ac.uk",
         jwt_public_key=public,
         service_token="svc",
+        **HARDENED_KEYS,
     )
     now = int(time.time())
     claims = {
@@ -73,6 +75,7 @@ def test_production_cannot_mint_dev_tokens() -> None:
         portal_public_url="https://mip.example.ac.uk",
         jwt_public_key=public,
         service_token="s",
+        **HARDENED_KEYS,
     )
     with pytest.raises(RuntimeError, match="IdP"):
         mint_token(prod, role=Role.office, subject="office@example.org")

@@ -270,7 +270,11 @@ async def main(project: str, kill_container: str | None, sender: str | None) -> 
     secret = os.environ["MIP_JWT_SECRET"]
     # Staging's rules, as the stack runs: its portal is where people follow e-mail links.
     settings = Settings(
-        environment=Environment.staging, jwt_secret=secret, portal_public_url=_url("PORTAL", 8000)
+        environment=Environment.staging,
+        jwt_secret=secret,
+        portal_public_url=_url("PORTAL", 8000),
+        payload_keys=os.environ["MIP_PAYLOAD_KEYS"],
+        search_hash_key=os.environ["MIP_SEARCH_HASH_KEY"],
     )
     started = time.monotonic()
     async with httpx.AsyncClient(timeout=30) as http:

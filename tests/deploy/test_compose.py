@@ -162,8 +162,9 @@ def test_production_refuses_every_placeholder_env_example_leaves(
     monkeypatch.setenv("DATABASE_URL", f"postgresql://mip:{password}@postgres:5432/mip")
     with pytest.raises(ValidationError) as refused:
         Settings()
-    for name in ("DATABASE_URL", "MIP_JWT_SECRET", "SMTP_URL"):
+    for name in ("DATABASE_URL", "MIP_JWT_SECRET", "SMTP_URL", "MIP_PAYLOAD_KEYS"):
         assert f"{name} still holds the placeholder" in str(refused.value)
+    assert "MIP_SEARCH_HASH_KEY still holds the placeholder" in str(refused.value)
 
 
 def test_the_image_builds_from_the_public_python_image_and_runs_unprivileged() -> None:

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from mip.core.auth import Role, TokenVerifier, mint_token
 from mip.core.settings import Environment, Settings
+from tests.support.keys import HARDENED_KEYS
 
 SECRET = "s3cret-" * 6
 
@@ -29,6 +30,7 @@ def test_staging_is_not_production_so_rehearsals_are_allowed() -> None:
         environment=Environment.staging,
         portal_public_url="https://mip.example.ac.uk",
         jwt_secret=SECRET,
+        **HARDENED_KEYS,
     )
     assert staging.hardened
     assert not staging.production
@@ -40,6 +42,7 @@ def test_with_a_real_secret_services_mint_their_own_service_tokens() -> None:
         environment=Environment.production,
         portal_public_url="https://mip.example.ac.uk",
         jwt_secret=SECRET,
+        **HARDENED_KEYS,
     )
     assert prod.service_token is None
     token = mint_token(prod, role=Role.service, subject="service:offers")
@@ -52,6 +55,7 @@ def test_the_dev_secret_never_signs_in_staging() -> None:
         portal_public_url="https://mip.example.ac.uk",
         jwt_jwks_url="https://idp.example/jwks",
         service_token="t",
+        **HARDENED_KEYS,
     )
     assert staging.signing_secret is None
 

@@ -16,6 +16,7 @@ from launcher.migrate import migrate_all
 from launcher.serve import SERVED
 from mip.core.settings import Settings
 from services.portal.keys import SigningKeys
+from tests.support.keys import HARDENED_ENV
 from tests.support.servers import free_port
 from tests.support.waiting import eventually
 
@@ -114,6 +115,7 @@ def test_mip_serve_portal_refuses_production_without_its_key_before_opening_a_po
         "MIP_ENVIRONMENT": "production",
         "MIP_JWT_SECRET": "s3cret-" * 6,
         "MIP_PORTAL_PUBLIC_URL": "https://mip.example.ac.uk",
+        **HARDENED_ENV,
     }
     env.pop("MIP_PORTAL_SIGNING_KEY", None)
     env.pop("MIP_PORTAL_SIGNING_KEY_FILE", None)

@@ -383,9 +383,9 @@ async def _workflow_input(stack: PortalStack, application_id: str) -> Applicatio
     handle = stack.temporal.get_workflow_handle(ids.application(application_id))
     async for event in handle.fetch_history_events():
         payloads = event.workflow_execution_started_event_attributes.input.payloads
-        found: ApplicationInput = stack.temporal.data_converter.payload_converter.from_payloads(
-            payloads, [ApplicationInput]
-        )[0]
+        # Through the codec: Temporal holds the input sealed (mip/core/codec.py).
+        decoded = await stack.temporal.data_converter.decode(payloads, [ApplicationInput])
+        found: ApplicationInput = decoded[0]
         return found
     raise AssertionError("the application's workflow has no history")
 

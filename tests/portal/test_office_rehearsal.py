@@ -44,6 +44,7 @@ from tests.portal.support.browser import Check, NewPage, SignIn
 from tests.portal.support.catalogue import advertised_round, host_with_placement
 from tests.portal.support.stack import OFFICE, PortalStack
 from tests.support.applying import PROFILE, pdf
+from tests.support.keys import HARDENED_KEYS
 from tests.support.waiting import eventually
 
 ApiFor = Callable[[str, str], ApiAs]
@@ -315,6 +316,7 @@ async def _in_production(portal_stack: PortalStack) -> AsyncIterator[None]:
             "environment": Environment.production,
             "jwt_secret": "a-production-secret-" * 3,
             "portal_public_url": "https://mip.example.ac.uk",
+            **HARDENED_KEYS,
         }
     )
     try:

@@ -19,6 +19,7 @@ from services.portal.app import create_app
 from services.portal.config import PortalSettings
 from services.portal.keys import SigningKeys, keep_key_file
 from tests.portal.support.stack import PortalStack
+from tests.support.keys import HARDENED_KEYS
 
 
 async def test_the_jwks_holds_the_public_key_only(portal_stack: PortalStack) -> None:
@@ -61,6 +62,7 @@ def test_production_refuses_to_start_without_the_signing_key(tmp_path: Path) -> 
         portal_public_url="https://mip.example.ac.uk",
         jwt_jwks_url="http://portal/jwks",
         service_token="s",
+        **HARDENED_KEYS,
     )
     with pytest.raises(RuntimeError, match="MIP_PORTAL_SIGNING_KEY_FILE"):
         create_app(production, PortalSettings())

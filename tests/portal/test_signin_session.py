@@ -13,6 +13,7 @@ from services.portal import session
 from tests.portal.support.clock import clock_moved
 from tests.portal.support.portal_http import csrf_of, link_for, signed_in, visitor
 from tests.portal.support.stack import PortalStack
+from tests.support.keys import HARDENED_KEYS
 
 
 async def test_after_sign_out_the_old_cookie_no_longer_works(portal_stack: PortalStack) -> None:
@@ -70,6 +71,7 @@ async def test_the_cookie_is_httponly_and_samesite_lax_and_secure_in_production(
         portal_public_url="https://mip.example.ac.uk",
         jwt_jwks_url="http://portal/jwks",
         service_token="s",
+        **HARDENED_KEYS,
     )
     runtime = dataclasses.replace(portal_stack.runtime, settings=production)
     response = Response()

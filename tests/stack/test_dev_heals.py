@@ -23,12 +23,12 @@ import httpx
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from launcher.mailcatcher import MailStore
 from mip.core import ids as workflow_ids
 from mip.core.auth import Role
+from mip.core.codec import data_converter
 from mip.core.settings import Settings
 from mip.core.temporal import connect
 from services.notifications.contract import SEND_EMAIL
@@ -243,7 +243,7 @@ async def test_r15_p1_p4_mip_dev_heals_killed_notifications_and_worker(tmp_path:
             history = await client.get_workflow_handle(
                 workflow_ids.application(ids[APPLICANTS[0]])
             ).fetch_history()
-            replayer = Replayer(workflows=ALL_WORKFLOWS, data_converter=pydantic_data_converter)
+            replayer = Replayer(workflows=ALL_WORKFLOWS, data_converter=data_converter(settings))
             await replayer.replay_workflow(_as_before_r15(history))
     finally:
         smtp.release()

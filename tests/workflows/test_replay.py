@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from temporalio import workflow
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from mip.core.codec import data_converter
+from mip.core.settings import Settings
 from workflows.stack_check import ServiceAnswer, StackCheckInput, StackCheckResult
 from workflows.worker import ALL_WORKFLOWS
 
@@ -33,7 +34,7 @@ def _replayer(workflows: list[type], *passthrough: str) -> Replayer:
                 "workflows", *passthrough
             )
         ),
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(Settings()),
     )
 
 

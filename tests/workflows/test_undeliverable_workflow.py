@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 from temporalio import workflow
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from mip.core.codec import data_converter
+from mip.core.settings import Settings
 from tests.support.offer_harness import harness
 from workflows.application import ApplicationWorkflow
 from workflows.application_effects import UNDELIVERABLE_NOTICE
@@ -47,7 +48,8 @@ async def test_an_unreachable_applicant_is_offered_and_told_and_the_office_hears
         for step in ("confirmation", "offer", "offer-reminder", "offer-lapsed")
     ]
     await Replayer(
-        workflows=[ApplicationWorkflow, PlacementWorkflow], data_converter=pydantic_data_converter
+        workflows=[ApplicationWorkflow, PlacementWorkflow],
+        data_converter=data_converter(Settings()),
     ).replay_workflow(history)
 
 
@@ -66,5 +68,6 @@ async def test_a_history_from_before_the_notices_still_replays(
     assert final == "lapsed"
     assert office == []  # what the code did before: nothing for the office
     await Replayer(
-        workflows=[ApplicationWorkflow, PlacementWorkflow], data_converter=pydantic_data_converter
+        workflows=[ApplicationWorkflow, PlacementWorkflow],
+        data_converter=data_converter(Settings()),
     ).replay_workflow(history)

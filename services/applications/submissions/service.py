@@ -219,6 +219,7 @@ def _workflow_input(
         deadline_at=accepted.deadline,
         placement=facts_of(placement),
         office_email=runtime.settings.office_email,
+        applicant_key=runtime.settings.applicant_key(applicant_email),
         confirmation={
             "applicant_name": name,
             "placement_title": placement.title,

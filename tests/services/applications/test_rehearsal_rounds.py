@@ -23,6 +23,7 @@ from tests.support.applying import (
     open_round,
 )
 from tests.support.auth import RunApp, auth
+from tests.support.keys import HARDENED_KEYS
 
 SECRET = "a-production-secret-" * 3
 LONDON = ZoneInfo("Europe/London")
@@ -84,7 +85,12 @@ async def test_a_round_made_with_a_clock_is_a_rehearsal_and_its_placements_and_a
 
 def test_rehearsals_are_allowed_everywhere_but_production() -> None:
     public = "https://mip.example.ac.uk"
-    staging = Settings(environment=Environment.staging, portal_public_url=public, jwt_secret=SECRET)
+    staging = Settings(
+        environment=Environment.staging,
+        portal_public_url=public,
+        jwt_secret=SECRET,
+        **HARDENED_KEYS,
+    )
     production = staging.model_validate(
         {**staging.model_dump(), "environment": Environment.production}
     )
@@ -103,6 +109,7 @@ async def test_production_refuses_rehearsal_rounds_and_their_steps(
             "environment": Environment.production,
             "jwt_secret": SECRET,
             "portal_public_url": "https://mip.example.ac.uk",
+            **HARDENED_KEYS,
         }
     )
     office = auth(production, Role.office)

@@ -1,0 +1,36 @@
+"""`mip dev`'s Temporal (issue 23 item 5): its web UI decodes through the portal's codec
+endpoint, and closed workflows are kept for a set time, not for ever."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
+from temporalio.client import Client
+
+from launcher.stack import DevOptions, DevStack
+from launcher.temporal import DEV_RETENTION, NAMESPACE
+from services.portal.office.codec import PATH
+from tests.support.servers import Servers
+
+
+def test_mip_dev_s_temporal_ui_decodes_through_the_portal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Servers named in the environment: nothing embedded is initialised for this.
+    monkeypatch.setenv("DATABASE_URL", "postgresql://mip@127.0.0.1:1/mip")
+    monkeypatch.setenv("SMTP_URL", "smtp://127.0.0.1:1")
+    [temporal] = DevStack(DevOptions(data_dir=tmp_path, port_offset=100)).servers()
+    argv = list(temporal.argv)
+    assert argv[argv.index("--ui-codec-endpoint") + 1] == f"http://127.0.0.1:8100{PATH}"
+
+
+async def test_closed_workflows_are_kept_for_the_dev_retention_only(servers: Servers) -> None:
+    if servers.backend != "embedded":
+        pytest.skip("the retention is set by `mip dev`'s own dev server (launcher/temporal.py)")
+    client = await Client.connect(servers.temporal_address)
+    described = await client.workflow_service.describe_namespace(
+        DescribeNamespaceRequest(namespace=NAMESPACE)
+    )
+    assert described.config.workflow_execution_retention_ttl.ToTimedelta() == DEV_RETENTION
