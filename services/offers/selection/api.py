@@ -20,9 +20,10 @@ async def selection(placement_id: UUID, runtime: Runtime, who: AnyUser) -> Selec
 
 
 @router.post("/{placement_id}/marks")
-async def mark(placement_id: UUID, body: MarkIn, runtime: Runtime, me: HostUser) -> dict[str, str]:
+async def mark(placement_id: UUID, body: MarkIn, runtime: Runtime, me: HostUser) -> MarkIn:
+    """The host's mark for one forwarded application, as it was saved."""
     await service.mark(runtime, placement_id, body, me)
-    return {"application_id": str(body.application_id), "mark": body.mark}
+    return body
 
 
 @router.post(
