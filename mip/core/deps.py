@@ -34,3 +34,5 @@ OfficeUser = Annotated[Principal, Depends(_office)]
 OFFICE_ONLY = Depends(_office)
 ApplicantUser = Annotated[Principal, Depends(require_role(Role.applicant))]
 HostUser = Annotated[Principal, Depends(require_role(Role.host))]
+# A person asking about themselves (their own data, issue 23): applicants and hosts alike.
+PersonUser = Annotated[Principal, Depends(require_role(Role.applicant, Role.host))]

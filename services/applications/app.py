@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from mip.core.app import create_service_app, service_spec
 from mip.core.settings import Settings
+from services.applications.access.api import router as access
 from services.applications.activities import ApplicationActivities
 from services.applications.applicants.api import router as applicants
 from services.applications.catalogue.api import router as catalogue
@@ -22,7 +23,7 @@ SPEC = service_spec(
     "Hosts, rounds, placements, applicants, applications, CVs and support sessions.",
     (queues.APPLICATIONS, queues.WORKFLOWS),
     port=8001,
-    routers=(catalogue, applicants, submissions, hosts, support),
+    routers=(catalogue, applicants, submissions, hosts, support, access),
     activities=ApplicationActivities.serving,
     figures=figures,
     uses_outbox=True,

@@ -21,6 +21,7 @@ from services.applications.applicants.schemas import Profile as Profile
 from services.applications.applicants.schemas import ProfileIn as ProfileIn
 from services.applications.applicants.schemas import StaffRole as StaffRole
 from services.applications.contract import Application as Application
+from services.applications.contract import ApplicationsData as ApplicationsData
 from services.applications.contract import Event as Event
 from services.applications.contract import ForwardedApplication as ForwardedApplication
 from services.applications.contract import Host as Host
@@ -109,6 +110,19 @@ class ApplicationsClient(ServiceClient):
     async def cv(self, application_id: UUID) -> Download:
         """The CV as the caller may read it: a host gets what hosts receive (R11)."""
         return await self._download(f"/v1/applications/{application_id}/cv")
+
+    # subject access (issue 23): a person's own, the office's copy of anyone's
+    async def my_data(self) -> ApplicationsData:
+        return await self._get("/v1/me/data", ApplicationsData)
+
+    async def data_of(self, email: str) -> ApplicationsData:
+        """Office (and services): what is held about `email`."""
+        return await self._get(f"/v1/office/people/{quote(email, safe='@')}/data", ApplicationsData)
+
+    async def person_cv(self, email: str, application_id: UUID) -> Download:
+        """A CV as sent, listed in the data above (`files`, `of` the application): to its
+        applicant or the office, and not recorded as an opening."""
+        return await self._download(f"/v1/people/{quote(email, safe='@')}/cvs/{application_id}")
 
     # portal: office pages ---------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, EmailStr, Field, StringConstraints, model_validator
 
+from mip.core.access import HeldFile, Row
 from mip.core.bounds import Day, Moment
 from mip.core.links import WebLinksOnly
 from mip.core.text import OneLine
@@ -450,3 +451,21 @@ def why_frozen(clock: RoundClock, applications: int, now: datetime) -> Frozen | 
     if applications:
         return Frozen.applied
     return None
+
+
+class ApplicationsData(BaseModel):
+    """Everything the applications service holds about one person (issue 23, subject
+    access), found by their address: as an applicant, and as a host's contact. Nothing of
+    anyone else: a host's record lists the host, not the people who applied to it; who
+    opened a CV names a host by its organisation, the office as the office."""
+
+    email: str
+    profile: list[Row]
+    equal_opportunities: list[Row]
+    applications: list[Row]
+    application_events: list[Row]
+    cvs: list[Row]
+    cv_openings: list[Row]
+    support_bookings: list[Row]
+    hosts: list[Row]
+    files: list[HeldFile]

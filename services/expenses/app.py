@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from mip.core.app import create_service_app, service_spec
 from mip.core.settings import Settings
+from services.expenses.access.api import router as access
 from services.expenses.activities import ExpenseActivities
 from services.expenses.claims.api import router as claims
 from services.expenses.config import ExpensesSettings
@@ -18,7 +19,7 @@ SPEC = service_spec(
     "Expense claims, claim lines and receipts.",
     (queues.EXPENSES, queues.WORKFLOWS),
     port=8003,
-    routers=(claims, decisions),
+    routers=(claims, decisions, access),
     activities=ExpenseActivities.serving,
     figures=figures,
     uses_outbox=True,

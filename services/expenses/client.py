@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote
 from uuid import UUID
 
 from mip.core.http import Download, ServiceClient
@@ -14,6 +15,7 @@ from services.expenses.contract import Claim as Claim
 from services.expenses.contract import ClaimLine as ClaimLine
 from services.expenses.contract import ClaimState as ClaimState
 from services.expenses.contract import DecisionIn as DecisionIn
+from services.expenses.contract import ExpensesData as ExpensesData
 from services.expenses.contract import Limits as Limits
 from services.expenses.contract import LineDecisionIn as LineDecisionIn
 from services.expenses.contract import NoteIn as NoteIn
@@ -83,6 +85,17 @@ class ExpensesClient(ServiceClient):
 
     async def claim(self, claim_id: UUID) -> Claim:
         return await self._get(f"/v1/claims/{claim_id}", Claim)
+
+    # subject access (issue 23): a person's own, the office's copy of anyone's
+    async def my_data(self) -> ExpensesData:
+        return await self._get("/v1/me/data", ExpensesData)
+
+    async def data_of(self, email: str) -> ExpensesData:
+        return await self._get(f"/v1/office/people/{quote(email, safe='@')}/data", ExpensesData)
+
+    async def person_receipt(self, email: str, line_id: UUID) -> Download:
+        """A receipt listed in the data above (`files`, `of` the line)."""
+        return await self._download(f"/v1/people/{quote(email, safe='@')}/receipts/{line_id}")
 
     async def receipt(self, claim_id: UUID, line_id: UUID) -> Download:
         return await self._download(f"/v1/claims/{claim_id}/lines/{line_id}/receipt")

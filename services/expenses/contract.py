@@ -15,6 +15,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from mip.core.access import HeldFile, Row
+
 RECORD_CLAIM = "record_claim"
 
 
@@ -141,3 +143,17 @@ class DecisionIn(BaseModel):
 
 class NoteIn(BaseModel):
     text: str = Field(min_length=1, max_length=2000)
+
+
+class ExpensesData(BaseModel):
+    """Everything the expenses service holds about one person (issue 23, subject access):
+    the claims they made as an intern, their lines and events, and their receipts (listed
+    in `receipts`, served as `files`). A host's contact is named on a claim as the intern
+    saw it; the claims a host decides are the interns', not the host's."""
+
+    email: str
+    claims: list[Row]
+    claim_lines: list[Row]
+    claim_events: list[Row]
+    receipts: list[Row]
+    files: list[HeldFile]

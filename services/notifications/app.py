@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from mip.core.app import create_service_app, service_spec
 from mip.core.settings import Settings
+from services.notifications.access.api import router as access
 from services.notifications.activities import NotificationActivities
 from services.notifications.alerts.api import router as alerts
 from services.notifications.config import MailSettings
@@ -19,7 +20,7 @@ SPEC = service_spec(
     "Messages, templates, deliveries and the alerts list.",
     (queues.NOTIFICATIONS, queues.WORKFLOWS),
     port=8004,
-    routers=(messages, alerts, sign_in),
+    routers=(messages, alerts, sign_in, access),
     activities=NotificationActivities.serving,
     figures=figures,
     config=MailSettings,

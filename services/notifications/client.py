@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote
 from uuid import UUID
 
 from mip.core.http import ServiceClient
 from services.notifications.contract import (
     EmailStatus,
     MessageKind,
+    NotificationsData,
     SignInMail,
     SignInMailOutcome,
     SubscribeIn,
@@ -19,6 +21,15 @@ from services.notifications.messages.schemas import MessageDetail, MessageSummar
 
 class NotificationsClient(ServiceClient):
     """Calls the notifications service; domain calls are added beside its routes."""
+
+    # subject access (issue 23): a person's own, the office's copy of anyone's
+    async def my_data(self) -> NotificationsData:
+        return await self._get("/v1/me/data", NotificationsData)
+
+    async def data_of(self, email: str) -> NotificationsData:
+        return await self._get(
+            f"/v1/office/people/{quote(email, safe='@')}/data", NotificationsData
+        )
 
     # portal: sign-in (portal-core)
     async def send_sign_in_mail(self, mail: SignInMail) -> SignInMailOutcome:

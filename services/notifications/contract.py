@@ -11,6 +11,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, EmailStr, Field
 
+from mip.core.access import Row
 from mip.core.bounds import Moment
 from mip.core.links import WebUrl
 from services.portal.contract import Page
@@ -148,3 +149,16 @@ class AlertRecipient(BaseModel):
 
     subscriber_id: str
     email: str
+
+
+class NotificationsData(BaseModel):
+    """Everything the notifications service holds about one person (issue 23, subject
+    access): each e-mail sent to them (kind, subject, text, status, when) and their alerts
+    list entry. An e-mail sent to them is theirs, whoever else it names (a host's list of
+    applications is the host's); one that only names them (a host's list naming an
+    applicant) is not, and its other recipients are left out. The alerts list's token is
+    a credential, not information about them, and is left out too."""
+
+    email: str
+    messages: list[Row]
+    alert_subscriptions: list[Row]

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from mip.core.app import create_service_app, service_spec
 from mip.core.settings import Settings
+from services.offers.access.api import router as access
 from services.offers.activities import OfferActivities
 from services.offers.decisions.api import router as decisions
 from services.offers.figures import figures
@@ -18,7 +19,7 @@ SPEC = service_spec(
     "Selections, host rankings and offers.",
     (queues.OFFERS, queues.WORKFLOWS),
     port=8002,
-    routers=(selection, decisions, round_view),
+    routers=(selection, decisions, round_view, access),
     activities=OfferActivities.serving,
     figures=figures,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
 from uuid import UUID
 
 from mip.core.http import ServiceClient
@@ -10,6 +11,7 @@ from mip.core.http import ServiceClient
 from services.offers.contract import Candidate as Candidate
 from services.offers.contract import MarkIn as MarkIn
 from services.offers.contract import Offer as Offer
+from services.offers.contract import OffersData as OffersData
 from services.offers.contract import RankingIn as RankingIn
 from services.offers.contract import RankingOutcome as RankingOutcome
 from services.offers.contract import RoundView as RoundView
@@ -46,6 +48,13 @@ class OffersClient(ServiceClient):
     async def withdrawals(self, round_id: UUID) -> list[Withdrawal]:
         """R23: withdrawals after acceptance in the round."""
         return await self._get(f"/v1/office/rounds/{round_id}/withdrawals", list[Withdrawal])
+
+    # subject access (issue 23): a person's own, the office's copy of anyone's
+    async def my_data(self) -> OffersData:
+        return await self._get("/v1/me/data", OffersData)
+
+    async def data_of(self, email: str) -> OffersData:
+        return await self._get(f"/v1/office/people/{quote(email, safe='@')}/data", OffersData)
 
     # portal: applicant pages
 

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from mip.core.access import Row
 from services.applications.contract import ForwardedApplication, Placement
 
 # Activities on the offers service's queue.
@@ -157,3 +158,14 @@ class Selection(BaseModel):
     placement: Placement
     candidates: list[Candidate]
     offers: PlacementState | None
+
+
+class OffersData(BaseModel):
+    """Everything the offers service holds about one person (issue 23, subject access):
+    their offers and acceptances, and the marks hosts gave their applications. A mark
+    leaves out who marked it: the host's address is the host's."""
+
+    email: str
+    offers: list[Row]
+    acceptances: list[Row]
+    marks: list[Row]

@@ -13,6 +13,7 @@ from mip.core import when
 from mip.core.auth import Principal, Role
 from mip.core.errors import Conflict, NotFound
 from mip.core.text import file_name, surname_first
+from services.applications.access import service as access
 from services.applications.catalogue import service as catalogue
 from services.applications.catalogue.schemas import Placement
 from services.applications.forwarded import repository as repo
@@ -76,5 +77,7 @@ async def cv_for(pool: asyncpg.Pool, application_id: UUID, who: Principal) -> Cv
         content = row["content"]
     else:
         raise NotFound(f"There is no application {application_id}.")
+    async with pool.acquire() as conn:
+        await access.record_cv_opening(conn, application_id, who)
     name = file_name(*surname_first(row["name"]), "CV", extension=row["format"])
     return CvFile(content=content, format=row["format"], filename=name)
