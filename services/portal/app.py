@@ -27,7 +27,17 @@ from mip.core.logging import configure_logging
 from mip.core.problems import describe
 from mip.core.runtime import ServiceSpec
 from mip.core.settings import Settings
-from services.portal import applicant, csrf, errors, host, office, public, session, signin
+from services.portal import (
+    applicant,
+    csrf,
+    errors,
+    host,
+    office,
+    public,
+    session,
+    signin,
+    your_data,
+)
 from services.portal.body_limit import BodyLimit
 from services.portal.config import PortalSettings
 from services.portal.keys import SigningKeys, generate_pem
@@ -45,7 +55,14 @@ SPEC = ServiceSpec(
     workflow_queue="",
     migrations=Path(__file__).parent / "migrations",
     port=8000,
-    routers=(public.router, signin.router, applicant.router, host.router, office.router),
+    routers=(
+        public.router,
+        signin.router,
+        applicant.router,
+        host.router,
+        office.router,
+        your_data.router,
+    ),
     config=PortalSettings,
 )
 

@@ -2,8 +2,8 @@
 rehearsal rounds moved on a step at a time (outside production), the
 round at a glance with links into the Temporal web UI (P7), messages, overdue
 confirmations and resending (R15, P4), equal-opportunities totals (R9), withdrawals
-after acceptance (R23) and support sessions (R29). The router guards every route with
-`only(Role.office)`: anyone else gets the 403 page."""
+after acceptance (R23), support sessions (R29) and a person's data (issue 23). The router
+guards every route with `only(Role.office)`: anyone else gets the 403 page."""
 
 from fastapi import APIRouter
 
@@ -14,6 +14,7 @@ from services.portal.office import (
     hosts,
     messages,
     pages,
+    people,
     placements,
     rehearsals,
     rounds,
@@ -24,7 +25,19 @@ from services.portal.web import only
 
 router = APIRouter(dependencies=[only(Role.office)])
 # Rehearsals before rounds: "/rounds/new-rehearsal" is not a round's id.
-parts = (pages, hosts, rehearsals, rounds, placements, glance, messages, equality, search, support)
+parts = (
+    pages,
+    hosts,
+    rehearsals,
+    rounds,
+    placements,
+    glance,
+    messages,
+    equality,
+    search,
+    support,
+    people,
+)
 for part in parts:
     router.include_router(part.router)
 
