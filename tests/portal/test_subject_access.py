@@ -14,8 +14,10 @@ from email import message_from_bytes
 from typing import Any
 
 import pytest
+from playwright.async_api import Page, expect
 
 from mip.core.auth import Role
+from tests.portal.support.browser import Check, NewPage, SignIn
 from tests.portal.support.portal_http import csrf_of, signed_in
 from tests.portal.support.stack import OFFICE, PortalStack
 from tests.support.auth import auth
@@ -222,3 +224,25 @@ async def test_an_applicant_cannot_ask_for_anothers_data(
     async with signed_in(portal_stack, made.email(ADA)) as portal:
         page = await portal.get("/office/people/data")
     assert page.status_code == 403
+
+
+async def test_the_pages_are_found_from_home_and_pass_axe(
+    two: Two, page: Page, new_page: NewPage, sign_in: SignIn, assert_accessible: Check
+) -> None:
+    """In Chromium: the applicant's home links to the page, whose button downloads the
+    .zip; the office's form shows a bad address in a GOV.UK error summary."""
+    await sign_in(page, two.made.email(ADA))
+    await page.goto(page.url.split("/applicant")[0] + "/applicant")
+    await page.get_by_role("link", name="Download your data").click()
+    await expect(page.get_by_role("heading", name="Download your data")).to_be_visible()
+    await assert_accessible(page)
+    async with page.expect_download() as downloading:
+        await page.get_by_role("link", name="Download your data").click()
+    assert (await downloading.value).suggested_filename.endswith(".zip")
+    office = await new_page()
+    await sign_in(office, OFFICE)
+    await office.get_by_role("link", name="A person's data").click()
+    await office.get_by_label("Email address").fill("ada at example")
+    await office.get_by_role("button", name="Download their data").click()
+    await expect(office.get_by_role("alert")).to_contain_text("There is a problem")
+    await assert_accessible(office)
