@@ -63,7 +63,9 @@ class Held:
 
 
 async def held(services: PortalServices, email: str | None = None) -> Held:
-    """The signed-in person's own (no `email`), or the office's copy for `email`."""
+    """The signed-in person's own (no `email`), or the office's copy for `email`. One
+    service after another: a refusal or an outage of one is then the page's one error,
+    with no other request left running."""
     if email is None:
         return Held(
             await services.applications.my_data(),

@@ -30,5 +30,5 @@ async def data_of(email: EmailStr, pool: PoolDep, _: OfficeOrService) -> Applica
 @router.get("/people/{email}/cvs/{application_id}", response_class=Response)
 async def own_cv(email: EmailStr, application_id: UUID, pool: PoolDep, who: AnyUser) -> Response:
     """A CV as sent, listed in `files` of the data above: to its applicant or the office."""
-    found = await service.own_cv(pool, email, application_id, who)
-    return Response(found.content, media_type=service.CV_MEDIA[found.format])
+    content, media_type = await service.own_cv(pool, email, application_id, who)
+    return Response(content, media_type=media_type)

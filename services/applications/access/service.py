@@ -13,7 +13,6 @@ from mip.core.auth import Principal, Role
 from mip.core.errors import NotFound
 from services.applications.access import repository as repo
 from services.applications.contract import ApplicationsData, reference
-from services.applications.forwarded.schemas import CvFile
 
 CV_MEDIA = {
     "pdf": "application/pdf",
@@ -46,9 +45,12 @@ def cv_path(email: str, application_id: UUID) -> str:
     return f"/v1/people/{quote(email, safe='@')}/cvs/{application_id}"
 
 
-async def own_cv(pool: asyncpg.Pool, email: str, application_id: UUID, who: Principal) -> CvFile:
-    """The CV as sent, to its applicant or the office making their archive. Not recorded
-    as an opening: it goes to the person it is about (docs/architecture.md, subject access)."""
+async def own_cv(
+    pool: asyncpg.Pool, email: str, application_id: UUID, who: Principal
+) -> tuple[bytes, str]:
+    """The CV as sent and its media type, to its applicant or the office making their
+    archive. Not recorded as an opening: it goes to the person it is about
+    (docs/architecture.md, subject access)."""
     address = email.lower()
     if who.role is not Role.office and who.subject.lower() != address:
         raise NotFound(f"There is no CV {application_id} of yours.")
@@ -56,7 +58,7 @@ async def own_cv(pool: asyncpg.Pool, email: str, application_id: UUID, who: Prin
         row = await repo.cv(conn, address, application_id)
     if row is None:
         raise NotFound(f"There is no CV {application_id} of {address}.")
-    return CvFile(content=row["content"], format=row["format"], filename=f"{application_id}-CV")
+    return row["content"], CV_MEDIA[row["format"]]
 
 
 async def record_cv_opening(conn: asyncpg.Connection, application_id: UUID, who: Principal) -> None:

@@ -7,16 +7,12 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 
 from mip.core.deps import AnyUser, HostUser, PoolDep
+from services.applications.access.service import CV_MEDIA
 from services.applications.catalogue.schemas import Placement
 from services.applications.forwarded import service
 from services.applications.forwarded.schemas import ForwardedApplication
 
 router = APIRouter(prefix="/v1", tags=["hosts"])
-MEDIA = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "doc": "application/msword",
-}
 
 
 @router.get("/host/placements")
@@ -42,6 +38,6 @@ async def read_cv(application_id: UUID, pool: PoolDep, who: AnyUser) -> Response
     found = await service.cv_for(pool, application_id, who)
     return Response(
         found.content,
-        media_type=MEDIA[found.format],
+        media_type=CV_MEDIA[found.format],
         headers={"Content-Disposition": f'inline; filename="{found.filename}"'},
     )
