@@ -61,6 +61,12 @@ class Held:
     def email(self) -> str:
         return self.applications.email
 
+    @property
+    def empty(self) -> bool:
+        """No service holds a row about the address."""
+        parts = (self.applications, self.offers, self.expenses, self.notifications)
+        return not any(isinstance(v, list) and v for part in parts for _, v in part)
+
 
 async def held(services: PortalServices, email: str | None = None) -> Held:
     """The signed-in person's own (no `email`), or the office's copy for `email`. One

@@ -55,8 +55,10 @@ def data(archive: Archive, service: str) -> dict[str, Any]:
     return found
 
 
-async def _download(stack: PortalStack, email: str) -> bytes:
+async def _download(stack: PortalStack, email: str, home: str) -> bytes:
+    """As the person would: from their home page's link."""
     async with signed_in(stack, email) as portal:
+        assert 'href="/your-data"' in (await portal.get(home)).text
         page = await portal.get("/your-data")
         assert page.status_code == 200, page.text
         assert 'href="/your-data/archive.zip"' in page.text
@@ -100,8 +102,8 @@ async def _round_with_an_intern(stack: PortalStack) -> Two:
 async def two(portal_stack: PortalStack) -> Two:
     made = await _round_with_an_intern(portal_stack)
     for who in (ADA, BOB):
-        made.archives[who] = await _download(portal_stack, made.made.email(who))
-    made.archives["host"] = await _download(portal_stack, made.made.host)
+        made.archives[who] = await _download(portal_stack, made.made.email(who), "/applicant")
+    made.archives["host"] = await _download(portal_stack, made.made.host, "/host")
     return made
 
 
@@ -191,9 +193,13 @@ async def test_the_office_form_names_a_bad_address(portal_stack: PortalStack) ->
         form = await office.get("/office/people/data")
         body = {"email": "not an address", "csrf_token": csrf_of(form.text)}
         refused = await office.post("/office/people/data", data=body)
+        body = {"email": "nobody.held@example.org", "csrf_token": csrf_of(form.text)}
+        nothing = await office.post("/office/people/data", data=body)
     assert refused.status_code == 422
     assert "There is a problem" in refused.text
     assert '<a href="#email">Enter an email address in the correct format' in refused.text
+    assert nothing.status_code == 422
+    assert "The programme holds nothing about nobody.held@example.org" in nothing.text
 
 
 async def test_an_applicant_cannot_ask_for_anothers_data(

@@ -19,6 +19,10 @@ from services.portal.your_data import zip_response
 
 router = APIRouter(prefix="/office/people")
 BAD_ADDRESS = "Enter an email address in the correct format, like name@example.org"
+NOTHING = (
+    "The programme holds nothing about {}. Check the address; if it is right, tell the "
+    "person that nothing is held about them"
+)
 
 
 def _page(request: Request, email: str, errors: FormErrors, status: int) -> HTMLResponse:
@@ -40,4 +44,7 @@ async def produce(request: Request, services: Services) -> Response:
     except ValueError:
         return _page(request, typed, FormErrors({"email": BAD_ADDRESS}), 422)
     found = await archive.held(services, address)
+    if found.empty:
+        # Most often a mistyped address; if not, the answer to the request is "nothing".
+        return _page(request, typed, FormErrors({"email": NOTHING.format(address)}), 422)
     return zip_response(await archive.archive(services, found), address)
