@@ -100,11 +100,11 @@ async def _round_with_an_intern(stack: PortalStack) -> Two:
 
 @pytest.fixture(scope="module")
 async def two(portal_stack: PortalStack) -> Two:
-    made = await _round_with_an_intern(portal_stack)
+    found = await _round_with_an_intern(portal_stack)
     for who in (ADA, BOB):
-        made.archives[who] = await _download(portal_stack, made.made.email(who), "/applicant")
-    made.archives["host"] = await _download(portal_stack, made.made.host, "/host")
-    return made
+        found.archives[who] = await _download(portal_stack, found.made.email(who), "/applicant")
+    found.archives["host"] = await _download(portal_stack, found.made.host, "/host")
+    return found
 
 
 def test_each_archive_holds_its_persons_rows_and_files(two: Two) -> None:
