@@ -39,7 +39,8 @@ KINDS: tuple[Kind, ...] = (
         "the links we send or your session in a form anyone could use.",
         "To let you in without a password, and to keep the service secure.",
         "Nobody reads these through the service; our technical staff can see them.",
-        "Sign-in links: a day after they expire. Sessions: 30 days after they end." + _NOT_YET,
+        "Sign-in links: deleted a day after they expire. Sessions: 30 days after they end;"
+        " we do not delete sessions automatically yet.",
     ),
     Kind(
         "profile",
@@ -62,7 +63,8 @@ KINDS: tuple[Kind, ...] = (
         "To check that the programme is open fairly to everyone. We rely on your consent "
         "and on the law's allowance for monitoring equality of opportunity.",
         "Only you. Hosts never see your answers; the Internship Office sees only totals "
-        "for a round, never your own answers.",
+        "for a round, never your own answers. No page shows them to anyone else; our "
+        "technical staff could read them in the database.",
         "Your own answers are deleted once the round's totals are kept, at the round's "
         "outcomes." + _NOT_YET,
     ),
