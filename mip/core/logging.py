@@ -3,8 +3,8 @@ line in production, each joined to its trace and, where there is one, to its wor
 application, so a collector can put a request, its workflow and its e-mails side by side.
 
 Nothing personal is logged by MIP's code (never a statement or a CV; messages name ids);
-every line is also scrubbed of tokens and passwords (mip.core.scrub) in case a library's
-words carry one.
+every line is also scrubbed of tokens, passwords, addresses and labelled names and words
+(mip.core.scrub) in case a library's or an exception's words carry one.
 """
 
 from __future__ import annotations
@@ -110,6 +110,10 @@ class TextFormatter(logging.Formatter):
 # uvicorn's loggers have handlers of their own and do not propagate; their lines (the
 # access log names paths with their query strings) go through ours instead.
 _SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+# Libraries that write what a message says at DEBUG, a line at a time, where no scrubbing
+# can find a name in a sentence: aiosmtpd (the mail catcher) logs every line of every
+# e-mail it receives. Held at INFO, where they log only who connected.
+_CONTENT_LOGGERS = ("mail.log",)
 
 
 def configure_logging(service: str, *, level: str = "INFO", as_json: bool = False) -> None:
@@ -118,6 +122,8 @@ def configure_logging(service: str, *, level: str = "INFO", as_json: bool = Fals
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    for name in _CONTENT_LOGGERS:
+        logging.getLogger(name).setLevel(max(root.level, logging.INFO))
     for name in _SERVER_LOGGERS:
         server = logging.getLogger(name)
         server.handlers[:] = []

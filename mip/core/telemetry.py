@@ -5,14 +5,16 @@ no `OTEL_TRACES_EXPORTER`, nothing is instrumented and nothing is exported, so `
 and the tests pay nothing for it. On, one submission is one trace: the HTTP request, the
 outbox's start of its workflow (the outbox keeps the request's context with its row), the
 workflow, each activity (Temporal's TracingInterceptor carries the context in headers),
-the SQL each runs, and the SMTP send.
+the SQL each runs, and the SMTP send. Every exporter is handed the spans scrubbed
+(`ScrubbingExporter`): a collector never holds a person's address, name or words.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,8 +25,15 @@ from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+from opentelemetry.sdk.trace import Event, ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import (
+    BatchSpanProcessor,
+    ConsoleSpanExporter,
+    SpanExporter,
+    SpanExportResult,
+)
+from opentelemetry.trace import Status
+from opentelemetry.util.types import Attributes
 from temporalio.client import Interceptor
 from temporalio.contrib.opentelemetry import TracingInterceptor
 
@@ -36,6 +45,9 @@ TRACER_NAME = "mip"
 # Probes and scrapes every few seconds would bury the traces that matter.
 UNTRACED_PATHS = "/healthz,/metrics"
 _URL_ATTRIBUTES = ("http.target", "http.url", "url.full", "url.query")
+# Attributes whose whole value is a person's, however it reads (a library's `enduser.id`,
+# a request body): dropped, not scrubbed. `server.address` and `db.name` are not these.
+_PERSONAL_KEY = re.compile(r"(?i)^enduser\.|(?:^|[._])(?:e-?mail|statement|body|phone)$")
 
 _provider: TracerProvider | None = None
 
@@ -81,7 +93,7 @@ def start_tracing(service: str, env: Mapping[str, str] | None = None) -> bool:
     name = env.get("OTEL_SERVICE_NAME") or f"mip-{service}"
     provider = TracerProvider(resource=Resource.create({SERVICE_NAME: name}))
     for exporter in exporters:
-        provider.add_span_processor(BatchSpanProcessor(exporter))
+        provider.add_span_processor(BatchSpanProcessor(ScrubbingExporter(exporter)))
     trace.set_tracer_provider(provider)
     enable_tracing(provider)
     log.info("tracing on: %s as %s", ", ".join(exporter_names(env)), name)
@@ -192,3 +204,56 @@ def _scrub_url(span: Any, _request: Any) -> None:
 
 async def _scrub_url_async(span: Any, _request: Any) -> None:
     _scrub_span_urls(span)
+
+
+def _scrub_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, tuple | list):
+        return tuple(scrub(v) if isinstance(v, str) else v for v in value)
+    return value
+
+
+def scrub_attributes(attributes: Attributes) -> dict[str, Any]:
+    """Every string scrubbed (mip.core.scrub); a personal key's value hidden whole."""
+    return {
+        key: "***" if _PERSONAL_KEY.search(key) else _scrub_value(value)
+        for key, value in (attributes or {}).items()
+    }
+
+
+def scrubbed(span: ReadableSpan) -> ReadableSpan:
+    """`span` as it may leave the process: its attributes, its events' (an exception's
+    message and stack echo what was sent) and its status's description scrubbed."""
+    description = span.status.description
+    return ReadableSpan(
+        name=scrub(span.name),
+        context=span.context,
+        parent=span.parent,
+        resource=span.resource,
+        attributes=scrub_attributes(span.attributes),
+        events=[Event(e.name, scrub_attributes(e.attributes), e.timestamp) for e in span.events],
+        links=span.links,
+        kind=span.kind,
+        status=Status(span.status.status_code, scrub(description) if description else None),
+        start_time=span.start_time,
+        end_time=span.end_time,
+        instrumentation_scope=span.instrumentation_scope,
+    )
+
+
+class ScrubbingExporter(SpanExporter):
+    """Hands `inner` the spans scrubbed: the hooks above scrub URLs as a span starts, but
+    an exception recorded later, or a library's own attribute, is only caught here."""
+
+    def __init__(self, inner: SpanExporter) -> None:
+        self._inner = inner
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        return self._inner.export([scrubbed(span) for span in spans])
+
+    def shutdown(self) -> None:
+        self._inner.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self._inner.force_flush(timeout_millis)

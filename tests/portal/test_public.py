@@ -141,7 +141,14 @@ async def test_the_public_pages_fit_a_360_px_screen(
 ) -> None:
     page = await new_page(width=360)
     placement = catalogue["placements"]["museum"]
-    for path in ("/", "/placements", f"/placements/{placement['id']}", "/alerts", "/about"):
+    for path in (
+        "/",
+        "/placements",
+        f"/placements/{placement['id']}",
+        "/alerts",
+        "/about",
+        "/privacy",
+    ):
         await page.goto(path)
         await screenshots(page, path.strip("/").replace("/", "-") or "start")
         fits = await page.evaluate(

@@ -1,6 +1,7 @@
 """Production logs (issue 16 item 4): one JSON object a line, joined to the trace, the
-workflow and the application; never a token, a statement or a CV, even at DEBUG, with
-every request logged by the real HTTP server."""
+workflow and the application; never a token, a statement, a CV, a person's name or
+address (issue 23 item 6), even at DEBUG, with every request logged by the real HTTP
+server; nor any of them in a span as an exporter gets it."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ from tests.support.tracing import captured_spans
 from tests.support.waiting import eventually
 
 NOBODY = "nobody@example.org"  # the `smtp` fixture refuses it for good
+NAME = "Zebedee Quillfeather"
+FAN = "fan.logs@example.org"
 STATEMENT = "Quetzalcoatl-statement-words: I would like to see how a start-up launches."
 CV_TITLE = "Xylophone-cv-title"
 FORGED = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
@@ -56,7 +59,7 @@ def _root_logging_restored() -> Iterator[None]:
 
 async def _subscribe_and_confirm(stack: Stack, smtp: MailCatcher) -> str:
     notifications = stack.http["notifications"]
-    fan = "fan.logs@example.org"
+    fan = FAN
     joined = await notifications.post("/v1/alerts/subscriptions", json={"email": fan})
     assert joined.status_code in (200, 201, 202), joined.text
 
@@ -83,7 +86,7 @@ async def test_json_logs_join_trace_workflow_and_application_and_never_hold_a_se
             logging.getLogger("uvicorn.access").setLevel(logging.INFO)  # every request
             http = stack.http["applications"]
             _, [placement] = await make_round(http, settings, open_round())
-            me = await make_profile(http, settings, NOBODY)
+            me = await make_profile(http, settings, NOBODY, name=NAME)
             answer = await apply(http, me, placement["id"], statement=STATEMENT, cv=_cv())
             assert answer.status_code == 201, answer.text
             application_id = answer.json()["id"]
@@ -111,6 +114,7 @@ async def test_json_logs_join_trace_workflow_and_application_and_never_hold_a_se
         traced = {
             format(s.context.trace_id, "032x") for s in spans.get_finished_spans() if s.context
         }
+        exported = "".join(s.to_json() for s in spans.get_finished_spans())
 
     lines = [json.loads(line) for line in logged.splitlines() if line.strip()]
     assert len(lines) > 50, "DEBUG logs of two services and their servers"
@@ -133,3 +137,10 @@ async def test_json_logs_join_trace_workflow_and_application_and_never_hold_a_se
         "c2lnbmF0dXJl",
     ):
         assert secret not in logged, secret
+    # People: the applicant's name and address (the mail server's refusal repeats it) and
+    # the alerts list's member; the lines still name the application.
+    assert "550" in failure["message"]
+    for personal in (NAME, "Quillfeather", NOBODY, FAN, STATEMENT[:20]):
+        assert personal not in logged, personal
+        assert personal not in exported, personal
+    assert application_id in exported

@@ -15,10 +15,11 @@ from mip.core import telemetry
 
 @contextmanager
 def captured_spans() -> Iterator[InMemorySpanExporter]:
-    """Every span MIP makes in this process (services, clients, workers) until the end."""
+    """Every span MIP makes in this process (services, clients, workers) until the end,
+    scrubbed as every exporter gets them."""
     exporter = InMemorySpanExporter()
     provider = TracerProvider(resource=Resource.create({SERVICE_NAME: "mip-test"}))
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    provider.add_span_processor(SimpleSpanProcessor(telemetry.ScrubbingExporter(exporter)))
     telemetry.enable_tracing(provider)
     try:
         yield exporter
