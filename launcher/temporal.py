@@ -101,14 +101,15 @@ class TemporalDevServer:
             raise ConnectionError("Temporal is not healthy yet")
         async with httpx.AsyncClient(timeout=2) as http:
             (await http.get(self.ui_url)).raise_for_status()
-        await self._keep_closed_workflows(client)
+        await keep_closed_workflows(client, self.retention)
 
-    async def _keep_closed_workflows(self, client: Client) -> None:
-        """Closed workflows are deleted after `retention`, as in a deployment (idempotent)."""
-        ttl = Duration()
-        ttl.FromTimedelta(self.retention)
-        await client.workflow_service.update_namespace(
-            UpdateNamespaceRequest(
-                namespace=NAMESPACE, config=NamespaceConfig(workflow_execution_retention_ttl=ttl)
-            )
+
+async def keep_closed_workflows(client: Client, retention: timedelta) -> None:
+    """Closed workflows are deleted after `retention`, as in a deployment (idempotent)."""
+    ttl = Duration()
+    ttl.FromTimedelta(retention)
+    await client.workflow_service.update_namespace(
+        UpdateNamespaceRequest(
+            namespace=NAMESPACE, config=NamespaceConfig(workflow_execution_retention_ttl=ttl)
         )
+    )

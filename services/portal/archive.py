@@ -42,9 +42,9 @@ applications.json   profile, equal-opportunities answers, applications with stat
                     office) and when, support sessions booked, hosts you are the contact for
 offers.json         offers, acceptances, and the marks hosts gave your applications
 expenses.json       expense claims, their lines and history, receipts' details
-notifications.json  every e-mail sent to you, and the alerts list, if you joined it
+notifications.json  every email sent to you, and the alerts list, if you joined it
 files/              your CVs as you sent them, and your receipts
-emails/             each e-mail sent to you, as its text, to open in a mail program
+emails/             each email sent to you, as its text, to open in a mail program
 """
 
 

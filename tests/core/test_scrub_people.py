@@ -16,7 +16,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import Status, StatusCode
 from pydantic import BaseModel, Field, ValidationError
 
-from mip.core import telemetry
+from mip.core import ids, telemetry
 from mip.core.logging import JsonFormatter, TextFormatter
 from mip.core.scrub import scrub
 
@@ -27,7 +27,7 @@ PERSON = (NAME, "Okafor", ADDRESS, "ada.okafor", "ada.okafor%2Bmip%40example.org
 APPLICATION_ID = "5f0c4d1e-1111-4222-8333-444455556666"
 REFERENCE = "MIP-27A-0042"
 MESSAGE_ID = "<3f2a9c0b1d2e3f405162738495a6b7c8d9e0f1a2@mip.example.org>"
-IDS = (APPLICATION_ID, REFERENCE, MESSAGE_ID, f"application-{APPLICATION_ID}")
+IDS = (APPLICATION_ID, REFERENCE, MESSAGE_ID, ids.application(APPLICATION_ID))
 
 
 class _Profile(BaseModel):

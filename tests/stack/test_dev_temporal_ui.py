@@ -10,7 +10,7 @@ from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 
 from launcher.stack import DevOptions, DevStack
-from launcher.temporal import DEV_RETENTION, NAMESPACE
+from launcher.temporal import DEV_RETENTION, NAMESPACE, keep_closed_workflows
 from services.portal.office.codec import PATH
 from tests.support.servers import Servers
 
@@ -27,9 +27,10 @@ def test_mip_dev_s_temporal_ui_decodes_through_the_portal(
 
 
 async def test_closed_workflows_are_kept_for_the_dev_retention_only(servers: Servers) -> None:
-    if servers.backend != "embedded":
-        pytest.skip("the retention is set by `mip dev`'s own dev server (launcher/temporal.py)")
+    # What `mip dev`'s server does each time it is found ready (TemporalDevServer.check),
+    # done here on whichever Temporal the tests run, embedded or in a container.
     client = await Client.connect(servers.temporal_address)
+    await keep_closed_workflows(client, DEV_RETENTION)
     described = await client.workflow_service.describe_namespace(
         DescribeNamespaceRequest(namespace=NAMESPACE)
     )
