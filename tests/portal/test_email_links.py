@@ -41,7 +41,8 @@ from workflows.notifications import DeliverEmailWorkflow
 from workflows.queues import WORKFLOWS
 
 ApiFor = Callable[[str, str], ApiAs]
-WINDOW_S = 60  # long enough to sign in from an offer e-mail, short enough to watch a lapse
+# Long enough to sign in from an offer e-mail (seconds), short enough to watch a lapse.
+WINDOW_S = 30
 
 
 @dataclass
