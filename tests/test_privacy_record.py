@@ -37,6 +37,10 @@ NOT_PERSONAL = {
     "expenses.claims.host_name": "the host organisation's name, as published",
     "expenses.claim_lines.reason": "the expenses policy's verdict, the same words for "
     "everyone with that kind of line (the host's own words are host_reason)",
+    "applications.equal_opportunities_totals.disability": "a round's counts of answers, "
+    "kept when the answers are erased (R9): nobody's own",
+    "applications.equal_opportunities_totals.under_represented": "a round's counts of "
+    "answers, kept when the answers are erased (R9): nobody's own",
     "notifications.messages.subject_ref": "the id of what a message is about (an application)",
     "*.schema_migrations.name": "a migration file's name",
     "*.core_migrations.name": "a migration file's name",

@@ -6,19 +6,28 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from temporalio.exceptions import ApplicationError
+
 from mip.core.activities import ServiceActivities, served
 from services.applications import forwarding
 from services.applications.catalogue import repository as catalogue
 from services.applications.contract import (
+    ERASE_PLACEMENT_WEEK,
+    ERASE_UNPLACED,
     FORWARDING_SNAPSHOT,
+    KEEP_EQUAL_OPPORTUNITIES_TOTALS,
     MARK_READVERTISED,
     OPEN_APPLICATIONS_OF,
     RECORD_STATUS,
+    RETENTION_PLAN,
     OpenApplicationsQuery,
+    RetentionPlan,
     RoundSnapshot,
     SnapshotQuery,
     StatusChange,
+    WeekErasure,
 )
+from services.applications.retention import repository as retention
 from services.applications.submissions import repository as repo
 
 
@@ -54,3 +63,26 @@ class ApplicationActivities(ServiceActivities):
     async def mark_readvertised(self, places: dict[str, int]) -> None:
         async with self.pool.acquire() as conn:
             await catalogue.mark_readvertised(conn, {UUID(k): v for k, v in places.items()})
+
+    @served(RETENTION_PLAN)
+    async def retention_plan(self, round_id: str) -> RetentionPlan:
+        async with self.pool.acquire() as conn:
+            found = await retention.plan(conn, UUID(round_id))
+        if found is None:
+            raise ApplicationError(f"There is no round {round_id}.", non_retryable=True)
+        return found
+
+    @served(ERASE_UNPLACED)
+    async def erase_unplaced(self, round_id: str) -> int:
+        async with self.pool.acquire() as conn:
+            return await retention.erase_unplaced(conn, UUID(round_id))
+
+    @served(ERASE_PLACEMENT_WEEK)
+    async def erase_placement_week(self, erasure: WeekErasure) -> int:
+        async with self.pool.acquire() as conn:
+            return await retention.erase_week(conn, UUID(erasure.round_id), erasure.week_ends_on)
+
+    @served(KEEP_EQUAL_OPPORTUNITIES_TOTALS)
+    async def keep_equal_opportunities_totals(self, round_id: str) -> int:
+        async with self.pool.acquire() as conn:
+            return await retention.keep_totals_and_erase_answers(conn, UUID(round_id))

@@ -367,6 +367,29 @@ FORWARDING_SNAPSHOT = "forwarding_snapshot"
 MARK_READVERTISED = "mark_readvertised"
 
 
+# The round's RetentionWorkflow (docs/privacy.md) asks for the dates its schedule counts
+# from, then for each erasure; every erasure may run again and erases nothing twice.
+RETENTION_PLAN = "retention_plan"
+ERASE_UNPLACED = "erase_unplaced_applications"
+ERASE_PLACEMENT_WEEK = "erase_placement_week"
+KEEP_EQUAL_OPPORTUNITIES_TOTALS = "keep_equal_opportunities_totals"
+
+
+class RetentionPlan(BaseModel):
+    """A round's dates as they stand now: its outcomes-by date, its last deadline and the
+    last day (a Friday) of each week its placements fall in."""
+
+    round_id: str
+    outcomes_at: datetime
+    last_deadline_at: datetime
+    week_ends: list[date]
+
+
+class WeekErasure(BaseModel):
+    round_id: str
+    week_ends_on: date
+
+
 class ApplicationStatus(StrEnum):
     submitted = "submitted"
     withdrawn = "withdrawn"

@@ -26,7 +26,7 @@ _QUERIES = {
     " e.to_status, e.reason FROM application_events e"
     " JOIN applications a ON a.id = e.application_id WHERE a.applicant_email = $1"
     " ORDER BY e.at, e.id",
-    "cvs": "SELECT c.application_id, c.filename, c.format, c.size_bytes, c.pages"
+    "cvs": "SELECT c.application_id, c.filename, c.format, c.size_bytes, c.pages, c.erased_at"
     " FROM cvs c JOIN applications a ON a.id = c.application_id"
     " WHERE a.applicant_email = $1 ORDER BY a.submitted_at, a.id",
     # A host is named by its organisation: the reader's own address is theirs, not this
@@ -54,7 +54,7 @@ async def cv(conn: asyncpg.Connection, email: str, application_id: UUID) -> asyn
     """The CV as sent with one of `email`'s applications; None for anyone else's."""
     row: asyncpg.Record | None = await conn.fetchrow(
         "SELECT c.content, c.format FROM cvs c JOIN applications a ON a.id = c.application_id"
-        " WHERE c.application_id = $1 AND a.applicant_email = $2",
+        " WHERE c.application_id = $1 AND a.applicant_email = $2 AND c.erased_at IS NULL",
         application_id,
         email,
     )

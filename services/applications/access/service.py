@@ -25,7 +25,9 @@ async def held_about(pool: asyncpg.Pool, email: str) -> ApplicationsData:
     address = email.lower()
     async with pool.acquire() as conn:
         tables = await repo.held_about(conn, address)
-    files = [_cv_file(address, cv, tables["applications"]) for cv in tables["cvs"]]
+    # An erased CV's row stays (its format, size, when it went); it has no file.
+    kept = [cv for cv in tables["cvs"] if cv["erased_at"] is None]
+    files = [_cv_file(address, cv, tables["applications"]) for cv in kept]
     return ApplicationsData.model_validate({"email": address, **tables, "files": files})
 
 

@@ -6,6 +6,8 @@ with plain `=` on the key (issue 11 item 5; migration 0007 lower-cased the older
 
 from __future__ import annotations
 
+import json
+
 import asyncpg
 
 from services.applications.applicants.schemas import (
@@ -67,6 +69,27 @@ async def get_equal_opportunities(
 async def equal_opportunities_totals(
     conn: asyncpg.Connection, round_id: object | None
 ) -> EqualOpportunitiesTotals:
+    """A round's totals as kept when its answers were erased (the retention schedule), or
+    counted from the answers held; for every round, from the answers still held."""
+    if round_id is not None:
+        kept = await conn.fetchrow(
+            "SELECT answered, disability, under_represented FROM equal_opportunities_totals"
+            " WHERE round_id = $1",
+            round_id,
+        )
+        if kept is not None:
+            return EqualOpportunitiesTotals(
+                answered=kept["answered"],
+                disability=json.loads(kept["disability"]),
+                under_represented=json.loads(kept["under_represented"]),
+            )
+    return await live_totals(conn, round_id)
+
+
+async def live_totals(
+    conn: asyncpg.Connection, round_id: object | None
+) -> EqualOpportunitiesTotals:
+    """Counted from the answers held of the round's applicants (or everyone's)."""
     rows = await conn.fetch(
         "SELECT e.disability, e.under_represented FROM equal_opportunities e"
         " WHERE $1::uuid IS NULL OR EXISTS (SELECT 1 FROM applications a"

@@ -77,6 +77,10 @@ async def cv_for(pool: asyncpg.Pool, application_id: UUID, who: Principal) -> Cv
         content = row["content"]
     else:
         raise NotFound(f"There is no application {application_id}.")
+    if row["erased_at"] is not None:
+        raise NotFound(
+            f"The CV of application {application_id} was erased on MIP's retention schedule."
+        )
     async with pool.acquire() as conn:
         await access.record_cv_opening(conn, application_id, who)
     name = file_name(*surname_first(row["name"]), "CV", extension=row["format"])

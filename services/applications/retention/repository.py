@@ -1,0 +1,112 @@
+"""All SQL of the retention schedule in the applications schema.
+
+Every statement erases only what is not erased yet, so a retried or replayed activity
+running it again changes nothing: the workflow needs no record of what was done."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from uuid import UUID
+
+import asyncpg
+
+from services.applications.applicants.repository import live_totals
+from services.applications.contract import ApplicationStatus, RetentionPlan
+
+# Ended without a place, for good: nothing brings these back to an offer.
+UNPLACED = [
+    ApplicationStatus.withdrawn,
+    ApplicationStatus.declined,
+    ApplicationStatus.lapsed,
+    ApplicationStatus.not_successful,
+    ApplicationStatus.withdrawn_after_acceptance,
+]
+
+
+async def plan(conn: asyncpg.Connection, round_id: UUID) -> RetentionPlan | None:
+    the_round = await conn.fetchrow(
+        "SELECT outcomes_at, coalesce(second_round_deadline_at, deadline_at) AS last_deadline"
+        " FROM rounds WHERE id = $1",
+        round_id,
+    )
+    if the_round is None:
+        return None
+    weeks = await conn.fetch(
+        "SELECT DISTINCT week_starts_on FROM placements WHERE round_id = $1", round_id
+    )
+    return RetentionPlan(
+        round_id=str(round_id),
+        outcomes_at=the_round["outcomes_at"],
+        last_deadline_at=the_round["last_deadline"],
+        week_ends=[w["week_starts_on"] + timedelta(days=4) for w in weeks],
+    )
+
+
+async def erase_unplaced(conn: asyncpg.Connection, round_id: UUID) -> int:
+    """CVs and statements of the round's applications that ended without a place."""
+    found = await conn.fetch(
+        "SELECT id FROM applications WHERE round_id = $1 AND status = ANY($2::text[])",
+        round_id,
+        [s.value for s in UNPLACED],
+    )
+    return await _erase(conn, [r["id"] for r in found])
+
+
+async def erase_week(conn: asyncpg.Connection, round_id: UUID, week_ends_on: date) -> int:
+    """CVs and statements of every application to the round's placements in that week:
+    the week is over, so interns' too."""
+    found = await conn.fetch(
+        "SELECT a.id FROM applications a JOIN placements p ON p.id = a.placement_id"
+        " WHERE a.round_id = $1 AND p.week_starts_on = $2",
+        round_id,
+        week_ends_on - timedelta(days=4),
+    )
+    return await _erase(conn, [r["id"] for r in found])
+
+
+async def _erase(conn: asyncpg.Connection, application_ids: list[UUID]) -> int:
+    """The CV's bytes and name and the statement's text; its counts (words, pages, size)
+    stay for the round's figures."""
+    async with conn.transaction():
+        await conn.execute(
+            "UPDATE cvs SET content = $2, host_copy = $2, filename = '', erased_at = now()"
+            " WHERE application_id = ANY($1::uuid[]) AND erased_at IS NULL",
+            application_ids,
+            b"",
+        )
+        status: str = await conn.execute(
+            "UPDATE applications SET statement = '', statement_for_hosts = '',"
+            " statement_erased_at = now()"
+            " WHERE id = ANY($1::uuid[]) AND statement_erased_at IS NULL",
+            application_ids,
+        )
+    return int(status.split()[-1])
+
+
+async def keep_totals_and_erase_answers(conn: asyncpg.Connection, round_id: UUID) -> int:
+    """R9: the round's totals kept (once: the first kept stay), then the answers of
+    everyone whose every round has its totals kept. Someone who has also applied in a
+    round whose totals are still to be kept keeps their answers until that round's turn."""
+    async with conn.transaction():
+        # One round at a time: a round's totals are kept before any answer they count goes.
+        await conn.execute("LOCK TABLE equal_opportunities_totals IN EXCLUSIVE MODE")
+        totals = await live_totals(conn, round_id)
+        await conn.execute(
+            "INSERT INTO equal_opportunities_totals"
+            " (round_id, answered, disability, under_represented)"
+            " VALUES ($1, $2, $3::jsonb, $4::jsonb) ON CONFLICT (round_id) DO NOTHING",
+            round_id,
+            totals.answered,
+            json.dumps({k.value: n for k, n in totals.disability.items()}),
+            json.dumps({k.value: n for k, n in totals.under_represented.items()}),
+        )
+        status: str = await conn.execute(
+            "DELETE FROM equal_opportunities e WHERE EXISTS (SELECT 1 FROM applications a"
+            "   WHERE a.applicant_email = e.applicant_email AND a.round_id = $1)"
+            " AND NOT EXISTS (SELECT 1 FROM applications a"
+            "   WHERE a.applicant_email = e.applicant_email AND NOT EXISTS"
+            "     (SELECT 1 FROM equal_opportunities_totals t WHERE t.round_id = a.round_id))",
+            round_id,
+        )
+    return int(status.split()[-1])
