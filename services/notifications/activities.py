@@ -15,14 +15,17 @@ from mip.core.runtime import ServiceRuntime
 from services.notifications.alerts import repository as alerts
 from services.notifications.config import MailSettings, mail_settings
 from services.notifications.contract import (
+    ERASE_MESSAGE_BODIES,
     LIST_ALERT_RECIPIENTS,
     SEND_EMAIL,
     AlertRecipient,
+    BodyErasure,
     EmailOutcome,
     EmailRequest,
 )
 from services.notifications.mail.render import Renderer, TemplateError
 from services.notifications.mail.smtp import SmtpTarget
+from services.notifications.messages import repository as messages
 from services.notifications.messages.sender import Sender, StillUndelivered
 
 HEARTBEAT_EVERY_S = 1.0  # the SDK sends at most one per 0.8 x the heartbeat time-out
@@ -58,6 +61,11 @@ class NotificationActivities(ServiceActivities):
         async with self.pool.acquire() as conn:
             rows = await alerts.confirmed(conn)
         return [AlertRecipient(subscriber_id=str(r["id"]), email=r["email"]) for r in rows]
+
+    @served(ERASE_MESSAGE_BODIES)
+    async def erase_message_bodies(self, erasure: BodyErasure) -> int:
+        async with self.pool.acquire() as conn:
+            return await messages.erase_bodies(conn, erasure.round_id, erasure.sent_before)
 
 
 async def _heartbeating(send: Coroutine[Any, Any, EmailOutcome]) -> EmailOutcome:

@@ -48,6 +48,13 @@ class SubscriptionState(BaseModel):
 # Activities on the notifications service's queue.
 SEND_EMAIL = "send_email"
 LIST_ALERT_RECIPIENTS = "list_alert_recipients"
+# The round's RetentionWorkflow: bodies of a round's e-mails sent before an instant erased.
+ERASE_MESSAGE_BODIES = "erase_message_bodies"
+
+
+class BodyErasure(BaseModel):
+    round_id: str
+    sent_before: datetime
 
 
 class MessageKind(StrEnum):

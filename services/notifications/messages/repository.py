@@ -189,3 +189,18 @@ async def oldest_pending_age_s(conn: asyncpg.Connection) -> float:
         " FROM messages WHERE status = 'pending'"
     )
     return age
+
+
+async def erase_bodies(conn: asyncpg.Connection, round_id: str, sent_before: object) -> int:
+    """The retention schedule: subject, bodies, data and request of the round's e-mails
+    made before `sent_before`, once settled, erased; kind, status, recipients and times
+    kept. Those already erased are left alone, so a second run erases none."""
+    status: str = await conn.execute(
+        "UPDATE messages SET subject = '', text_body = '', html_body = '', data = '{}',"
+        " request = '{}', last_error = NULL, body_erased_at = now()"
+        " WHERE round_id = $1 AND created_at < $2 AND status <> 'pending'"
+        " AND body_erased_at IS NULL",
+        round_id,
+        sent_before,
+    )
+    return int(status.split()[-1])

@@ -46,6 +46,11 @@ async def resend(runtime: ServiceRuntime, message_id: UUID) -> ResendAccepted:
     async with runtime.pool.acquire() as conn:
         found = await repo.original_request(conn, message_id)
         original = or_not_found(found, f"There is no message {message_id}.")
+        if not original:
+            raise Conflict(
+                "This email's content was erased on the retention schedule "
+                "(docs/privacy.md), so it cannot be sent again."
+            )
         if original.get("kind") == MessageKind.sign_in.value:
             raise Conflict(
                 "A sign-in email cannot be resent: its link is not kept. The person asks "
