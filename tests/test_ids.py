@@ -12,7 +12,9 @@ from mip.core import ids
 from tests.support.source_tree import ROOT, python_files
 
 # An f-string that begins like one of the ids: a workflow id being formatted by hand.
-HAND_MADE = re.compile(r"""f["'](application|round|placement|expense-claim|email|alerts)-\{""")
+HAND_MADE = re.compile(
+    r"""f["'](application|round|placement|expense-claim|email|alerts|retention)-\{"""
+)
 
 
 def hand_made_ids(files: list[Path]) -> list[str]:

@@ -32,6 +32,7 @@ from workflows.expense_claim import ExpenseClaimWorkflow
 from workflows.notifications import AlertAnnouncementWorkflow, DeliverEmailWorkflow
 from workflows.placement import PlacementWorkflow
 from workflows.queues import WORKFLOWS
+from workflows.retention import RetentionWorkflow
 from workflows.round import RoundWorkflow
 from workflows.stack_check import StackCheckWorkflow
 
@@ -43,6 +44,7 @@ ALL_WORKFLOWS: list[type] = [
     PlacementWorkflow,
     RoundWorkflow,
     ExpenseClaimWorkflow,
+    RetentionWorkflow,
 ]
 log = logging.getLogger("mip.worker")
 

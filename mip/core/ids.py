@@ -37,6 +37,8 @@ expense_claim = Prefixed("expense-claim-")
 # The one id a message's `DeliverEmailWorkflow` runs under: a second start is a no-op.
 email = Prefixed("email-")
 alerts = Prefixed("alerts-")
+# A round's retention schedule (docs/privacy.md): one for each round, started with it.
+retention = Prefixed("retention-")
 # What a message about a placement (its host's digest) is filed under.
 placement_subject = Prefixed("placement-")
 

@@ -162,6 +162,14 @@ class Settings(BaseSettings):
     # failed with a read error (issue 24 item 6).
     http_keep_alive_s: int = Field(default=75, ge=1, le=3600)
 
+    # The retention schedule (docs/privacy.md), in days after the instant each names; a
+    # rehearsal round runs the same schedule with each day lasting `retain_rehearsal_day_s`.
+    retain_unplaced_cv_days: float = Field(default=90, ge=0)
+    retain_placed_cv_days: float = Field(default=90, ge=0)
+    retain_equal_opportunities_days: float = Field(default=0, ge=0)
+    retain_message_body_days: float = Field(default=180, ge=0)
+    retain_rehearsal_day_s: float = Field(default=1.0, gt=0)
+
     log_level: str = "INFO"
     log_json: bool = False
 

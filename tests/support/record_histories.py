@@ -17,7 +17,9 @@ tests/histories/<WorkflowType>[-<what>].json, replacing what is there. About a m
 Keep the old files when a workflow change must still replay them: a history is a promise
 that workflows already running in production will keep running. `--beside LABEL` writes
 the new ones into tests/histories/LABEL/ instead, beside the old (issue 22 recorded
-`typed-messages/` so); the replay test reads every folder.
+`typed-messages/` so); the replay test reads every folder. `--only TYPE` writes one
+workflow type's alone: a new type's first history (issue 23 recorded `retention/` with
+`--beside retention --only RetentionWorkflow`).
 """
 
 from __future__ import annotations
@@ -164,6 +166,7 @@ async def _round(stack: Stack, smtp: MailCatcher) -> dict[str, str]:
         workflow_ids.application(ids[EVE, KIM]): "ApplicationWorkflow-lapsed",
         workflow_ids.application(ids[BOB, SAM]): "ApplicationWorkflow-not-successful",
         workflow_ids.round_(round_id): "RoundWorkflow",
+        workflow_ids.retention(round_id): "RetentionWorkflow",
     }
 
 
@@ -184,6 +187,9 @@ async def record(tmp: str) -> dict[str, str]:
                 # Sealed with the public development key whatever the environment says:
                 # the replay test opens them with it (mip/core/codec.py).
                 payload_keys=DEV_PAYLOAD_KEYS,
+                # The retention schedule's days in 0.1 s: by the end of the round its
+                # workflow has kept the totals and erased CVs and e-mail bodies.
+                retain_rehearsal_day_s=0.1,
             )
             async with running_stack(
                 settings,
@@ -216,11 +222,19 @@ def main() -> None:
         help="write into tests/histories/LABEL/, keeping the histories already there: "
         "for a change to what workflows do, whose old histories must still replay",
     )
+    parser.add_argument(
+        "--only",
+        metavar="TYPE",
+        help="write only the histories of this workflow type (a new type, say), leaving "
+        "the others' files as they are",
+    )
     into = HISTORIES / args.beside if (args := parser.parse_args()).beside else HISTORIES
     with tempfile.TemporaryDirectory(prefix="mip-record-") as tmp:
         recorded = asyncio.run(record(tmp))
     into.mkdir(parents=True, exist_ok=True)
     for name, history in recorded.items():
+        if args.only and name.split("-")[0] != args.only:
+            continue
         path = into / f"{name}.json"
         path.write_text(history + "\n")
         print(f"wrote {path}")
