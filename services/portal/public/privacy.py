@@ -65,8 +65,8 @@ KINDS: tuple[Kind, ...] = (
         "Only you. Hosts never see your answers; the Internship Office sees only totals "
         "for a round, never your own answers. No page shows them to anyone else; our "
         "technical staff could read them in the database.",
-        "Your own answers are deleted once the round's totals are kept, at the round's "
-        "outcomes." + _NOT_YET,
+        "Your own answers are deleted once the round's totals are kept, when the round's "
+        "outcomes are out (if you applied in a later round too, after that round's).",
     ),
     Kind(
         "application",
@@ -76,8 +76,9 @@ KINDS: tuple[Kind, ...] = (
         "To take your application and pass it to the host.",
         "You, the Internship Office, and the host of the placement after applications "
         "close (the first 300 words of your statement).",
-        "Statements: 90 days after the round's outcomes if you were not placed, 90 days "
-        "after your placement if you were. The rest: two years, then made anonymous." + _NOT_YET,
+        "Statements: deleted 90 days after the round's outcomes if you were not placed, 90 "
+        "days after your placement if you were. The rest: two years, then made anonymous;"
+        " we do not do that automatically yet; until we do, ask the Internship Office.",
     ),
     Kind(
         "cv",
@@ -85,8 +86,8 @@ KINDS: tuple[Kind, ...] = (
         "The CV file you send, and the copy hosts receive (its first two pages).",
         "The host needs it to choose whom to offer the placement.",
         "You, the Internship Office, and the host of the placement after applications close.",
-        "90 days after the round's outcomes if you were not placed, 90 days after your "
-        "placement if you were." + _NOT_YET,
+        "Deleted 90 days after the round's outcomes if you were not placed, 90 days after "
+        "your placement if you were.",
     ),
     Kind(
         "selection",
@@ -122,8 +123,10 @@ KINDS: tuple[Kind, ...] = (
         "was delivered.",
         "To send each email once, and so the office can see one that did not arrive.",
         "You and the Internship Office.",
-        "The words of an email: 180 days. That it was sent, and when, is kept with your "
-        "application." + _NOT_YET,
+        "The words of an email about a round: deleted 180 days after the round's outcomes "
+        "or the placement's week. That it was sent, and when, is kept with your "
+        "application. Other emails' words: 180 days; we do not delete those automatically "
+        "yet; until we do, ask the Internship Office.",
     ),
     Kind(
         "alerts",
