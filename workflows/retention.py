@@ -1,15 +1,18 @@
 """RetentionWorkflow: a round's retention schedule (docs/privacy.md) as durable timers.
 
-    outcomes-by date + unplaced_cv       -> CVs and statements of applications that ended
-                                            without a place, erased
+    outcomes-by date + unplaced_cv        -> CVs and statements of applications that ended
+                                             without a place, erased
     later of the outcomes-by date and the
-    last deadline + equal_opportunities  -> the round's totals kept, then the individual
-                                            answers erased (R9)
-    each placement week's end + placed_cv-> every CV and statement of that week's
-                                            placements erased (interns' included)
+    last deadline + equal_opportunities   -> the round's totals kept, then the individual
+                                             answers erased (R9)
+    each placement week's end + placed_cv -> every CV and statement of that week's
+                                             placements erased (interns' included)
     the outcomes-by date and each week's
-    end + message_body                   -> bodies of the round's e-mails sent before it
-                                            erased; kind, status and times kept
+    end + message_body                    -> bodies of the round's e-mails made before it
+                                             erased; kind, status and times kept
+    each week's end + finance             -> that week's expense claims and receipts
+                                             removed; a claim paid later, that long after
+                                             its payment
 
 The dates are asked of the applications service again before each step, so a moved
 outcomes-by date or a placement added after the round began is followed without a
@@ -20,6 +23,7 @@ twice, so the workflow needs no memory of what an activity did.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Literal
 
 from pydantic import BaseModel, Field
 from temporalio import workflow
@@ -34,11 +38,12 @@ with workflow.unsafe.imports_passed_through():
         RetentionPlan,
         WeekErasure,
     )
+    from services.expenses.contract import ERASE_CLAIMS, ClaimErasure, ClaimsErased
     from services.notifications.contract import ERASE_MESSAGE_BODIES, BodyErasure
     from workflows.tz import LONDON
 from temporalio.common import RetryPolicy
 
-from workflows.queues import APPLICATIONS, NOTIFICATIONS, sibling
+from workflows.queues import APPLICATIONS, EXPENSES, NOTIFICATIONS, sibling
 
 RETRY = RetryPolicy(maximum_interval=timedelta(minutes=5))
 TIMEOUT = timedelta(minutes=5)
@@ -52,6 +57,7 @@ class RetentionPeriods(BaseModel):
     placed_cv_s: float = Field(ge=0)
     equal_opportunities_s: float = Field(ge=0)
     message_body_s: float = Field(ge=0)
+    finance_s: float = Field(ge=0)
 
 
 class RetentionInput(BaseModel):
@@ -61,10 +67,13 @@ class RetentionInput(BaseModel):
 
 class RetentionStep(BaseModel):
     name: str
+    kind: Literal["unplaced", "equal_opportunities", "week", "messages", "finance"]
     at: datetime
-    # The placement week a step is for; the instant bodies must be sent before.
+    # What a step is for: its placement week and placements; the instant e-mails must be
+    # made before, or claims paid before.
     week_ends_on: date | None = None
-    sent_before: datetime | None = None
+    placement_ids: list[str] = Field(default_factory=list)
+    before: datetime | None = None
 
 
 def week_over(week_ends_on: date) -> datetime:
@@ -72,39 +81,53 @@ def week_over(week_ends_on: date) -> datetime:
     return datetime.combine(week_ends_on + timedelta(days=1), time(0), tzinfo=LONDON)
 
 
-def schedule(plan: RetentionPlan, periods: RetentionPeriods) -> list[RetentionStep]:
-    """Every step of the round's schedule, soonest first."""
-
-    def after(anchor: datetime, seconds: float) -> datetime:
-        return anchor + timedelta(seconds=seconds)
-
-    totals_from = max(plan.outcomes_at, plan.last_deadline_at)
+def schedule(
+    plan: RetentionPlan, periods: RetentionPeriods, later: dict[str, datetime] | None = None
+) -> list[RetentionStep]:
+    """Every step of the round's schedule, soonest first; `later` moves a step whose
+    erasure left something to come due after its first time."""
+    outcomes = plan.outcomes_at
+    p = periods
     steps = [
-        RetentionStep(name="unplaced", at=after(plan.outcomes_at, periods.unplaced_cv_s)),
+        RetentionStep(name="unplaced", kind="unplaced", at=_after(outcomes, p.unplaced_cv_s)),
         RetentionStep(
-            name="equal_opportunities", at=after(totals_from, periods.equal_opportunities_s)
+            name="equal_opportunities",
+            kind="equal_opportunities",
+            at=_after(max(outcomes, plan.last_deadline_at), p.equal_opportunities_s),
         ),
         RetentionStep(
-            name="messages",
-            at=after(plan.outcomes_at, periods.message_body_s),
-            sent_before=plan.outcomes_at,
+            name="messages", kind="messages", at=_after(outcomes, p.message_body_s), before=outcomes
         ),
     ]
-    for ends_on in sorted(set(plan.week_ends)):
-        over = week_over(ends_on)
-        steps.append(
+    for week in plan.weeks:
+        over, ids = week_over(week.ends_on), week.placement_ids
+        steps += [
             RetentionStep(
-                name=f"week-{ends_on}", at=after(over, periods.placed_cv_s), week_ends_on=ends_on
-            )
-        )
-        steps.append(
+                name=f"week-{week.ends_on}",
+                kind="week",
+                at=_after(over, p.placed_cv_s),
+                week_ends_on=week.ends_on,
+            ),
             RetentionStep(
-                name=f"messages-{ends_on}",
-                at=after(over, periods.message_body_s),
-                sent_before=over,
-            )
-        )
+                name=f"messages-{week.ends_on}",
+                kind="messages",
+                at=_after(over, p.message_body_s),
+                before=over,
+            ),
+            RetentionStep(
+                name=f"finance-{week.ends_on}",
+                kind="finance",
+                at=_after(over, p.finance_s),
+                placement_ids=ids,
+            ),
+        ]
+    for step in steps:
+        step.at = max(step.at, (later or {}).get(step.name, step.at))
     return sorted(steps, key=lambda s: (s.at, s.name))
+
+
+def _after(anchor: datetime, seconds: float) -> datetime:
+    return anchor + timedelta(seconds=seconds)
 
 
 @workflow.defn
@@ -112,6 +135,7 @@ class RetentionWorkflow:
     @workflow.init
     def __init__(self, request: RetentionInput) -> None:
         self._done: list[str] = []
+        self._later: dict[str, datetime] = {}
 
     @workflow.run
     async def run(self, request: RetentionInput) -> list[str]:
@@ -121,8 +145,8 @@ class RetentionWorkflow:
                 workflow.set_current_details(f"next: {step.name} at {when.short_when(step.at)}")
                 await workflow.sleep(wait)
                 continue  # the round's dates are read again: one may have moved meanwhile
-            await self._erase(request.round_id, step)
-            self._done.append(step.name)
+            if await self._erase(request, step):
+                self._done.append(step.name)
         workflow.set_current_details("the round's retention schedule has run")
         return self._done
 
@@ -139,20 +163,46 @@ class RetentionWorkflow:
             start_to_close_timeout=TIMEOUT,
             retry_policy=RETRY,
         )
-        todo = [s for s in schedule(plan, request.periods) if s.name not in self._done]
+        steps = schedule(plan, request.periods, self._later)
+        todo = [s for s in steps if s.name not in self._done]
         return todo[0] if todo else None
 
-    async def _erase(self, round_id: str, step: RetentionStep) -> None:
-        if step.name == "unplaced":
+    async def _erase(self, request: RetentionInput, step: RetentionStep) -> bool:
+        """One step's erasure; False if some of it comes due later (`_later` says when)."""
+        round_id = request.round_id
+        if step.kind == "unplaced":
             await self._ask(APPLICATIONS, ERASE_UNPLACED, round_id)
-        elif step.name == "equal_opportunities":
+        elif step.kind == "equal_opportunities":
             await self._ask(APPLICATIONS, KEEP_EQUAL_OPPORTUNITIES_TOTALS, round_id)
-        elif step.week_ends_on is not None:
+        elif step.kind == "week":
+            assert step.week_ends_on is not None
             erasure = WeekErasure(round_id=round_id, week_ends_on=step.week_ends_on)
             await self._ask(APPLICATIONS, ERASE_PLACEMENT_WEEK, erasure)
-        elif step.sent_before is not None:
-            bodies = BodyErasure(round_id=round_id, sent_before=step.sent_before)
+        elif step.kind == "messages":
+            assert step.before is not None
+            bodies = BodyErasure(round_id=round_id, sent_before=step.before)
             await self._ask(NOTIFICATIONS, ERASE_MESSAGE_BODIES, bodies)
+        else:
+            return await self._erase_claims(request, step)
+        return True
+
+    async def _erase_claims(self, request: RetentionInput, step: RetentionStep) -> bool:
+        finance = timedelta(seconds=request.periods.finance_s)
+        erasure = ClaimErasure(placement_ids=step.placement_ids, paid_before=step.at - finance)
+        erased: ClaimsErased = await workflow.execute_activity(
+            ERASE_CLAIMS,
+            erasure,
+            task_queue=sibling(EXPENSES),
+            result_type=ClaimsErased,
+            start_to_close_timeout=TIMEOUT,
+            retry_policy=RETRY,
+        )
+        workflow.logger.info("%s: %d erased", ERASE_CLAIMS, erased.erased)
+        if erased.latest_paid_left is None:
+            return True
+        # Claims paid after the week: the finance period counts from their payment.
+        self._later[step.name] = erased.latest_paid_left + finance + timedelta(seconds=1)
+        return False
 
     async def _ask(self, queue: str, activity: str, arg: object) -> None:
         erased: int = await workflow.execute_activity(

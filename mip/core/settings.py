@@ -168,6 +168,7 @@ class Settings(BaseSettings):
     retain_placed_cv_days: float = Field(default=90, ge=0)
     retain_equal_opportunities_days: float = Field(default=0, ge=0)
     retain_message_body_days: float = Field(default=180, ge=0)
+    retain_finance_years: float = Field(default=6, ge=0)
     retain_rehearsal_day_s: float = Field(default=1.0, gt=0)
 
     log_level: str = "INFO"

@@ -375,14 +375,21 @@ ERASE_PLACEMENT_WEEK = "erase_placement_week"
 KEEP_EQUAL_OPPORTUNITIES_TOTALS = "keep_equal_opportunities_totals"
 
 
+class RetentionWeek(BaseModel):
+    """A week the round's placements fall in: its last day (a Friday), and they."""
+
+    ends_on: date
+    placement_ids: list[str]
+
+
 class RetentionPlan(BaseModel):
     """A round's dates as they stand now: its outcomes-by date, its last deadline and the
-    last day (a Friday) of each week its placements fall in."""
+    weeks its placements fall in."""
 
     round_id: str
     outcomes_at: datetime
     last_deadline_at: datetime
-    week_ends: list[date]
+    weeks: list[RetentionWeek]
 
 
 class WeekErasure(BaseModel):

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from mip.core.activities import ServiceActivities, served
 from services.expenses.claims import repository as repo
-from services.expenses.contract import RECORD_CLAIM, ClaimChange
+from services.expenses.contract import (
+    ERASE_CLAIMS,
+    RECORD_CLAIM,
+    ClaimChange,
+    ClaimErasure,
+    ClaimsErased,
+)
+from services.expenses.retention import repository as retention
 
 
 class ExpenseActivities(ServiceActivities):
@@ -12,3 +21,9 @@ class ExpenseActivities(ServiceActivities):
     async def record_claim(self, change: ClaimChange) -> None:
         async with self.pool.acquire() as conn:
             await repo.apply_change(conn, change)
+
+    @served(ERASE_CLAIMS)
+    async def erase_claims(self, erasure: ClaimErasure) -> ClaimsErased:
+        placements = [UUID(p) for p in erasure.placement_ids]
+        async with self.pool.acquire() as conn:
+            return await retention.erase_claims(conn, placements, erasure.paid_before)

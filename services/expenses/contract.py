@@ -18,6 +18,22 @@ from pydantic import BaseModel, Field
 from mip.core.access import HeldFile, Row
 
 RECORD_CLAIM = "record_claim"
+# The round's RetentionWorkflow, at the end of the finance period (docs/privacy.md).
+ERASE_CLAIMS = "erase_claims"
+
+
+class ClaimErasure(BaseModel):
+    """The claims of these placements to remove: every unpaid one, and those paid before
+    `paid_before` (the finance period counts from the payment)."""
+
+    placement_ids: list[str]
+    paid_before: datetime
+
+
+class ClaimsErased(BaseModel):
+    erased: int
+    # The latest payment among the claims left (paid too recently): they come due later.
+    latest_paid_left: datetime | None = None
 
 
 class ClaimStatus(StrEnum):

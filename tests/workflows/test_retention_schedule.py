@@ -5,35 +5,51 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from services.applications.contract import RetentionPlan
+from services.applications.contract import RetentionPlan, RetentionWeek
 from workflows.retention import RetentionPeriods, schedule, week_over
 
 DAY = 24 * 3600.0
 OUTCOMES = datetime(2027, 4, 25, 8, tzinfo=UTC)
 PERIODS = RetentionPeriods(
-    unplaced_cv_s=90 * DAY, placed_cv_s=90 * DAY, equal_opportunities_s=0, message_body_s=180 * DAY
+    unplaced_cv_s=90 * DAY,
+    placed_cv_s=90 * DAY,
+    equal_opportunities_s=0,
+    message_body_s=180 * DAY,
+    finance_s=6 * 366 * DAY,
 )
 
 
 def _plan(last_deadline: datetime, *week_ends: date) -> RetentionPlan:
+    weeks = [RetentionWeek(ends_on=end, placement_ids=[f"p-{end}"]) for end in week_ends]
     return RetentionPlan(
-        round_id="r1", outcomes_at=OUTCOMES, last_deadline_at=last_deadline, week_ends=[*week_ends]
+        round_id="r1", outcomes_at=OUTCOMES, last_deadline_at=last_deadline, weeks=weeks
     )
 
 
 def test_each_step_falls_its_period_after_the_date_it_counts_from() -> None:
     friday = date(2027, 6, 11)
-    steps = {s.name: s for s in schedule(_plan(OUTCOMES, friday, friday), PERIODS)}
+    steps = {s.name: s for s in schedule(_plan(OUTCOMES, friday), PERIODS)}
     over = week_over(friday)
     assert over == datetime(2027, 6, 11, 23, tzinfo=UTC)  # midnight in London, in summer
     assert steps["equal_opportunities"].at == OUTCOMES
     assert steps["unplaced"].at == OUTCOMES + timedelta(days=90)
     assert steps["messages"].at == OUTCOMES + timedelta(days=180)
-    assert steps["messages"].sent_before == OUTCOMES
+    assert steps["messages"].before == OUTCOMES
     assert steps[f"week-{friday}"].at == over + timedelta(days=90)
     assert steps[f"week-{friday}"].week_ends_on == friday
-    assert steps[f"messages-{friday}"].sent_before == over
-    assert len(steps) == 5  # one week, however many placements fall in it
+    assert steps[f"messages-{friday}"].before == over
+    assert steps[f"finance-{friday}"].at == over + timedelta(days=6 * 366)
+    assert steps[f"finance-{friday}"].placement_ids == [f"p-{friday}"]
+    assert len(steps) == 6
+
+
+def test_a_step_that_left_something_for_later_moves_to_then() -> None:
+    """A claim paid after its week: the finance period counts from the payment."""
+    friday = date(2027, 6, 11)
+    later = {f"finance-{friday}": datetime(2033, 9, 1, tzinfo=UTC)}
+    steps = {s.name: s for s in schedule(_plan(OUTCOMES, friday), PERIODS, later)}
+    assert steps[f"finance-{friday}"].at == datetime(2033, 9, 1, tzinfo=UTC)
+    assert steps["unplaced"].at == OUTCOMES + timedelta(days=90)
 
 
 def test_the_steps_come_soonest_first() -> None:

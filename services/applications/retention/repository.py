@@ -12,7 +12,7 @@ from uuid import UUID
 import asyncpg
 
 from services.applications.applicants.repository import live_totals
-from services.applications.contract import ApplicationStatus, RetentionPlan
+from services.applications.contract import ApplicationStatus, RetentionPlan, RetentionWeek
 
 # Ended without a place, for good: nothing brings these back to an offer.
 UNPLACED = [
@@ -33,13 +33,21 @@ async def plan(conn: asyncpg.Connection, round_id: UUID) -> RetentionPlan | None
     if the_round is None:
         return None
     weeks = await conn.fetch(
-        "SELECT DISTINCT week_starts_on FROM placements WHERE round_id = $1", round_id
+        "SELECT week_starts_on, array_agg(id::text ORDER BY id) AS placement_ids"
+        " FROM placements WHERE round_id = $1 GROUP BY week_starts_on ORDER BY week_starts_on",
+        round_id,
     )
     return RetentionPlan(
         round_id=str(round_id),
         outcomes_at=the_round["outcomes_at"],
         last_deadline_at=the_round["last_deadline"],
-        week_ends=[w["week_starts_on"] + timedelta(days=4) for w in weeks],
+        weeks=[
+            RetentionWeek(
+                ends_on=w["week_starts_on"] + timedelta(days=4),
+                placement_ids=list(w["placement_ids"]),
+            )
+            for w in weeks
+        ],
     )
 
 

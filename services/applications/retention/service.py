@@ -8,6 +8,8 @@ from mip.core.settings import Settings
 from workflows.retention import RetentionInput, RetentionPeriods
 
 DAY_S = 24 * 3600
+# Never shorter than the calendar years the law counts, leap years or not: a day late at worst.
+YEAR_DAYS = 366
 
 
 def retention_start(settings: Settings, round_id: str, *, rehearsal: bool) -> RetentionInput:
@@ -21,5 +23,6 @@ def retention_start(settings: Settings, round_id: str, *, rehearsal: bool) -> Re
             placed_cv_s=settings.retain_placed_cv_days * day,
             equal_opportunities_s=settings.retain_equal_opportunities_days * day,
             message_body_s=settings.retain_message_body_days * day,
+            finance_s=settings.retain_finance_years * YEAR_DAYS * day,
         ),
     )

@@ -114,7 +114,7 @@ KINDS: tuple[Kind, ...] = (
         "and your host's decisions.",
         "So your host can pay you back, and because financial records must be kept by law.",
         "You, your host, and the Internship Office.",
-        "Six years (the finance period), then removed." + _NOT_YET,
+        "Six years after the claim is paid (the finance period), then removed.",
     ),
     Kind(
         "email",
