@@ -15,13 +15,15 @@
                                              its payment
 
 The dates are asked of the applications service again before each step, so a moved
-outcomes-by date or a placement added after the round began is followed without a
-signal. Every erasure may run twice (a retried activity, a replay) and erases nothing
-twice, so the workflow needs no memory of what an activity did.
+outcomes-by date or a placement added after the round began is followed; the service
+signals `dates_moved` when the office moves them, so one moved earlier is not waited
+out. Every erasure may run twice (a retried activity, a replay) and erases nothing twice,
+so the workflow needs no memory of what an activity did.
 """
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
@@ -136,6 +138,7 @@ class RetentionWorkflow:
     def __init__(self, request: RetentionInput) -> None:
         self._done: list[str] = []
         self._later: dict[str, datetime] = {}
+        self._moved = False
 
     @workflow.run
     async def run(self, request: RetentionInput) -> list[str]:
@@ -143,12 +146,20 @@ class RetentionWorkflow:
             wait = step.at - workflow.now()
             if wait > timedelta(0):
                 workflow.set_current_details(f"next: {step.name} at {when.short_when(step.at)}")
-                await workflow.sleep(wait)
+                with contextlib.suppress(TimeoutError):
+                    await workflow.wait_condition(lambda: self._moved, timeout=wait)
+                self._moved = False
                 continue  # the round's dates are read again: one may have moved meanwhile
             if await self._erase(request, step):
                 self._done.append(step.name)
         workflow.set_current_details("the round's retention schedule has run")
         return self._done
+
+    @workflow.signal
+    def dates_moved(self) -> None:
+        """The office moved the round's dates: read them again now, not at the next wake
+        (a date moved earlier would otherwise be erased on late)."""
+        self._moved = True
 
     @workflow.query
     def done(self) -> list[str]:

@@ -4,6 +4,7 @@ the round's workflow as one change, so the two never disagree."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
@@ -11,12 +12,15 @@ from uuid import UUID
 from temporalio.service import RPCError, RPCStatusCode
 
 from mip.core import ids, outbox, when
-from mip.core.errors import Conflict, InvalidInput, or_not_found
+from mip.core.errors import Conflict, InvalidInput, ServiceUnavailable, or_not_found
 from mip.core.runtime import ServiceRuntime
 from services.applications.catalogue import repository as repo
 from services.applications.catalogue.rules import RoundClock, check_programme_calendar
 from services.applications.catalogue.schemas import RehearsalStep, Round
+from workflows.retention import RetentionWorkflow
 from workflows.round import RoundWorkflow
+
+log = logging.getLogger("mip.applications.clock")
 
 CLOCK_FIELDS = (
     "advertise_at",
@@ -88,7 +92,20 @@ async def _move_clock(
             raise Conflict("Every date of this round has passed; it can no longer change.") from exc
         updated = await repo.get_round(conn, round_id)
     assert updated is not None
+    await _tell_retention(runtime, round_id)
     return updated
+
+
+async def _tell_retention(runtime: ServiceRuntime, round_id: UUID) -> None:
+    """The round's retention schedule counts from its dates: woken to read them again.
+    Without this it reads them at its next step anyway, so a date moved earlier would only
+    be erased on late; a failure is logged, not refused."""
+    wf_id = ids.retention(str(round_id))
+    try:
+        handle = runtime.workflow_client().get_workflow_handle(wf_id)
+        await handle.signal(RetentionWorkflow.dates_moved)
+    except (RPCError, ServiceUnavailable) as exc:
+        log.warning("%s not told of the moved dates (%s)", wf_id, exc)
 
 
 # Each rehearsal step: the date it moves to now, and the date that must have passed first
