@@ -41,6 +41,10 @@ NOT_PERSONAL = {
     "kept when the answers are erased (R9): nobody's own",
     "applications.equal_opportunities_totals.under_represented": "a round's counts of "
     "answers, kept when the answers are erased (R9): nobody's own",
+    "applications.applications.statement_erased_at": "when the retention schedule erased "
+    "the statement: a time, not the words",
+    "notifications.messages.body_erased_at": "when the retention schedule erased the "
+    "e-mail's words: a time, not the words",
     "notifications.messages.subject_ref": "the id of what a message is about (an application)",
     "*.schema_migrations.name": "a migration file's name",
     "*.core_migrations.name": "a migration file's name",
