@@ -39,7 +39,7 @@ def _spec(now: datetime) -> dict[str, Any]:
     clock = {
         "advertise_at": now - timedelta(minutes=1),
         "deadline_at": now + timedelta(seconds=5),
-        "outcomes_at": now + timedelta(seconds=10),
+        "outcomes_at": now + timedelta(seconds=8),
     }
     return {
         "name": "Retention round",

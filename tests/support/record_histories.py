@@ -48,6 +48,7 @@ from tests.support.stack import Stack, running_stack
 from tests.support.upload_samples import png
 from tests.support.waiting import eventually
 from workflows.queues import WORKFLOWS
+from workflows.retention import RetentionWorkflow
 from workflows.stack_check import StackCheckInput, StackCheckWorkflow
 
 HISTORIES = Path(__file__).resolve().parents[1] / "histories"
@@ -159,6 +160,12 @@ async def _round(stack: Stack, smtp: MailCatcher) -> dict[str, str]:
         task_queue=settings.queue(WORKFLOWS),
     )
     await asyncio.sleep(2)  # let the last e-mails and the claim's first steps be recorded
+    retention = stack.temporal.get_workflow_handle(workflow_ids.retention(round_id))
+
+    async def erased() -> bool:  # CVs and e-mail bodies erased after the outcomes date
+        return "messages" in await retention.query(RetentionWorkflow.done)
+
+    await eventually(erased, timeout_s=60)
     return {
         workflow_ids.application(ids[ADA, SAM]): "ApplicationWorkflow-introduced",
         workflow_ids.application(ids[ADA, KIM]): "ApplicationWorkflow-declined-by-acceptance",
@@ -187,9 +194,10 @@ async def record(tmp: str) -> dict[str, str]:
                 # Sealed with the public development key whatever the environment says:
                 # the replay test opens them with it (mip/core/codec.py).
                 payload_keys=DEV_PAYLOAD_KEYS,
-                # The retention schedule's days in 0.1 s: by the end of the round its
-                # workflow has kept the totals and erased CVs and e-mail bodies.
-                retain_rehearsal_day_s=0.1,
+                # The retention schedule's days in 0.05 s: by the end of the round its
+                # workflow has erased CVs and e-mail bodies (its totals wait for the second
+                # round's deadline, minutes away).
+                retain_rehearsal_day_s=0.05,
             )
             async with running_stack(
                 settings,
