@@ -163,13 +163,15 @@ class Settings(BaseSettings):
     http_keep_alive_s: int = Field(default=75, ge=1, le=3600)
 
     # The retention schedule (docs/privacy.md), in days after the instant each names; a
-    # rehearsal round runs the same schedule with each day lasting `retain_rehearsal_day_s`.
+    # rehearsal round runs the same schedule with each day lasting `retain_rehearsal_day_s`:
+    # a minute, so a rehearsal's CVs outlast its walk-through (90 days: an hour and a half)
+    # and a test that watches the schedule sets fractions of a second.
     retain_unplaced_cv_days: float = Field(default=90, ge=0)
     retain_placed_cv_days: float = Field(default=90, ge=0)
     retain_equal_opportunities_days: float = Field(default=0, ge=0)
     retain_message_body_days: float = Field(default=180, ge=0)
     retain_finance_years: float = Field(default=6, ge=0)
-    retain_rehearsal_day_s: float = Field(default=1.0, gt=0)
+    retain_rehearsal_day_s: float = Field(default=60.0, gt=0)
 
     log_level: str = "INFO"
     log_json: bool = False

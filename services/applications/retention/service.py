@@ -1,6 +1,6 @@
 """A round's retention schedule as the settings give it (docs/privacy.md): the periods its
 RetentionWorkflow is started with. A rehearsal round runs the same schedule with each day
-lasting MIP_RETAIN_REHEARSAL_DAY_S, so a whole schedule can be watched in minutes."""
+lasting MIP_RETAIN_REHEARSAL_DAY_S (a minute), so its schedule runs in minutes, not days."""
 
 from __future__ import annotations
 
