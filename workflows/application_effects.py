@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
@@ -42,15 +41,15 @@ with workflow.unsafe.imports_passed_through():
 # the placement workflow's imports the application's, so either may be found half-made.
 from workflows import application as application_workflow
 from workflows import placement as placement_workflow
+from workflows.calls import call
 from workflows.messages import OfferRequest, Resolution
 from workflows.notifications import send_email
-from workflows.queues import APPLICATIONS, OFFERS, sibling
+from workflows.queues import APPLICATIONS, OFFERS
 from workflows.signals import signal_quietly
 
 if TYPE_CHECKING:
     from workflows.application import ApplicationInput
 
-ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # Histories recorded before this patch sent nothing to the office for an undelivered e-mail.
 UNDELIVERABLE_NOTICE = "undeliverable-notice-to-office"
 
@@ -76,18 +75,6 @@ _APPLICANT_MESSAGES: dict[MessageKind, tuple[str, str, Literal["offer", "applica
 }
 
 
-async def _call(queue: str, activity: str, arg: BaseModel, result_type: Any = None) -> Any:
-    """One of a service's activities, on that service's queue; its result read as
-    `result_type`, or left unread (None) where the workflow wants none."""
-    return await workflow.execute_activity(
-        activity,
-        arg,
-        task_queue=sibling(queue),
-        start_to_close_timeout=ACTIVITY_TIMEOUT,
-        result_type=result_type,
-    )
-
-
 class Effects:
     def __init__(self, app: ApplicationInput, workflow_id: str) -> None:
         self.app = app
@@ -99,7 +86,7 @@ class Effects:
         change = StatusChange(
             application_id=self.app.application_id, status=status, actor=actor, reason=reason
         )
-        await _call(APPLICATIONS, RECORD_STATUS, change)
+        await call(APPLICATIONS, RECORD_STATUS, change)
         # On the worker's /metrics; recorded by the SDK only when not replaying.
         workflow.metric_meter().create_counter(
             "mip_application_transitions", "Applications moved to a status by their workflow"
@@ -117,7 +104,7 @@ class Effects:
             expires_at=expires_at,
             reason=reason,
         )
-        await _call(OFFERS, RECORD_OFFER, record)
+        await call(OFFERS, RECORD_OFFER, record)
 
     async def claim_acceptance(self) -> bool:
         claim = AcceptanceClaim(
@@ -125,7 +112,7 @@ class Effects:
             applicant_email=self.app.applicant_email,
             application_id=self.app.application_id,
         )
-        granted: bool = await _call(OFFERS, CLAIM_ACCEPTANCE, claim, bool)
+        granted: bool = await call(OFFERS, CLAIM_ACCEPTANCE, claim, result_type=bool)
         return granted
 
     # --- the other workflows ------------------------------------------------------------------
@@ -145,7 +132,9 @@ class Effects:
             applicant_email=self.app.applicant_email,
             except_application_id=self.app.application_id,
         )
-        others: list[str] = await _call(APPLICATIONS, OPEN_APPLICATIONS_OF, query, list[str])
+        others: list[str] = await call(
+            APPLICATIONS, OPEN_APPLICATIONS_OF, query, result_type=list[str]
+        )
         for other in others:
             await signal_quietly(
                 ids.application(other), application_workflow.ApplicationWorkflow.accepted_elsewhere

@@ -45,7 +45,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.tz import LONDON
 from temporalio.common import RetryPolicy
 
-from workflows.queues import APPLICATIONS, EXPENSES, NOTIFICATIONS, sibling
+from workflows.calls import call
+from workflows.queues import APPLICATIONS, EXPENSES, NOTIFICATIONS
 
 RETRY = RetryPolicy(maximum_interval=timedelta(minutes=5))
 TIMEOUT = timedelta(minutes=5)
@@ -166,12 +167,12 @@ class RetentionWorkflow:
         return self._done
 
     async def _next(self, request: RetentionInput) -> RetentionStep | None:
-        plan: RetentionPlan = await workflow.execute_activity(
+        plan: RetentionPlan = await call(
+            APPLICATIONS,
             RETENTION_PLAN,
             request.round_id,
-            task_queue=sibling(APPLICATIONS),
             result_type=RetentionPlan,
-            start_to_close_timeout=TIMEOUT,
+            start_to_close=TIMEOUT,
             retry_policy=RETRY,
         )
         steps = schedule(plan, request.periods, self._later)
@@ -200,12 +201,12 @@ class RetentionWorkflow:
     async def _erase_claims(self, request: RetentionInput, step: RetentionStep) -> bool:
         finance = timedelta(seconds=request.periods.finance_s)
         erasure = ClaimErasure(placement_ids=step.placement_ids, paid_before=step.at - finance)
-        erased: ClaimsErased = await workflow.execute_activity(
+        erased: ClaimsErased = await call(
+            EXPENSES,
             ERASE_CLAIMS,
             erasure,
-            task_queue=sibling(EXPENSES),
             result_type=ClaimsErased,
-            start_to_close_timeout=TIMEOUT,
+            start_to_close=TIMEOUT,
             retry_policy=RETRY,
         )
         workflow.logger.info("%s: %d erased", ERASE_CLAIMS, erased.erased)
@@ -216,12 +217,7 @@ class RetentionWorkflow:
         return False
 
     async def _ask(self, queue: str, activity: str, arg: object) -> None:
-        erased: int = await workflow.execute_activity(
-            activity,
-            arg,
-            task_queue=sibling(queue),
-            result_type=int,
-            start_to_close_timeout=TIMEOUT,
-            retry_policy=RETRY,
+        erased: int = await call(
+            queue, activity, arg, result_type=int, start_to_close=TIMEOUT, retry_policy=RETRY
         )
         workflow.logger.info("%s: %d erased", activity, erased)

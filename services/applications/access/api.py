@@ -1,30 +1,27 @@
-"""Subject access (issue 23): a person's own data, and the office's copy of anyone's."""
+"""Subject access (issue 23): a person's own data, the office's copy of anyone's, and the
+CVs they list."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from pydantic import EmailStr
 
-from mip.core.deps import AnyUser, OfficeOrService, PersonUser, PoolDep
+from mip.core.access_routes import data_routes
+from mip.core.auth import Role
+from mip.core.deps import AnyUser, PoolDep
+from mip.core.runtime import ServiceRuntime
 from services.applications.access import service
 from services.applications.contract import ApplicationsData
 
-router = APIRouter(prefix="/v1", tags=["subject access"])
+
+async def _held_about(runtime: ServiceRuntime, email: str) -> ApplicationsData:
+    return await service.held_about(runtime.pool, email)
 
 
-@router.get("/me/data")
-async def my_data(pool: PoolDep, me: PersonUser) -> ApplicationsData:
-    """Everything held about the signed-in applicant or host's contact."""
-    return await service.held_about(pool, me.subject)
-
-
-@router.get("/office/people/{email}/data")
-async def data_of(email: EmailStr, pool: PoolDep, _: OfficeOrService) -> ApplicationsData:
-    """The same for any address: the office answering a subject access request; the
-    offers service finding whose applications its marks are about."""
-    return await service.held_about(pool, email)
+# The offers service asks too (as a service): whose applications its marks are about.
+router = data_routes(_held_about, ApplicationsData, office=(Role.office, Role.service))
 
 
 @router.get("/people/{email}/cvs/{application_id}", response_class=Response)

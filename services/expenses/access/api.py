@@ -1,27 +1,25 @@
-"""Subject access (issue 23): a person's own data, and the office's copy of anyone's."""
+"""Subject access (issue 23): a person's own data, the office's copy of anyone's, and the
+receipts they list."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from pydantic import EmailStr
 
-from mip.core.deps import AnyUser, OfficeUser, PersonUser, PoolDep
+from mip.core.access_routes import data_routes
+from mip.core.deps import AnyUser, PoolDep
+from mip.core.runtime import ServiceRuntime
 from services.expenses.access import service
 from services.expenses.contract import ExpensesData
 
-router = APIRouter(prefix="/v1", tags=["subject access"])
+
+async def _held_about(runtime: ServiceRuntime, email: str) -> ExpensesData:
+    return await service.held_about(runtime.pool, email)
 
 
-@router.get("/me/data")
-async def my_data(pool: PoolDep, me: PersonUser) -> ExpensesData:
-    return await service.held_about(pool, me.subject)
-
-
-@router.get("/office/people/{email}/data")
-async def data_of(email: EmailStr, pool: PoolDep, _: OfficeUser) -> ExpensesData:
-    return await service.held_about(pool, email)
+router = data_routes(_held_about, ExpensesData)
 
 
 @router.get("/people/{email}/receipts/{line_id}", response_class=Response)
