@@ -267,16 +267,10 @@ def _check_answer(document: dict[str, Any], operation: Operation, answer: Any) -
         assert [_schema_name(s) for s in shapes] == [answer.__name__]
 
 
-# Mismatches found and not yet mended, each failing until it is (then drop it here).
-KNOWN: dict[str, str] = {}
-
-
 def _cases() -> list[Any]:
     cases = []
     for service, client, name in METHODS:
-        case = f"{client.__name__}.{name}"
-        marks = [pytest.mark.xfail(strict=True, reason=KNOWN[case])] if case in KNOWN else []
-        cases.append(pytest.param(service, client, name, id=case, marks=marks))
+        cases.append(pytest.param(service, client, name, id=f"{client.__name__}.{name}"))
     return cases
 
 
