@@ -136,6 +136,7 @@ async def _running(runtime: ServiceRuntime) -> AsyncIterator[None]:
         activities=[runtime.describe_activity(), *spec.activities(runtime)],
     )
     runtime.temporal.start()
+    await runtime.temporal.first_try(settings.startup_timeout_s)
     jobs = list(spec.background(runtime))
     if spec.uses_outbox:
         runtime.starter = outbox.Starter(pool, runtime.temporal)

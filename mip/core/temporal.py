@@ -98,6 +98,7 @@ class TemporalLink:
         self._task: asyncio.Task[None] | None = None
         self._worker: Worker | None = None
         self._connected = asyncio.Event()
+        self._tried = asyncio.Event()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"temporal-link:{self.task_queue}")
@@ -108,6 +109,17 @@ class TemporalLink:
         assert self.client is not None
         return self.client
 
+    async def first_try(self, timeout_s: float) -> None:
+        """Wait, at most `timeout_s`, for the first attempt to connect to end either way.
+
+        A service that says it is ready while its first connection is still in flight would
+        answer its first callers 503 though Temporal is up; one whose Temporal is down
+        still starts, as soon as the first attempt fails.
+        """
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout_s):
+                await self._tried.wait()
+
     async def _run(self) -> None:
         delay = 0.5
         while self.client is None:
@@ -116,10 +128,12 @@ class TemporalLink:
             except Exception as exc:  # any failure to connect is retried the same way
                 self.last_error = f"cannot reach {self._settings.temporal_address}: {exc}"
                 log.warning("%s; retrying in %.1fs", self.last_error, delay)
+                self._tried.set()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
         self.last_error = None
         self._connected.set()
+        self._tried.set()
         worker = Worker(
             self.client,
             task_queue=self.task_queue,

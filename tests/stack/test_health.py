@@ -44,6 +44,19 @@ async def test_healthz_is_200_when_database_and_temporal_answer(
     assert status.json()["task_queue"] == settings.queue("mip-offers")
 
 
+async def test_a_service_that_says_it_is_ready_is_already_linked_to_a_running_temporal(
+    settings: Settings, run_app: RunApp
+) -> None:
+    # Its first caller, straight after start-up, would otherwise meet a 503 for a
+    # connection still in flight (the alerts list's first subscriber did, in CI).
+    app = notifications_app(settings)
+    async with run_app(app) as http:
+        linked = app.state.runtime.temporal.client is not None
+        first = await http.post("/v1/alerts/subscriptions", json={"email": "first@example.org"})
+    assert linked
+    assert first.status_code == 202, first.text
+
+
 async def test_healthz_names_temporal_when_it_is_down(settings: Settings, run_app: RunApp) -> None:
     down = settings.model_copy(update={"temporal_address": f"127.0.0.1:{free_port()}"})
     async with run_app(notifications_app(down)) as http:
