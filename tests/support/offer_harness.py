@@ -25,7 +25,7 @@ from services.applications.contract import (
     PlacementFacts,
     StatusChange,
 )
-from services.expenses.contract import ERASE_CLAIMS
+from services.expenses.contract import ERASE_INTERN
 from services.notifications.contract import (
     ERASE_MESSAGES,
     SEND_EMAIL,
@@ -158,7 +158,7 @@ class World:
         return {
             APPLICATIONS: [self.applications_of_person, self.erase_applicant],
             OFFERS: [step(ERASE_SELECTION, "offers")],
-            EXPENSES: [step(ERASE_CLAIMS, "expenses")],
+            EXPENSES: [step(ERASE_INTERN, "expenses")],
             NOTIFICATIONS: [step(ERASE_MESSAGES, "notifications")],
         }
 
