@@ -14,7 +14,6 @@ still say which applications were theirs.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from pydantic import BaseModel
 from temporalio import workflow
@@ -29,10 +28,12 @@ with workflow.unsafe.imports_passed_through():
 
 # Read only when a signal is sent: the application workflow's module imports this one.
 from workflows import application as application_workflow
+from workflows.calls import call
 from workflows.messages import ErasureNotice
-from workflows.queues import APPLICATIONS, EXPENSES, NOTIFICATIONS, OFFERS, sibling
+from workflows.queues import APPLICATIONS, EXPENSES, NOTIFICATIONS, OFFERS
 from workflows.signals import signal_quietly
 
+# A person's rows in one transaction each: longer than a read-model write may take.
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 # How long to wait for the applications to answer before asking the service which of
 # them still run: one may have closed on its own between the two.
@@ -52,16 +53,6 @@ class ErasureInput(BaseModel):
     pseudonym: str
 
 
-async def _call(queue: str, activity: str, arg: Any, result_type: Any) -> Any:
-    return await workflow.execute_activity(
-        activity,
-        arg,
-        task_queue=sibling(queue),
-        start_to_close_timeout=ACTIVITY_TIMEOUT,
-        result_type=result_type,
-    )
-
-
 @workflow.defn
 class ErasureWorkflow:
     def __init__(self) -> None:
@@ -75,7 +66,12 @@ class ErasureWorkflow:
         erasing = ErasureRequest(
             email=request.email, pseudonym=request.pseudonym, application_ids=theirs.all
         )
-        answers = [await _call(queue, activity, erasing, Erased) for queue, activity in SERVICES]
+        answers = [
+            await call(
+                queue, activity, erasing, result_type=Erased, start_to_close=ACTIVITY_TIMEOUT
+            )
+            for queue, activity in SERVICES
+        ]
         workflow.set_current_details("erased")
         return ErasureOutcome(ended=theirs.running, services=answers)
 
@@ -84,8 +80,8 @@ class ErasureWorkflow:
         self._ended.add(application_id)
 
     async def _applications(self, email: str) -> PersonApplications:
-        found: PersonApplications = await _call(
-            APPLICATIONS, APPLICATIONS_OF_PERSON, email, PersonApplications
+        found: PersonApplications = await call(
+            APPLICATIONS, APPLICATIONS_OF_PERSON, email, result_type=PersonApplications
         )
         return found
 
