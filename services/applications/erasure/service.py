@@ -7,13 +7,13 @@ import asyncio
 
 import asyncpg
 from temporalio.common import WorkflowIDConflictPolicy
-from workflows.erasure import ErasureInput, ErasureWorkflow
 
 from mip.core import ids
 from mip.core.erasure import Erased, ErasureRequest, PersonApplications
 from mip.core.runtime import ServiceRuntime
 from services.applications.contract import HOSTS_KEPT, ErasureState
 from services.applications.erasure import repository as repo
+from workflows.erasure import ErasureInput, ErasureWorkflow
 
 
 async def applications_of(pool: asyncpg.Pool, email: str) -> PersonApplications:
