@@ -13,7 +13,7 @@ from tests.support.source_tree import ROOT, python_files
 
 # An f-string that begins like one of the ids: a workflow id being formatted by hand.
 HAND_MADE = re.compile(
-    r"""f["'](application|round|placement|expense-claim|email|alerts|retention)-\{"""
+    r"""f["'](application|round|placement|expense-claim|email|alerts|retention|erasure)-\{"""
 )
 
 

@@ -11,15 +11,14 @@ docs/privacy.md names it, or NOT_PERSONAL says why it is not personal.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import asyncpg
 
 from launcher.migrate import migrate_all
 from mip.core.settings import Settings
 from services.portal.public import privacy
+from tests.support.privacy_record import OUTBOX, RECORD, recorded_columns
 
-RECORD = Path(__file__).resolve().parents[1] / "docs" / "privacy.md"
 # Words of a column's name (split at underscores) that say it holds a person's address,
 # name, words or files, or who did something: `contact_email`, `text_body`, `marked_by`.
 PERSONAL_NAME = re.compile(
@@ -49,25 +48,10 @@ NOT_PERSONAL = {
     "*.schema_migrations.name": "a migration file's name",
     "*.core_migrations.name": "a migration file's name",
 }
-# The record's wildcard for the schemas that have a workflow outbox.
-OUTBOX = "<outbox>"
 
 
 def _record() -> str:
     return RECORD.read_text(encoding="utf-8")
-
-
-def recorded_columns() -> dict[str, str]:
-    """`schema.table.column` -> kind, from the record's privacy-columns block."""
-    block = re.search(r"```privacy-columns\n(.*?)```", _record(), re.S)
-    assert block, "docs/privacy.md has no ```privacy-columns block"
-    columns = {}
-    for line in block.group(1).splitlines():
-        if line.strip():
-            column, kind = line.split()
-            assert column not in columns, f"{column} is recorded twice"
-            columns[column] = kind
-    return columns
 
 
 def recorded_kinds() -> list[str]:

@@ -5,6 +5,7 @@
         |                      |                   |--48 h-----> lapsed        (reminder at 24 h)
         +--withdraw            +--outcomes due--> not_successful
     introduced --withdraw--> withdrawn_after_acceptance                       (R23)
+    any running --erase--> as a withdrawal or decline would end it   (issue 23 item 4)
 
 The applications service starts it as `application-<id>`; its status is written to the
 service's table by an activity and to the ApplicationStatus search attribute, so the
@@ -31,9 +32,14 @@ from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
 from workflows import application_effects, search
-from workflows.messages import Decision, OfferRequest
+from workflows import erasure as erasure_workflow
+from workflows.messages import Decision, ErasureNotice, OfferRequest
+from workflows.signals import signal_quietly
 
 REMINDER_BEFORE = timedelta(hours=24)
+# What the host and the office read when an erased intern's place is passed on: the
+# person asked for it, and the others in the round need to know no more than that.
+ERASED = "withdrawn at the applicant's request"
 # Histories recorded before this patch wrote the offers service's row before the status.
 OFFER_STATE_FIRST = "offer-state-before-offer-row"
 TERMINAL = {
@@ -102,6 +108,8 @@ class ApplicationWorkflow:
         # the loop below under the lock, so an update never interleaves with one.
         self._inbox: list[Callable[[], Awaitable[None]]] = []
         self._lock = asyncio.Lock()
+        # Erasures waiting for this application's answer (issue 23 item 4).
+        self._erasures: list[ErasureNotice] = []
 
     @property
     def _fx(self) -> application_effects.Effects:
@@ -136,6 +144,11 @@ class ApplicationWorkflow:
             async with self._lock:
                 while self._inbox:
                     await self._inbox.pop(0)()
+        if self._erasures:
+            # Asked as the loop was ending: the erasure still waits for the answer. Only a
+            # run that was sent `erase` gets here, so older histories replay unchanged.
+            async with self._lock:
+                await self._on_erase()
         # An update may still be recording or e-mailing; let it finish first.
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._status
@@ -157,6 +170,11 @@ class ApplicationWorkflow:
     @workflow.signal
     def accepted_elsewhere(self) -> None:
         self._inbox.append(self._on_accepted_elsewhere)
+
+    @workflow.signal
+    def erase(self, notice: ErasureNotice) -> None:
+        self._erasures.append(notice)
+        self._inbox.append(self._on_erase)
 
     # --- updates from the services --------------------------------------------------------
 
@@ -291,6 +309,34 @@ class ApplicationWorkflow:
             await self._set(ApplicationStatus.withdrawn, "office", reason)
             if forwarded:
                 await self._fx.withdrawal_notices(reason, after_acceptance=False)
+
+    async def _on_erase(self) -> None:
+        """End the application as the applicant's own withdrawal or decline would, so the
+        place passes on and the others in the round see nothing new (R23 for an intern);
+        no e-mail to the person, who is being forgotten. Then drop who applied from the
+        search attributes while the workflow can still change them. Again: only answers."""
+        if not self._erasures:
+            return  # answered already, with an earlier request's turn
+        status = self._status
+        if status in (ApplicationStatus.submitted, ApplicationStatus.forwarded):
+            await self._set(ApplicationStatus.withdrawn, "office", ERASED)
+        elif status is ApplicationStatus.offered:
+            await self._close_offer(ApplicationStatus.declined, "office", ERASED, "declined")
+        elif status in (ApplicationStatus.accepted, ApplicationStatus.introduced):
+            await self._set(ApplicationStatus.withdrawn_after_acceptance, "office", ERASED)
+            await self._fx.offer_record("withdrawn", None, ERASED)
+            await self._fx.withdrawal_notices(ERASED, after_acceptance=True)
+            await self._fx.tell_placement(self._offer, "withdrawn_after_acceptance")
+        workflow.upsert_search_attributes(
+            [search.APPLICANT_KEY.value_unset(), search.APPLICANT_EMAIL.value_unset()]
+        )
+        assert self._input is not None
+        while self._erasures:
+            await signal_quietly(
+                self._erasures.pop(0).erasure_workflow_id,
+                erasure_workflow.ErasureWorkflow.application_ended,
+                self._input.application_id,
+            )
 
     async def _on_timer(self) -> None:
         if self._status is not ApplicationStatus.offered or self._expires_at is None:

@@ -8,6 +8,13 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 
+class ErasureNotice(BaseModel):
+    """The person is being erased (issue 23 item 4): end the application as a withdrawal
+    would, and tell the erasure workflow once done."""
+
+    erasure_workflow_id: str
+
+
 class OfferRequest(BaseModel):
     window_seconds: int = Field(ge=1, description="48 hours unless a rehearsal")
     placement_workflow_id: str

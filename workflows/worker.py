@@ -28,6 +28,7 @@ from mip.core.settings import Settings
 from mip.core.temporal import connect
 from workflows import search
 from workflows.application import ApplicationWorkflow
+from workflows.erasure import ErasureWorkflow
 from workflows.expense_claim import ExpenseClaimWorkflow
 from workflows.notifications import AlertAnnouncementWorkflow, DeliverEmailWorkflow
 from workflows.placement import PlacementWorkflow
@@ -45,6 +46,7 @@ ALL_WORKFLOWS: list[type] = [
     RoundWorkflow,
     ExpenseClaimWorkflow,
     RetentionWorkflow,
+    ErasureWorkflow,
 ]
 log = logging.getLogger("mip.worker")
 

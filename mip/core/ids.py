@@ -41,6 +41,9 @@ alerts = Prefixed("alerts-")
 retention = Prefixed("retention-")
 # What a message about a placement (its host's digest) is filed under.
 placement_subject = Prefixed("placement-")
+# One person's erasure, keyed by the keyed hash of their address (never the address: ids
+# are shown in clear), so a second request for the same person is the same workflow.
+erasure = Prefixed("erasure-")
 
 
 def placement(placement_id: Id, phase: str) -> str:

@@ -9,9 +9,12 @@ from uuid import UUID
 from temporalio.exceptions import ApplicationError
 
 from mip.core.activities import ServiceActivities, served
+from mip.core.erasure import Erased, ErasureRequest, PersonApplications
 from services.applications import forwarding
 from services.applications.catalogue import repository as catalogue
 from services.applications.contract import (
+    APPLICATIONS_OF_PERSON,
+    ERASE_APPLICANT,
     ERASE_PLACEMENT_WEEK,
     ERASE_UNPLACED,
     FORWARDING_SNAPSHOT,
@@ -27,6 +30,7 @@ from services.applications.contract import (
     StatusChange,
     WeekErasure,
 )
+from services.applications.erasure import service as on_request
 from services.applications.retention import repository as retention
 from services.applications.submissions import repository as repo
 
@@ -86,3 +90,11 @@ class ApplicationActivities(ServiceActivities):
     async def keep_equal_opportunities_totals(self, round_id: str) -> int:
         async with self.pool.acquire() as conn:
             return await retention.keep_totals_and_erase_answers(conn, UUID(round_id))
+
+    @served(APPLICATIONS_OF_PERSON)
+    async def applications_of_person(self, email: str) -> PersonApplications:
+        return await on_request.applications_of(self.pool, email)
+
+    @served(ERASE_APPLICANT)
+    async def erase_applicant(self, request: ErasureRequest) -> Erased:
+        return await on_request.erase(self.pool, request)

@@ -12,6 +12,7 @@ from services.applications.activities import ApplicationActivities
 from services.applications.applicants.api import router as applicants
 from services.applications.catalogue.api import router as catalogue
 from services.applications.config import ApplicationsSettings
+from services.applications.erasure.api import router as erasure
 from services.applications.figures import figures
 from services.applications.forwarded.api import router as hosts
 from services.applications.submissions.api import router as submissions
@@ -23,7 +24,7 @@ SPEC = service_spec(
     "Hosts, rounds, placements, applicants, applications, CVs and support sessions.",
     (queues.APPLICATIONS, queues.WORKFLOWS),
     port=8001,
-    routers=(catalogue, applicants, submissions, hosts, support, access),
+    routers=(catalogue, applicants, submissions, hosts, support, access, erasure),
     activities=ApplicationActivities.serving,
     figures=figures,
     uses_outbox=True,

@@ -22,6 +22,7 @@ from services.applications.applicants.schemas import ProfileIn as ProfileIn
 from services.applications.applicants.schemas import StaffRole as StaffRole
 from services.applications.contract import Application as Application
 from services.applications.contract import ApplicationsData as ApplicationsData
+from services.applications.contract import ErasureState as ErasureState
 from services.applications.contract import Event as Event
 from services.applications.contract import ForwardedApplication as ForwardedApplication
 from services.applications.contract import Host as Host
@@ -123,6 +124,10 @@ class ApplicationsClient(ServiceClient):
         """A CV as sent, listed in the data above (`files`, `of` the application): to its
         applicant or the office, and not recorded as an opening."""
         return await self._download(f"/v1/people/{quote(email, safe='@')}/cvs/{application_id}")
+
+    async def erase_person(self, email: str) -> ErasureState:
+        """Office: erase `email` across MIP (issue 23 item 4), or join the erasure under way."""
+        return await self._post(f"/v1/office/people/{quote(email, safe='@')}/erasure", ErasureState)
 
     # portal: office pages ---------------------------------------------------------------
 

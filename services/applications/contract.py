@@ -22,6 +22,7 @@ from pydantic import BaseModel, EmailStr, Field, StringConstraints, model_valida
 
 from mip.core.access import HeldFile, Row
 from mip.core.bounds import Day, Moment
+from mip.core.erasure import ErasureOutcome, Kept
 from mip.core.links import WebLinksOnly
 from mip.core.text import OneLine
 
@@ -365,6 +366,9 @@ RECORD_STATUS = "record_application_status"
 OPEN_APPLICATIONS_OF = "open_applications_of"
 FORWARDING_SNAPSHOT = "forwarding_snapshot"
 MARK_READVERTISED = "mark_readvertised"
+# Erasure on request (issue 23 item 4): the person's applications, then their rows.
+APPLICATIONS_OF_PERSON = "applications_of_person"
+ERASE_APPLICANT = "erase_applicant"
 
 
 # The round's RetentionWorkflow (docs/privacy.md) asks for the dates its schedule counts
@@ -499,3 +503,19 @@ class ApplicationsData(BaseModel):
     support_bookings: list[Row]
     hosts: list[Row]
     files: list[HeldFile]
+
+
+class ErasureState(BaseModel):
+    """An erasure on request (issue 23 item 4), as the office's page shows it: `outcome`
+    once the workflow has finished, None while it is still ending applications."""
+
+    workflow_id: str
+    finished: bool
+    outcome: ErasureOutcome | None = None
+
+
+# What erasure keeps of a host's contact, and why: the page says so before and after.
+HOSTS_KEPT = Kept(
+    what="the hosts this address is the contact for",
+    why="a host's contact belongs to the host organisation; change it on the host's page",
+)

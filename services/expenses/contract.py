@@ -16,10 +16,13 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from mip.core.access import HeldFile, Row
+from mip.core.erasure import Kept
 
 RECORD_CLAIM = "record_claim"
 # The round's RetentionWorkflow, at the end of the finance period (docs/privacy.md).
 ERASE_CLAIMS = "erase_claims"
+# ErasureWorkflow: one intern erased on request (issue 23 item 4).
+ERASE_INTERN = "erase_intern"
 
 
 class ClaimErasure(BaseModel):
@@ -173,3 +176,11 @@ class ExpensesData(BaseModel):
     claim_events: list[Row]
     receipts: list[Row]
     files: list[HeldFile]
+
+
+# What erasure keeps of a paid claim, and why: the office's pages say so before and after.
+PAID_KEPT = Kept(
+    what="paid expense claims, as amounts, dates and statuses under a pseudonym",
+    why="the university must keep records of what it paid for the finance period (six "
+    "years); the name, address, descriptions, journeys and receipts are removed",
+)

@@ -11,11 +11,13 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from mip.core.activities import ServiceActivities, served
+from mip.core.erasure import Erased, ErasureRequest
 from mip.core.runtime import ServiceRuntime
 from services.notifications.alerts import repository as alerts
 from services.notifications.config import MailSettings, mail_settings
 from services.notifications.contract import (
     ERASE_MESSAGE_BODIES,
+    ERASE_MESSAGES,
     LIST_ALERT_RECIPIENTS,
     SEND_EMAIL,
     AlertRecipient,
@@ -23,6 +25,7 @@ from services.notifications.contract import (
     EmailOutcome,
     EmailRequest,
 )
+from services.notifications.erasure import service as on_request
 from services.notifications.mail.render import Renderer, TemplateError
 from services.notifications.mail.smtp import SmtpTarget
 from services.notifications.messages import repository as messages
@@ -66,6 +69,10 @@ class NotificationActivities(ServiceActivities):
     async def erase_message_bodies(self, erasure: BodyErasure) -> int:
         async with self.pool.acquire() as conn:
             return await messages.erase_bodies(conn, erasure.round_id, erasure.sent_before)
+
+    @served(ERASE_MESSAGES)
+    async def erase_messages(self, request: ErasureRequest) -> Erased:
+        return await on_request.erase(self.pool, request)
 
 
 async def _heartbeating(send: Coroutine[Any, Any, EmailOutcome]) -> EmailOutcome:

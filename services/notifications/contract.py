@@ -57,6 +57,9 @@ class BodyErasure(BaseModel):
     sent_before: datetime
 
 
+ERASE_MESSAGES = "erase_messages"
+
+
 class MessageKind(StrEnum):
     confirmation = "confirmation"
     forwarded_digest = "forwarded_digest"

@@ -5,8 +5,10 @@ from __future__ import annotations
 from uuid import UUID
 
 from mip.core.activities import ServiceActivities, served
+from mip.core.erasure import Erased, ErasureRequest
 from services.offers.contract import (
     CLAIM_ACCEPTANCE,
+    ERASE_SELECTION,
     HOLD_PLACE,
     PLACEMENT_COUNTS,
     RECORD_OFFER,
@@ -17,6 +19,7 @@ from services.offers.contract import (
     PlacementCounts,
 )
 from services.offers.decisions import repository as repo
+from services.offers.erasure import service as erasure
 
 
 class OfferActivities(ServiceActivities):
@@ -44,3 +47,7 @@ class OfferActivities(ServiceActivities):
     async def placement_counts(self, round_id: str) -> dict[str, PlacementCounts]:
         async with self.pool.acquire() as conn:
             return await repo.counts(conn, UUID(round_id))
+
+    @served(ERASE_SELECTION)
+    async def erase_selection(self, request: ErasureRequest) -> Erased:
+        return await erasure.erase(self.pool, request)

@@ -24,6 +24,7 @@ CLAIM_ACCEPTANCE = "claim_acceptance"
 PLACEMENT_COUNTS = "placement_counts"
 HOLD_PLACE = "hold_place"
 RELEASE_PLACE = "release_place"
+ERASE_SELECTION = "erase_selection"
 
 
 class OfferRecord(BaseModel):

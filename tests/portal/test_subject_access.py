@@ -247,7 +247,7 @@ async def test_the_pages_are_found_from_home_and_pass_axe(
     assert (await downloading.value).suggested_filename.endswith(".zip")
     office = await new_page()
     await sign_in(office, OFFICE)
-    await office.get_by_role("link", name="A person's data").click()
+    await office.get_by_role("link", name="A person's data", exact=True).click()
     await office.get_by_label("Email address").fill("ada at example")
     await office.get_by_role("button", name="Download their data").click()
     await expect(office.get_by_role("alert")).to_contain_text("There is a problem")

@@ -3,7 +3,7 @@ activities replaced by an in-memory stand-in that records what they were asked t
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -14,7 +14,10 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from mip.core import ids
+from mip.core.erasure import Erased, ErasureRequest, PersonApplications
 from services.applications.contract import (
+    APPLICATIONS_OF_PERSON,
+    ERASE_APPLICANT,
     OPEN_APPLICATIONS_OF,
     RECORD_STATUS,
     Candidate,
@@ -22,9 +25,17 @@ from services.applications.contract import (
     PlacementFacts,
     StatusChange,
 )
-from services.notifications.contract import SEND_EMAIL, EmailOutcome, EmailRequest, EmailStatus
+from services.expenses.contract import ERASE_INTERN
+from services.notifications.contract import (
+    ERASE_MESSAGES,
+    SEND_EMAIL,
+    EmailOutcome,
+    EmailRequest,
+    EmailStatus,
+)
 from services.offers.contract import (
     CLAIM_ACCEPTANCE,
+    ERASE_SELECTION,
     HOLD_PLACE,
     RECORD_OFFER,
     RELEASE_PLACE,
@@ -37,7 +48,7 @@ from tests.support.time_skipping import time_skipping
 from tests.support.waiting import eventually
 from workflows.application import ApplicationInput, ApplicationView, ApplicationWorkflow
 from workflows.placement import PlacementInput, PlacementWorkflow, Ranking
-from workflows.queues import APPLICATIONS, NOTIFICATIONS, OFFERS, WORKFLOWS
+from workflows.queues import APPLICATIONS, EXPENSES, NOTIFICATIONS, OFFERS, WORKFLOWS
 
 FACTS = PlacementFacts(
     title="Product marketing",
@@ -64,6 +75,8 @@ class World:
     holds: dict[str, str] = field(default_factory=dict)  # application -> placement, places held
     # Addresses the stand-in mail server refuses for good, as a real one answers 550.
     undeliverable: set[str] = field(default_factory=set)
+    # What each service was asked to erase, in order (issue 23 item 4).
+    erasures: list[tuple[str, ErasureRequest]] = field(default_factory=list)
 
     @activity.defn(name=SEND_EMAIL)
     async def send_email(self, request: EmailRequest) -> EmailOutcome:
@@ -116,6 +129,38 @@ class World:
             and rnd == query.round_id
             and a != query.except_application_id
         ]
+
+    @activity.defn(name=APPLICATIONS_OF_PERSON)
+    async def applications_of_person(self, email: str) -> PersonApplications:
+        theirs = [a for a, (e, _) in self.applications.items() if e == email]
+        ended = {"withdrawn", "declined", "lapsed", "not_successful", "withdrawn_after_acceptance"}
+        running = [a for a in theirs if self.statuses.get(a, ["submitted"])[-1] not in ended]
+        return PersonApplications(all=theirs, running=running)
+
+    @activity.defn(name=ERASE_APPLICANT)
+    async def erase_applicant(self, request: ErasureRequest) -> Erased:
+        return self._erase("applications", request)
+
+    def _erase(self, service: str, request: ErasureRequest) -> Erased:
+        self.erasures.append((service, request))
+        return Erased(service=service)
+
+    def erasure_activities(self) -> dict[str, list[Callable[..., Any]]]:
+        """The four services' erasure steps, each recording what it was asked."""
+
+        def step(name: str, service: str) -> Callable[..., Any]:
+            @activity.defn(name=name)
+            async def erase(request: ErasureRequest) -> Erased:
+                return self._erase(service, request)
+
+            return erase
+
+        return {
+            APPLICATIONS: [self.applications_of_person, self.erase_applicant],
+            OFFERS: [step(ERASE_SELECTION, "offers")],
+            EXPENSES: [step(ERASE_INTERN, "expenses")],
+            NOTIFICATIONS: [step(ERASE_MESSAGES, "notifications")],
+        }
 
     def kinds_to(self, address: str) -> list[str]:
         return [e.kind.value for e in self.emails if address in e.to]

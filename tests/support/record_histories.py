@@ -10,7 +10,8 @@ temporary directory, runs a rehearsal round the way tests/stack/test_whole_round
 (applications, offers, notifications and expenses services plus the workflow worker, via
 `running_stack`): six applications, an offer accepted and introduced, one declined by the
 cascade, one declined by the applicant, one lapsed, two not successful, a readvertised
-placement with its alerts, an expense claim submitted and decided, and a stack check. It
+placement with its alerts, an expense claim submitted and decided, an applicant erased at
+her request while forwarded, and a stack check. It
 then writes the history of one workflow of each kind (running or finished) to
 tests/histories/<WorkflowType>[-<what>].json, replacing what is there. About a minute.
 
@@ -54,6 +55,8 @@ from workflows.stack_check import StackCheckInput, StackCheckWorkflow
 HISTORIES = Path(__file__).resolve().parents[1] / "histories"
 ADA, BOB, CY, DEE, EVE = (f"{n}@example.org" for n in ("ada", "bob", "cy", "dee", "eve"))
 FAN = "fan@example.org"
+# Applies and is erased at their request while forwarded (issue 23 item 4).
+GUS = "gus@example.org"
 
 
 async def _subscribe_fan(stack: Stack, smtp: MailCatcher) -> None:
@@ -115,15 +118,17 @@ async def _round(stack: Stack, smtp: MailCatcher) -> dict[str, str]:
     apps, offers, settings = stack.http["applications"], stack.http["offers"], stack.settings
     await _subscribe_fan(stack, smtp)
     round_id, placement = await setup_rehearsal(apps, settings)
-    people = {p: await make_profile(apps, settings, p) for p in (ADA, BOB, CY, DEE, EVE)}
+    people = {p: await make_profile(apps, settings, p) for p in (ADA, BOB, CY, DEE, EVE, GUS)}
     await asyncio.sleep(3)  # advertised
     ids: dict[tuple[str, str], str] = {}
-    for person, host in ((ADA, SAM), (BOB, SAM), (CY, SAM), (ADA, KIM), (DEE, KIM), (EVE, KIM)):
+    applying = ((ADA, SAM), (BOB, SAM), (CY, SAM), (ADA, KIM), (DEE, KIM), (EVE, KIM), (GUS, KIM))
+    for person, host in applying:
         response = await apply(apps, people[person], placement[host])
         assert response.status_code == 201, response.text
         ids[person, host] = response.json()["id"]
     for person, host in ids:
         await wait_status(stack, ids[person, host], person, "forwarded")
+    erasure_id = await _erase(stack, GUS)
     for host, ranking in ((SAM, [ADA, BOB, CY]), (KIM, [ADA, DEE, EVE])):
         ranked = await offers.post(
             f"/v1/placements/{placement[host]}/ranking",
@@ -174,7 +179,21 @@ async def _round(stack: Stack, smtp: MailCatcher) -> dict[str, str]:
         workflow_ids.application(ids[BOB, SAM]): "ApplicationWorkflow-not-successful",
         workflow_ids.round_(round_id): "RoundWorkflow",
         workflow_ids.retention(round_id): "RetentionWorkflow",
+        workflow_ids.application(ids[GUS, KIM]): "ApplicationWorkflow-erased",
+        erasure_id: "ErasureWorkflow",
     }
+
+
+async def _erase(stack: Stack, email: str) -> str:
+    """The office erases `email`; the erasure's workflow id, once it has finished."""
+    office = auth(stack.settings, Role.office)
+    path = f"/v1/office/people/{email}/erasure"
+
+    async def finished() -> str | None:
+        state = (await stack.http["applications"].post(path, headers=office)).json()
+        return str(state["workflow_id"]) if state["finished"] else None
+
+    return await eventually(finished, timeout_s=60)
 
 
 async def record(tmp: str) -> dict[str, str]:

@@ -2,14 +2,16 @@
 rehearsal rounds moved on a step at a time (outside production), the
 round at a glance with links into the Temporal web UI (P7), messages, overdue
 confirmations and resending (R15, P4), equal-opportunities totals (R9), withdrawals
-after acceptance (R23), support sessions (R29) and a person's data (issue 23). The router
-guards every route with `only(Role.office)`: anyone else gets the 403 page."""
+after acceptance (R23), support sessions (R29), a person's data and their erasure
+(issue 23). The router guards every route with `only(Role.office)`: anyone else gets
+the 403 page."""
 
 from fastapi import APIRouter
 
 from mip.core.auth import Role
 from services.portal.office import (
     equality,
+    erasure,
     glance,
     hosts,
     messages,
@@ -37,6 +39,7 @@ parts = (
     search,
     support,
     people,
+    erasure,
 )
 for part in parts:
     router.include_router(part.router)

@@ -48,3 +48,11 @@ async def use(pool: asyncpg.Pool, token_hash: bytes, now: datetime) -> str | Non
         now,
     )
     return email
+
+
+async def forget(pool: asyncpg.Pool, email: str) -> None:
+    """Erasure on request (issue 23 item 4): the person's links and sessions, ended or
+    not, so they are signed out and nothing here names them."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("DELETE FROM magic_links WHERE lower(email) = $1", email.lower())
+        await conn.execute("DELETE FROM sessions WHERE lower(email) = $1", email.lower())
