@@ -170,6 +170,9 @@ class World:
 class Harness:
     env: WorkflowEnvironment
     world: World
+    # How far off an application's deadline is: an hour the test server skips, or, on a
+    # server in real time, a moment.
+    deadline_in: timedelta = timedelta(hours=1)
 
     @property
     def client(self) -> Client:
@@ -190,7 +193,7 @@ class Harness:
                 placement_id="p1",
                 applicant_email=email,
                 applicant_name=email.split("@")[0],
-                deadline_at=await self.now() + timedelta(hours=1),
+                deadline_at=await self.now() + self.deadline_in,
                 placement=FACTS,
                 confirmation={"applicant_name": email},
                 office_email="office@example.org",
@@ -201,7 +204,7 @@ class Harness:
         return handle
 
     async def forward(self, *handles: WorkflowHandle[Any, Any]) -> None:
-        await self.env.sleep(timedelta(hours=2))  # past the deadline
+        await self.env.sleep(self.deadline_in * 2)  # past the deadline
         for handle in handles:
             await handle.signal(ApplicationWorkflow.forward)
         await self.env.sleep(timedelta(seconds=1))
@@ -257,7 +260,7 @@ class Harness:
 
 
 @asynccontextmanager
-async def harness() -> AsyncIterator[Harness]:
+async def harness(*, real_time: bool = False) -> AsyncIterator[Harness]:
     world = World()
     async with time_skipping(
         [ApplicationWorkflow, PlacementWorkflow],
@@ -271,5 +274,6 @@ async def harness() -> AsyncIterator[Harness]:
                 world.release_place,
             ],
         },
+        real_time=real_time,
     ) as env:
-        yield Harness(env, world)
+        yield Harness(env, world, timedelta(seconds=1) if real_time else timedelta(hours=1))

@@ -126,3 +126,36 @@ async def test_it_resumes_from_its_history_alone_after_every_step() -> None:
             "notifications",
             "applications",
         ]
+
+
+async def test_a_worker_stopped_in_the_middle_and_a_new_one_started_finishes_it() -> None:
+    """The erasure's worker stops while a service is still erasing (a deploy, a crash);
+    the service's answer waits in the history, and a worker started afterwards, which
+    has never seen this erasure, finishes it."""
+    async with harness(real_time=True) as h:
+        world, asked, release = h.world, asyncio.Event(), asyncio.Event()
+
+        @activity.defn(name=ERASE_SELECTION)
+        async def slow_offers(request: ErasureRequest) -> Erased:
+            asked.set()
+            await release.wait()
+            world.erasures.append(("offers", request))
+            return Erased(service="offers")
+
+        activities = world.erasure_activities()
+        activities[OFFERS] = [slow_offers]
+        async with _serving(h, activities):
+            await _offered_to_ada(h)
+            async with _erasure_worker(h):
+                handle = await _start(h)
+                await asyncio.wait_for(asked.wait(), 10)
+            release.set()
+            async with _erasure_worker(h):
+                outcome: ErasureOutcome = await asyncio.wait_for(handle.result(), 60)
+        assert outcome.ended == ["a"]
+        assert [s for s, _ in world.erasures] == [
+            "offers",
+            "expenses",
+            "notifications",
+            "applications",
+        ]
