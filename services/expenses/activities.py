@@ -33,4 +33,4 @@ class ExpenseActivities(ServiceActivities):
 
     @served(ERASE_INTERN)
     async def erase_intern(self, request: ErasureRequest) -> Erased:
-        return await on_request.erase(self.pool, request)
+        return await on_request.erase(self.runtime, request)

@@ -7,7 +7,11 @@ is deleted with its lines, receipts and history (ON DELETE CASCADE)."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import asyncpg
+
+from mip.core import ids
 
 # Their claims, as subject access finds them; `c` is the claim.
 _THEIRS = "lower(c.intern_email) = $1"
@@ -30,15 +34,30 @@ _STEPS = {
 }
 
 
-async def erase(conn: asyncpg.Connection, email: str, pseudonym: str) -> dict[str, int]:
+async def unpaid_claims_of(conn: asyncpg.Connection, email: str) -> list[UUID]:
+    found = await conn.fetch(
+        f"SELECT c.id FROM claims c WHERE {_THEIRS} AND NOT {_PAID}",  # noqa: S608
+        email,
+    )
+    return [r["id"] for r in found]
+
+
+async def erase(
+    conn: asyncpg.Connection, email: str, pseudonym: str, unpaid: list[UUID]
+) -> dict[str, int]:
     """Once the paid claims carry the pseudonym, nothing here matches the address: a second
-    run removes nothing."""
+    run removes nothing. `unpaid` claims' workflow starts still waiting go too."""
     removed = {}
     async with conn.transaction():
         for table, sql in _STEPS.items():
             args = (email, pseudonym) if "$2" in sql else (email,)
             status = await conn.execute(sql, *args)
             removed[table] = int(status.rsplit(" ", 1)[-1])
+        status = await conn.execute(
+            "DELETE FROM workflow_outbox WHERE workflow_id = ANY($1::text[])",
+            [ids.expense_claim(str(c)) for c in unpaid],
+        )
+        removed["workflow_outbox"] = int(status.rsplit(" ", 1)[-1])
     return removed
 
 

@@ -4,64 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from launcher.mailcatcher import MailCatcher
 from mip.core.auth import Role
 from mip.core.settings import Settings
 from services.applications.app import create_app as applications_app
 from services.expenses.app import create_app as expenses_app
 from services.notifications.app import create_app as notifications_app
-from tests.support.applying import HOST, apply, make_profile, make_round, open_round
 from tests.support.auth import auth
-from tests.support.stack import Stack, running_stack
-from tests.support.upload_samples import png
+from tests.support.expense_claims import (
+    INTERN,
+    LONDON_FIRM,
+    OXFORDSHIRE_FIRM,
+    PNG,
+    add_line,
+    intern_with_placement,
+)
+from tests.support.stack import running_stack
 from tests.support.waiting import eventually
-
-INTERN = "ada@example.org"
-PNG = png()
-LONDON_FIRM = {
-    "kind": "for_profit",
-    "location": "london",
-    "contact_email": "tom@bloomsbury.example.com",
-}
-OXFORDSHIRE_FIRM = {
-    "kind": "for_profit",
-    "location": "oxfordshire",
-    "contact_email": "pat@miltonpark.example.com",
-}
-
-
-async def _intern_with_placement(stack: Stack, host: dict[str, str]) -> tuple[str, dict[str, Any]]:
-    apps = stack.http["applications"]
-    spec = open_round()
-    office = auth(stack.settings, Role.office)
-    made = await apps.post("/v1/hosts", headers=office, json={**HOST, **host, "name": "Bloomsbury"})
-    _, [placement] = await make_round(apps, stack.settings, spec)
-    await stack.apps["applications"].state.runtime.pool.execute(
-        "UPDATE placements SET host_id = $1 WHERE id = $2", made.json()["id"], placement["id"]
-    )
-    me = await make_profile(apps, stack.settings, INTERN)
-    application = (await apply(apps, me, placement["id"])).json()
-    return application["id"], placement
-
-
-async def _line(
-    http: httpx.AsyncClient,
-    claim_id: str,
-    me: dict[str, str],
-    category: str,
-    day: str,
-    amount: str,
-    receipt: bytes | None = PNG,
-    journey: tuple[str, str, str] | None = None,
-) -> httpx.Response:
-    """`journey` is (travel_from, travel_to, travel_mode); a lunch line has none."""
-    files = {"receipt": ("receipt.png", receipt, "image/png")} if receipt is not None else None
-    data = {"category": category, "spent_on": day, "amount": amount, "description": category}
-    if journey is not None:
-        data |= dict(zip(("travel_from", "travel_to", "travel_mode"), journey, strict=True))
-    return await http.post(f"/v1/claims/{claim_id}/lines", headers=me, files=files, data=data)
 
 
 def _text(message: Any) -> str:
@@ -87,7 +46,7 @@ async def test_r24_r26_r27_r28_p5_a_claim_from_submission_to_payment(
         expenses=expenses_app,
         notifications=notifications_app,
     ) as stack:
-        application_id, placement = await _intern_with_placement(stack, LONDON_FIRM)
+        application_id, placement = await intern_with_placement(stack, LONDON_FIRM)
         expenses, me = stack.http["expenses"], auth(stack.settings, Role.applicant, INTERN)
         too_early = await expenses.post(
             "/v1/claims", json={"application_id": application_id}, headers=me
@@ -99,8 +58,8 @@ async def test_r24_r26_r27_r28_p5_a_claim_from_submission_to_payment(
             await expenses.post("/v1/claims", json={"application_id": application_id}, headers=me)
         ).json()
         day = placement["days"][0]
-        lunch = await _line(expenses, claim["id"], me, "lunch", day, "12.40")
-        bus_pass = await _line(
+        lunch = await add_line(expenses, claim["id"], me, "lunch", day, "12.40")
+        bus_pass = await add_line(
             expenses,
             claim["id"],
             me,
@@ -109,7 +68,7 @@ async def test_r24_r26_r27_r28_p5_a_claim_from_submission_to_payment(
             "72.00",
             journey=("Oxford Gloucester Green", "London Victoria", "coach"),
         )
-        train = await _line(
+        train = await add_line(
             expenses,
             claim["id"],
             me,
@@ -118,12 +77,12 @@ async def test_r24_r26_r27_r28_p5_a_claim_from_submission_to_payment(
             "34.10",
             journey=("Banbury", "London Paddington", "train"),
         )
-        no_receipt = await _line(expenses, claim["id"], me, "lunch", day, "9.00", receipt=None)
-        empty_receipt = await _line(expenses, claim["id"], me, "lunch", day, "9.00", receipt=b"")
-        text_receipt = await _line(
+        no_receipt = await add_line(expenses, claim["id"], me, "lunch", day, "9.00", receipt=None)
+        empty_receipt = await add_line(expenses, claim["id"], me, "lunch", day, "9.00", receipt=b"")
+        text_receipt = await add_line(
             expenses, claim["id"], me, "lunch", day, "9.00", receipt=b"I paid"
         )
-        bad_amount = await _line(expenses, claim["id"], me, "lunch", day, "9.001")
+        bad_amount = await add_line(expenses, claim["id"], me, "lunch", day, "9.001")
         submitted = (await expenses.post(f"/v1/claims/{claim['id']}/submit", headers=me)).json()
         host = auth(stack.settings, Role.host, LONDON_FIRM["contact_email"])
         stranger = await expenses.get(
@@ -208,7 +167,7 @@ async def test_r25_r27_a_travel_line_is_judged_and_shown_by_its_journey(
     async with running_stack(
         settings, applications=applications_app, expenses=expenses_app
     ) as stack:
-        application_id, placement = await _intern_with_placement(stack, OXFORDSHIRE_FIRM)
+        application_id, placement = await intern_with_placement(stack, OXFORDSHIRE_FIRM)
         await stack.apps["applications"].state.runtime.pool.execute(
             "UPDATE applications SET status = 'introduced' WHERE id = $1", application_id
         )
@@ -217,7 +176,7 @@ async def test_r25_r27_a_travel_line_is_judged_and_shown_by_its_journey(
             await expenses.post("/v1/claims", json={"application_id": application_id}, headers=me)
         ).json()
         day = placement["days"][0]
-        bus = await _line(
+        bus = await add_line(
             expenses,
             claim["id"],
             me,
@@ -226,7 +185,7 @@ async def test_r25_r27_a_travel_line_is_judged_and_shown_by_its_journey(
             "4.50",
             journey=("Abingdon bus station", "Oxford", "bus"),
         )
-        train = await _line(
+        train = await add_line(
             expenses,
             claim["id"],
             me,
@@ -235,7 +194,7 @@ async def test_r25_r27_a_travel_line_is_judged_and_shown_by_its_journey(
             "34.10",
             journey=("Banbury", "London", "train"),
         )
-        no_destination = await _line(
+        no_destination = await add_line(
             expenses,
             claim["id"],
             me,
@@ -244,7 +203,7 @@ async def test_r25_r27_a_travel_line_is_judged_and_shown_by_its_journey(
             "2.20",
             journey=("Headington", "", "bus"),
         )
-        two_lines = await _line(
+        two_lines = await add_line(
             expenses,
             claim["id"],
             me,
@@ -253,7 +212,7 @@ async def test_r25_r27_a_travel_line_is_judged_and_shown_by_its_journey(
             "2.20",
             journey=("Headington\nJericho", "Cowley", "bus"),
         )
-        lunch = await _line(expenses, claim["id"], me, "lunch", day, "6.00")
+        lunch = await add_line(expenses, claim["id"], me, "lunch", day, "6.00")
         shown = (await expenses.get(f"/v1/claims/{claim['id']}", headers=me)).json()
     lines = {line["travel_from"]: line for line in shown["lines"]}
     assert bus.status_code == train.status_code == lunch.status_code == 201
