@@ -13,6 +13,9 @@
     each week's end + finance             -> that week's expense claims and receipts
                                              removed; a claim paid later, that long after
                                              its payment
+    outcomes-by date + application       -> the round's applications, offers and e-mails
+                                             anonymised: counts kept, no one named
+                                             (recorded after 2026-12, behind a patch)
 
 The dates are asked of the applications service again before each step, so a moved
 outcomes-by date or a placement added after the round began is followed; the service
@@ -33,6 +36,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from mip.core import when
     from services.applications.contract import (
+        ANONYMISE_ROUND,
         ERASE_PLACEMENT_WEEK,
         ERASE_UNPLACED,
         KEEP_EQUAL_OPPORTUNITIES_TOTALS,
@@ -41,14 +45,28 @@ with workflow.unsafe.imports_passed_through():
         WeekErasure,
     )
     from services.expenses.contract import ERASE_CLAIMS, ClaimErasure, ClaimsErased
-    from services.notifications.contract import ERASE_MESSAGE_BODIES, BodyErasure
+    from services.notifications.contract import (
+        ANONYMISE_ROUND_MESSAGES,
+        ERASE_MESSAGE_BODIES,
+        BodyErasure,
+    )
+    from services.offers.contract import ANONYMISE_ROUND_SELECTION
     from workflows.tz import LONDON
 from temporalio.common import RetryPolicy
 
 from workflows.calls import call
-from workflows.queues import APPLICATIONS, EXPENSES, NOTIFICATIONS
+from workflows.queues import APPLICATIONS, EXPENSES, NOTIFICATIONS, OFFERS
 
 RETRY = RetryPolicy(maximum_interval=timedelta(minutes=5))
+# Rounds whose schedule began before applications were anonymised replay without the step.
+ANONYMISE_PATCH = "anonymise-applications"
+# Anonymising a round is done service by service; the applications service goes last, as
+# the others find nothing by it.
+ANONYMISING = (
+    (OFFERS, ANONYMISE_ROUND_SELECTION),
+    (NOTIFICATIONS, ANONYMISE_ROUND_MESSAGES),
+    (APPLICATIONS, ANONYMISE_ROUND),
+)
 TIMEOUT = timedelta(minutes=5)
 
 
@@ -61,6 +79,8 @@ class RetentionPeriods(BaseModel):
     equal_opportunities_s: float = Field(ge=0)
     message_body_s: float = Field(ge=0)
     finance_s: float = Field(ge=0)
+    # Absent from the input of a round begun before anonymising (which never reads it).
+    application_s: float = Field(default=730 * 24 * 3600, ge=0)
 
 
 class RetentionInput(BaseModel):
@@ -70,7 +90,7 @@ class RetentionInput(BaseModel):
 
 class RetentionStep(BaseModel):
     name: str
-    kind: Literal["unplaced", "equal_opportunities", "week", "messages", "finance"]
+    kind: Literal["unplaced", "equal_opportunities", "week", "messages", "finance", "anonymise"]
     at: datetime
     # What a step is for: its placement week and placements; the instant e-mails must be
     # made before, or claims paid before.
@@ -85,10 +105,15 @@ def week_over(week_ends_on: date) -> datetime:
 
 
 def schedule(
-    plan: RetentionPlan, periods: RetentionPeriods, later: dict[str, datetime] | None = None
+    plan: RetentionPlan,
+    periods: RetentionPeriods,
+    later: dict[str, datetime] | None = None,
+    *,
+    anonymise: bool = True,
 ) -> list[RetentionStep]:
     """Every step of the round's schedule, soonest first; `later` moves a step whose
-    erasure left something to come due after its first time."""
+    erasure left something to come due after its first time. Without `anonymise`, the
+    schedule as it was before applications were anonymised."""
     outcomes = plan.outcomes_at
     p = periods
     steps = [
@@ -124,6 +149,10 @@ def schedule(
                 placement_ids=ids,
             ),
         ]
+    if anonymise:
+        steps.append(
+            RetentionStep(name="anonymise", kind="anonymise", at=_after(outcomes, p.application_s))
+        )
     for step in steps:
         step.at = max(step.at, (later or {}).get(step.name, step.at))
     return sorted(steps, key=lambda s: (s.at, s.name))
@@ -140,9 +169,11 @@ class RetentionWorkflow:
         self._done: list[str] = []
         self._later: dict[str, datetime] = {}
         self._moved = False
+        self._anonymise = False
 
     @workflow.run
     async def run(self, request: RetentionInput) -> list[str]:
+        self._anonymise = workflow.patched(ANONYMISE_PATCH)
         while (step := await self._next(request)) is not None:
             wait = step.at - workflow.now()
             if wait > timedelta(0):
@@ -175,7 +206,7 @@ class RetentionWorkflow:
             start_to_close=TIMEOUT,
             retry_policy=RETRY,
         )
-        steps = schedule(plan, request.periods, self._later)
+        steps = schedule(plan, request.periods, self._later, anonymise=self._anonymise)
         todo = [s for s in steps if s.name not in self._done]
         return todo[0] if todo else None
 
@@ -194,6 +225,9 @@ class RetentionWorkflow:
             assert step.before is not None
             bodies = BodyErasure(round_id=round_id, sent_before=step.before)
             await self._ask(NOTIFICATIONS, ERASE_MESSAGE_BODIES, bodies)
+        elif step.kind == "anonymise":
+            for queue, activity in ANONYMISING:
+                await self._ask(queue, activity, round_id)
         else:
             return await self._erase_claims(request, step)
         return True

@@ -5,6 +5,8 @@ for all four, so they live here, below the services and the workflow that calls 
 
 from __future__ import annotations
 
+import secrets
+
 from pydantic import BaseModel
 
 
@@ -50,3 +52,15 @@ class PersonApplications(BaseModel):
 
     all: list[str]
     running: list[str]
+
+
+# What an anonymised application's applicant is called, and the domain of the address
+# that stands for them: `.invalid` is reserved (RFC 2606), so no e-mail can reach it.
+ANONYMISED_NAME = "Anonymised applicant"
+ANONYMISED_DOMAIN = "anonymised.invalid"
+
+
+def anonymous_address() -> str:
+    """A new address for one person in one anonymised round: random, so it links to no
+    one, and the same for each of their applications in that round, so counts hold."""
+    return f"anonymised-{secrets.token_hex(8)}@{ANONYMISED_DOMAIN}"

@@ -171,6 +171,7 @@ class Settings(BaseSettings):
     retain_equal_opportunities_days: float = Field(default=0, ge=0)
     retain_message_body_days: float = Field(default=180, ge=0)
     retain_finance_years: float = Field(default=6, ge=0)
+    retain_application_days: float = Field(default=730, ge=0)
     retain_rehearsal_day_s: float = Field(default=60.0, gt=0)
 
     log_level: str = "INFO"

@@ -13,6 +13,7 @@ from mip.core.erasure import Erased, ErasureRequest, PersonApplications
 from services.applications import forwarding
 from services.applications.catalogue import repository as catalogue
 from services.applications.contract import (
+    ANONYMISE_ROUND,
     APPLICATIONS_OF_PERSON,
     ERASE_APPLICANT,
     ERASE_PLACEMENT_WEEK,
@@ -90,6 +91,11 @@ class ApplicationActivities(ServiceActivities):
     async def keep_equal_opportunities_totals(self, round_id: str) -> int:
         async with self.pool.acquire() as conn:
             return await retention.keep_totals_and_erase_answers(conn, UUID(round_id))
+
+    @served(ANONYMISE_ROUND)
+    async def anonymise_round(self, round_id: str) -> int:
+        async with self.pool.acquire() as conn:
+            return await retention.anonymise_round(conn, UUID(round_id))
 
     @served(APPLICATIONS_OF_PERSON)
     async def applications_of_person(self, email: str) -> PersonApplications:

@@ -377,6 +377,7 @@ RETENTION_PLAN = "retention_plan"
 ERASE_UNPLACED = "erase_unplaced_applications"
 ERASE_PLACEMENT_WEEK = "erase_placement_week"
 KEEP_EQUAL_OPPORTUNITIES_TOTALS = "keep_equal_opportunities_totals"
+ANONYMISE_ROUND = "anonymise_round_applications"
 
 
 class RetentionWeek(BaseModel):

@@ -16,6 +16,7 @@ from mip.core.runtime import ServiceRuntime
 from services.notifications.alerts import repository as alerts
 from services.notifications.config import MailSettings, mail_settings
 from services.notifications.contract import (
+    ANONYMISE_ROUND_MESSAGES,
     ERASE_MESSAGE_BODIES,
     ERASE_MESSAGES,
     LIST_ALERT_RECIPIENTS,
@@ -69,6 +70,11 @@ class NotificationActivities(ServiceActivities):
     async def erase_message_bodies(self, erasure: BodyErasure) -> int:
         async with self.pool.acquire() as conn:
             return await messages.erase_bodies(conn, erasure.round_id, erasure.sent_before)
+
+    @served(ANONYMISE_ROUND_MESSAGES)
+    async def anonymise_round_messages(self, round_id: str) -> int:
+        async with self.pool.acquire() as conn:
+            return await messages.anonymise_round(conn, round_id)
 
     @served(ERASE_MESSAGES)
     async def erase_messages(self, request: ErasureRequest) -> Erased:

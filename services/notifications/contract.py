@@ -50,6 +50,7 @@ SEND_EMAIL = "send_email"
 LIST_ALERT_RECIPIENTS = "list_alert_recipients"
 # The round's RetentionWorkflow: bodies of a round's e-mails sent before an instant erased.
 ERASE_MESSAGE_BODIES = "erase_message_bodies"
+ANONYMISE_ROUND_MESSAGES = "anonymise_round_messages"
 
 
 class BodyErasure(BaseModel):

@@ -7,6 +7,7 @@ from uuid import UUID
 from mip.core.activities import ServiceActivities, served
 from mip.core.erasure import Erased, ErasureRequest
 from services.offers.contract import (
+    ANONYMISE_ROUND_SELECTION,
     CLAIM_ACCEPTANCE,
     ERASE_SELECTION,
     HOLD_PLACE,
@@ -20,6 +21,7 @@ from services.offers.contract import (
 )
 from services.offers.decisions import repository as repo
 from services.offers.erasure import service as erasure
+from services.offers.retention import repository as retention
 
 
 class OfferActivities(ServiceActivities):
@@ -47,6 +49,11 @@ class OfferActivities(ServiceActivities):
     async def placement_counts(self, round_id: str) -> dict[str, PlacementCounts]:
         async with self.pool.acquire() as conn:
             return await repo.counts(conn, UUID(round_id))
+
+    @served(ANONYMISE_ROUND_SELECTION)
+    async def anonymise_round_selection(self, round_id: str) -> int:
+        async with self.pool.acquire() as conn:
+            return await retention.anonymise_round(conn, UUID(round_id))
 
     @served(ERASE_SELECTION)
     async def erase_selection(self, request: ErasureRequest) -> Erased:

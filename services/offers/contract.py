@@ -25,6 +25,7 @@ PLACEMENT_COUNTS = "placement_counts"
 HOLD_PLACE = "hold_place"
 RELEASE_PLACE = "release_place"
 ERASE_SELECTION = "erase_selection"
+ANONYMISE_ROUND_SELECTION = "anonymise_round_selection"
 
 
 class OfferRecord(BaseModel):

@@ -7,7 +7,9 @@ SMTP) with each day of the schedule lasting 40 ms (issue 23 item 2, docs/privacy
   the outcomes-by date (MIP_RETAIN_EQUAL_OPPORTUNITIES_DAYS, 0): the office's totals for
   the round read the same before and after;
 - e-mails sent by the outcomes-by date lose their subject and bodies at that date plus
-  MIP_RETAIN_MESSAGE_BODY_DAYS, keeping kind, status and times.
+  MIP_RETAIN_MESSAGE_BODY_DAYS, keeping kind, status and times;
+- at the outcomes-by date plus MIP_RETAIN_APPLICATION_DAYS the round is anonymised: no
+  table of any service names either applicant, and the office's counts read the same.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from workflows.retention import RetentionWorkflow
 
 ADA, BOB = "ada@example.org", "bob@example.org"
 DAY_S = 0.04  # unplaced CVs go 3.6 s after the outcomes date, message bodies 7.2 s after
+APPLICATION_DAYS = 200  # and the round is anonymised 8 s after
 BOB_STATEMENT = "I would like to see how a robotics firm tests its prototypes."
 
 
@@ -98,7 +101,9 @@ async def _totals(stack: Stack, round_id: str) -> dict[str, Any]:
 async def test_a_rehearsal_round_s_retention_schedule_erases_what_the_record_says(
     mail_settings: Settings, smtp: MailCatcher
 ) -> None:
-    settings = mail_settings.model_copy(update={"retain_rehearsal_day_s": DAY_S})
+    settings = mail_settings.model_copy(
+        update={"retain_rehearsal_day_s": DAY_S, "retain_application_days": APPLICATION_DAYS}
+    )
     async with round_stack(settings) as stack:
         apps, office = stack.http["applications"], auth(settings, Role.office)
         the_round, (placement,) = await make_round(apps, settings, _spec(datetime.now(UTC)))
@@ -151,6 +156,17 @@ async def test_a_rehearsal_round_s_retention_schedule_erases_what_the_record_say
 
         await eventually(bodies_erased, timeout_s=20)
         await _confirmations_kept_without_bodies(stack, the_round["id"])
+        counts = await _counts(stack, the_round["id"])
+        assert len(await _naming(settings, (ADA, BOB))) == len(NAMING)
+
+        async def anonymised() -> bool:
+            return "anonymise" in await retention.query(RetentionWorkflow.done)
+
+        await eventually(anonymised, timeout_s=20)
+        assert datetime.now(UTC) >= outcomes + timedelta(seconds=APPLICATION_DAYS * DAY_S)
+        assert await _naming(settings, (ADA, BOB)) == []
+        assert await _counts(stack, the_round["id"]) == counts
+        assert await _totals(stack, the_round["id"]) == before
 
 
 async def _confirmations_kept_without_bodies(stack: Stack, round_id: str) -> None:
@@ -167,3 +183,35 @@ async def _confirmations_kept_without_bodies(stack: Stack, round_id: str) -> Non
         assert message["subject"] == ""
         detail = await notifications.get(f"/v1/messages/{message['id']}", headers=office)
         assert detail.json()["text_body"] == detail.json()["html_body"] == ""
+
+
+async def _counts(stack: Stack, round_id: str) -> dict[str, Any]:
+    """What the office's round view counts: applications by status, offers and places."""
+    office = auth(stack.settings, Role.office)
+    applications = await stack.http["applications"].get(
+        f"/v1/rounds/{round_id}/application-counts", headers=office
+    )
+    offers = await stack.http["offers"].get(f"/v1/office/rounds/{round_id}", headers=office)
+    assert applications.status_code == offers.status_code == 200, offers.text
+    return {"applications": applications.json(), "offers": offers.json()}
+
+
+# Every column that held an applicant's address or name in this round, service by service.
+NAMING = (
+    "SELECT 'applications' FROM applications.applications WHERE applicant_email = ANY($1)",
+    "SELECT 'applicants' FROM applications.applicants WHERE email = ANY($1)",
+    "SELECT 'events' FROM applications.application_events WHERE actor = ANY($1)",
+    "SELECT 'offers' FROM offers.offers WHERE applicant_email = ANY($1)",
+    "SELECT 'acceptances' FROM offers.acceptances WHERE applicant_email = ANY($1)",
+    "SELECT 'e-mails' FROM notifications.messages WHERE recipients && $1",
+)
+
+
+async def _naming(settings: Settings, emails: tuple[str, ...]) -> list[str]:
+    """The tables that still name any of `emails`."""
+    conn = await asyncpg.connect(settings.database_url.get_secret_value())
+    try:
+        found = [await conn.fetchval(sql, list(emails)) for sql in NAMING]
+    finally:
+        await conn.close()
+    return [table for table in found if table is not None]

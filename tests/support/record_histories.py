@@ -20,7 +20,8 @@ that workflows already running in production will keep running. `--beside LABEL`
 the new ones into tests/histories/LABEL/ instead, beside the old (issue 22 recorded
 `typed-messages/` so); the replay test reads every folder. `--only TYPE` writes one
 workflow type's alone: a new type's first history (issue 23 recorded `retention/` with
-`--beside retention --only RetentionWorkflow`).
+`--beside retention --only RetentionWorkflow`, and `anonymise/` with `--beside anonymise
+--only RetentionWorkflow` when the schedule came to anonymise a round).
 """
 
 from __future__ import annotations
@@ -167,8 +168,8 @@ async def _round(stack: Stack, smtp: MailCatcher) -> dict[str, str]:
     await asyncio.sleep(2)  # let the last e-mails and the claim's first steps be recorded
     retention = stack.temporal.get_workflow_handle(workflow_ids.retention(round_id))
 
-    async def erased() -> bool:  # CVs and e-mail bodies erased after the outcomes date
-        return "messages" in await retention.query(RetentionWorkflow.done)
+    async def erased() -> bool:  # CVs and e-mail bodies erased, the round anonymised
+        return {"messages", "anonymise"} <= set(await retention.query(RetentionWorkflow.done))
 
     await eventually(erased, timeout_s=60)
     return {
@@ -217,6 +218,7 @@ async def record(tmp: str) -> dict[str, str]:
                 # workflow has erased CVs and e-mail bodies (its totals wait for the second
                 # round's deadline, minutes away).
                 retain_rehearsal_day_s=0.05,
+                retain_application_days=150,
             )
             async with running_stack(
                 settings,

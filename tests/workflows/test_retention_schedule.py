@@ -16,6 +16,7 @@ PERIODS = RetentionPeriods(
     equal_opportunities_s=0,
     message_body_s=180 * DAY,
     finance_s=6 * 366 * DAY,
+    application_s=730 * DAY,
 )
 
 
@@ -40,6 +41,14 @@ def test_each_step_falls_its_period_after_the_date_it_counts_from() -> None:
     assert steps[f"messages-{friday}"].before == over
     assert steps[f"finance-{friday}"].at == over + timedelta(days=6 * 366)
     assert steps[f"finance-{friday}"].placement_ids == [f"p-{friday}"]
+    assert steps["anonymise"].at == OUTCOMES + timedelta(days=730)
+    assert len(steps) == 7
+
+
+def test_a_schedule_begun_before_anonymising_keeps_its_six_steps() -> None:
+    """A round whose RetentionWorkflow began before the step existed replays without it."""
+    steps = schedule(_plan(OUTCOMES, date(2027, 6, 11)), PERIODS, anonymise=False)
+    assert "anonymise" not in {s.name for s in steps}
     assert len(steps) == 6
 
 

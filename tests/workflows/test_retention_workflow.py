@@ -10,6 +10,7 @@ from temporalio import activity
 
 from mip.core import ids
 from services.applications.contract import (
+    ANONYMISE_ROUND,
     ERASE_PLACEMENT_WEEK,
     ERASE_UNPLACED,
     KEEP_EQUAL_OPPORTUNITIES_TOTALS,
@@ -19,9 +20,14 @@ from services.applications.contract import (
     WeekErasure,
 )
 from services.expenses.contract import ERASE_CLAIMS, ClaimErasure, ClaimsErased
-from services.notifications.contract import ERASE_MESSAGE_BODIES, BodyErasure
+from services.notifications.contract import (
+    ANONYMISE_ROUND_MESSAGES,
+    ERASE_MESSAGE_BODIES,
+    BodyErasure,
+)
+from services.offers.contract import ANONYMISE_ROUND_SELECTION
 from tests.support.time_skipping import time_skipping
-from workflows.queues import APPLICATIONS, EXPENSES, NOTIFICATIONS, WORKFLOWS
+from workflows.queues import APPLICATIONS, EXPENSES, NOTIFICATIONS, OFFERS, WORKFLOWS
 from workflows.retention import RetentionInput, RetentionPeriods, RetentionWorkflow, week_over
 
 DAY = 24 * 3600.0
@@ -31,6 +37,7 @@ PERIODS = RetentionPeriods(
     equal_opportunities_s=0,
     message_body_s=3 * DAY,
     finance_s=5 * DAY,
+    application_s=4 * DAY,
 )
 
 
@@ -83,6 +90,21 @@ class Services:
         self._note("messages")
         return 1
 
+    @activity.defn(name=ANONYMISE_ROUND_SELECTION)
+    async def anonymise_selection(self, round_id: str) -> int:
+        self._note("anonymise offers")
+        return 1
+
+    @activity.defn(name=ANONYMISE_ROUND_MESSAGES)
+    async def anonymise_messages(self, round_id: str) -> int:
+        self._note("anonymise e-mails")
+        return 1
+
+    @activity.defn(name=ANONYMISE_ROUND)
+    async def anonymise_applications(self, round_id: str) -> int:
+        self._note("anonymise applications")
+        return 1
+
     @activity.defn(name=ERASE_CLAIMS)
     async def claims(self, erasure: ClaimErasure) -> ClaimsErased:
         self._note("finance")
@@ -98,8 +120,15 @@ async def test_each_erasure_runs_once_at_its_time_following_the_round_s_dates() 
     async with time_skipping(
         [RetentionWorkflow],
         {
-            APPLICATIONS: [services.plan, services.unplaced, services.totals, services.week_erased],
-            NOTIFICATIONS: [services.bodies],
+            APPLICATIONS: [
+                services.plan,
+                services.unplaced,
+                services.totals,
+                services.week_erased,
+                services.anonymise_applications,
+            ],
+            NOTIFICATIONS: [services.bodies, services.anonymise_messages],
+            OFFERS: [services.anonymise_selection],
             EXPENSES: [services.claims],
         },
     ) as env:
@@ -124,8 +153,13 @@ async def test_each_erasure_runs_once_at_its_time_following_the_round_s_dates() 
     assert names.count("finance") == 2
     assert [c.placement_ids for c in services.claims_asked] == [["p1"], ["p1"]]
     assert services.erased[-1][1] >= over + timedelta(days=2 + 5)
+    # Applications anonymised last of all, once the other services have been.
+    anonymised = [name for name in names if name.startswith("anonymise")]
+    assert anonymised == ["anonymise offers", "anonymise e-mails", "anonymise applications"]
+    assert at["anonymise offers"] >= moved_outcomes + timedelta(days=4)
     assert sorted(done) == sorted(
         [
+            "anonymise",
             "equal_opportunities",
             "unplaced",
             "messages",

@@ -11,6 +11,7 @@ from uuid import UUID
 
 import asyncpg
 
+from mip.core.erasure import ANONYMISED_NAME, anonymous_address
 from services.applications.applicants.repository import live_totals
 from services.applications.contract import ApplicationStatus, RetentionPlan, RetentionWeek
 
@@ -118,3 +119,76 @@ async def keep_totals_and_erase_answers(conn: asyncpg.Connection, round_id: UUID
             round_id,
         )
     return int(status.split()[-1])
+
+
+async def anonymise_round(conn: asyncpg.Connection, round_id: UUID) -> int:
+    """The round's applications kept for its counts, no longer anyone's: each applicant's
+    address becomes a token of this round alone (so one person's two applications still
+    count as one person), their profile goes once no application names them, and what
+    they wrote and who opened their CV goes. The totals are kept first, as they would be
+    (R9): they are counted through the addresses. Anonymised rows are not found again, so
+    a second run changes nothing."""
+    await keep_totals_and_erase_answers(conn, round_id)
+    async with conn.transaction():
+        people = await conn.fetch(
+            "SELECT DISTINCT p.email, p.division, p.university_employed, p.contract_type"
+            " FROM applications a JOIN applicants p ON p.email = a.applicant_email"
+            " WHERE a.round_id = $1 AND a.anonymised_at IS NULL",
+            round_id,
+        )
+        for person in people:
+            await _anonymise_person(conn, round_id, person)
+        emails = [p["email"] for p in people]
+        await conn.execute(
+            "UPDATE cvs c SET content = $2, host_copy = $2, filename = '',"
+            " erased_at = coalesce(c.erased_at, now()) FROM applications a"
+            " WHERE a.id = c.application_id AND a.round_id = $1 AND c.erased_at IS NULL",
+            round_id,
+            b"",
+        )
+        await conn.execute(
+            "DELETE FROM cv_openings o USING applications a"
+            " WHERE a.id = o.application_id AND a.round_id = $1",
+            round_id,
+        )
+        for table, column in (("equal_opportunities", "applicant_email"), ("applicants", "email")):
+            await conn.execute(
+                f"DELETE FROM {table} t WHERE t.{column} = ANY($1::text[])"  # noqa: S608
+                " AND NOT EXISTS (SELECT 1 FROM applications a"
+                f"   WHERE a.applicant_email = t.{column})",
+                emails,
+            )
+    return len(people)
+
+
+async def _anonymise_person(
+    conn: asyncpg.Connection, round_id: UUID, person: asyncpg.Record
+) -> None:
+    token = anonymous_address()
+    # Coarse facts the office's figures count by stay; name, department and role go.
+    await conn.execute(
+        "INSERT INTO applicants (email, name, department, division, role,"
+        " university_employed, contract_type) VALUES ($1, $2, '', $3, '', $4, $5)",
+        token,
+        ANONYMISED_NAME,
+        person["division"],
+        person["university_employed"],
+        person["contract_type"],
+    )
+    await conn.execute(
+        "UPDATE application_events e SET actor = $3, reason = '' FROM applications a"
+        " WHERE a.id = e.application_id AND a.round_id = $1 AND a.applicant_email = $2"
+        " AND lower(e.actor) = $2",
+        round_id,
+        person["email"],
+        token,
+    )
+    await conn.execute(
+        "UPDATE applications SET applicant_email = $3, statement = '', statement_for_hosts = '',"
+        " statement_erased_at = coalesce(statement_erased_at, now()), allowance_warning = NULL,"
+        " idempotency_key = NULL, request_fingerprint = NULL, anonymised_at = now()"
+        " WHERE round_id = $1 AND applicant_email = $2",
+        round_id,
+        person["email"],
+        token,
+    )

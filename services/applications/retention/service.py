@@ -24,5 +24,6 @@ def retention_start(settings: Settings, round_id: str, *, rehearsal: bool) -> Re
             equal_opportunities_s=settings.retain_equal_opportunities_days * day,
             message_body_s=settings.retain_message_body_days * day,
             finance_s=settings.retain_finance_years * YEAR_DAYS * day,
+            application_s=settings.retain_application_days * day,
         ),
     )

@@ -204,3 +204,25 @@ async def erase_bodies(conn: asyncpg.Connection, round_id: str, sent_before: obj
         sent_before,
     )
     return int(status.split()[-1])
+
+
+async def anonymise_round(conn: asyncpg.Connection, round_id: str) -> int:
+    """The retention schedule's last step for a round's e-mails (docs/privacy.md): their
+    recipients and what each delivery's server said go with anything of the body still
+    there; kind, status and times stay for the counts. A pending one is left to be sent,
+    and one done before is not found again."""
+    async with conn.transaction():
+        await conn.execute(
+            "UPDATE deliveries d SET detail = '' FROM messages m"
+            " WHERE m.id = d.message_id AND m.round_id = $1 AND m.status <> 'pending'"
+            " AND cardinality(m.recipients) > 0",
+            round_id,
+        )
+        status: str = await conn.execute(
+            "UPDATE messages SET recipients = '{}', subject = '', text_body = '',"
+            " html_body = '', data = '{}', request = '{}', last_error = NULL,"
+            " body_erased_at = coalesce(body_erased_at, now())"
+            " WHERE round_id = $1 AND status <> 'pending' AND cardinality(recipients) > 0",
+            round_id,
+        )
+    return int(status.split()[-1])

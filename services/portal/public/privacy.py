@@ -51,8 +51,8 @@ KINDS: tuple[Kind, ...] = (
         "applications. This is part of the university's staff development.",
         "You and the Internship Office. A host sees your name and email address if you "
         "applied to their placement, after applications close.",
-        "Two years after the round's outcomes, then removed, keeping only numbers for "
-        "reports." + _NOT_YET,
+        "Two years after the outcomes of the last round you applied in, then removed, "
+        "keeping only numbers for reports.",
     ),
     Kind(
         "equal-opportunities",
@@ -77,8 +77,8 @@ KINDS: tuple[Kind, ...] = (
         "You, the Internship Office, and the host of the placement after applications "
         "close (the first 300 words of your statement).",
         "Statements: deleted 90 days after the round's outcomes if you were not placed, 90 "
-        "days after your placement if you were. The rest: two years, then made anonymous;"
-        " we do not do that automatically yet; until we do, ask the Internship Office.",
+        "days after your placement if you were. The rest: two years after the round's "
+        "outcomes, then made anonymous, kept only as numbers for reports.",
     ),
     Kind(
         "cv",
@@ -97,7 +97,7 @@ KINDS: tuple[Kind, ...] = (
         "To make and keep track of offers, and to offer a place to the next person when "
         "one is declined.",
         "You, the host of the placement, and the Internship Office.",
-        "Two years after the round's outcomes, then made anonymous." + _NOT_YET,
+        "Two years after the round's outcomes, then made anonymous.",
     ),
     Kind(
         "host-contact",

@@ -1,0 +1,1 @@
+"""The retention schedule's part in the offers service (docs/privacy.md)."""
