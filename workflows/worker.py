@@ -127,7 +127,7 @@ async def ensure_housekeeping(client: Client, settings: Settings) -> None:
     )
     # By id alone: the latest run, whichever started it.
     await client.get_workflow_handle(workflow_id).signal(HousekeepingWorkflow.use, start)
-    log.info("housekeeping %s runs, every %.0fs", workflow_id, start.every_s)
+    log.info("the housekeeping sweep %s runs, every %.0fs", workflow_id, start.every_s)
 
 
 def build_worker(client: Client, settings: Settings) -> Worker:
