@@ -31,6 +31,7 @@ from workflows.worker import (
     WorkerConfig,
     build_worker,
     connect_retrying,
+    ensure_housekeeping,
     ensure_search_attributes,
     worker_runtime,
 )
@@ -124,6 +125,7 @@ async def run(
             return
         health.client = client
         await ensure_search_attributes(client, settings.temporal_namespace)
+        await ensure_housekeeping(client, settings)
         async with build_worker(client, settings):
             health.polling = True
             log.info("polling %s; health on %s:%d", settings.queue(WORKFLOWS), host, port)

@@ -45,3 +45,8 @@ def test_an_id_reads_back_as_its_application() -> None:
     assert ids.application.of(made) == "0b5e6a52-6a3f-4f67-9d55-7f1d7e3c2a10"
     assert ids.application.of(ids.round_("r1")) is None
     assert ids.application.of("application-") is None
+
+
+def test_each_deployment_sharing_a_namespace_has_a_housekeeping_of_its_own() -> None:
+    assert ids.housekeeping("") == "housekeeping"
+    assert ids.housekeeping("t1-") != ids.housekeeping("t2-")

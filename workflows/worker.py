@@ -17,12 +17,13 @@ from temporalio.api.operatorservice.v1 import (
     ListSearchAttributesRequest,
 )
 from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from mip.core import telemetry
+from mip.core import ids, telemetry
 from mip.core.logging import configure_logging
 from mip.core.settings import Settings
 from mip.core.temporal import connect
@@ -30,6 +31,7 @@ from workflows import search
 from workflows.application import ApplicationWorkflow
 from workflows.erasure import ErasureWorkflow
 from workflows.expense_claim import ExpenseClaimWorkflow
+from workflows.housekeeping import HousekeepingInput, HousekeepingPeriods, HousekeepingWorkflow
 from workflows.notifications import AlertAnnouncementWorkflow, DeliverEmailWorkflow
 from workflows.placement import PlacementWorkflow
 from workflows.queues import WORKFLOWS
@@ -47,8 +49,10 @@ ALL_WORKFLOWS: list[type] = [
     ExpenseClaimWorkflow,
     RetentionWorkflow,
     ErasureWorkflow,
+    HousekeepingWorkflow,
 ]
 log = logging.getLogger("mip.worker")
+DAY_S = 24 * 3600
 
 
 class WorkerConfig(BaseSettings):
@@ -95,6 +99,37 @@ async def ensure_search_attributes(client: Client, namespace: str) -> None:
     log.info("registered search attributes %s", ", ".join(missing))
 
 
+def housekeeping_start(settings: Settings) -> HousekeepingInput:
+    """The housekeeping sweep's periods and interval, as the settings give them now."""
+    return HousekeepingInput(
+        periods=HousekeepingPeriods(
+            message_body_s=settings.retain_message_body_days * DAY_S,
+            support_s=settings.retain_support_days * DAY_S,
+            alerts_pending_s=settings.retain_alerts_pending_days * DAY_S,
+            outbox_s=settings.retain_outbox_days * DAY_S,
+        ),
+        every_s=settings.housekeeping_every_s,
+    )
+
+
+async def ensure_housekeeping(client: Client, settings: Settings) -> None:
+    """The deployment's HousekeepingWorkflow, started unless it runs (a second worker, or
+    this one restarted, finds it running and starts nothing), then told the periods these
+    settings give, for its next sweep: a changed MIP_RETAIN_* reaches it on a restart."""
+    start = housekeeping_start(settings)
+    workflow_id = ids.housekeeping(settings.task_queue_prefix)
+    await client.start_workflow(
+        HousekeepingWorkflow.run,
+        start,
+        id=workflow_id,
+        task_queue=settings.queue(WORKFLOWS),
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    # By id alone: the latest run, whichever started it.
+    await client.get_workflow_handle(workflow_id).signal(HousekeepingWorkflow.use, start)
+    log.info("the housekeeping sweep %s runs, every %.0fs", workflow_id, start.every_s)
+
+
 def build_worker(client: Client, settings: Settings) -> Worker:
     # Our workflow modules are pure (pydantic models and workflow code, no I/O): passing
     # them through the sandbox spares re-importing them for every workflow run, which on
@@ -130,6 +165,7 @@ async def run_worker(
 ) -> None:
     client = await connect_retrying(settings, runtime=runtime)
     await ensure_search_attributes(client, settings.temporal_namespace)
+    await ensure_housekeeping(client, settings)
     async with build_worker(client, settings):
         log.info("serving %d workflows on %s", len(ALL_WORKFLOWS), settings.queue(WORKFLOWS))
         await stop.wait()

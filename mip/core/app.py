@@ -130,10 +130,13 @@ async def _request_pool(spec: ServiceSpec, settings: Settings) -> asyncpg.Pool:
 async def _running(runtime: ServiceRuntime) -> AsyncIterator[None]:
     """The runtime's link to Temporal and its background jobs, for as long as it serves."""
     spec, settings, pool = runtime.spec, runtime.settings, runtime.pool
+    core = [runtime.describe_activity()]
+    if spec.uses_outbox:
+        core.append(runtime.prune_outbox_activity())
     runtime.temporal = TemporalLink(
         settings,
         task_queue=settings.queue(spec.task_queue),
-        activities=[runtime.describe_activity(), *spec.activities(runtime)],
+        activities=[*core, *spec.activities(runtime)],
     )
     runtime.temporal.start()
     await runtime.temporal.first_try(settings.startup_timeout_s)

@@ -46,6 +46,13 @@ placement_subject = Prefixed("placement-")
 erasure = Prefixed("erasure-")
 
 
+def housekeeping(task_queue_prefix: str) -> str:
+    """The deployment's one HousekeepingWorkflow (docs/privacy.md): the rows that belong to
+    no round, swept daily. Deployments sharing a namespace tell theirs apart by their
+    queues' prefix (MIP_TASK_QUEUE_PREFIX), as their workers do."""
+    return f"{task_queue_prefix}housekeeping"
+
+
 def placement(placement_id: Id, phase: str) -> str:
     """One placement's offers in one round: a re-advertised placement has a second."""
     return f"{placement_subject(placement_id)}-{phase}"

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -49,13 +50,17 @@ async def enqueue(
     )
 
 
-async def count_with_prefix(conn: asyncpg.Connection, prefix: str) -> int:
-    """How many workflows whose id starts with `prefix` were ever enqueued (rows are kept
-    once started), e.g. to number the next of a series of resends."""
-    count: int = await conn.fetchval(
-        "SELECT count(*) FROM workflow_outbox WHERE starts_with(workflow_id, $1)", prefix
+async def prune_started(conn: asyncpg.Connection, before: datetime) -> int:
+    """The retention schedule (docs/privacy.md): rows of workflows started before `before`
+    deleted, with the input they held; how many. A row not started yet is never touched,
+    however old: it is a start still owed. A start repeated within the period finds its
+    row; after it, Temporal still holds the workflow (its namespace keeps a closed one for
+    its retention, 30 days, after it closes), so the start is refused: nothing starts twice
+    while MIP_RETAIN_OUTBOX_DAYS is no longer than that retention."""
+    status: str = await conn.execute(
+        "DELETE FROM workflow_outbox WHERE started_at IS NOT NULL AND started_at < $1", before
     )
-    return count
+    return int(status.split()[-1])
 
 
 async def _start(client: Client, row: asyncpg.Record) -> None:

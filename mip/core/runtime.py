@@ -22,6 +22,7 @@ from temporalio.types import ParamType, ReturnType
 from mip.core import db, outbox
 from mip.core.auth import Role, mint_token
 from mip.core.errors import ServiceUnavailable
+from mip.core.housekeeping import PRUNE_OUTBOX, Cutoff
 from mip.core.metrics import Figures, no_figures
 from mip.core.migrations import applied_versions
 from mip.core.settings import Settings
@@ -153,6 +154,17 @@ class ServiceRuntime:
                 task_queue=self.settings.queue(self.spec.workflow_queue),
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             )
+
+    def prune_outbox_activity(self) -> Callable[..., Any]:
+        """The outbox's part of the retention schedule, served for a service that has one:
+        the housekeeping sweep asks each such service by this one name."""
+
+        @activity.defn(name=PRUNE_OUTBOX)
+        async def prune_outbox(cutoff: Cutoff) -> int:
+            async with self.pool.acquire() as conn:
+                return await outbox.prune_started(conn, cutoff.before)
+
+        return prune_outbox
 
     def describe_activity(self) -> Callable[..., Any]:
         @activity.defn(name=DESCRIBE_ACTIVITY)

@@ -173,6 +173,14 @@ class Settings(BaseSettings):
     retain_finance_years: float = Field(default=6, ge=0)
     retain_application_days: float = Field(default=730, ge=0)
     retain_rehearsal_day_s: float = Field(default=60.0, gt=0)
+    # The rest of the schedule, data that belongs to no round: swept every
+    # `housekeeping_every_s` by the deployment's HousekeepingWorkflow (the portal's
+    # sessions by the portal itself), each counted from its own instant.
+    retain_support_days: float = Field(default=90, ge=0)
+    retain_alerts_pending_days: float = Field(default=30, ge=0)
+    retain_outbox_days: float = Field(default=30, ge=0)
+    retain_session_days: float = Field(default=30, ge=0)
+    housekeeping_every_s: float = Field(default=24 * 3600, gt=0)
 
     log_level: str = "INFO"
     log_json: bool = False

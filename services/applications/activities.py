@@ -10,6 +10,7 @@ from temporalio.exceptions import ApplicationError
 
 from mip.core.activities import ServiceActivities, served
 from mip.core.erasure import Erased, ErasureRequest, PersonApplications
+from mip.core.housekeeping import Cutoff
 from services.applications import forwarding
 from services.applications.catalogue import repository as catalogue
 from services.applications.contract import (
@@ -17,6 +18,7 @@ from services.applications.contract import (
     APPLICATIONS_OF_PERSON,
     ERASE_APPLICANT,
     ERASE_PLACEMENT_WEEK,
+    ERASE_SUPPORT_SESSIONS,
     ERASE_UNPLACED,
     FORWARDING_SNAPSHOT,
     KEEP_EQUAL_OPPORTUNITIES_TOTALS,
@@ -24,8 +26,10 @@ from services.applications.contract import (
     OPEN_APPLICATIONS_OF,
     RECORD_STATUS,
     RETENTION_PLAN,
+    ROUND_DATES,
     OpenApplicationsQuery,
     RetentionPlan,
+    RoundDates,
     RoundSnapshot,
     SnapshotQuery,
     StatusChange,
@@ -34,6 +38,8 @@ from services.applications.contract import (
 from services.applications.erasure import service as on_request
 from services.applications.retention import repository as retention
 from services.applications.submissions import repository as repo
+from services.applications.support import repository as support
+from services.applications.support.service import SLOT
 
 
 class ApplicationActivities(ServiceActivities):
@@ -96,6 +102,16 @@ class ApplicationActivities(ServiceActivities):
     async def anonymise_round(self, round_id: str) -> int:
         async with self.pool.acquire() as conn:
             return await retention.anonymise_round(conn, UUID(round_id))
+
+    @served(ROUND_DATES)
+    async def round_dates(self) -> list[RoundDates]:
+        async with self.pool.acquire() as conn:
+            return await retention.round_dates(conn)
+
+    @served(ERASE_SUPPORT_SESSIONS)
+    async def erase_support_sessions(self, cutoff: Cutoff) -> int:
+        async with self.pool.acquire() as conn:
+            return await support.erase_sessions_over(conn, cutoff.before, SLOT)
 
     @served(APPLICATIONS_OF_PERSON)
     async def applications_of_person(self, email: str) -> PersonApplications:

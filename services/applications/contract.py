@@ -402,6 +402,22 @@ class WeekErasure(BaseModel):
     week_ends_on: date
 
 
+# The deployment's HousekeepingWorkflow (docs/privacy.md): every round's dates, for the
+# e-mails no round's schedule erases (those made after its last date), and support
+# sessions over and their bookings, each erasure with a `mip.core.housekeeping.Cutoff`.
+ROUND_DATES = "round_dates"
+ERASE_SUPPORT_SESSIONS = "erase_support_sessions"
+
+
+class RoundDates(BaseModel):
+    """The dates a round's RetentionWorkflow erases its e-mails from: its outcomes-by date
+    and the last day of its last placement week (None: no placement)."""
+
+    round_id: str
+    outcomes_at: datetime
+    last_week_ends_on: date | None
+
+
 class ApplicationStatus(StrEnum):
     submitted = "submitted"
     withdrawn = "withdrawn"

@@ -12,19 +12,23 @@ from temporalio.exceptions import ApplicationError
 
 from mip.core.activities import ServiceActivities, served
 from mip.core.erasure import Erased, ErasureRequest
+from mip.core.housekeeping import Cutoff
 from mip.core.runtime import ServiceRuntime
 from services.notifications.alerts import repository as alerts
 from services.notifications.config import MailSettings, mail_settings
 from services.notifications.contract import (
     ANONYMISE_ROUND_MESSAGES,
+    ERASE_ALERT_SIGN_UPS,
     ERASE_MESSAGE_BODIES,
     ERASE_MESSAGES,
+    ERASE_OTHER_MESSAGE_BODIES,
     LIST_ALERT_RECIPIENTS,
     SEND_EMAIL,
     AlertRecipient,
     BodyErasure,
     EmailOutcome,
     EmailRequest,
+    OtherBodiesErasure,
 )
 from services.notifications.erasure import service as on_request
 from services.notifications.mail.render import Renderer, TemplateError
@@ -75,6 +79,18 @@ class NotificationActivities(ServiceActivities):
     async def anonymise_round_messages(self, round_id: str) -> int:
         async with self.pool.acquire() as conn:
             return await messages.anonymise_round(conn, round_id)
+
+    @served(ERASE_OTHER_MESSAGE_BODIES)
+    async def erase_other_message_bodies(self, erasure: OtherBodiesErasure) -> int:
+        async with self.pool.acquire() as conn:
+            return await messages.erase_other_bodies(
+                conn, erasure.settled_before, erasure.rounds_ended
+            )
+
+    @served(ERASE_ALERT_SIGN_UPS)
+    async def erase_alert_sign_ups(self, cutoff: Cutoff) -> int:
+        async with self.pool.acquire() as conn:
+            return await alerts.erase_lapsed(conn, cutoff.before)
 
     @served(ERASE_MESSAGES)
     async def erase_messages(self, request: ErasureRequest) -> Erased:

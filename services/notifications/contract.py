@@ -58,6 +58,29 @@ class BodyErasure(BaseModel):
     sent_before: datetime
 
 
+# The deployment's HousekeepingWorkflow (docs/privacy.md): bodies of the e-mails no
+# round's schedule erases, and the alerts list's sign-ups never confirmed and addresses
+# that left (with a `mip.core.housekeeping.Cutoff`).
+ERASE_OTHER_MESSAGE_BODIES = "erase_other_message_bodies"
+ERASE_ALERT_SIGN_UPS = "erase_alert_sign_ups"
+
+
+class RoundEnd(BaseModel):
+    """The last instant a round's RetentionWorkflow erases e-mails made before."""
+
+    round_id: str
+    ended_at: datetime
+
+
+class OtherBodiesErasure(BaseModel):
+    """Bodies of e-mails settled (sent or given up) before `settled_before` that belong to
+    no round, or were made at or after their round's end in `rounds_ended`. An e-mail of a
+    round not named there is its round's schedule's to erase, and is left alone."""
+
+    settled_before: datetime
+    rounds_ended: list[RoundEnd] = Field(default_factory=list)
+
+
 ERASE_MESSAGES = "erase_messages"
 
 

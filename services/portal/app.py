@@ -12,6 +12,8 @@ exposing `router`. The contract pages are written against is web.py.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -43,6 +45,7 @@ from services.portal.config import PortalSettings
 from services.portal.keys import SigningKeys, generate_pem
 from services.portal.office import codec
 from services.portal.runtime import portal_runtime, running
+from services.portal.signin import service as signin_service
 
 log = logging.getLogger("mip.portal")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -171,8 +174,14 @@ def create_app(settings: Settings | None = None, config: PortalSettings | None =
         configure_logging(SPEC.name, level=settings.log_level, as_json=settings.log_json)
         async with running(SPEC, settings, config, keys) as runtime:
             app.state.runtime = runtime
+            sweeping = asyncio.create_task(signin_service.prune_sessions(runtime))
             log.info("portal ready; key %s (%s)", keys.kid, keys.algorithm)
-            yield
+            try:
+                yield
+            finally:
+                sweeping.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sweeping
 
     app = FastAPI(
         title="MIP portal",

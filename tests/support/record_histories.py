@@ -20,8 +20,11 @@ that workflows already running in production will keep running. `--beside LABEL`
 the new ones into tests/histories/LABEL/ instead, beside the old (issue 22 recorded
 `typed-messages/` so); the replay test reads every folder. `--only TYPE` writes one
 workflow type's alone: a new type's first history (issue 23 recorded `retention/` with
-`--beside retention --only RetentionWorkflow`, and `anonymise/` with `--beside anonymise
---only RetentionWorkflow` when the schedule came to anonymise a round).
+`--beside retention --only RetentionWorkflow`, `anonymise/` with `--beside anonymise
+--only RetentionWorkflow` when the schedule came to anonymise a round, and `housekeeping/`
+with `--beside housekeeping --only HousekeepingWorkflow`). The housekeeping sweep runs
+through the round every 0.1 s, started as the worker starts it; its history is of a run
+that has continued as new, so the whole of one run replays.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ import tempfile
 import uuid
 from datetime import date
 from pathlib import Path
+
+from temporalio.client import WorkflowExecutionStatus
 
 from launcher.mailcatcher import MailCatcher
 from mip.core import ids as workflow_ids
@@ -52,6 +57,7 @@ from tests.support.waiting import eventually
 from workflows.queues import WORKFLOWS
 from workflows.retention import RetentionWorkflow
 from workflows.stack_check import StackCheckInput, StackCheckWorkflow
+from workflows.worker import ensure_housekeeping
 
 HISTORIES = Path(__file__).resolve().parents[1] / "histories"
 ADA, BOB, CY, DEE, EVE = (f"{n}@example.org" for n in ("ada", "bob", "cy", "dee", "eve"))
@@ -117,6 +123,7 @@ async def _claim(stack: Stack, application_id: str, headers: dict[str, str]) -> 
 async def _round(stack: Stack, smtp: MailCatcher) -> dict[str, str]:
     """Runs the round; returns the file name (without .json) for each chosen workflow id."""
     apps, offers, settings = stack.http["applications"], stack.http["offers"], stack.settings
+    await ensure_housekeeping(stack.temporal, settings)
     await _subscribe_fan(stack, smtp)
     round_id, placement = await setup_rehearsal(apps, settings)
     people = {p: await make_profile(apps, settings, p) for p in (ADA, BOB, CY, DEE, EVE, GUS)}
@@ -185,6 +192,21 @@ async def _round(stack: Stack, smtp: MailCatcher) -> dict[str, str]:
     }
 
 
+async def _housekeeping(stack: Stack) -> str:
+    """The history of a run of the housekeeping sweep that has continued as new."""
+    workflow_id = workflow_ids.housekeeping(stack.settings.task_queue_prefix)
+
+    async def continued() -> str | None:
+        async for run in stack.temporal.list_workflows(f"WorkflowId = '{workflow_id}'"):
+            if run.status is WorkflowExecutionStatus.CONTINUED_AS_NEW:
+                return run.run_id
+        return None
+
+    run_id = await eventually(continued, timeout_s=120)
+    handle = stack.temporal.get_workflow_handle(workflow_id, run_id=run_id)
+    return (await handle.fetch_history()).to_json()
+
+
 async def _erase(stack: Stack, email: str) -> str:
     """The office erases `email`; the erasure's workflow id, once it has finished."""
     office = auth(stack.settings, Role.office)
@@ -219,6 +241,8 @@ async def record(tmp: str) -> dict[str, str]:
                 # round's deadline, minutes away).
                 retain_rehearsal_day_s=0.05,
                 retain_application_days=150,
+                # The housekeeping sweep many times a run, so that a run ends in the minute.
+                housekeeping_every_s=0.1,
             )
             async with running_stack(
                 settings,
@@ -238,6 +262,7 @@ async def record(tmp: str) -> dict[str, str]:
                 for workflow_id, name in sorted(chosen.items(), key=lambda kv: kv[1]):
                     history = await stack.temporal.get_workflow_handle(workflow_id).fetch_history()
                     recorded[name] = history.to_json()
+                recorded["HousekeepingWorkflow"] = await _housekeeping(stack)
         finally:
             await smtp.stop()
     return recorded

@@ -4,16 +4,15 @@ and how to sign in. Without it nothing tells a host where the portal is.
 Sent through the outbox in the transaction that registers the host or changes its contact,
 so it is never lost to Temporal being away. The first welcome to an address is keyed by
 the host and the address, so saving the form again with the same contact sends nothing
-more; the office's resends are keyed by their number, so each one is sent.
+more; each of the office's resends has a key of its own, so each one is sent.
 """
 
 from __future__ import annotations
 
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import asyncpg
 
-from mip.core import ids, outbox
 from mip.core.auth import Principal
 from mip.core.errors import NotFound
 from mip.core.runtime import ServiceRuntime
@@ -68,15 +67,15 @@ async def enqueue(
 
 
 async def send_again(runtime: ServiceRuntime, host_id: UUID, who: Principal) -> WelcomeSent:
-    """For a contact who cannot find the welcome: a new message each time, numbered after
-    the resends before it, to the contact as saved now. The host's row is locked while
-    the number is taken, so two resends at once are numbered apart."""
+    """For a contact who cannot find the welcome: a new message each time, to the contact
+    as saved now, keyed by a new id. (Resends were once numbered by counting their outbox
+    rows; the retention schedule deletes those, and a number taken again would name a
+    message already sent, so the resend would send nothing.)"""
     async with runtime.pool.acquire() as conn, conn.transaction():
         host = await repo.get_host(conn, host_id) if await edits.lock_host(conn, host_id) else None
         if host is None:
             raise NotFound(f"There is no host {host_id}.")
-        prefix = _resend_prefix(host)
-        key = f"{prefix}{await outbox.count_with_prefix(conn, ids.email(prefix)) + 1}"
+        key = f"{_resend_prefix(host)}{uuid4().hex}"
         workflow_id = await enqueue(conn, runtime, host, who, key)
     runtime.start_soon(workflow_id)
     return WelcomeSent(to=host.contact_email, workflow_id=workflow_id, idempotency_key=key)

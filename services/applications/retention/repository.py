@@ -13,7 +13,12 @@ import asyncpg
 
 from mip.core.erasure import ANONYMISED_NAME, anonymous_address
 from services.applications.applicants.repository import live_totals
-from services.applications.contract import ApplicationStatus, RetentionPlan, RetentionWeek
+from services.applications.contract import (
+    ApplicationStatus,
+    RetentionPlan,
+    RetentionWeek,
+    RoundDates,
+)
 
 # Ended without a place, for good: nothing brings these back to an offer.
 UNPLACED = [
@@ -50,6 +55,18 @@ async def plan(conn: asyncpg.Connection, round_id: UUID) -> RetentionPlan | None
             for w in weeks
         ],
     )
+
+
+async def round_dates(conn: asyncpg.Connection) -> list[RoundDates]:
+    """Every round's outcomes-by date and the last day of its placements' last week, as
+    `plan` reads them: the housekeeping sweep erases the bodies of e-mails made after."""
+    rows = await conn.fetch(
+        "SELECT r.id::text AS round_id, r.outcomes_at,"
+        " max(p.week_starts_on) + 4 AS last_week_ends_on"
+        " FROM rounds r LEFT JOIN placements p ON p.round_id = r.id"
+        " GROUP BY r.id ORDER BY r.id"
+    )
+    return [RoundDates.model_validate(dict(r)) for r in rows]
 
 
 async def erase_unplaced(conn: asyncpg.Connection, round_id: UUID) -> int:

@@ -11,7 +11,7 @@ cancellation sees the booking and tells its applicant, or the booking finds the 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import asyncpg
@@ -170,3 +170,23 @@ async def bookings_of(conn: asyncpg.Connection, email: str) -> list[asyncpg.Reco
             email.lower(),
         )
     )
+
+
+async def erase_sessions_over(
+    conn: asyncpg.Connection, ended_before: datetime, length: timedelta
+) -> int:
+    """The retention schedule: sessions of `length` that ended before `ended_before`,
+    booked, cancelled or never booked, deleted with their bookings (who booked and the
+    adviser's name go with them); how many rows, bookings and sessions together."""
+    async with conn.transaction():
+        bookings: str = await conn.execute(
+            "DELETE FROM support_bookings b USING support_slots s"
+            " WHERE s.id = b.slot_id AND s.starts_at < $1",
+            ended_before - length,
+        )
+        slots: str = await conn.execute(
+            "DELETE FROM support_slots s WHERE s.starts_at < $1"
+            " AND NOT EXISTS (SELECT 1 FROM support_bookings b WHERE b.slot_id = s.id)",
+            ended_before - length,
+        )
+    return int(bookings.split()[-1]) + int(slots.split()[-1])

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
 
 async def subscribe(conn: asyncpg.Connection, email: str) -> asyncpg.Record:
-    """Add `email` as pending, or bring an unsubscribed address back to pending."""
+    """Add `email` as pending, or bring an unsubscribed address back to pending: a sign-up
+    made now, so the retention schedule counts its period from now (`erase_lapsed`)."""
     row = await conn.fetchrow(
         "INSERT INTO alert_subscribers (email, token) VALUES ($1, $2)"
         " ON CONFLICT (lower(email)) DO UPDATE SET"
         "   status = CASE WHEN alert_subscribers.status = 'unsubscribed' THEN 'pending'"
-        "                 ELSE alert_subscribers.status END"
+        "                 ELSE alert_subscribers.status END,"
+        "   created_at = CASE WHEN alert_subscribers.status = 'unsubscribed' THEN now()"
+        "                     ELSE alert_subscribers.created_at END"
         " RETURNING id, email, token, status",
         email,
         secrets.token_urlsafe(32),
@@ -70,3 +74,15 @@ async def counts(conn: asyncpg.Connection) -> dict[str, int]:
     found = {"pending": 0, "confirmed": 0, "unsubscribed": 0}
     found.update({r["status"]: r["n"] for r in rows})
     return found
+
+
+async def erase_lapsed(conn: asyncpg.Connection, before: datetime) -> int:
+    """The retention schedule: sign-ups never confirmed, made before `before`, and
+    addresses that left the list before it, deleted; how many. Confirmed addresses stay
+    while they are on the list."""
+    status: str = await conn.execute(
+        "DELETE FROM alert_subscribers WHERE (status = 'pending' AND created_at < $1)"
+        " OR (status = 'unsubscribed' AND unsubscribed_at < $1)",
+        before,
+    )
+    return int(status.split()[-1])

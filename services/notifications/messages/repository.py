@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from services.notifications.contract import EmailRequest
+from services.notifications.contract import EmailRequest, RoundEnd
 from services.notifications.mail.render import Rendered
 from services.notifications.messages.schemas import (
     Delivery,
@@ -225,4 +226,29 @@ async def anonymise_round(conn: asyncpg.Connection, round_id: str) -> int:
             " WHERE round_id = $1 AND status <> 'pending' AND cardinality(recipients) > 0",
             round_id,
         )
+    return int(status.split()[-1])
+
+
+async def erase_other_bodies(
+    conn: asyncpg.Connection, settled_before: datetime, rounds_ended: list[RoundEnd]
+) -> int:
+    """The retention schedule's housekeeping: subject, bodies, data and request of the
+    e-mails no round's schedule erases (of no round, or made at or after their round's
+    end in `rounds_ended`), settled before `settled_before`, erased as `erase_bodies`
+    does. Settled is when it was sent, or its last attempt for one given up or skipped
+    (its making, if it had none). An e-mail of a round not in `rounds_ended` is left to
+    that round's RetentionWorkflow; one already erased is left alone."""
+    status: str = await conn.execute(
+        "UPDATE messages m SET subject = '', text_body = '', html_body = '', data = '{}',"
+        " request = '{}', last_error = NULL, body_erased_at = now()"
+        " WHERE m.body_erased_at IS NULL AND m.status <> 'pending'"
+        " AND greatest(m.created_at, m.sent_at,"
+        "   (SELECT max(d.attempted_at) FROM deliveries d WHERE d.message_id = m.id)) < $1"
+        " AND (m.round_id IS NULL OR EXISTS (SELECT 1"
+        "   FROM unnest($2::text[], $3::timestamptz[]) AS r (round_id, ended_at)"
+        "   WHERE r.round_id = m.round_id AND m.created_at >= r.ended_at))",
+        settled_before,
+        [r.round_id for r in rounds_ended],
+        [r.ended_at for r in rounds_ended],
+    )
     return int(status.split()[-1])

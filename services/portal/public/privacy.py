@@ -39,8 +39,7 @@ KINDS: tuple[Kind, ...] = (
         "the links we send or your session in a form anyone could use.",
         "To let you in without a password, and to keep the service secure.",
         "Nobody reads these through the service; our technical staff can see them.",
-        "Sign-in links: deleted a day after they expire. Sessions: 30 days after they end;"
-        " we do not delete sessions automatically yet.",
+        "Sign-in links: deleted a day after they expire. Sessions: deleted 30 days after they end.",
     ),
     Kind(
         "profile",
@@ -124,9 +123,8 @@ KINDS: tuple[Kind, ...] = (
         "To send each email once, and so the office can see one that did not arrive.",
         "You and the Internship Office.",
         "The words of an email about a round: deleted 180 days after the round's outcomes "
-        "or the placement's week. That it was sent, and when, is kept with your "
-        "application. Other emails' words: 180 days; we do not delete those automatically "
-        "yet; until we do, ask the Internship Office.",
+        "or the placement's week. The words of any other email: deleted 180 days after it "
+        "was sent. That it was sent, and when, is kept with your application.",
     ),
     Kind(
         "alerts",
@@ -136,7 +134,7 @@ KINDS: tuple[Kind, ...] = (
         "link in every alert.",
         "Nobody reads these through the service; our technical staff can see them.",
         "While you are on the list. An address never confirmed, or that left, is removed "
-        "after 30 days." + _NOT_YET,
+        "after 30 days.",
     ),
     Kind(
         "support",
@@ -144,7 +142,7 @@ KINDS: tuple[Kind, ...] = (
         "Which one-to-one support session you booked, and the adviser's name.",
         "To run the sessions.",
         "You and the Internship Office.",
-        "90 days after the session." + _NOT_YET,
+        "Deleted 90 days after the session.",
     ),
     Kind(
         "workflow",

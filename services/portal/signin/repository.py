@@ -50,6 +50,15 @@ async def use(pool: asyncpg.Pool, token_hash: bytes, now: datetime) -> str | Non
     return email
 
 
+async def prune_sessions(pool: asyncpg.Pool, ended_before: datetime) -> int:
+    """The retention schedule (docs/privacy.md): sessions that ended (signed out, or
+    expired, whichever came first) before `ended_before` deleted; how many."""
+    status: str = await pool.execute(
+        "DELETE FROM sessions WHERE least(ended_at, expires_at) < $1", ended_before
+    )
+    return int(status.split()[-1])
+
+
 async def forget(pool: asyncpg.Pool, email: str) -> None:
     """Erasure on request (issue 23 item 4): the person's links and sessions, ended or
     not, so they are signed out and nothing here names them."""

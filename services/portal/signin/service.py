@@ -132,3 +132,20 @@ async def use(runtime: PortalRuntime, token: str) -> Person | None:
         return None
     role = await role_of(runtime, email)
     return Person(email=email, role=role) if role is not None else None
+
+
+async def prune_sessions(runtime: PortalRuntime) -> None:
+    """Until cancelled, every MIP_HOUSEKEEPING_EVERY_S from the start: sessions that ended
+    MIP_RETAIN_SESSION_DAYS ago deleted (docs/privacy.md). The portal serves no
+    activities, so the deployment's HousekeepingWorkflow cannot ask it to: it sweeps its
+    own table, at its own clock. Each replica does; a second sweep deletes nothing more.
+    A failure (the database away) is logged and tried again at the next turn."""
+    keep = timedelta(days=runtime.settings.retain_session_days)
+    every = runtime.settings.housekeeping_every_s
+    while True:
+        try:
+            pruned = await repo.prune_sessions(runtime.pool, runtime.clock() - keep)
+            log.info("housekeeping: portal.sessions: %d erased", pruned)
+        except Exception as exc:  # whatever it was, the next turn tries again
+            log.warning("housekeeping: sessions not pruned (%s); again in %.0fs", exc, every)
+        await asyncio.sleep(every)

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 from launcher.mailcatcher import MailCatcher
+from mip.core import outbox
 from mip.core.auth import Role
 from mip.core.settings import Settings
 from services.applications.app import create_app as applications_app
@@ -142,6 +144,34 @@ async def test_the_office_sends_the_welcome_again_to_the_contact_as_it_is_now(
     assert (len(to_sam), len(to_lee)) == (3, 2)
     assert len({m["Message-ID"] for m in to_sam + to_lee}) == 5
     assert all(f"{PORTAL}/sign-in" in _text(m) for m in to_sam + to_lee)
+
+
+async def test_the_welcome_sent_again_still_goes_once_the_outbox_has_forgotten_the_last(
+    mail_settings: Settings, smtp: MailCatcher
+) -> None:
+    """The retention schedule deletes started workflows' outbox rows: a resend after that
+    is still a new message (resends were once numbered by counting those rows, so the
+    next took the number of one already sent, and nothing went)."""
+    settings = _portal(mail_settings)
+    async with running_stack(
+        settings, applications=applications_app, notifications=notifications_app
+    ) as stack:
+        office = token(settings, Role.office, JO)
+        pool = stack.apps["applications"].state.runtime.pool
+        async with ApplicationsClient(stack.settings.applications_url, office) as apps:
+            host = await apps.create_host(HostIn.model_validate(HOST))
+            first = await apps.welcome_host(host.id)
+            await _welcomed(smtp, SAM, 2)
+
+            async def forgotten() -> bool:
+                async with pool.acquire() as conn:
+                    await outbox.prune_started(conn, datetime.now(UTC) + timedelta(seconds=1))
+                return not await pool.fetchval("SELECT count(*) FROM workflow_outbox")
+
+            await eventually(forgotten)
+            second = await apps.welcome_host(host.id)
+            await _welcomed(smtp, SAM, 3)
+    assert first.idempotency_key != second.idempotency_key
 
 
 async def test_only_the_office_sends_a_welcome_again(settings: Settings, run_app: RunApp) -> None:
