@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
@@ -163,6 +163,7 @@ class Wiring(TypedDict, total=False):
     figures: Figures
     config: Callable[[], object]
     uses_outbox: bool
+    background: Callable[[ServiceRuntime], Sequence[Coroutine[Any, Any, None]]]
 
 
 def service_spec(

@@ -15,6 +15,7 @@ from services.applications.config import ApplicationsSettings
 from services.applications.erasure.api import router as erasure
 from services.applications.figures import figures
 from services.applications.forwarded.api import router as hosts
+from services.applications.retention.service import start_missing_schedules
 from services.applications.submissions.api import router as submissions
 from services.applications.support.api import router as support
 from workflows import queues
@@ -29,6 +30,8 @@ SPEC = service_spec(
     figures=figures,
     uses_outbox=True,
     config=ApplicationsSettings,
+    # Rounds made before the retention schedule existed are given theirs, once.
+    background=lambda runtime: [start_missing_schedules(runtime)],
 )
 
 

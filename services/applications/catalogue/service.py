@@ -31,8 +31,7 @@ from services.applications.catalogue.schemas import (
     Round,
     RoundIn,
 )
-from services.applications.retention.service import retention_start
-from workflows.retention import RetentionWorkflow
+from services.applications.retention.service import enqueue_retention
 from workflows.round import RoundInput, RoundWorkflow
 
 
@@ -104,10 +103,7 @@ async def create_round(runtime: ServiceRuntime, spec: RoundIn) -> Round:
         started = await runtime.enqueue_workflow(
             conn, RoundWorkflow, ids.round_(str(created.id)), start
         )
-        retention = retention_start(runtime.settings, str(created.id), rehearsal=created.rehearsal)
-        retaining = await runtime.enqueue_workflow(
-            conn, RetentionWorkflow, ids.retention(str(created.id)), retention
-        )
+        retaining = await enqueue_retention(runtime, conn, created.id, rehearsal=created.rehearsal)
     runtime.start_soon(started)
     runtime.start_soon(retaining)
     return created

@@ -209,3 +209,15 @@ async def _anonymise_person(
         person["email"],
         token,
     )
+
+
+async def rounds_without_retention(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Rounds made before the retention schedule existed, whose schedule is still to start."""
+    found: list[asyncpg.Record] = await conn.fetch(
+        "SELECT id, rehearsal FROM rounds WHERE retention_enqueued_at IS NULL ORDER BY id"
+    )
+    return found
+
+
+async def retention_enqueued(conn: asyncpg.Connection, round_id: UUID) -> None:
+    await conn.execute("UPDATE rounds SET retention_enqueued_at = now() WHERE id = $1", round_id)
