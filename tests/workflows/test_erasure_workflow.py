@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from temporalio import activity
@@ -17,7 +18,7 @@ from temporalio.worker import Worker
 from mip.core import ids
 from mip.core.erasure import Erased, ErasureOutcome, ErasureRequest
 from services.offers.contract import ERASE_SELECTION
-from tests.support.offer_harness import Harness, harness
+from tests.support.offer_harness import Harness, World, harness
 from workflows.erasure import ErasureInput, ErasureWorkflow
 from workflows.queues import OFFERS, WORKFLOWS
 
@@ -66,12 +67,7 @@ async def test_erasing_an_applicant_with_an_open_offer_passes_the_place_on() -> 
         async with _erasure_worker(h):
             outcome: ErasureOutcome = await (await _start(h)).result()
         assert outcome.ended == ["a"]
-        assert [s for s, _ in h.world.erasures] == [
-            "offers",
-            "expenses",
-            "notifications",
-            "applications",
-        ]
+        assert _every_service_erased(h.world)
         assert all(r.application_ids == ["a"] for _, r in h.world.erasures)
         await h.until(h.client.get_workflow_handle(ids.application("b")), "offered")
         assert h.world.statuses["a"][-1] == "declined"
@@ -90,23 +86,38 @@ async def test_erasing_twice_asks_the_same_and_ends_nothing_more() -> None:
         await h.until(h.client.get_workflow_handle(ids.application("b")), "offered")
 
 
+@dataclass
+class SlowOffers:
+    """The offers service, slow to erase: it is `asked`, then answers once `release`d."""
+
+    world: World
+    asked: asyncio.Event = field(default_factory=asyncio.Event)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def activities(self) -> dict[str, list[Callable[..., Any]]]:
+        @activity.defn(name=ERASE_SELECTION)
+        async def slow_offers(request: ErasureRequest) -> Erased:
+            self.asked.set()
+            await self.release.wait()
+            self.world.erasures.append(("offers", request))
+            return Erased(service="offers")
+
+        served = self.world.erasure_activities()
+        served[OFFERS] = [slow_offers]
+        return served
+
+
+def _every_service_erased(world: World) -> bool:
+    return [s for s, _ in world.erasures] == ["offers", "expenses", "notifications", "applications"]
+
+
 async def test_it_resumes_from_its_history_alone_after_every_step() -> None:
     """A worker that keeps nothing between workflow tasks (as one restarted between any
     two steps would): each step replays the history so far and goes on, here with a
     service slow to answer in the middle."""
     async with harness() as h:
-        world, asked, release = h.world, asyncio.Event(), asyncio.Event()
-
-        @activity.defn(name=ERASE_SELECTION)
-        async def slow_offers(request: ErasureRequest) -> Erased:
-            asked.set()
-            await release.wait()
-            world.erasures.append(("offers", request))
-            return Erased(service="offers")
-
-        activities = world.erasure_activities()
-        activities[OFFERS] = [slow_offers]
-        async with _serving(h, activities):
+        slow = SlowOffers(h.world)
+        async with _serving(h, slow.activities()):
             await _offered_to_ada(h)
             forgetful = Worker(
                 h.client,
@@ -116,16 +127,11 @@ async def test_it_resumes_from_its_history_alone_after_every_step() -> None:
             )
             async with forgetful:
                 handle = await _start(h)
-                await asyncio.wait_for(asked.wait(), 10)
-                release.set()
+                await asyncio.wait_for(slow.asked.wait(), 10)
+                slow.release.set()
                 outcome: ErasureOutcome = await handle.result()
         assert outcome.ended == ["a"]
-        assert [s for s, _ in world.erasures] == [
-            "offers",
-            "expenses",
-            "notifications",
-            "applications",
-        ]
+        assert _every_service_erased(h.world)
 
 
 async def test_a_worker_stopped_in_the_middle_and_a_new_one_started_finishes_it() -> None:
@@ -133,29 +139,14 @@ async def test_a_worker_stopped_in_the_middle_and_a_new_one_started_finishes_it(
     the service's answer waits in the history, and a worker started afterwards, which
     has never seen this erasure, finishes it."""
     async with harness(real_time=True) as h:
-        world, asked, release = h.world, asyncio.Event(), asyncio.Event()
-
-        @activity.defn(name=ERASE_SELECTION)
-        async def slow_offers(request: ErasureRequest) -> Erased:
-            asked.set()
-            await release.wait()
-            world.erasures.append(("offers", request))
-            return Erased(service="offers")
-
-        activities = world.erasure_activities()
-        activities[OFFERS] = [slow_offers]
-        async with _serving(h, activities):
+        slow = SlowOffers(h.world)
+        async with _serving(h, slow.activities()):
             await _offered_to_ada(h)
             async with _erasure_worker(h):
                 handle = await _start(h)
-                await asyncio.wait_for(asked.wait(), 10)
-            release.set()
+                await asyncio.wait_for(slow.asked.wait(), 10)
+            slow.release.set()
             async with _erasure_worker(h):
                 outcome: ErasureOutcome = await asyncio.wait_for(handle.result(), 60)
         assert outcome.ended == ["a"]
-        assert [s for s, _ in world.erasures] == [
-            "offers",
-            "expenses",
-            "notifications",
-            "applications",
-        ]
+        assert _every_service_erased(h.world)
