@@ -178,10 +178,7 @@ class RoundWorkflow:
 
     async def _start_placement(self, placement: PlacementSnapshot, phase: str) -> None:
         assert self._input is not None
-        assert self._clock is not None
-        # The second round's offers can run until the placement's week begins.
-        week_start = datetime.combine(placement.facts.week_starts_on, time(0), tzinfo=LONDON)
-        outcomes_at = self._clock.outcomes_at if phase == "first" else week_start
+        outcomes_at = self._outcomes_at(placement, phase)
         wf_id = ids.placement(placement.placement_id, phase)
         await workflow.start_child_workflow(
             PlacementWorkflow.run,
@@ -201,6 +198,13 @@ class RoundWorkflow:
         if phase == "first":
             self._first_placements.append(wf_id)
 
+    def _outcomes_at(self, placement: PlacementSnapshot, phase: str) -> datetime:
+        """When the placement stops taking a ranking and its offers end."""
+        assert self._clock is not None
+        # The second round's offers can run until the placement's week begins.
+        week_start = datetime.combine(placement.facts.week_starts_on, time(0), tzinfo=LONDON)
+        return self._clock.outcomes_at if phase == "first" else week_start
+
     async def _tell_host(
         self, snapshot: RoundSnapshot, placement: PlacementSnapshot, phase: str
     ) -> None:
@@ -217,6 +221,9 @@ class RoundWorkflow:
                         {"name": c.applicant_name, "email": c.applicant_email}
                         for c in placement.candidates
                     ],
+                    # The notifications service words the digest by it when it sends: one
+                    # that goes out after this instant no longer asks the host to rank.
+                    "outcomes_at": self._outcomes_at(placement, phase).isoformat(),
                 },
                 pages={
                     "review_url": Page(

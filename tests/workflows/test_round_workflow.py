@@ -14,6 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 from services.applications.contract import (
     FORWARDING_SNAPSHOT,
     MARK_READVERTISED,
+    Candidate,
     PlacementFacts,
     PlacementSnapshot,
     RoundClock,
@@ -53,6 +54,7 @@ class Services:
     snapshots: list[tuple[str, datetime]] = field(default_factory=list)
     readvertised: list[dict[str, int]] = field(default_factory=list)
     emails: list[EmailRequest] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
 
     @activity.defn(name=FORWARDING_SNAPSHOT)
     async def snapshot(self, query: SnapshotQuery) -> RoundSnapshot:
@@ -60,7 +62,11 @@ class Services:
         return RoundSnapshot(
             round_id="r1",
             round_name="2030",
-            placements=[PlacementSnapshot(placement_id="p1", facts=FACTS, places=2, candidates=[])],
+            placements=[
+                PlacementSnapshot(
+                    placement_id="p1", facts=FACTS, places=2, candidates=self.candidates
+                )
+            ],
         )
 
     @activity.defn(name=PLACEMENT_COUNTS)
@@ -147,3 +153,17 @@ async def test_r3_changing_the_deadline_before_it_passes_reschedules_forwarding(
     assert after == ["first", "first"]
     # The second round was taken away; the round lived on until its outcomes-by date.
     assert final == ["advertise", "forward_first", "outcomes"]
+
+
+async def test_r17_the_hosts_digest_carries_the_instant_ranking_closes() -> None:
+    """The notifications service words the digest by it when it sends: one that goes out
+    after it does not ask the host to rank (tests/services/notifications)."""
+    services = Services(
+        candidates=[
+            Candidate(application_id="a1", applicant_name="Ada", applicant_email="ada@example.org")
+        ]
+    )
+    async with round_started(services) as (env, _, start):
+        await env.sleep(timedelta(hours=2, minutes=5))  # past the deadline
+    [digest] = [e for e in services.emails if e.kind.value == "forwarded_digest"]
+    assert datetime.fromisoformat(digest.data["outcomes_at"]) == start + timedelta(days=5)

@@ -7,6 +7,7 @@ HTML is autoescaped and undefined variables are errors, so a template never send
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,11 @@ class Renderer:
             office_email=office_email,
         )
 
-    def render(self, kind: MessageKind, data: dict[str, Any]) -> Rendered:
+    def render(
+        self, kind: MessageKind, data: dict[str, Any], *, at: datetime | None = None
+    ) -> Rendered:
+        """`kind`'s message from `data`, worded as at `at` (now unless given)."""
+        data = {**data, **as_at(data, at or datetime.now(UTC))}
         try:
             subject = self._env.get_template(f"{kind.value}.subject.txt").render(data)
             text = self._env.get_template(f"{kind.value}.txt").render(data)
@@ -54,3 +59,17 @@ class Renderer:
         except jinja2.TemplateError as exc:
             raise TemplateError(f"cannot render {kind.value}: {exc}") from exc
         return Rendered(subject=" ".join(subject.split()), text=text, html=html)
+
+
+def as_at(data: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """What a message says that depends on when it is sent, not on when it was asked for:
+    a host's digest that goes out at or after its placement's `outcomes_at` (sent slowly,
+    or retried until the mail server took it) no longer asks the host to rank, since the
+    offers service refuses a ranking from then on. Data without `outcomes_at` (a digest
+    asked for before it was passed) is worded as it always was."""
+    outcomes_at = data.get("outcomes_at")
+    if outcomes_at is None:
+        return {"outcomes_passed": False}
+    if isinstance(outcomes_at, str):
+        outcomes_at = datetime.fromisoformat(outcomes_at)
+    return {"outcomes_passed": at >= outcomes_at}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
 from uuid import UUID
@@ -69,10 +70,14 @@ class Sender:
             await repo.lock_key(conn, request.idempotency_key)
             secrets = {**(secrets or {}), **await self._alert_links(conn, request)}
             data = self.template_data(request)
-            rendered = self.renderer.render(request.kind, {**data, **secrets})
+            # Worded as at this attempt: a message retried past an instant it names says so.
+            at = datetime.now(UTC)
+            rendered = self.renderer.render(request.kind, {**data, **secrets}, at=at)
             # Most messages have no secret: the copy kept is the one sent, rendered once.
             kept = (
-                self.renderer.render(request.kind, {**data, **dict.fromkeys(secrets, WITHHELD)})
+                self.renderer.render(
+                    request.kind, {**data, **dict.fromkeys(secrets, WITHHELD)}, at=at
+                )
                 if secrets
                 else rendered
             )

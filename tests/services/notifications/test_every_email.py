@@ -127,6 +127,21 @@ def _others() -> list[EmailRequest]:
             pages={"review_url": placement_page},
             idempotency_key="digest",
         ),
+        # One sent after its outcomes instant, forwarding having run late: it no longer
+        # asks the host to rank (the one above, asked for without the instant, still does).
+        EmailRequest(
+            kind=MessageKind.forwarded_digest,
+            to=["late@sjc.example.org"],
+            data={
+                "host_contact_name": FACTS.host_contact_name,
+                "placement_title": FACTS.title,
+                "round_name": "Micro-internships, January 2026",
+                "applicants": [{"name": "Ada Okafor", "email": APP.applicant_email}],
+                "outcomes_at": datetime(2026, 1, 7, 17, tzinfo=UTC).isoformat(),
+            },
+            pages={"review_url": placement_page},
+            idempotency_key="late-digest",
+        ),
         *(
             EmailRequest(
                 kind=MessageKind.expense_update,

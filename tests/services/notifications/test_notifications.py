@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -195,6 +195,67 @@ async def test_support_booking_ics_holds_the_15_minute_slot(
     [event] = _calendar(smtp.store.messages()[0]).walk("VEVENT")
     assert event.decoded("dtstart") == starts
     assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(minutes=15)
+
+
+PLACEMENT = "0b8e7f6d-5c4b-4a39-8271-605f4e3d2c1b"
+
+
+def _digest(outcomes_at: datetime) -> EmailRequest:
+    """A host's digest as RoundWorkflow asks for it at the deadline (R16)."""
+    return _request(
+        MessageKind.forwarded_digest,
+        to=["collections@sjc.example.org"],
+        data={
+            "host_contact_name": "Dr Helen Marsh",
+            "placement_title": "Cataloguing the college silver",
+            "round_name": "Micro-internships, January 2027",
+            "applicants": [{"name": "Ada Okafor", "email": "ada@example.org"}],
+            "outcomes_at": outcomes_at.isoformat(),
+        },
+        pages={"review_url": {"name": "host_placement", "params": {"placement_id": PLACEMENT}}},
+        idempotency_key=f"round-{uuid.uuid4()}/forward-first/{PLACEMENT}",
+    )
+
+
+def _text(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert isinstance(body, EmailMessage)
+    text: str = body.get_content()
+    return " ".join(text.split())
+
+
+async def test_r17_a_digest_sent_after_the_outcomes_instant_does_not_ask_the_host_to_rank(
+    mail_settings: Settings, smtp: MailCatcher
+) -> None:
+    """Forwarding ran late, past the instant from which the offers service refuses a
+    ranking: the host is told the time to choose has passed, and may still read them."""
+    passed = datetime.now(UTC) - timedelta(minutes=1)
+    async with running_stack(mail_settings, notifications=create_app) as stack:
+        outcome = await _deliver(stack, _digest(passed))
+    assert outcome.status is EmailStatus.sent
+    [received] = smtp.store.messages()
+    text = _text(received)
+    assert "rank them" not in text
+    assert "send your ranking" not in text
+    assert "the time to choose has passed" in text
+    assert "a ranking can no longer be sent" in text
+    assert "Ada Okafor <ada@example.org>" in text
+    assert f"/host/placements/{PLACEMENT}?email=" in text
+    assert "not been successful this time" in text
+
+
+async def test_r17_a_digest_sent_before_the_outcomes_instant_asks_the_host_to_rank(
+    mail_settings: Settings, smtp: MailCatcher
+) -> None:
+    to_come = datetime.now(UTC) + timedelta(days=1)
+    async with running_stack(mail_settings, notifications=create_app) as stack:
+        await _deliver(stack, _digest(to_come))
+    [received] = smtp.store.messages()
+    text = _text(received)
+    assert "mark your shortlist and send your ranking here" in text
+    assert "Once you rank them, we send the offers" in text
+    assert "has passed" not in text
+    assert "Ada Okafor <ada@example.org>" in text
 
 
 async def test_r15_office_sees_confirmations_not_delivered_within_three_hours(
