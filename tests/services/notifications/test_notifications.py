@@ -213,7 +213,7 @@ def _digest(outcomes_at: datetime) -> EmailRequest:
             "outcomes_at": outcomes_at.isoformat(),
         },
         pages={"review_url": {"name": "host_placement", "params": {"placement_id": PLACEMENT}}},
-        idempotency_key=f"round-{uuid.uuid4()}/forward-first/{PLACEMENT}",
+        idempotency_key=f"{ids.round_(str(uuid.uuid4()))}/forward-first/{PLACEMENT}",
     )
 
 
