@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import httpx
 from temporalio.client import WorkflowExecutionStatus
 
 from launcher.mailcatcher import MailCatcher
@@ -21,11 +22,28 @@ from tests.support.waiting import eventually
 
 APPLICANTS = 100
 GREEDY = 20  # applicants who also try a third placement at the same moment
+RETRIES = 5
 
 
 async def _confirmed(smtp: MailCatcher, n: int) -> list[Any] | None:
     found = [m for m in smtp.store.messages() if m["X-MIP-Kind"] == "confirmation"]
     return found if len(found) >= n else None
+
+
+async def _apply_as_a_client_should(
+    http: httpx.AsyncClient, headers: dict[str, str], placement_id: str, cv: bytes
+) -> httpx.Response:
+    """One submission as docs/architecture.md asks of a client: sent with an
+    Idempotency-Key, and sent again with it after a 503 (which changed nothing) once its
+    Retry-After has passed. Under this rush on a loaded two-core machine a request may
+    wait out the pool's acquire time-out; what matters is that nothing is lost or doubled."""
+    key = f"rush-{placement_id}"
+    for _ in range(RETRIES):
+        response = await apply(http, headers, placement_id, cv=cv, key=key)
+        if response.status_code != 503:
+            return response
+        await asyncio.sleep(min(float(response.headers.get("Retry-After", "1")), 2.0))
+    return response
 
 
 async def _welcomed(smtp: MailCatcher) -> bool:
@@ -50,7 +68,10 @@ async def test_r12_r15_p1_200_concurrent_submissions_none_lost_none_doubled(
             for p in people[:GREEDY]
         ]
         responses = await asyncio.gather(
-            *(apply(http, headers[p], placement, cv=cv) for p, placement in attempts)
+            *(
+                _apply_as_a_client_should(http, headers[p], placement, cv)
+                for p, placement in attempts
+            )
         )
         accepted = [r.json() for r in responses if r.status_code == 201]
         statuses = Counter(r.status_code for r in responses)
