@@ -156,13 +156,8 @@ async def anonymise_round(conn: asyncpg.Connection, round_id: UUID) -> int:
         for person in people:
             await _anonymise_person(conn, round_id, person)
         emails = [p["email"] for p in people]
-        await conn.execute(
-            "UPDATE cvs c SET content = $2, host_copy = $2, filename = '',"
-            " erased_at = coalesce(c.erased_at, now()) FROM applications a"
-            " WHERE a.id = c.application_id AND a.round_id = $1 AND c.erased_at IS NULL",
-            round_id,
-            b"",
-        )
+        ids = await conn.fetch("SELECT id FROM applications WHERE round_id = $1", round_id)
+        await _erase(conn, [r["id"] for r in ids])
         await conn.execute(
             "DELETE FROM cv_openings o USING applications a"
             " WHERE a.id = o.application_id AND a.round_id = $1",
@@ -201,8 +196,7 @@ async def _anonymise_person(
         token,
     )
     await conn.execute(
-        "UPDATE applications SET applicant_email = $3, statement = '', statement_for_hosts = '',"
-        " statement_erased_at = coalesce(statement_erased_at, now()), allowance_warning = NULL,"
+        "UPDATE applications SET applicant_email = $3, allowance_warning = NULL,"
         " idempotency_key = NULL, request_fingerprint = NULL, anonymised_at = now()"
         " WHERE round_id = $1 AND applicant_email = $2",
         round_id,
