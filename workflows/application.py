@@ -42,6 +42,9 @@ REMINDER_BEFORE = timedelta(hours=24)
 ERASED = "withdrawn at the applicant's request"
 # Histories recorded before this patch wrote the offers service's row before the status.
 OFFER_STATE_FIRST = "offer-state-before-offer-row"
+# Histories recorded before this patch wrote the status, then sent the e-mail, one after
+# the other (a workflow task each); both now go in one task (issue 24 item 4).
+FEWER_ROUND_TRIPS = "status-and-email-together"
 TERMINAL = {
     ApplicationStatus.withdrawn,
     ApplicationStatus.declined,
@@ -160,6 +163,12 @@ class ApplicationWorkflow:
         self._inbox.append(self._on_forward)
 
     @workflow.signal
+    def forwarded(self) -> None:
+        """The applications service has recorded it forwarded (the round forwards a
+        placement's applications in one step): the workflow moves, writing nothing again."""
+        self._inbox.append(self._on_forwarded)
+
+    @workflow.signal
     def offer(self, request: OfferRequest) -> None:
         self._inbox.append(partial(self._on_offer, request))
 
@@ -265,12 +274,23 @@ class ApplicationWorkflow:
         if self._status is ApplicationStatus.submitted:
             await self._set(ApplicationStatus.forwarded, "office", "forwarded to the host")
 
+    async def _on_forwarded(self) -> None:
+        if self._status is ApplicationStatus.submitted:
+            self._move(ApplicationStatus.forwarded)
+            self._fx.count(ApplicationStatus.forwarded)
+
     async def _on_outcomes_due(self) -> None:
-        if self._status is ApplicationStatus.forwarded:
-            await self._set(
-                ApplicationStatus.not_successful, "office", "no offer by the outcomes date"
+        if self._status is not ApplicationStatus.forwarded:
+            return
+        status, reason = ApplicationStatus.not_successful, "no offer by the outcomes date"
+        if workflow.patched(FEWER_ROUND_TRIPS):
+            self._move(status)
+            await asyncio.gather(
+                self._fx.record_status(status, "office", reason), self._fx.email_not_successful()
             )
-            await self._fx.email_not_successful()
+            return
+        await self._set(status, "office", reason)
+        await self._fx.email_not_successful()
 
     async def _after_acceptance(self) -> None:
         if self._status is ApplicationStatus.accepted:
@@ -293,6 +313,13 @@ class ApplicationWorkflow:
             # it, the offers service's row first: whoever reads "offered" can answer at once.
             self._move(ApplicationStatus.offered)
             await self._fx.offer_record("offered", self._expires_at)
+            if workflow.patched(FEWER_ROUND_TRIPS):
+                # The e-mail's link opens the offers service's row, written above.
+                await asyncio.gather(
+                    self._fx.record_status(ApplicationStatus.offered, "office", reason),
+                    self._fx.email_offer(self._expires_at, window),
+                )
+                return
             await self._fx.record_status(ApplicationStatus.offered, "office", reason)
         else:
             await self._fx.offer_record("offered", self._expires_at)

@@ -87,7 +87,10 @@ class Effects:
             application_id=self.app.application_id, status=status, actor=actor, reason=reason
         )
         await call(APPLICATIONS, RECORD_STATUS, change)
-        # On the worker's /metrics; recorded by the SDK only when not replaying.
+        self.count(status)
+
+    def count(self, status: ApplicationStatus) -> None:
+        """On the worker's /metrics; recorded by the SDK only when not replaying."""
         workflow.metric_meter().create_counter(
             "mip_application_transitions", "Applications moved to a status by their workflow"
         ).add(1, {"status": status.value})

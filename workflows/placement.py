@@ -35,6 +35,11 @@ from workflows.signals import signal_quietly
 # Histories recorded before this patch told the rest only after every offer had closed,
 # and held no places in the ledger; they replay as they ran.
 OUTCOMES_ON_TIME = "outcomes-on-time-and-place-holds"
+# Histories recorded before this patch made the first offers inside the host's ranking
+# update, so the host waited on a chain of activities and signals; the update now takes
+# the ranking and answers, and the main loop makes the offers. The same patch tells the
+# rest of the candidates at once rather than one signal after another (issue 24).
+RANKING_AT_ONCE = "ranking-answers-at-once"
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # How often a round whose places the other round holds asks the ledger again.
 RETRY_BLOCKED = timedelta(hours=1)
@@ -124,6 +129,8 @@ class PlacementWorkflow:
     @workflow.update
     async def submit_ranking(self, ranking: Ranking) -> PlacementState:
         self._ranking = list(ranking.application_ids)
+        if workflow.patched(RANKING_AT_ONCE):
+            return self.state()  # offering: the main loop wakes for a ranking to fill
         await self._fill()
         return self.state()
 
@@ -188,6 +195,7 @@ class PlacementWorkflow:
             open_offers=self._open,
             unfilled=max(self._input.places - len(accepted) - len(self._open), 0),
             closed=self._closed,
+            offering=self._ranked_and_idle() or self._filling.locked(),
         )
 
     def _until_next_try(self) -> timedelta:
@@ -288,13 +296,17 @@ class PlacementWorkflow:
     async def _tell_the_rest(self) -> None:
         """R18: every candidate never offered a place hears the outcome."""
         assert self._input is not None
-        for candidate in self._input.candidates:
-            if candidate.application_id in self._offered:
-                continue
-            await signal_quietly(
-                ids.application(candidate.application_id),
-                application_workflow.ApplicationWorkflow.outcomes_due,
-            )
+        never_offered = [
+            ids.application(c.application_id)
+            for c in self._input.candidates
+            if c.application_id not in self._offered
+        ]
+        outcomes_due = application_workflow.ApplicationWorkflow.outcomes_due
+        if workflow.patched(RANKING_AT_ONCE):
+            await asyncio.gather(*(signal_quietly(wf, outcomes_due) for wf in never_offered))
+            return
+        for wf in never_offered:
+            await signal_quietly(wf, outcomes_due)
 
     def _show(self, detail: str) -> None:
         workflow.set_current_details(detail)

@@ -20,6 +20,7 @@ from services.applications.contract import (
     ERASE_PLACEMENT_WEEK,
     ERASE_SUPPORT_SESSIONS,
     ERASE_UNPLACED,
+    FORWARD_PLACEMENT,
     FORWARDING_SNAPSHOT,
     KEEP_EQUAL_OPPORTUNITIES_TOTALS,
     MARK_READVERTISED,
@@ -27,6 +28,7 @@ from services.applications.contract import (
     RECORD_STATUS,
     RETENTION_PLAN,
     ROUND_DATES,
+    Forwarding,
     OpenApplicationsQuery,
     RetentionPlan,
     RoundDates,
@@ -69,6 +71,11 @@ class ApplicationActivities(ServiceActivities):
     async def forwarding_snapshot(self, query: SnapshotQuery) -> RoundSnapshot:
         async with self.pool.acquire() as conn:
             return await forwarding.snapshot(conn, query)
+
+    @served(FORWARD_PLACEMENT)
+    async def forward_placement(self, placement: Forwarding) -> int:
+        client = self.runtime.workflow_client()
+        return await forwarding.forward(self.pool, client, placement)
 
     @served(MARK_READVERTISED)
     async def mark_readvertised(self, places: dict[str, int]) -> None:

@@ -365,6 +365,9 @@ class RoundDatesIn(BaseModel):
 RECORD_STATUS = "record_application_status"
 OPEN_APPLICATIONS_OF = "open_applications_of"
 FORWARDING_SNAPSHOT = "forwarding_snapshot"
+# A placement's applications forwarded in one step (issue 24): each workflow told, then the
+# read model moved, for all of them at once; answers how many moved now.
+FORWARD_PLACEMENT = "forward_placement"
 MARK_READVERTISED = "mark_readvertised"
 # Erasure on request (issue 23 item 4): the person's applications, then their rows.
 APPLICATIONS_OF_PERSON = "applications_of_person"
@@ -469,6 +472,12 @@ class PlacementSnapshot(BaseModel):
     candidates: list[Candidate]
     # Every place of the placement, whichever round offers it; None in older snapshots.
     capacity: int | None = None
+
+
+class Forwarding(BaseModel):
+    round_id: str
+    placement_id: str
+    application_ids: list[str]
 
 
 class SnapshotQuery(BaseModel):

@@ -1,21 +1,32 @@
-"""What the round workflow asks of the applications service: who goes to which host, and
-which placements the second round re-advertises. All SQL is in the repositories."""
+"""What the round workflow asks of the applications service: who goes to which host,
+forwarding a placement's applications, and which placements the second round
+re-advertises. All SQL is in the repositories."""
 
 from __future__ import annotations
 
+import asyncio
 from uuid import UUID
 
 import asyncpg
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 
+from mip.core import ids, outbox
 from services.applications.catalogue import repository as catalogue
 from services.applications.catalogue.facts import facts_of
 from services.applications.contract import (
     Candidate,
+    Forwarding,
     PlacementSnapshot,
     RoundSnapshot,
     SnapshotQuery,
 )
 from services.applications.submissions import repository as submissions
+from workflows.application import ApplicationWorkflow
+
+# Signals in flight at once for one placement: a hundred placements are forwarded together.
+SIGNALS_AT_ONCE = 8
+FORWARDED = "forwarded to the host"
 
 
 async def snapshot(conn: asyncpg.Connection, query: SnapshotQuery) -> RoundSnapshot:
@@ -50,3 +61,44 @@ async def snapshot(conn: asyncpg.Connection, query: SnapshotQuery) -> RoundSnaps
             )
         )
     return RoundSnapshot(round_id=query.round_id, round_name=found.name, placements=snapshots)
+
+
+async def forward(pool: asyncpg.Pool, client: Client, forwarding: Forwarding) -> int:
+    """R16: tell each application's workflow it is forwarded, then move the read model for
+    all of them in one transaction; how many moved. The workflows hear it first, so an
+    offer made from what the host reads always finds its application forwarded. A retry
+    tells only those the table still shows submitted."""
+    async with pool.acquire() as conn:
+        pending = await submissions.still_submitted(
+            conn, [UUID(a) for a in forwarding.application_ids]
+        )
+    gate = asyncio.Semaphore(SIGNALS_AT_ONCE)
+
+    async def tell(application_id: UUID) -> UUID | None:
+        async with gate:
+            return application_id if await _tell(pool, client, application_id) else None
+
+    told = [a for a in await asyncio.gather(*map(tell, pending)) if a is not None]
+    async with pool.acquire() as conn:
+        return await submissions.mark_forwarded(conn, told, actor="office", reason=FORWARDED)
+
+
+async def _tell(pool: asyncpg.Pool, client: Client, application_id: UUID) -> bool:
+    """Signal one workflow; one the outbox has yet to start starts first. False if it has
+    closed meanwhile (withdrawn or erased): there is nothing to forward."""
+    workflow_id = ids.application(application_id)
+    handle = client.get_workflow_handle(workflow_id)
+    try:
+        await handle.signal(ApplicationWorkflow.forwarded)
+    except RPCError as exc:
+        if exc.status is not RPCStatusCode.NOT_FOUND:
+            raise
+        if not await outbox.ensure_started(pool, client, workflow_id):
+            return False
+        try:
+            await handle.signal(ApplicationWorkflow.forwarded)
+        except RPCError as closed:
+            if closed.status is not RPCStatusCode.NOT_FOUND:
+                raise
+            return False
+    return True

@@ -72,6 +72,9 @@ class PlacementState(BaseModel):
     open_offers: list[str]
     unfilled: int
     closed: bool
+    # A ranking is taken and offers are still being made from it: the update that took it
+    # answers at once, and the offers follow (issue 24 item 3).
+    offering: bool = False
 
 
 class Offer(BaseModel):

@@ -245,10 +245,18 @@ class Harness:
         await eventually(reached, timeout_s=10)
 
     async def rank(self, placement: WorkflowHandle[Any, Any], *ids: str) -> PlacementState:
-        state: PlacementState = await placement.execute_update(
+        """The host's ranking, and the state once the offers it makes have gone out: the
+        update answers as soon as it has taken the ranking."""
+        taken: PlacementState = await placement.execute_update(
             PlacementWorkflow.submit_ranking, Ranking(application_ids=list(ids), ranked_by="host")
         )
-        return state
+        assert taken.ranking == list(ids)
+
+        async def offers_made() -> PlacementState | None:
+            state = await self.state(placement)
+            return None if state.offering else state
+
+        return await eventually(offers_made, timeout_s=10)
 
     async def status(self, handle: WorkflowHandle[Any, Any]) -> str:
         view: ApplicationView = await handle.query(ApplicationWorkflow.view)

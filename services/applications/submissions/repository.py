@@ -241,6 +241,35 @@ async def candidates(conn: asyncpg.Connection, round_id: UUID, phase: str) -> li
     )
 
 
+async def still_submitted(conn: asyncpg.Connection, application_ids: list[UUID]) -> list[UUID]:
+    rows = await conn.fetch(
+        "SELECT id FROM applications WHERE id = ANY($1::uuid[]) AND status = 'submitted'",
+        application_ids,
+    )
+    return [r["id"] for r in rows]
+
+
+async def mark_forwarded(
+    conn: asyncpg.Connection, application_ids: list[UUID], *, actor: str, reason: str
+) -> int:
+    """Move those of `application_ids` still submitted to forwarded, each with its event, in
+    one transaction; how many moved (none on a retry)."""
+    async with conn.transaction():
+        moved = await conn.fetch(
+            "UPDATE applications SET status = 'forwarded', updated_at = now()"
+            " WHERE id = ANY($1::uuid[]) AND status = 'submitted' RETURNING id",
+            application_ids,
+        )
+        await conn.execute(
+            "INSERT INTO application_events (application_id, actor, from_status, to_status,"
+            " reason) SELECT id, $2, 'submitted', 'forwarded', $3 FROM unnest($1::uuid[]) id",
+            [r["id"] for r in moved],
+            actor,
+            reason,
+        )
+    return len(moved)
+
+
 async def open_applications_of(
     conn: asyncpg.Connection, round_id: UUID, email: str, except_id: UUID
 ) -> list[UUID]:
