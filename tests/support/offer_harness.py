@@ -12,6 +12,7 @@ from typing import Any
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 from mip.core import ids
 from mip.core.erasure import Erased, ErasureRequest, PersonApplications
@@ -217,7 +218,10 @@ class Harness:
         places: int = 1,
         outcomes_in: timedelta = timedelta(days=20),
         phase: str = "first",
+        prefix: str = "",
     ) -> WorkflowHandle[Any, Any]:
+        """`prefix`: on queues with no worker until `workers_on(prefix)`, so that what is
+        sent meanwhile reaches the workflow in its first task."""
         return await self.client.start_workflow(
             PlacementWorkflow.run,
             PlacementInput(
@@ -233,8 +237,19 @@ class Harness:
                 ],
             ),
             id=ids.placement(placement_id, phase),
-            task_queue=WORKFLOWS,
+            task_queue=prefix + WORKFLOWS,
         )
+
+    @asynccontextmanager
+    async def workers_on(self, prefix: str) -> AsyncIterator[None]:
+        """The placement workflow and the offers service's activities on `prefix`'s queues."""
+        w = self.world
+        offers = [w.record_offer, w.claim_acceptance, w.hold_place, w.release_place]
+        async with (
+            Worker(self.client, task_queue=prefix + WORKFLOWS, workflows=[PlacementWorkflow]),
+            Worker(self.client, task_queue=prefix + OFFERS, activities=offers),
+        ):
+            yield
 
     async def until(self, handle: WorkflowHandle[Any, Any], status: str) -> None:
         """Wait (in real time) until the workflow has taken in a signal sent to it."""

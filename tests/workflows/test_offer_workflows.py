@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -213,3 +214,20 @@ async def test_r19_there_is_nothing_to_answer_before_an_offer(action: str) -> No
         update = getattr(ApplicationWorkflow, action)
         refused = await _try(ada.execute_update(update, Decision(actor=ADA)))
     assert "There is no open offer" in str(refused)
+
+
+async def test_p2_a_ranking_in_the_placements_first_task_offers_each_candidate_once() -> None:
+    """At a busy deadline the host's ranking can reach the placement's workflow with its
+    start, before its run has begun: the update used to fill places beside the run's own
+    fill, and the second candidate was offered the place twice."""
+    async with harness() as h:
+        ada, bob = await h.apply("a", ADA), await h.apply("b", BOB)
+        await h.forward(ada, bob)
+        placement = await h.placement("p1", ["a", "b"], places=2, prefix="busy-")
+        ranking = asyncio.create_task(h.rank(placement, "a", "b"))
+        await asyncio.sleep(1)  # the update waits with the start for a worker
+        async with h.workers_on("busy-"):
+            state = await ranking
+            await h.until(bob, "offered")
+    assert state.offered == ["a", "b"]
+    assert h.world.kinds_to(BOB).count("offer") == 1
