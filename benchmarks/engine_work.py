@@ -9,7 +9,8 @@ workflows with another.
 "Up to confirmation" is the history up to and including its first ActivityTaskCompleted:
 the application workflow's first activity is the confirmation's `send_email`. Placement
 workflows are the round workflow's children of type PlacementWorkflow, as its history
-started them (both phases, if a second round ran).
+started them (both phases, if a second round ran). One check rides along: how many
+placement workflows sent one application the `offer` signal twice (should be none).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from functools import partial
@@ -132,6 +133,19 @@ def _placement_children(events: Sequence[HistoryEvent]) -> list[str]:
     ]
 
 
+def offered_twice(events: Sequence[HistoryEvent]) -> list[str]:
+    """The workflows a placement's history sends the `offer` signal more than once: each
+    should be offered its place once."""
+    sent = EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED
+    offers = Counter(
+        e.signal_external_workflow_execution_initiated_event_attributes.workflow_execution.workflow_id
+        for e in events
+        if e.event_type == sent
+        and e.signal_external_workflow_execution_initiated_event_attributes.signal_name == "offer"
+    )
+    return [workflow_id for workflow_id, n in offers.items() if n > 1]
+
+
 async def engine_work(client: Client, round_id: str) -> dict[str, Any]:
     """The engine's work for the round: applications (all, by final status, up to their
     confirmation), the round workflow, and its placement workflows."""
@@ -154,6 +168,9 @@ async def engine_work(client: Client, round_id: str) -> dict[str, Any]:
         },
         "round": _one(count(round_events)),
         "placements": mean_max([count(h) for h in placement_histories]),
+        "placements_offering_one_application_twice": sum(
+            bool(offered_twice(h)) for h in placement_histories
+        ),
     }
 
 
@@ -169,6 +186,8 @@ def table_rows(work: dict[str, Any]) -> list[tuple[str, Any]]:
     for status, figures in work["applications_by_status"].items():
         rows.append((f"applications {status}", figures))
     rows.append(("round workflow", work["round"]))
+    twice = work["placements_offering_one_application_twice"]
+    rows.append(("placements offering one application twice", twice))
     return rows
 
 
