@@ -1,6 +1,6 @@
 """The steps of `whole_round`, as its people take them: applicants submit, the office moves
-the deadline, hosts rank, applicants answer their offers. Each ranking request is timed
-and kept, whatever its answer."""
+the deadline, hosts rank when their digest comes, applicants answer their offers as they
+come. Each ranking request is timed and kept, whatever its answer."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 from email.policy import default
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -108,6 +109,7 @@ class Rankings:
         outcomes = Counter(f"{a.status} {a.why}".strip() for a in self.attempts)
         return {
             "placements_ranked": len(self.ranked),
+            "candidates_ranked": sum(self.ranked.values()),
             "attempts": len(self.attempts),
             "attempts_by_answer": dict(outcomes.most_common()),
             "taken_p50_s": round(percentile(seconds, 50), 3),
@@ -118,39 +120,105 @@ class Rankings:
         }
 
 
-async def rank_all(target: Target, http: httpx.AsyncClient, rnd: Round) -> Rankings:
-    """Each host ranks each placement once its applications are forwarded, asking again
-    (every 0.5 s, for up to 300 s) until the ranking is taken; each request is kept."""
+class DigestWatch:
+    """The placements, by title, whose host's digest has reached the SMTP server."""
+
+    def __init__(self, mail_dir: Path, since_ns: int) -> None:
+        self.mail_dir, self.since_ns = mail_dir, since_ns
+        self.titles: set[str] = set()
+        self._read: set[str] = set()
+        self._scanned = 0.0
+        self._parser = BytesHeaderParser(policy=default)
+
+    def _scan(self) -> None:
+        if time.perf_counter() - self._scanned < 0.5:  # one scan for every waiting host
+            return
+        self._scanned = time.perf_counter()
+        for path in self.mail_dir.glob("*.eml"):
+            if path.name in self._read or int(path.name.split("-", 1)[0]) < self.since_ns:
+                continue
+            self._read.add(path.name)
+            with path.open("rb") as handle:
+                headers = self._parser.parse(handle)
+            if headers["X-MIP-Kind"] == "forwarded_digest":  # "N applications for <title>"
+                self.titles.add(str(headers["Subject"]).partition(" for ")[2])
+
+    async def wait(self, title: str, timeout_s: float) -> None:
+        until = time.perf_counter() + timeout_s
+        while title not in self.titles and time.perf_counter() < until:
+            self._scan()
+            await asyncio.sleep(0.5)
+
+
+async def rank_all(
+    target: Target, http: httpx.AsyncClient, rnd: Round, digests: DigestWatch
+) -> Rankings:
+    """Each host ranks a placement when its digest arrives, as a host would (earlier, its
+    applications may be only partly forwarded), naming every application forwarded then;
+    it asks again (every 0.5 s, up to 600 times) until the ranking is taken, and each
+    request is kept. At most 16 hosts' requests are under way at once."""
     kept = Rankings()
+    gate = asyncio.Semaphore(16)
 
     async def rank(placement: dict[str, Any]) -> None:
+        await digests.wait(placement["title"], timeout_s=900)
         host = target.headers(Role.host, placement["host"]["contact_email"])
         url = f"{target.applications}/v1/host/placements/{placement['id']}/applications"
         for _ in range(600):  # until forwarded, and its offers workflow takes the ranking
-            forwarded = [a["id"] for a in (await http.get(url, headers=host)).json()]
-            if forwarded:
-                started = time.perf_counter()
-                try:
-                    answer = await http.post(
-                        f"{target.offers}/v1/placements/{placement['id']}/ranking",
-                        headers=host,
-                        json={"application_ids": random.sample(forwarded, len(forwarded))},
-                    )
-                    status, why = answer.status_code, _why(answer)
-                except httpx.TransportError as error:
-                    status, why = 0, f"transport: {type(error).__name__}"
-                seconds = time.perf_counter() - started
-                now = datetime.now(UTC)
-                kept.attempts.append(Attempt(placement["id"], seconds, status, why, now))
-                if status == 200:
+            async with gate:
+                forwarded = [a["id"] for a in (await http.get(url, headers=host)).json()]
+                attempt = await _post_ranking(target, http, host, placement["id"], forwarded)
+            if attempt is not None:
+                kept.attempts.append(attempt)
+                if attempt.status == 200:
                     kept.ranked[placement["id"]] = len(forwarded)
                     return
-                if why.endswith(FINAL_REFUSALS):
+                if attempt.why.endswith(FINAL_REFUSALS):
                     return
             await asyncio.sleep(0.5)
 
-    await bounded(16, [partial(rank, p) for p in rnd.placements])
+    await asyncio.gather(*(rank(p) for p in rnd.placements))
     return kept
+
+
+async def _post_ranking(
+    target: Target,
+    http: httpx.AsyncClient,
+    host: dict[str, str],
+    placement_id: str,
+    forwarded: list[str],
+) -> Attempt | None:
+    """The host's ranking of `forwarded`, in a random order, timed; None if none is."""
+    if not forwarded:
+        return None
+    started = time.perf_counter()
+    try:
+        answer = await http.post(
+            f"{target.offers}/v1/placements/{placement_id}/ranking",
+            headers=host,
+            json={"application_ids": random.sample(forwarded, len(forwarded))},
+        )
+        status, why = answer.status_code, _why(answer)
+    except httpx.TransportError as error:
+        status, why = 0, f"transport: {type(error).__name__}"
+    seconds = time.perf_counter() - started
+    return Attempt(placement_id, seconds, status, why, datetime.now(UTC))
+
+
+@dataclass
+class Answers:
+    """The applicants' answers to their offers, by action and status (a refusal with its
+    reason), and each answer's lag: from its offer's arrival to the answer being sent."""
+
+    tally: Counter[str] = field(default_factory=Counter)
+    lag_s: list[float] = field(default_factory=list)
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            **dict(self.tally.most_common()),
+            "lag_after_offer_p50_s": round(percentile(self.lag_s, 50), 1),
+            "lag_after_offer_max_s": round(max(self.lag_s, default=float("nan")), 1),
+        }
 
 
 async def answer_offers(
@@ -160,17 +228,27 @@ async def answer_offers(
     since_ns: int,
     until: float,
     mix: tuple[float, float],
-) -> Counter[str]:
-    """Answer each offer e-mail as it arrives: accept, decline, or let it lapse. Answers
-    are counted by action and status, a refusal with its reason."""
-    answered: set[str] = set()
-    tally: Counter[str] = Counter()
+) -> Answers:
+    """Answer each offer e-mail as it arrives, each answer in a task of its own (so a slow
+    one holds up no other): accept, decline, or let it lapse."""
+    read: set[str] = set()
+    answers = Answers()
     parser = BytesParser(policy=default)
+    sent: list[asyncio.Task[None]] = []
+
+    async def answer(offer_id: str, action: str, to: str) -> None:
+        result = await http.post(
+            f"{target.offers}/v1/offers/{offer_id}/{action}",
+            headers=target.headers(Role.applicant, to),
+        )
+        answers.tally[f"{action}:{result.status_code} {_why(result)}".strip()] += 1
+
     while time.perf_counter() < until:
         for path in sorted(target.mail_dir.glob("*.eml")):
-            if int(path.name.split("-", 1)[0]) < since_ns or path.name in answered:
+            at_ns = int(path.name.split("-", 1)[0])
+            if at_ns < since_ns or path.name in read:
                 continue
-            answered.add(path.name)
+            read.add(path.name)
             message = parser.parse(path.open("rb"))
             if message["X-MIP-Kind"] != "offer" or message["To"] not in rnd.applicants:
                 continue
@@ -179,17 +257,15 @@ async def answer_offers(
             roll = random.random()
             action = "accept" if roll < mix[0] else "decline" if roll < mix[0] + mix[1] else None
             if found and action:
-                result = await http.post(
-                    f"{target.offers}/v1/offers/{found.group(1)}/{action}",
-                    headers=target.headers(Role.applicant, message["To"]),
-                )
-                tally[f"{action}:{result.status_code} {_why(result)}".strip()] += 1
+                answers.lag_s.append((time.time_ns() - at_ns) / 1e9)
+                sent.append(asyncio.create_task(answer(found.group(1), action, message["To"])))
             else:
-                tally["left to lapse"] += 1
+                answers.tally["left to lapse"] += 1
         if all_heard(target, rnd, since_ns):
             break
         await asyncio.sleep(0.5)
-    return tally
+    await asyncio.gather(*sent)
+    return answers
 
 
 _SEEN: dict[str, Received] = {}

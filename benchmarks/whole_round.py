@@ -29,6 +29,7 @@ from benchmarks.engine_work import engine_work
 from benchmarks.mail import received_since
 from benchmarks.memory import sampled
 from benchmarks.round_steps import (
+    DigestWatch,
     all_heard,
     answer_offers,
     move_deadline,
@@ -61,11 +62,15 @@ async def main(args: argparse.Namespace) -> None:
         deadline, outcomes_at = await move_deadline(target, http, rnd, args.window)
         await asyncio.sleep(max((deadline - datetime.now(UTC)).total_seconds(), 0))
         after_deadline = time.perf_counter()
-        rankings = await rank_all(target, http, rnd)
-        tally = await answer_offers(
+        # Hosts rank while applicants answer the offers already made: an offer waits for
+        # no other placement's ranking.
+        digests = DigestWatch(target.mail_dir, since_ns)
+        ranking = asyncio.create_task(rank_all(target, http, rnd, digests))
+        answers = await answer_offers(
             target, http, rnd, since_ns, after_deadline + args.timeout, (args.accept, args.decline)
         )
         outcome_s = time.perf_counter() - after_deadline
+        rankings = await ranking
     mail = received_since(target.mail_dir, since_ns, {})
     hosts = {p["host"]["contact_email"] for p in rnd.placements}
     mine = round_mail.read_mail(target.mail_dir, since_ns, set(rnd.applicants) | hosts)
@@ -81,7 +86,7 @@ async def main(args: argparse.Namespace) -> None:
         "submit_seconds": round(submit_s, 1),
         "deadline": deadline.isoformat(),
         "placements_ranked": len(rankings.ranked),
-        "answers": dict(tally),
+        "answers": answers.figures(),
         "seconds_from_deadline_to_every_outcome": round(outcome_s, 1),
         "emails_by_kind": dict(Counter(r.kind for r in mail.values())),
         "application_workflows": workflows.count,
