@@ -1,8 +1,8 @@
 """The workflow engine's work for one round, read from Temporal's histories after the run:
 per application workflow, the events, workflow tasks, activities, signals received and
-sent, updates and bytes in its history, all of it and up to its confirmation; the same
-for the round's workflow and its placements' workflows. For comparing one version of the
-workflows with another.
+sent, updates and bytes in its history, and the longest a workflow task of it waited for
+a worker; all of it and up to its confirmation. The same for the round's workflow and its
+placements' workflows. For comparing one version of the workflows with another.
 
     python -m benchmarks.engine_work --round ROUND_ID       # a round already run
 
@@ -55,14 +55,22 @@ class Counts:
     signals_sent: int = 0  # to other workflows
     updates: int = 0  # accepted
     history_kib: float = 0.0
+    # The longest a workflow task waited for a worker (scheduled to started): the queue.
+    workflow_task_wait_max_s: float = 0.0
 
 
 def count(events: Sequence[HistoryEvent]) -> Counts:
     found = Counts(events=len(events))
+    scheduled_ns = 0
     for event in events:
         kind = event.event_type
         found.history_kib += event.ByteSize() / 1024
-        if kind == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+        if kind == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+            scheduled_ns = event.event_time.ToNanoseconds()
+        elif kind == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED and scheduled_ns:
+            wait_s = (event.event_time.ToNanoseconds() - scheduled_ns) / 1e9
+            found.workflow_task_wait_max_s = max(found.workflow_task_wait_max_s, wait_s)
+        elif kind == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
             found.workflow_tasks += 1
         elif kind in _WORKFLOW_TASK_FAILED:
             found.workflow_task_failures += 1
@@ -105,7 +113,10 @@ def _means(counts: Sequence[Counts]) -> dict[str, Any]:
 
 
 def _one(counts: Counts) -> dict[str, Any]:
-    return asdict(counts) | {"history_kib": round(counts.history_kib, 1)}
+    return asdict(counts) | {
+        "history_kib": round(counts.history_kib, 1),
+        "workflow_task_wait_max_s": round(counts.workflow_task_wait_max_s, 1),
+    }
 
 
 async def _history(client: Client, workflow_id: str) -> list[HistoryEvent]:
