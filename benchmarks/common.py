@@ -166,3 +166,14 @@ def write_json(path: Path, figures: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(figures, indent=2, default=str))
     print(f"\nfigures written to {path}")
+
+
+def flat_rows(figures: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Table rows for nested figures: a dict's entries as "outer.inner" rows."""
+    rows: list[tuple[str, Any]] = []
+    for name, value in figures.items():
+        if isinstance(value, dict) and value:
+            rows += flat_rows(value, f"{prefix}{name}.")
+        else:
+            rows.append((f"{prefix}{name}", value))
+    return rows
