@@ -244,7 +244,12 @@ class Harness:
     async def workers_on(self, prefix: str) -> AsyncIterator[None]:
         """The placement workflow and the offers service's activities on `prefix`'s queues."""
         w = self.world
-        offers = [w.record_offer, w.claim_acceptance, w.hold_place, w.release_place]
+        offers: list[Callable[..., Any]] = [
+            w.record_offer,
+            w.claim_acceptance,
+            w.hold_place,
+            w.release_place,
+        ]
         async with (
             Worker(self.client, task_queue=prefix + WORKFLOWS, workflows=[PlacementWorkflow]),
             Worker(self.client, task_queue=prefix + OFFERS, activities=offers),
