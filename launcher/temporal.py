@@ -25,6 +25,12 @@ from workflows import search
 
 NAMESPACE = "default"
 DEV_RETENTION = timedelta(days=7)
+# SQLite's defaults (a rollback journal, synced on every commit) made the dev server's
+# disk the whole stack's limit: a full round's workflow tasks waited over a minute for
+# it (issue 24). With a write-ahead log synced at checkpoints, a commit survives any
+# process dying, the one failure `mip dev` promises to heal; only the machine losing
+# power may take the last moments back. Production runs Temporal on PostgreSQL.
+SQLITE_PRAGMAS = ["--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"]
 
 
 def installed_binary(name: str, package: str) -> str:
@@ -85,7 +91,7 @@ class TemporalDevServer:
             argv += ["--ui-codec-endpoint", self.codec_endpoint]
         if self.db_file is not None:
             self.db_file.parent.mkdir(parents=True, exist_ok=True)
-            argv += ["--db-filename", str(self.db_file)]
+            argv += ["--db-filename", str(self.db_file), *SQLITE_PRAGMAS]
         return Child(
             name="temporal",
             argv=argv,
