@@ -26,13 +26,13 @@ from launcher.serve import WORKER_PORT
 from mip.core import telemetry
 from mip.core.logging import configure_logging
 from mip.core.settings import Settings
-from workflows.queues import WORKFLOWS
+from workflows.queues import WORKFLOW_QUEUES
 from workflows.worker import (
     WorkerConfig,
-    build_worker,
     connect_retrying,
     ensure_housekeeping,
     ensure_search_attributes,
+    serving,
     worker_runtime,
 )
 
@@ -126,9 +126,10 @@ async def run(
         health.client = client
         await ensure_search_attributes(client, settings.temporal_namespace)
         await ensure_housekeeping(client, settings)
-        async with build_worker(client, settings):
+        async with serving(client, settings):
             health.polling = True
-            log.info("polling %s; health on %s:%d", settings.queue(WORKFLOWS), host, port)
+            queues = " and ".join(settings.queue(q) for q in WORKFLOW_QUEUES)
+            log.info("polling %s; health on %s:%d", queues, host, port)
             await stop.wait()
             health.polling = False
             log.info(

@@ -8,6 +8,12 @@ no plumbing through workflow inputs.
 from temporalio import workflow
 
 WORKFLOWS = "mip-workflows"
+# Workflows a person waits on and that number in the hundreds, not the thousands: a
+# host's ranking is an update of the placement's workflow. On a queue (and so a sticky
+# queue) of their own, their tasks do not wait behind a round's thousands of
+# applications' (issue 24). The same worker process polls both.
+INTERACTIVE = "mip-interactive"
+WORKFLOW_QUEUES = (WORKFLOWS, INTERACTIVE)
 APPLICATIONS = "mip-applications"
 OFFERS = "mip-offers"
 EXPENSES = "mip-expenses"
@@ -23,5 +29,8 @@ SERVICE_QUEUES: dict[str, str] = {
 
 def sibling(queue: str) -> str:
     """From workflow code: `queue`, with the prefix of the queue this workflow runs on."""
-    prefix = workflow.info().task_queue.removesuffix(WORKFLOWS)
-    return prefix + queue
+    own = workflow.info().task_queue
+    for workflows_queue in WORKFLOW_QUEUES:
+        if own.endswith(workflows_queue):
+            return own.removesuffix(workflows_queue) + queue
+    return own + queue

@@ -43,7 +43,7 @@ from workflows.application import ApplicationWorkflow
 from workflows.calls import call
 from workflows.notifications import AlertAnnouncementWorkflow, Announcement, send_email
 from workflows.placement import PlacementInput, PlacementWorkflow, Reschedule
-from workflows.queues import APPLICATIONS, OFFERS, sibling
+from workflows.queues import APPLICATIONS, INTERACTIVE, OFFERS, sibling
 from workflows.signals import signal_quietly
 
 RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
@@ -200,7 +200,7 @@ class RoundWorkflow:
     ) -> None:
         """The placement's workflow first, to take a ranking as soon as the host can send
         one; then every application at once; then the host's digest."""
-        await self._start_placement(placement, phase)
+        await self._start_placement(placement, phase, interactive=True)
         forwarding = Forwarding(
             round_id=snapshot.round_id,
             placement_id=placement.placement_id,
@@ -209,7 +209,9 @@ class RoundWorkflow:
         await call(APPLICATIONS, FORWARD_PLACEMENT, forwarding, start_to_close=FORWARD_TIMEOUT)
         await self._tell_host(snapshot, placement, phase)
 
-    async def _start_placement(self, placement: PlacementSnapshot, phase: str) -> None:
+    async def _start_placement(
+        self, placement: PlacementSnapshot, phase: str, *, interactive: bool = False
+    ) -> None:
         assert self._input is not None
         outcomes_at = self._outcomes_at(placement, phase)
         wf_id = ids.placement(placement.placement_id, phase)
@@ -226,6 +228,8 @@ class RoundWorkflow:
                 capacity=placement.capacity,
             ),
             id=wf_id,
+            # The host's ranking waits on its tasks, not behind the applications' (queues.py).
+            task_queue=sibling(INTERACTIVE) if interactive else None,
             parent_close_policy=ParentClosePolicy.ABANDON,
         )
         if phase == "first":

@@ -8,8 +8,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import (
@@ -34,7 +37,7 @@ from workflows.expense_claim import ExpenseClaimWorkflow
 from workflows.housekeeping import HousekeepingInput, HousekeepingPeriods, HousekeepingWorkflow
 from workflows.notifications import AlertAnnouncementWorkflow, DeliverEmailWorkflow
 from workflows.placement import PlacementWorkflow
-from workflows.queues import WORKFLOWS
+from workflows.queues import WORKFLOW_QUEUES, WORKFLOWS
 from workflows.retention import RetentionWorkflow
 from workflows.round import RoundWorkflow
 from workflows.stack_check import StackCheckWorkflow
@@ -64,6 +67,12 @@ class WorkerConfig(BaseSettings):
     # failures, schedule-to-start latency, sticky cache...) and MIP's own, at /metrics.
     # Empty: no metrics endpoint.
     metrics_address: str = "127.0.0.1:9464"
+    # Workflows kept in memory between their tasks, and how long a task waits for this
+    # worker before any worker may take it (issue 24). At the SDK's 1,000 and 10 s, a
+    # round's 3,000 open applications were evicted in turn and a busy worker's tasks timed
+    # out of its queue: each then replayed its whole history.
+    cached_workflows: int = Field(default=4000, ge=1)
+    sticky_timeout_s: float = Field(default=30.0, gt=0)
 
 
 def worker_runtime(metrics_address: str) -> Runtime | None:
@@ -130,18 +139,34 @@ async def ensure_housekeeping(client: Client, settings: Settings) -> None:
     log.info("the housekeeping sweep %s runs, every %.0fs", workflow_id, start.every_s)
 
 
-def build_worker(client: Client, settings: Settings) -> Worker:
+@asynccontextmanager
+async def serving(
+    client: Client, settings: Settings, config: WorkerConfig | None = None
+) -> AsyncIterator[None]:
+    """Every workflow, on each of the workflow queues: one worker for each, in this process."""
+    async with AsyncExitStack() as workers:
+        for queue in WORKFLOW_QUEUES:
+            await workers.enter_async_context(build_worker(client, settings, config, queue))
+        yield
+
+
+def build_worker(
+    client: Client, settings: Settings, config: WorkerConfig | None = None, queue: str = WORKFLOWS
+) -> Worker:
     # Our workflow modules are pure (pydantic models and workflow code, no I/O): passing
     # them through the sandbox spares re-importing them for every workflow run, which on
     # two cores was most of the worker's CPU and memory under the deadline rush.
+    config = config or WorkerConfig()
     runner = SandboxedWorkflowRunner(
         restrictions=SandboxRestrictions.default.with_passthrough_modules("workflows")
     )
     return Worker(
         client,
-        task_queue=settings.queue(WORKFLOWS),
+        task_queue=settings.queue(queue),
         workflows=ALL_WORKFLOWS,
         workflow_runner=runner,
+        max_cached_workflows=config.cached_workflows,
+        sticky_queue_schedule_to_start_timeout=timedelta(seconds=config.sticky_timeout_s),
         # On shutdown: stop polling, let the tasks in hand finish for this long.
         graceful_shutdown_timeout=timedelta(seconds=settings.shutdown_grace_s),
     )
@@ -160,14 +185,18 @@ async def connect_retrying(settings: Settings, *, runtime: Runtime | None = None
             delay = min(delay * 2, 10.0)
 
 
+def _queues(settings: Settings) -> str:
+    return " and ".join(settings.queue(q) for q in WORKFLOW_QUEUES)
+
+
 async def run_worker(
     settings: Settings, stop: asyncio.Event, *, runtime: Runtime | None = None
 ) -> None:
     client = await connect_retrying(settings, runtime=runtime)
     await ensure_search_attributes(client, settings.temporal_namespace)
     await ensure_housekeeping(client, settings)
-    async with build_worker(client, settings):
-        log.info("serving %d workflows on %s", len(ALL_WORKFLOWS), settings.queue(WORKFLOWS))
+    async with serving(client, settings):
+        log.info("serving %d workflows on %s", len(ALL_WORKFLOWS), _queues(settings))
         await stop.wait()
 
 

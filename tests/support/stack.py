@@ -21,7 +21,7 @@ from services.expenses.app import create_app as expenses_app
 from services.notifications.app import create_app as notifications_app
 from services.offers.app import create_app as offers_app
 from tests.support.servers import free_port
-from workflows.worker import build_worker
+from workflows.worker import serving
 
 
 @dataclass
@@ -96,5 +96,5 @@ async def running_stack_on(
                 httpx.AsyncClient(base_url=settings.__getattribute__(f"{name}_url"), timeout=30)
             )
             stack.apps[name] = app
-        await exits.enter_async_context(build_worker(client, settings))
+        await exits.enter_async_context(serving(client, settings))
         yield stack

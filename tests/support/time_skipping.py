@@ -16,7 +16,7 @@ from launcher.temporal import installed_binary, temporal_cli
 from mip.core.codec import data_converter
 from mip.core.settings import Settings
 from workflows import search
-from workflows.queues import WORKFLOWS
+from workflows.queues import WORKFLOW_QUEUES
 
 
 @asynccontextmanager
@@ -26,16 +26,18 @@ async def time_skipping(
     *,
     real_time: bool = False,
 ) -> AsyncIterator[WorkflowEnvironment]:
-    """`workflows` on mip-workflows; each queue of `activities` served by its own worker.
+    """`workflows` on each workflow queue (mip-workflows, mip-interactive); each queue of
+    `activities` served by its own worker.
 
     `real_time` runs them on a dev server of their own instead, in real time: the test
     server left a stopped worker's workflow waiting for it rather than hand it to the
     worker started after (tried), so a worker's restart is seen on a real server.
     """
     async with await _environment(real_time) as env, AsyncExitStack() as workers:
-        await workers.enter_async_context(
-            Worker(env.client, task_queue=WORKFLOWS, workflows=list(workflows))
-        )
+        for queue in WORKFLOW_QUEUES:
+            await workers.enter_async_context(
+                Worker(env.client, task_queue=queue, workflows=list(workflows))
+            )
         for queue, functions in activities.items():
             await workers.enter_async_context(
                 Worker(env.client, task_queue=queue, activities=list(functions))
