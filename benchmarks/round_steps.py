@@ -212,12 +212,19 @@ class Answers:
 
     tally: Counter[str] = field(default_factory=Counter)
     lag_s: list[float] = field(default_factory=list)
+    # Each accept's or decline's answer time: an update of the application's workflow.
+    taken_s: list[float] = field(default_factory=list)
+    retries: Retries = field(default_factory=Retries)
 
     def figures(self) -> dict[str, Any]:
         return {
             **dict(self.tally.most_common()),
             "lag_after_offer_p50_s": round(percentile(self.lag_s, 50), 1),
             "lag_after_offer_max_s": round(max(self.lag_s, default=float("nan")), 1),
+            "taken_p50_s": round(percentile(self.taken_s, 50), 3),
+            "taken_p99_s": round(percentile(self.taken_s, 99), 3),
+            "taken_max_s": round(max(self.taken_s, default=float("nan")), 3),
+            "transport_retries": self.retries.count,
         }
 
 
@@ -237,10 +244,15 @@ async def answer_offers(
     sent: list[asyncio.Task[None]] = []
 
     async def answer(offer_id: str, action: str, to: str) -> None:
-        result = await http.post(
+        started = time.perf_counter()
+        result = await send_once(
+            http,
+            "POST",
             f"{target.offers}/v1/offers/{offer_id}/{action}",
+            answers.retries,
             headers=target.headers(Role.applicant, to),
         )
+        answers.taken_s.append(time.perf_counter() - started)
         answers.tally[f"{action}:{result.status_code} {_why(result)}".strip()] += 1
 
     while time.perf_counter() < until:
