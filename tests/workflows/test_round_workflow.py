@@ -36,7 +36,7 @@ from services.offers.contract import PLACEMENT_COUNTS, PlacementCounts
 from tests.support.time_skipping import time_skipping
 from workflows.notifications import AlertAnnouncementWorkflow
 from workflows.placement import PlacementWorkflow
-from workflows.queues import APPLICATIONS, NOTIFICATIONS, OFFERS, WORKFLOWS
+from workflows.queues import APPLICATIONS, INTERACTIVE, NOTIFICATIONS, OFFERS, WORKFLOWS
 from workflows.round import NextStep, RoundInput, RoundWorkflow
 
 FACTS = PlacementFacts(
@@ -191,7 +191,10 @@ async def test_r16_a_placements_applications_are_forwarded_in_one_step() -> None
         await env.sleep(timedelta(hours=2, minutes=5))  # past the deadline
         placement = env.client.get_workflow_handle(ids.placement("p1", "first"))
         state = await placement.query(PlacementWorkflow.state)
+        described = await placement.describe()
     [forwarding] = services.forwarded
     assert (forwarding.placement_id, forwarding.application_ids) == ("p1", ["a1", "a2", "a3"])
     assert [e.kind.value for e in services.emails].count("forwarded_digest") == 1
     assert not state.closed  # started before the host could rank
+    # A host's ranking waits on its tasks: not behind the applications' (queues.py).
+    assert described.task_queue == INTERACTIVE
