@@ -25,7 +25,7 @@ from services.portal.config import PortalSettings
 from services.portal.runtime import PortalRuntime
 from tests.support.servers import free_port
 from tests.support.stack import _serving
-from workflows.worker import build_worker
+from workflows.worker import serving
 
 OFFICE = "office@example.org"
 SERVICE_APPS = {
@@ -86,7 +86,7 @@ async def running_portal_stack(settings: Settings, smtp: MailCatcher) -> AsyncIt
             http[name] = await exits.enter_async_context(
                 httpx.AsyncClient(base_url=urls[f"{name}_url"], timeout=30)
             )
-        await exits.enter_async_context(build_worker(client, settings))
+        await exits.enter_async_context(serving(client, settings))
         yield PortalStack(
             url=urls["portal_url"],
             settings=settings,
