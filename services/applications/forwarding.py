@@ -87,18 +87,19 @@ async def _tell(pool: asyncpg.Pool, client: Client, application_id: UUID) -> boo
     """Signal one workflow; one the outbox has yet to start starts first. False if it has
     closed meanwhile (withdrawn or erased): there is nothing to forward."""
     workflow_id = ids.application(application_id)
-    handle = client.get_workflow_handle(workflow_id)
+    if await _signal_forwarded(client, workflow_id):
+        return True
+    return await outbox.ensure_started(pool, client, workflow_id) and await _signal_forwarded(
+        client, workflow_id
+    )
+
+
+async def _signal_forwarded(client: Client, workflow_id: str) -> bool:
+    """False if there is no running workflow of that id."""
     try:
-        await handle.signal(ApplicationWorkflow.forwarded)
+        await client.get_workflow_handle(workflow_id).signal(ApplicationWorkflow.forwarded)
     except RPCError as exc:
         if exc.status is not RPCStatusCode.NOT_FOUND:
             raise
-        if not await outbox.ensure_started(pool, client, workflow_id):
-            return False
-        try:
-            await handle.signal(ApplicationWorkflow.forwarded)
-        except RPCError as closed:
-            if closed.status is not RPCStatusCode.NOT_FOUND:
-                raise
-            return False
+        return False
     return True
