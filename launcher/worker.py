@@ -26,12 +26,12 @@ from launcher.serve import WORKER_PORT
 from mip.core import telemetry
 from mip.core.logging import configure_logging
 from mip.core.settings import Settings
-from workflows.queues import WORKFLOW_QUEUES
 from workflows.worker import (
     WorkerConfig,
     connect_retrying,
     ensure_housekeeping,
     ensure_search_attributes,
+    queue_names,
     serving,
     worker_runtime,
 )
@@ -128,8 +128,7 @@ async def run(
         await ensure_housekeeping(client, settings)
         async with serving(client, settings):
             health.polling = True
-            queues = " and ".join(settings.queue(q) for q in WORKFLOW_QUEUES)
-            log.info("polling %s; health on %s:%d", queues, host, port)
+            log.info("polling %s; health on %s:%d", queue_names(settings), host, port)
             await stop.wait()
             health.polling = False
             log.info(

@@ -144,6 +144,7 @@ async def serving(
     client: Client, settings: Settings, config: WorkerConfig | None = None
 ) -> AsyncIterator[None]:
     """Every workflow, on each of the workflow queues: one worker for each, in this process."""
+    config = config or WorkerConfig()
     async with AsyncExitStack() as workers:
         for queue in WORKFLOW_QUEUES:
             await workers.enter_async_context(build_worker(client, settings, config, queue))
@@ -185,7 +186,8 @@ async def connect_retrying(settings: Settings, *, runtime: Runtime | None = None
             delay = min(delay * 2, 10.0)
 
 
-def _queues(settings: Settings) -> str:
+def queue_names(settings: Settings) -> str:
+    """The workflow queues this process polls, for its log."""
     return " and ".join(settings.queue(q) for q in WORKFLOW_QUEUES)
 
 
@@ -196,7 +198,7 @@ async def run_worker(
     await ensure_search_attributes(client, settings.temporal_namespace)
     await ensure_housekeeping(client, settings)
     async with serving(client, settings):
-        log.info("serving %d workflows on %s", len(ALL_WORKFLOWS), _queues(settings))
+        log.info("serving %d workflows on %s", len(ALL_WORKFLOWS), queue_names(settings))
         await stop.wait()
 
 
