@@ -203,11 +203,10 @@ class ApplicationWorkflow:
                 )
             if workflow.patched(DECISIONS_SOONER):
                 # Both read models at once: the person waits on one round trip, not two.
-                self._move(ApplicationStatus.accepted)
-                await asyncio.gather(
-                    self._fx.record_status(
-                        ApplicationStatus.accepted, decision.actor, "offer accepted"
-                    ),
+                await self._set_alongside(
+                    ApplicationStatus.accepted,
+                    decision.actor,
+                    "offer accepted",
                     self._fx.offer_record("accepted", self._expires_at),
                 )
             else:
@@ -228,9 +227,10 @@ class ApplicationWorkflow:
             if workflow.patched(DECISIONS_SOONER):
                 # The records, the placement (which passes the place on) and the e-mail at
                 # once: one round trip while the person waits, not four.
-                self._move(ApplicationStatus.declined)
-                await asyncio.gather(
-                    self._fx.record_status(ApplicationStatus.declined, decision.actor, reason),
+                await self._set_alongside(
+                    ApplicationStatus.declined,
+                    decision.actor,
+                    reason,
                     self._fx.offer_record("declined", self._expires_at, reason),
                     self._fx.tell_placement(self._offer, "declined"),
                     self._fx.email_decline_acknowledgement(),
@@ -305,10 +305,7 @@ class ApplicationWorkflow:
             return
         status, reason = ApplicationStatus.not_successful, "no offer by the outcomes date"
         if workflow.patched(FEWER_ROUND_TRIPS):
-            self._move(status)
-            await asyncio.gather(
-                self._fx.record_status(status, "office", reason), self._fx.email_not_successful()
-            )
+            await self._set_alongside(status, "office", reason, self._fx.email_not_successful())
             return
         await self._set(status, "office", reason)
         await self._fx.email_not_successful()
@@ -448,6 +445,13 @@ class ApplicationWorkflow:
         # (an open offer, say) is always something the workflow will already act on.
         self._move(status)
         await self._fx.record_status(status, actor, reason)
+
+    async def _set_alongside(
+        self, status: ApplicationStatus, actor: str, reason: str, *effects: Awaitable[Any]
+    ) -> None:
+        """`_set`, its read-model write in the same workflow task as `effects`."""
+        self._move(status)
+        await asyncio.gather(self._fx.record_status(status, actor, reason), *effects)
 
     def _move(self, status: ApplicationStatus) -> None:
         self._status = status
