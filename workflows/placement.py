@@ -2,9 +2,10 @@
 
 The host ranks the forwarded candidates once. The top ones are offered the places; each
 decline, lapse or withdrawal passes the place to the next ranked candidate at once, until
-the places are full, the ranking is spent or the outcomes-by date passes. At that date
-every candidate who was never offered a place hears "not successful this time" (R18), even
-while an offer made earlier is still open; that offer runs its course.
+the places are full, the ranking is spent or the placement closes, shortly before the
+outcomes-by date (workflows/closing.py). At the close every candidate who was never
+offered a place hears "not successful this time" (R18), even while an offer made earlier
+is still open; that offer runs its course.
 
 Each offer first holds one of the placement's places in the offers service's ledger, which
 both rounds share: a place re-advertised in the second round is never offered twice (R4).
@@ -21,7 +22,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from mip.core import ids
+    from mip.core import ids, when
     from services.applications.contract import Candidate
     from services.offers.contract import HOLD_PLACE, RELEASE_PLACE, PlaceHold, PlacementState
 
@@ -53,6 +54,9 @@ class PlacementInput(BaseModel):
     window_seconds: int = Field(ge=1)
     outcomes_at: datetime
     candidates: list[Candidate]
+    # When the placement stops taking a ranking and tells the rest, ahead of `outcomes_at`
+    # so that they have heard by then (workflows/closing.py); None: at `outcomes_at`.
+    closes_at: datetime | None = None
     # Every place of the placement across both rounds; None: `places`.
     capacity: int | None = None
 
@@ -72,7 +76,9 @@ class PlacementWorkflow:
     def __init__(self, request: PlacementInput) -> None:
         # The input is here before any signal or update, even one arriving with the start.
         self._input: PlacementInput | None = request
-        self._outcomes_at = request.outcomes_at
+        # How long before the outcomes-by date the placement closes; a moved date moves both.
+        self._lead = request.outcomes_at - (request.closes_at or request.outcomes_at)
+        self._closes_at = request.outcomes_at - self._lead
         self._ranking: list[str] = []
         self._next = 0
         self._open: list[str] = []
@@ -98,7 +104,7 @@ class PlacementWorkflow:
         self._input = request
         self._on_time = workflow.patched(OUTCOMES_ON_TIME)
         self._show("waiting for the host's ranking")
-        while workflow.now() < self._outcomes_at:
+        while workflow.now() < self._closes_at:
             self._woken = False
             try:
                 await workflow.wait_condition(
@@ -143,12 +149,8 @@ class PlacementWorkflow:
                 type="AlreadyRanked",
                 non_retryable=True,
             )
-        if self._closed or workflow.now() >= self._outcomes_at:
-            raise ApplicationError(
-                "The outcomes-by date has passed; no more offers are made.",
-                type="Closed",
-                non_retryable=True,
-            )
+        if self._closed or workflow.now() >= self._closes_at:
+            raise ApplicationError(self._closed_because(), type="Closed", non_retryable=True)
         known = {c.application_id for c in self._input.candidates}
         if len(set(ranking.application_ids)) != len(ranking.application_ids):
             raise ApplicationError(
@@ -170,7 +172,7 @@ class PlacementWorkflow:
     def reschedule(self, change: Reschedule) -> None:
         """R3: the office moved the outcomes-by date; a closed placement stays closed."""
         if not self._closed:
-            self._outcomes_at = change.outcomes_at
+            self._closes_at = change.outcomes_at - self._lead
             self._woken = True
 
     @workflow.signal
@@ -198,8 +200,16 @@ class PlacementWorkflow:
             offering=self._ranked_and_idle() or self._filling.locked(),
         )
 
+    def _closed_because(self) -> str:
+        if self._lead and workflow.now() < self._closes_at + self._lead:
+            return (
+                f"Ranking closed at {when.when(self._closes_at)}, so that every applicant "
+                "hears the outcome by the outcomes-by date; no more offers are made."
+            )
+        return "The outcomes-by date has passed; no more offers are made."
+
     def _until_next_try(self) -> timedelta:
-        until_outcomes = max(self._outcomes_at - workflow.now(), timedelta(0))
+        until_outcomes = max(self._closes_at - workflow.now(), timedelta(0))
         if self._on_time and self._blocked:
             return min(until_outcomes, RETRY_BLOCKED)
         return until_outcomes
@@ -213,7 +223,7 @@ class PlacementWorkflow:
         return (
             filled < self._input.places
             and self._next < len(self._ranking)
-            and workflow.now() < self._outcomes_at
+            and workflow.now() < self._closes_at
             and not self._closed
             and not self._blocked
         )

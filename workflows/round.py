@@ -3,7 +3,8 @@
     advertising date  -> the alerts list hears that placements are advertised (R30)
     midday deadline   -> every application forwarded; each host gets one e-mail per
                          placement; one PlacementWorkflow per placement takes its ranking
-    outcomes-by date  -> the first round's placements stop offering and tell the rest (R18)
+    outcomes-by date  -> the first round's placements have stopped offering and told the
+                         rest (R18): they close ahead of it (workflows/closing.py)
     second round opens-> placements with unfilled places re-advertised (R4)
     second deadline   -> second-round applications forwarded the same way
 
@@ -41,6 +42,7 @@ from temporalio.workflow import ParentClosePolicy
 
 from workflows.application import ApplicationWorkflow
 from workflows.calls import call
+from workflows.closing import ranking_closes_at
 from workflows.notifications import AlertAnnouncementWorkflow, Announcement, send_email
 from workflows.placement import PlacementInput, PlacementWorkflow, Reschedule
 from workflows.queues import APPLICATIONS, INTERACTIVE, OFFERS, sibling
@@ -55,6 +57,10 @@ UNTIL_OUTCOMES = "round-lives-until-outcomes"
 # each application from the round (a round trip each: 12 minutes for 3,000 applications);
 # the round now forwards every placement at once, each in one activity (issue 24 item 2).
 FORWARD_IN_ONE_STEP = "forward-placements-in-one-step"
+# Histories recorded before this patch closed the first round's placements at the
+# outcomes-by date itself, so the last applicants heard minutes after it; they now close
+# ahead of it by the time telling takes (workflows/closing.py).
+CLOSE_AHEAD = "close-ahead-of-the-outcomes-date"
 # Signalling a placement's applications is one activity; a retry tells only those left.
 FORWARD_TIMEOUT = timedelta(minutes=2)
 
@@ -84,6 +90,8 @@ class RoundWorkflow:
         # Placement workflows started at the first deadline, told when the outcomes move.
         self._first_placements: list[str] = []
         self._told_outcomes_at = request.clock.outcomes_at
+        # The first round's applications, all told at once when its placements close.
+        self._first_applications = 0
 
     @workflow.run
     async def run(self, request: RoundInput) -> list[str]:
@@ -171,6 +179,8 @@ class RoundWorkflow:
     async def _forward(self, phase: str) -> None:
         """R16: after the deadline every application goes to its placement's host."""
         snapshot = await self._snapshot(phase)
+        if phase == "first":
+            self._first_applications = sum(len(p.candidates) for p in snapshot.placements)
         if workflow.patched(FORWARD_IN_ONE_STEP):
             await asyncio.gather(
                 *(
@@ -224,6 +234,7 @@ class RoundWorkflow:
                 places=placement.places,
                 window_seconds=self._input.window_seconds,
                 outcomes_at=outcomes_at,
+                closes_at=self._closes_at(phase),
                 candidates=placement.candidates,
                 capacity=placement.capacity,
             ),
@@ -241,6 +252,15 @@ class RoundWorkflow:
         # The second round's offers can run until the placement's week begins.
         week_start = datetime.combine(placement.facts.week_starts_on, time(0), tzinfo=LONDON)
         return self._clock.outcomes_at if phase == "first" else week_start
+
+    def _closes_at(self, phase: str) -> datetime | None:
+        """When the first round's placements stop taking a ranking, so that every
+        applicant hears by the outcomes-by date (R18); None: at that date."""
+        assert self._clock is not None
+        if phase != "first" or not workflow.patched(CLOSE_AHEAD):
+            return None
+        clock = self._clock
+        return ranking_closes_at(clock.deadline_at, clock.outcomes_at, self._first_applications)
 
     async def _tell_host(
         self, snapshot: RoundSnapshot, placement: PlacementSnapshot, phase: str
@@ -261,6 +281,9 @@ class RoundWorkflow:
                     # The notifications service words the digest by it when it sends: one
                     # that goes out after this instant no longer asks the host to rank.
                     "outcomes_at": self._outcomes_at(placement, phase).isoformat(),
+                    "ranking_closes_at": (
+                        self._closes_at(phase) or self._outcomes_at(placement, phase)
+                    ).isoformat(),
                 },
                 pages={
                     "review_url": Page(

@@ -112,6 +112,18 @@ async def test_r4_r16_r23_p2_p7_a_whole_round_on_real_servers(
         await wait_status(stack, ids[BOB, SAM], BOB, "not_successful")  # R18
         await wait_status(stack, ids[CY, SAM], CY, "not_successful")
 
+        async def refused_as_closed() -> Any:
+            # Until its workflow ends, the placement refuses it as ranked already.
+            late = await offers.post(
+                f"/v1/placements/{placement[SAM]}/ranking",
+                json={"application_ids": [ids[BOB, SAM]]},
+                headers=auth(settings, Role.host, SAM),
+            )
+            assert late.status_code == 409, late.text
+            return late if "Ranking for this placement has closed" in late.text else None
+
+        await eventually(refused_as_closed, timeout_s=30)
+
         async def readvertised() -> Any:
             listed = (
                 await apps.get(

@@ -217,11 +217,14 @@ class Harness:
         *,
         places: int = 1,
         outcomes_in: timedelta = timedelta(days=20),
+        closes_ahead: timedelta | None = None,
         phase: str = "first",
         prefix: str = "",
     ) -> WorkflowHandle[Any, Any]:
         """`prefix`: on queues with no worker until `workers_on(prefix)`, so that what is
-        sent meanwhile reaches the workflow in its first task."""
+        sent meanwhile reaches the workflow in its first task. `closes_ahead`: the
+        placement closes that long before the outcomes-by date (workflows/closing.py)."""
+        outcomes_at = await self.now() + outcomes_in
         return await self.client.start_workflow(
             PlacementWorkflow.run,
             PlacementInput(
@@ -230,7 +233,8 @@ class Harness:
                 phase=phase,
                 places=places,
                 window_seconds=48 * 3600,
-                outcomes_at=await self.now() + outcomes_in,
+                outcomes_at=outcomes_at,
+                closes_at=outcomes_at - closes_ahead if closes_ahead else None,
                 candidates=[
                     Candidate(application_id=c, applicant_name=c, applicant_email=c)
                     for c in candidates

@@ -125,6 +125,26 @@ async def test_p2_r18_a_spent_ranking_leaves_the_place_unfilled_and_the_rest_hea
     assert "not_successful" not in h.world.kinds_to(ADA)
 
 
+async def test_r18_the_placement_closes_ahead_so_the_rest_hear_before_the_outcomes_date() -> None:
+    """Telling thousands takes a while, so a placement closes that long before the date
+    (workflows/closing.py): an hour here, and the rest have heard half an hour before it."""
+    async with harness() as h:
+        ada, bob, cy = await h.apply("a", ADA), await h.apply("b", BOB), await h.apply("c", CY)
+        await h.forward(ada, bob, cy)
+        placement = await h.placement(
+            "p1", ["a", "b", "c"], outcomes_in=timedelta(days=1), closes_ahead=timedelta(hours=1)
+        )
+        await h.rank(placement, "a")
+        await h.until(ada, "offered")
+        await h.env.sleep(timedelta(hours=23, minutes=30))
+        state = await h.state(placement)
+        bob_now, cy_now, ada_now = await h.status(bob), await h.status(cy), await h.status(ada)
+    assert state.closed
+    assert (bob_now, cy_now) == ("not_successful", "not_successful")
+    assert ada_now == "offered"  # an open offer runs its course
+    assert h.world.kinds_to(CY)[-1] == "not_successful"
+
+
 async def test_r17_a_host_ranks_once_and_only_its_own_candidates() -> None:
     async with harness() as h:
         ada = await h.apply("a", ADA)

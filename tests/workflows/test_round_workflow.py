@@ -164,18 +164,28 @@ async def test_r3_changing_the_deadline_before_it_passes_reschedules_forwarding(
     assert final == ["advertise", "forward_first", "outcomes"]
 
 
-async def test_r17_the_hosts_digest_carries_the_instant_ranking_closes() -> None:
+async def test_r17_r18_the_hosts_digest_carries_the_instant_ranking_closes() -> None:
     """The notifications service words the digest by it when it sends: one that goes out
-    after it does not ask the host to rank (tests/services/notifications)."""
+    after it does not ask the host to rank (tests/services/notifications). Ranking closes
+    ahead of the outcomes-by date by the time telling every application takes, so that
+    all have heard by the date (workflows/closing.py): 40 of them, 2 s."""
     services = Services(
         candidates=[
-            Candidate(application_id="a1", applicant_name="Ada", applicant_email="ada@example.org")
+            Candidate(application_id=f"a{n}", applicant_name="Ada", applicant_email="a@x.org")
+            for n in range(40)
         ]
     )
     async with round_started(services) as (env, _, start):
         await env.sleep(timedelta(hours=2, minutes=5))  # past the deadline
+        placement = env.client.get_workflow_handle(ids.placement("p1", "first"))
+        await env.sleep(timedelta(days=5) - timedelta(hours=2, minutes=5) - timedelta(seconds=1))
+        state = await placement.query(PlacementWorkflow.state)
     [digest] = [e for e in services.emails if e.kind.value == "forwarded_digest"]
-    assert datetime.fromisoformat(digest.data["outcomes_at"]) == start + timedelta(days=5)
+    outcomes_at = start + timedelta(days=5)
+    assert datetime.fromisoformat(digest.data["outcomes_at"]) == outcomes_at
+    closes_at = datetime.fromisoformat(digest.data["ranking_closes_at"])
+    assert closes_at == outcomes_at - timedelta(seconds=2)
+    assert state.closed  # a second before the outcomes-by date
 
 
 async def test_r16_a_placements_applications_are_forwarded_in_one_step() -> None:

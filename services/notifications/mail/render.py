@@ -63,13 +63,14 @@ class Renderer:
 
 def as_at(data: dict[str, Any], at: datetime) -> dict[str, Any]:
     """What a message says that depends on when it is sent, not on when it was asked for:
-    a host's digest that goes out at or after its placement's `outcomes_at` (sent slowly,
-    or retried until the mail server took it) no longer asks the host to rank, since the
-    offers service refuses a ranking from then on. Data without `outcomes_at` (a digest
-    asked for before it was passed) is worded as it always was."""
-    outcomes_at = data.get("outcomes_at")
-    if outcomes_at is None:
-        return {"outcomes_passed": False}
-    if isinstance(outcomes_at, str):
-        outcomes_at = datetime.fromisoformat(outcomes_at)
-    return {"outcomes_passed": at >= outcomes_at}
+    a host's digest that goes out at or after its placement stops taking a ranking (sent
+    slowly, or retried until the mail server took it) no longer asks the host to rank,
+    since the offers service refuses a ranking from then on. That instant is
+    `ranking_closes_at`, or `outcomes_at` in a digest asked for before placements closed
+    ahead of it; a digest with neither is worded as it always was."""
+    closes_at = data.get("ranking_closes_at") or data.get("outcomes_at")
+    if closes_at is None:
+        return {"outcomes_passed": False, "ranking_closes_at": None}
+    if isinstance(closes_at, str):
+        closes_at = datetime.fromisoformat(closes_at)
+    return {"outcomes_passed": at >= closes_at, "ranking_closes_at": closes_at}

@@ -3,8 +3,10 @@ applications (R17, P2); the office sees every placement and selects nothing."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
+from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
 from mip.core import ids
@@ -79,6 +81,14 @@ async def mark(runtime: ServiceRuntime, placement_id: UUID, body: MarkIn, me: Pr
         await repo.set_mark(conn, body.application_id, placement_id, body.mark, me.subject)
 
 
+async def ranking_closed(handle: WorkflowHandle[Any, Any]) -> Exception:
+    """The placement's workflow has ended: it closed ahead of the outcomes-by date."""
+    return Conflict(
+        "Ranking for this placement has closed: every applicant not offered a place has "
+        "been told the outcome, and no more offers are made."
+    )
+
+
 async def rank(
     runtime: ServiceRuntime, placement_id: UUID, body: RankingIn, me: Principal
 ) -> RankingOutcome:
@@ -90,7 +100,7 @@ async def rank(
         )
     ranking = Ranking(application_ids=[str(a) for a in body.application_ids], ranked_by=me.subject)
     state: PlacementState = await runtime.update_workflow(
-        wf, PlacementWorkflow.submit_ranking, ranking
+        wf, PlacementWorkflow.submit_ranking, ranking, why_closed=ranking_closed
     )
     async with applications(runtime) as client:
         forwarded = await client.forwarded(placement_id)

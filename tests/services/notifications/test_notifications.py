@@ -12,7 +12,7 @@ import icalendar
 import pytest
 
 from launcher.mailcatcher import MailCatcher
-from mip.core import ids
+from mip.core import ids, when
 from mip.core.auth import Role
 from mip.core.settings import Settings
 from services.notifications.activities import make_sender
@@ -200,8 +200,10 @@ async def test_support_booking_ics_holds_the_15_minute_slot(
 PLACEMENT = "0b8e7f6d-5c4b-4a39-8271-605f4e3d2c1b"
 
 
-def _digest(outcomes_at: datetime) -> EmailRequest:
-    """A host's digest as RoundWorkflow asks for it at the deadline (R16)."""
+def _digest(outcomes_at: datetime, closes_at: datetime | None = None) -> EmailRequest:
+    """A host's digest as RoundWorkflow asks for it at the deadline (R16); without
+    `closes_at`, as it asked before placements closed ahead of the outcomes-by date."""
+    closing = {"ranking_closes_at": closes_at.isoformat()} if closes_at else {}
     return _request(
         MessageKind.forwarded_digest,
         to=["collections@sjc.example.org"],
@@ -211,6 +213,7 @@ def _digest(outcomes_at: datetime) -> EmailRequest:
             "round_name": "Micro-internships, January 2027",
             "applicants": [{"name": "Ada Okafor", "email": "ada@example.org"}],
             "outcomes_at": outcomes_at.isoformat(),
+            **closing,
         },
         pages={"review_url": {"name": "host_placement", "params": {"placement_id": PLACEMENT}}},
         idempotency_key=f"{ids.round_(str(uuid.uuid4()))}/forward-first/{PLACEMENT}",
@@ -255,7 +258,25 @@ async def test_r17_a_digest_sent_before_the_outcomes_instant_asks_the_host_to_ra
     assert "mark your shortlist and send your ranking here" in text
     assert "Once you rank them, we send the offers" in text
     assert "has passed" not in text
+    assert f"Please send your ranking by {when.when(to_come)}" in text
     assert "Ada Okafor <ada@example.org>" in text
+
+
+async def test_r17_r18_a_digest_says_ranking_closes_ahead_of_the_outcomes_date(
+    mail_settings: Settings, smtp: MailCatcher
+) -> None:
+    """Placements close ahead of the outcomes-by date so everyone hears by it: the host is
+    asked to rank by the close, and a digest sent after the close no longer asks."""
+    outcomes_at = datetime.now(UTC) + timedelta(days=1)
+    closing = outcomes_at - timedelta(hours=2)
+    closed = datetime.now(UTC) - timedelta(minutes=1)
+    async with running_stack(mail_settings, notifications=create_app) as stack:
+        await _deliver(stack, _digest(outcomes_at, closing))
+        await _deliver(stack, _digest(outcomes_at, closed))
+    on_time, late = (_text(m) for m in smtp.store.messages())
+    assert f"Please send your ranking by {when.when(closing)}" in on_time
+    assert "send your ranking" not in late
+    assert f"Ranking closed at {when.when(closed)}" in late
 
 
 async def test_r15_office_sees_confirmations_not_delivered_within_three_hours(
