@@ -9,8 +9,9 @@ from temporalio import workflow
 
 WORKFLOWS = "mip-workflows"
 # Workflows a person waits on and that number in the hundreds, not the thousands: a
-# host's ranking is an update of the placement's workflow. On a queue (and so a sticky
-# queue) of their own, their tasks do not wait behind a round's thousands of
+# host's ranking is an update of the placement's workflow, and the round's workflow sends
+# each host's digest (rounds made before this stay on WORKFLOWS). On a queue (and so a
+# sticky queue) of their own, their tasks do not wait behind a round's thousands of
 # applications' (issue 24). The same worker process polls both.
 INTERACTIVE = "mip-interactive"
 WORKFLOW_QUEUES = (WORKFLOWS, INTERACTIVE)

@@ -92,16 +92,25 @@ class ServiceRuntime:
         return mint_token(self.settings, role=Role.service, subject=f"service:{self.spec.name}")
 
     async def enqueue_workflow(
-        self, conn: asyncpg.Connection, workflow: type, workflow_id: str, arg: BaseModel
+        self,
+        conn: asyncpg.Connection,
+        workflow: type,
+        workflow_id: str,
+        arg: BaseModel,
+        *,
+        queue: str | None = None,
+        search_attributes: dict[str, str] | None = None,
     ) -> str:
-        """Inside the caller's transaction: `workflow` starts with `arg` on this service's
-        workflow queue once the transaction commits (`start_soon` it then); its id back."""
+        """Inside the caller's transaction: `workflow` starts with `arg` on `queue` (this
+        service's workflow queue by default), and with `search_attributes`, once the
+        transaction commits (`start_soon` it then); its id back."""
         await outbox.enqueue(
             conn,
             workflow_type=workflow.__name__,
             workflow_id=workflow_id,
-            task_queue=self.settings.queue(self.spec.workflow_queue),
+            task_queue=self.settings.queue(queue or self.spec.workflow_queue),
             arg=arg.model_dump(mode="json"),
+            search_attributes=search_attributes,
         )
         return workflow_id
 

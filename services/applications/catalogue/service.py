@@ -32,6 +32,7 @@ from services.applications.catalogue.schemas import (
     RoundIn,
 )
 from services.applications.retention.service import enqueue_retention
+from workflows.queues import INTERACTIVE
 from workflows.round import RoundInput, RoundWorkflow
 
 
@@ -100,8 +101,10 @@ async def create_round(runtime: ServiceRuntime, spec: RoundIn) -> Round:
             window_seconds=created.acceptance_window_seconds
             or created.acceptance_window_hours * 3600,
         )
+        # A round's few tasks (forwarding, each digest) wait on their own queue, not behind
+        # the thousands of its applications' (workflows/queues.py).
         started = await runtime.enqueue_workflow(
-            conn, RoundWorkflow, ids.round_(str(created.id)), start
+            conn, RoundWorkflow, ids.round_(str(created.id)), start, queue=INTERACTIVE
         )
         retaining = await enqueue_retention(runtime, conn, created.id, rehearsal=created.rehearsal)
     runtime.start_soon(started)
