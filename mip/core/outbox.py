@@ -18,7 +18,12 @@ from typing import Any
 
 import asyncpg
 from temporalio.client import Client
-from temporalio.common import WorkflowIDReusePolicy
+from temporalio.common import (
+    SearchAttributeKey,
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDReusePolicy,
+)
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from mip.core import telemetry
@@ -31,9 +36,16 @@ log = logging.getLogger("mip.outbox")
 
 
 async def enqueue(
-    conn: asyncpg.Connection, *, workflow_type: str, workflow_id: str, task_queue: str, arg: Any
+    conn: asyncpg.Connection,
+    *,
+    workflow_type: str,
+    workflow_id: str,
+    task_queue: str,
+    arg: Any,
+    search_attributes: dict[str, str] | None = None,
 ) -> None:
-    """Inside the caller's transaction: remember that this workflow must start.
+    """Inside the caller's transaction: remember that this workflow must start, with
+    `search_attributes` (keyword attributes by name) if given.
 
     The request's trace context is kept with the row, so that the start, however much
     later and by whichever process, joins the request's trace.
@@ -41,12 +53,14 @@ async def enqueue(
     saved = telemetry.carrier()
     await conn.execute(
         "INSERT INTO workflow_outbox (workflow_id, workflow_type, task_queue, input,"
-        " trace_context) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workflow_id) DO NOTHING",
+        " trace_context, search_attributes) VALUES ($1, $2, $3, $4, $5, $6)"
+        " ON CONFLICT (workflow_id) DO NOTHING",
         workflow_id,
         workflow_type,
         task_queue,
         json.dumps(arg, default=str),
         json.dumps(saved) if saved else None,
+        json.dumps(search_attributes) if search_attributes else None,
     )
 
 
@@ -82,7 +96,19 @@ async def _start(client: Client, row: asyncpg.Record) -> None:
             id=row["workflow_id"],
             task_queue=row["task_queue"],
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            search_attributes=_attributes(row["search_attributes"]),
         )
+
+
+def _attributes(saved: str | None) -> TypedSearchAttributes | None:
+    if not saved:
+        return None
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(SearchAttributeKey.for_keyword(name), value)
+            for name, value in json.loads(saved).items()
+        ]
+    )
 
 
 async def start_pending(pool: asyncpg.Pool, client: Client, workflow_id: str | None = None) -> int:

@@ -40,6 +40,7 @@ _OUTBOX_COLUMNS = [
     ("attempts", "integer"),
     ("last_error", "text"),
     ("trace_context", "jsonb"),
+    ("search_attributes", "jsonb"),
 ]
 
 
@@ -72,7 +73,7 @@ async def test_a_fresh_schema_gets_the_outbox_from_the_core(settings: Settings) 
     try:
         for spec in (applications, expenses):
             assert await _outbox_shape(pool, spec.schema) == (_OUTBOX_COLUMNS, 1)
-            assert await _versions(pool, f"{spec.schema}.core_migrations") == [1, 2]
+            assert await _versions(pool, f"{spec.schema}.core_migrations") == [1, 2, 3]
             service = [m.version for m in discover(spec.migrations)]
             assert await _versions(pool, f"{spec.schema}.schema_migrations") == service
         # A service that starts no workflows of its own gets no outbox.
@@ -105,7 +106,7 @@ async def test_a_schema_with_the_services_own_outbox_upgrades_cleanly(
         later = [m.version for m in discover(SPEC.migrations) if m.version > old_version]
         assert await migrate(SPEC, settings) == later
         assert await _outbox_shape(pool, SPEC.schema) == (_OUTBOX_COLUMNS, 1)
-        assert await _versions(pool, "core_migrations") == [1, 2]
+        assert await _versions(pool, "core_migrations") == [1, 2, 3]
         assert await pool.fetchval("SELECT workflow_id FROM workflow_outbox") == "application-1"
         async with pool.acquire() as conn:
             await outbox.enqueue(

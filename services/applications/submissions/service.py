@@ -36,6 +36,7 @@ from workflows.application import (
     ApplicationInput,
     ApplicationWorkflow,
     WithdrawRequest,
+    search_attributes_at_start,
 )
 
 
@@ -80,7 +81,11 @@ async def submit(
         bind_application(application_id)
         start = _workflow_input(runtime, (application_id, ref), who.subject, accepted)
         await runtime.enqueue_workflow(
-            conn, ApplicationWorkflow, ids.application(application_id), start
+            conn,
+            ApplicationWorkflow,
+            ids.application(application_id),
+            start,
+            search_attributes=search_attributes_at_start(start),
         )
         created = await repo.get(conn, application_id)
     assert created is not None
