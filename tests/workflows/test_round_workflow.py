@@ -168,7 +168,7 @@ async def test_r17_r18_the_hosts_digest_carries_the_instant_ranking_closes() -> 
     """The notifications service words the digest by it when it sends: one that goes out
     after it does not ask the host to rank (tests/services/notifications). Ranking closes
     ahead of the outcomes-by date by the time telling every application takes, so that
-    all have heard by the date (workflows/closing.py): 40 of them, 2 s."""
+    all have heard by the date (workflows/closing.py): 40 of them, 2.4 s."""
     services = Services(
         candidates=[
             Candidate(application_id=f"a{n}", applicant_name="Ada", applicant_email="a@x.org")
@@ -184,7 +184,7 @@ async def test_r17_r18_the_hosts_digest_carries_the_instant_ranking_closes() -> 
     outcomes_at = start + timedelta(days=5)
     assert datetime.fromisoformat(digest.data["outcomes_at"]) == outcomes_at
     closes_at = datetime.fromisoformat(digest.data["ranking_closes_at"])
-    assert closes_at == outcomes_at - timedelta(seconds=2)
+    assert closes_at == outcomes_at - timedelta(seconds=2.4)
     assert state.closed  # a second before the outcomes-by date
 
 
