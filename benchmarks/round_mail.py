@@ -115,8 +115,9 @@ def offers(mail: list[Mail], rnd: Round, ranked: dict[str, int], places: int) ->
 def outcomes(mail: list[Mail], rnd: Round, outcomes_at: datetime) -> dict[str, Any]:
     """When the last "not successful" came, and who was told late or never: an applicant
     is told by their first offer or "not successful", whichever came first. The placement
-    workflows send "not successful" at the outcomes instant, so one who never had an offer
-    is told after it by design; how long after is the figure to watch."""
+    workflows close ahead of the outcomes instant by the time telling takes
+    (workflows/closing.py), so a negative figure is the margin left; a positive one, or
+    anyone told after the instant, breaks R18."""
     unsuccessful = _after([m for m in mail if m.kind == "not_successful"], outcomes_at)
     first: dict[str, int] = {}
     for m in mail:

@@ -49,6 +49,9 @@ FEWER_ROUND_TRIPS = "status-and-email-together"
 # and a decline after four steps; the steps that need not wait on each other now run
 # together, so the person's answer comes in fewer round trips (issue 24 item 3).
 DECISIONS_SOONER = "decisions-answer-sooner"
+# Histories recorded before this patch refused an offer to an application not yet told it
+# was forwarded; the round now tells the workflows after the table moves (issue 24).
+FORWARDED_BY_NEWS = "offer-or-outcome-means-forwarded"
 TERMINAL = {
     ApplicationStatus.withdrawn,
     ApplicationStatus.declined,
@@ -316,7 +319,16 @@ class ApplicationWorkflow:
             self._move(ApplicationStatus.forwarded)
             self._fx.count(ApplicationStatus.forwarded)
 
+    def _forwarded_unless_told(self) -> None:
+        """An offer or an outcome comes only for an application its host has read, and
+        the round moves the table before it tells the workflows (round.DIGEST_FIRST), so
+        one may overtake the `forwarded` signal: it is that news too."""
+        if self._status is ApplicationStatus.submitted and workflow.patched(FORWARDED_BY_NEWS):
+            self._move(ApplicationStatus.forwarded)
+            self._fx.count(ApplicationStatus.forwarded)
+
     async def _on_outcomes_due(self) -> None:
+        self._forwarded_unless_told()
         if self._status is not ApplicationStatus.forwarded:
             return
         status, reason = ApplicationStatus.not_successful, "no offer by the outcomes date"
@@ -334,6 +346,7 @@ class ApplicationWorkflow:
             await self._set(ApplicationStatus.introduced, "office", "intern and host introduced")
 
     async def _on_offer(self, request: OfferRequest) -> None:
+        self._forwarded_unless_told()
         if self._status is not ApplicationStatus.forwarded:
             await self._fx.tell_placement(request, "unavailable")
             return

@@ -26,7 +26,9 @@ with workflow.unsafe.imports_passed_through():
     from services.applications.contract import (
         FORWARD_PLACEMENT,
         FORWARDING_SNAPSHOT,
+        MARK_FORWARDED,
         MARK_READVERTISED,
+        TELL_FORWARDED,
         Forwarding,
         PlacementSnapshot,
         RoundClock,
@@ -61,6 +63,10 @@ FORWARD_IN_ONE_STEP = "forward-placements-in-one-step"
 # outcomes-by date itself, so the last applicants heard minutes after it; they now close
 # ahead of it by the time telling takes (workflows/closing.py).
 CLOSE_AHEAD = "close-ahead-of-the-outcomes-date"
+# Histories recorded before this patch told every workflow before the table moved, so a
+# host's digest waited on 3,000 signals and the engine's backlog behind them; the table
+# now moves first, and the workflows are told beside the digest.
+DIGEST_FIRST = "digest-before-the-workflows-hear"
 # Signalling a placement's applications is one activity; a retry tells only those left.
 FORWARD_TIMEOUT = timedelta(minutes=2)
 
@@ -209,13 +215,21 @@ class RoundWorkflow:
         self, snapshot: RoundSnapshot, placement: PlacementSnapshot, phase: str
     ) -> None:
         """The placement's workflow first, to take a ranking as soon as the host can send
-        one; then every application at once; then the host's digest."""
+        one; then every application at once; then the host's digest, while each
+        application's workflow hears it was forwarded."""
         await self._start_placement(placement, phase, interactive=True)
         forwarding = Forwarding(
             round_id=snapshot.round_id,
             placement_id=placement.placement_id,
             application_ids=[c.application_id for c in placement.candidates],
         )
+        if workflow.patched(DIGEST_FIRST):
+            await call(APPLICATIONS, MARK_FORWARDED, forwarding, start_to_close=FORWARD_TIMEOUT)
+            await asyncio.gather(
+                self._tell_host(snapshot, placement, phase),
+                call(APPLICATIONS, TELL_FORWARDED, forwarding, start_to_close=FORWARD_TIMEOUT),
+            )
+            return
         await call(APPLICATIONS, FORWARD_PLACEMENT, forwarding, start_to_close=FORWARD_TIMEOUT)
         await self._tell_host(snapshot, placement, phase)
 

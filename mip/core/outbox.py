@@ -111,14 +111,19 @@ def _attributes(saved: str | None) -> TypedSearchAttributes | None:
     )
 
 
-async def start_pending(pool: asyncpg.Pool, client: Client, workflow_id: str | None = None) -> int:
-    """Start pending workflows (one, or every one); return how many started now."""
+async def start_pending(
+    pool: asyncpg.Pool, client: Client, workflow_id: str | list[str] | None = None
+) -> int:
+    """Start pending workflows (one, those of a list, or every one); return how many
+    started now."""
     started = 0
+    chosen = [workflow_id] if isinstance(workflow_id, str) else workflow_id
     async with pool.acquire() as conn:
         rows = await conn.fetch(
             "SELECT * FROM workflow_outbox WHERE started_at IS NULL"
-            " AND ($1::text IS NULL OR workflow_id = $1) ORDER BY created_at LIMIT 500",
-            workflow_id,
+            " AND ($1::text[] IS NULL OR workflow_id = ANY($1::text[]))"
+            " ORDER BY created_at LIMIT 500",
+            chosen,
         )
         for row in rows:
             try:

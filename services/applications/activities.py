@@ -23,11 +23,13 @@ from services.applications.contract import (
     FORWARD_PLACEMENT,
     FORWARDING_SNAPSHOT,
     KEEP_EQUAL_OPPORTUNITIES_TOTALS,
+    MARK_FORWARDED,
     MARK_READVERTISED,
     OPEN_APPLICATIONS_OF,
     RECORD_STATUS,
     RETENTION_PLAN,
     ROUND_DATES,
+    TELL_FORWARDED,
     Forwarding,
     OpenApplicationsQuery,
     RetentionPlan,
@@ -76,6 +78,16 @@ class ApplicationActivities(ServiceActivities):
     async def forward_placement(self, placement: Forwarding) -> int:
         client = self.runtime.workflow_client()
         return await forwarding.forward(self.pool, client, placement)
+
+    @served(MARK_FORWARDED)
+    async def mark_placement_forwarded(self, placement: Forwarding) -> int:
+        client = self.runtime.workflow_client()
+        return await forwarding.mark(self.pool, client, placement)
+
+    @served(TELL_FORWARDED)
+    async def tell_placement_forwarded(self, placement: Forwarding) -> int:
+        client = self.runtime.workflow_client()
+        return await forwarding.tell(self.pool, client, placement)
 
     @served(MARK_READVERTISED)
     async def mark_readvertised(self, places: dict[str, int]) -> None:

@@ -368,6 +368,11 @@ FORWARDING_SNAPSHOT = "forwarding_snapshot"
 # A placement's applications forwarded in one step (issue 24): each workflow told, then the
 # read model moved, for all of them at once; answers how many moved now.
 FORWARD_PLACEMENT = "forward_placement"
+# The same in two steps, so that the host's digest waits on neither the workflows nor the
+# engine's backlog: every workflow started and the read model moved (how many moved now),
+# then, beside the digest, each workflow told (how many were there to tell).
+MARK_FORWARDED = "mark_placement_forwarded"
+TELL_FORWARDED = "tell_placement_forwarded"
 MARK_READVERTISED = "mark_readvertised"
 # Erasure on request (issue 23 item 4): the person's applications, then their rows.
 APPLICATIONS_OF_PERSON = "applications_of_person"

@@ -69,8 +69,8 @@ async def forward(pool: asyncpg.Pool, client: Client, forwarding: Forwarding) ->
     offer made from what the host reads always finds its application forwarded. A retry
     tells only those the table still shows submitted."""
     async with pool.acquire() as conn:
-        pending = await submissions.still_submitted(
-            conn, [UUID(a) for a in forwarding.application_ids]
+        pending = await submissions.in_status(
+            conn, [UUID(a) for a in forwarding.application_ids], "submitted"
         )
     gate = asyncio.Semaphore(SIGNALS_AT_ONCE)
 
@@ -81,6 +81,37 @@ async def forward(pool: asyncpg.Pool, client: Client, forwarding: Forwarding) ->
     told = [a for a in await asyncio.gather(*map(tell, pending)) if a is not None]
     async with pool.acquire() as conn:
         return await submissions.mark_forwarded(conn, told, actor="office", reason=FORWARDED)
+
+
+async def mark(pool: asyncpg.Pool, client: Client, forwarding: Forwarding) -> int:
+    """R16, the first step: start every workflow the outbox still holds, then move the
+    read model in one transaction; how many moved (none on a retry). The host may rank as
+    soon as it moves: a workflow offered a place before `tell` reaches it takes the offer
+    as its news that it was forwarded (ApplicationWorkflow._on_offer)."""
+    async with pool.acquire() as conn:
+        pending = await submissions.in_status(
+            conn, [UUID(a) for a in forwarding.application_ids], "submitted"
+        )
+    await outbox.start_pending(pool, client, [ids.application(a) for a in pending])
+    async with pool.acquire() as conn:
+        return await submissions.mark_forwarded(conn, pending, actor="office", reason=FORWARDED)
+
+
+async def tell(pool: asyncpg.Pool, client: Client, forwarding: Forwarding) -> int:
+    """R16, the second step, beside the host's digest: tell each workflow the table
+    shows forwarded (not one withdrawn, nor one an offer reached first); how many were
+    told. A retry tells them again, which moves nothing twice."""
+    async with pool.acquire() as conn:
+        forwarded = await submissions.in_status(
+            conn, [UUID(a) for a in forwarding.application_ids], "forwarded"
+        )
+    gate = asyncio.Semaphore(SIGNALS_AT_ONCE)
+
+    async def told(application_id: UUID) -> bool:
+        async with gate:
+            return await _tell(pool, client, application_id)
+
+    return sum(await asyncio.gather(*map(told, forwarded)))
 
 
 async def _tell(pool: asyncpg.Pool, client: Client, application_id: UUID) -> bool:

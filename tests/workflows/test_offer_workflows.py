@@ -145,6 +145,18 @@ async def test_r18_the_placement_closes_ahead_so_the_rest_hear_before_the_outcom
     assert h.world.kinds_to(CY)[-1] == "not_successful"
 
 
+async def test_r16_p2_an_offer_that_overtakes_the_forwarded_signal_is_taken() -> None:
+    """The round moves the table, sends the digest and tells the workflows beside it; a
+    host quick to rank may have an offer reach a workflow first. It is forwarded news."""
+    async with harness() as h:
+        ada = await h.apply("a", ADA)  # never signalled `forwarded`
+        placement = await h.placement("p1", ["a"])
+        state = await h.rank(placement, "a")
+        await h.until(ada, "offered")
+    assert state.offered == ["a"]
+    assert h.world.kinds_to(ADA)[-1] == "offer"
+
+
 async def test_r17_a_host_ranks_once_and_only_its_own_candidates() -> None:
     async with harness() as h:
         ada = await h.apply("a", ADA)

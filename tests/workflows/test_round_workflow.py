@@ -15,7 +15,9 @@ from mip.core import ids
 from services.applications.contract import (
     FORWARD_PLACEMENT,
     FORWARDING_SNAPSHOT,
+    MARK_FORWARDED,
     MARK_READVERTISED,
+    TELL_FORWARDED,
     Candidate,
     Forwarding,
     PlacementFacts,
@@ -59,6 +61,9 @@ class Services:
     emails: list[EmailRequest] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     forwarded: list[Forwarding] = field(default_factory=list)
+    told: list[Forwarding] = field(default_factory=list)
+    # What had happened when each e-mail was asked for: forwardings, workflows told.
+    seen_at_email: list[tuple[int, int]] = field(default_factory=list)
 
     @activity.defn(name=FORWARDING_SNAPSHOT)
     async def snapshot(self, query: SnapshotQuery) -> RoundSnapshot:
@@ -78,6 +83,15 @@ class Services:
         self.forwarded.append(forwarding)
         return len(forwarding.application_ids)
 
+    @activity.defn(name=MARK_FORWARDED)
+    async def mark_forwarded(self, forwarding: Forwarding) -> int:
+        return await self.forward(forwarding)
+
+    @activity.defn(name=TELL_FORWARDED)
+    async def tell(self, forwarding: Forwarding) -> int:
+        self.told.append(forwarding)
+        return len(forwarding.application_ids)
+
     @activity.defn(name=PLACEMENT_COUNTS)
     async def counts(self, round_id: str) -> dict[str, PlacementCounts]:
         return {"p1": PlacementCounts(accepted=0, offered=0)}
@@ -93,6 +107,7 @@ class Services:
     @activity.defn(name=SEND_EMAIL)
     async def send(self, request: EmailRequest) -> EmailOutcome:
         self.emails.append(request)
+        self.seen_at_email.append((len(self.forwarded), len(self.told)))
         return EmailOutcome(message_id="m", status=EmailStatus.sent, attempts=1)
 
 
@@ -103,7 +118,13 @@ async def round_started(
     async with time_skipping(
         [RoundWorkflow, PlacementWorkflow, AlertAnnouncementWorkflow],
         {
-            APPLICATIONS: [services.snapshot, services.forward, services.mark],
+            APPLICATIONS: [
+                services.snapshot,
+                services.forward,
+                services.mark_forwarded,
+                services.tell,
+                services.mark,
+            ],
             OFFERS: [services.counts],
             NOTIFICATIONS: [services.recipients, services.send],
         },
@@ -190,7 +211,8 @@ async def test_r17_r18_the_hosts_digest_carries_the_instant_ranking_closes() -> 
 
 async def test_r16_a_placements_applications_are_forwarded_in_one_step() -> None:
     """One activity for every application of a placement, not a signal from the round for
-    each (3,000 of them took twelve minutes); the digest follows it."""
+    each (3,000 of them took twelve minutes); the digest follows it, while another tells
+    the workflows."""
     services = Services(
         candidates=[
             Candidate(application_id=a, applicant_name=a, applicant_email=f"{a}@example.org")
@@ -204,7 +226,14 @@ async def test_r16_a_placements_applications_are_forwarded_in_one_step() -> None
         described = await placement.describe()
     [forwarding] = services.forwarded
     assert (forwarding.placement_id, forwarding.application_ids) == ("p1", ["a1", "a2", "a3"])
-    assert [e.kind.value for e in services.emails].count("forwarded_digest") == 1
+    assert services.told == [forwarding]
+    [digest_saw] = [
+        seen
+        for e, seen in zip(services.emails, services.seen_at_email, strict=True)
+        if e.kind.value == "forwarded_digest"
+    ]
+    # The digest follows the table's move; the workflows are told beside it (issue 24).
+    assert digest_saw[0] == 1
     assert not state.closed  # started before the host could rank
     # A host's ranking waits on its tasks: not behind the applications' (queues.py).
     assert described.task_queue == INTERACTIVE

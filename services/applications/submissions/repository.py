@@ -241,10 +241,14 @@ async def candidates(conn: asyncpg.Connection, round_id: UUID, phase: str) -> li
     )
 
 
-async def still_submitted(conn: asyncpg.Connection, application_ids: list[UUID]) -> list[UUID]:
+async def in_status(
+    conn: asyncpg.Connection, application_ids: list[UUID], status: str
+) -> list[UUID]:
+    """Those of `application_ids` whose status is still `status`."""
     rows = await conn.fetch(
-        "SELECT id FROM applications WHERE id = ANY($1::uuid[]) AND status = 'submitted'",
+        "SELECT id FROM applications WHERE id = ANY($1::uuid[]) AND status = $2",
         application_ids,
+        status,
     )
     return [r["id"] for r in rows]
 

@@ -1,7 +1,8 @@
 """R16 at the deadline: a placement's applications forwarded in one step (issue 24 item 2).
 
-The round asks the applications service once per placement; the service tells each
-application's workflow, then moves the read model for all of them in one transaction."""
+The round asks the applications service once per placement to move the read model for all
+of them in one transaction (starting any workflow its outbox still holds), then, beside the
+host's digest, to tell each application's workflow."""
 
 from __future__ import annotations
 
@@ -66,18 +67,15 @@ async def test_r16_each_application_is_forwarded_once_workflow_and_table_alike(
             return history if history[-1]["to_status"] == "forwarded" else None
 
         histories = [await eventually(partial(forwarded, a), timeout_s=30) for a in applied]
-        # Each workflow has the signal in its history before the table moves, so an offer
-        # made from what the host reads comes after it; it takes the signal in a moment.
+        # The table moves first, then each workflow is told beside the host's digest (an
+        # offer that overtakes the signal is that news too: ApplicationWorkflow._on_offer).
         views = [await eventually(partial(_forwarded_workflow, stack, a)) for a in applied]
-        # The round's activity run again, as a retry would: nothing moves twice.
+        # Each of the round's activities run again, as a retry would: nothing moves twice.
         runtime = stack.apps["applications"].state.runtime
-        again = await forwarding.forward(
-            runtime.pool,
-            stack.temporal,
-            Forwarding(
-                round_id=the_round["id"], placement_id=placement["id"], application_ids=applied
-            ),
-        )
+        both = _forwarding(the_round, placement, applied)
+        again = await forwarding.mark(runtime.pool, stack.temporal, both)
+        told = await forwarding.tell(runtime.pool, stack.temporal, both)
+        before_issue_24 = await forwarding.forward(runtime.pool, stack.temporal, both)
         after = [await _history(stack, settings, a) for a in applied]
     assert [v.status for v in views] == [ApplicationStatus.forwarded] * 2
     for history in histories:
@@ -86,7 +84,7 @@ async def test_r16_each_application_is_forwarded_once_workflow_and_table_alike(
             ("submitted", "forwarded"),
         ]
         assert history[-1]["reason"] == "forwarded to the host"
-    assert again == 0
+    assert (again, told, before_issue_24) == (0, 2, 0)
     assert after == histories
 
 
@@ -102,16 +100,11 @@ async def test_r16_an_application_withdrawn_meanwhile_is_not_forwarded(
             f"/v1/applications/{application}/withdraw", json={"reason": "a clash"}, headers=me
         )
         runtime = stack.apps["applications"].state.runtime
-        moved = await forwarding.forward(
-            runtime.pool,
-            stack.temporal,
-            Forwarding(
-                round_id=the_round["id"],
-                placement_id=placement["id"],
-                application_ids=[application],
-            ),
-        )
+        hers = _forwarding(the_round, placement, [application])
+        moved = await forwarding.mark(runtime.pool, stack.temporal, hers)
+        told = await forwarding.tell(runtime.pool, stack.temporal, hers)
+        moved_before_issue_24 = await forwarding.forward(runtime.pool, stack.temporal, hers)
         history = await _history(stack, settings, application)
     assert withdrawn.status_code == 200
-    assert moved == 0
+    assert (moved, told, moved_before_issue_24) == (0, 0, 0)
     assert [e["to_status"] for e in history] == ["submitted", "withdrawn"]
