@@ -34,7 +34,17 @@ class Stack:
 
 @asynccontextmanager
 async def _serving(app: FastAPI, port: int) -> AsyncIterator[None]:
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning")
+    # Idle connections kept as long as `mip serve` keeps them (launcher/serve.py): at
+    # uvicorn's 5 s, the server closed a connection just as httpx's pool (also 5 s) sent
+    # the next request on it, and the request failed with ReadError.
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        lifespan="on",
+        log_level="warning",
+        timeout_keep_alive=Settings.model_fields["http_keep_alive_s"].default,
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:
