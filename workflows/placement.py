@@ -198,6 +198,7 @@ class PlacementWorkflow:
             unfilled=max(self._input.places - len(accepted) - len(self._open), 0),
             closed=self._closed,
             offering=self._ranked_and_idle() or self._filling.locked(),
+            closes_at=self._closes_at,
         )
 
     def _closed_because(self) -> str:

@@ -75,6 +75,9 @@ class PlacementState(BaseModel):
     # A ranking is taken and offers are still being made from it: the update that took it
     # answers at once, and the offers follow (issue 24 item 3).
     offering: bool = False
+    # When the placement stops taking a ranking: ahead of the outcomes-by date, so that
+    # every applicant hears by it (workflows/closing.py). None from older workers.
+    closes_at: datetime | None = None
 
 
 class Offer(BaseModel):

@@ -127,6 +127,8 @@ async def test_r17_r18_p2_ranking_with_javascript_off_confirms_who_is_left_out(
     await journey.choose_places(page, title, [], assert_accessible)
     await page.get_by_role("link", name="Rank at least one candidate").wait_for()
     await assert_accessible(page)
+    # R18: by when, so that everyone hears by the outcomes-by date (workflows/closing.py).
+    await page.get_by_text("Ranking closes then, and every candidate").wait_for()
     await page.get_by_label(f"Place for {ada}").select_option("1")
     await page.get_by_label(f"Place for {bob}").select_option("1")
     await page.get_by_role("button", name="Continue").click()

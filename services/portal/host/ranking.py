@@ -39,6 +39,7 @@ async def _form_page(
         "fields": {c.id: field_of(c) for c in candidates},
         "sent": selection.offers.ranking if selection.offers else [],
         "names": {str(c.id): c.applicant_name for c in selection.candidates},
+        "closes_at": selection.offers.closes_at if selection.offers else None,
         **shown.context(),
     }
     return render(request, "host/ranking.html", context, shown.status_code)
