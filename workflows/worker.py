@@ -71,11 +71,11 @@ class WorkerConfig(BaseSettings):
     # worker before any worker may take it (issue 24). At the SDK's 1,000 and 10 s, a
     # round's 3,000 open applications were evicted in turn and a busy worker's tasks timed
     # out of its queue: each then replayed its whole history. At 30 s, 0.3 of a task per
-    # application still did at a full-size round's peak (waits up to 126 s). A worker that
-    # stops polling gets no new tasks after 10 s (the server's check); only the tasks
-    # already waiting for it wait this long after it dies.
+    # application still did at a full-size round's peak; 120 s ended that but doubled how
+    # long an accept waited (13 s at the median, not 6 s), since a task that times out
+    # leaves the worker's long sticky queue for the shorter shared one (issue 24).
     cached_workflows: int = Field(default=4000, ge=1)
-    sticky_timeout_s: float = Field(default=120.0, gt=0)
+    sticky_timeout_s: float = Field(default=30.0, gt=0)
 
 
 def worker_runtime(metrics_address: str) -> Runtime | None:
