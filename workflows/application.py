@@ -99,18 +99,20 @@ def _applicant_attribute(request: ApplicationInput) -> SearchAttributeUpdate[str
     return search.APPLICANT_EMAIL.value_set(request.applicant_email)
 
 
+def _starting_attributes(request: ApplicationInput) -> list[SearchAttributeUpdate[str]]:
+    return [
+        search.ROUND_ID.value_set(request.round_id),
+        search.PLACEMENT_ID.value_set(request.placement_id),
+        _applicant_attribute(request),
+        search.APPLICATION_STATUS.value_set(ApplicationStatus.submitted.value),
+    ]
+
+
 def search_attributes_at_start(request: ApplicationInput) -> dict[str, str]:
     """What the applications service starts an application's workflow with (keyword
     attributes by name), so that its first task need not set them: the same values `run`
     sets for a workflow started without them."""
-    who = _applicant_attribute(request)
-    assert isinstance(who.value, str)
-    return {
-        search.ROUND_ID.name: request.round_id,
-        search.PLACEMENT_ID.name: request.placement_id,
-        who.key.name: who.value,
-        search.APPLICATION_STATUS.name: ApplicationStatus.submitted.value,
-    }
+    return {update.key.name: str(update.value) for update in _starting_attributes(request)}
 
 
 def _refuse(message: str, kind: str) -> ApplicationError:
@@ -145,14 +147,7 @@ class ApplicationWorkflow:
         self._input = request
         if workflow.info().typed_search_attributes.get(search.ROUND_ID) is None:
             # Started without them (by a starter from before issue 24, or a test): set here.
-            workflow.upsert_search_attributes(
-                [
-                    search.ROUND_ID.value_set(request.round_id),
-                    search.PLACEMENT_ID.value_set(request.placement_id),
-                    _applicant_attribute(request),
-                    search.APPLICATION_STATUS.value_set(self._status.value),
-                ]
-            )
+            workflow.upsert_search_attributes(_starting_attributes(request))
         await self._fx.confirm()
         self._confirmation_sent = True
         self._show()

@@ -68,17 +68,7 @@ async def forward(pool: asyncpg.Pool, client: Client, forwarding: Forwarding) ->
     all of them in one transaction; how many moved. The workflows hear it first, so an
     offer made from what the host reads always finds its application forwarded. A retry
     tells only those the table still shows submitted."""
-    async with pool.acquire() as conn:
-        pending = await submissions.in_status(
-            conn, [UUID(a) for a in forwarding.application_ids], "submitted"
-        )
-    gate = asyncio.Semaphore(SIGNALS_AT_ONCE)
-
-    async def tell(application_id: UUID) -> UUID | None:
-        async with gate:
-            return application_id if await _tell(pool, client, application_id) else None
-
-    told = [a for a in await asyncio.gather(*map(tell, pending)) if a is not None]
+    told = await _tell_each(pool, client, await _in_status(pool, forwarding, "submitted"))
     async with pool.acquire() as conn:
         return await submissions.mark_forwarded(conn, told, actor="office", reason=FORWARDED)
 
@@ -88,10 +78,7 @@ async def mark(pool: asyncpg.Pool, client: Client, forwarding: Forwarding) -> in
     read model in one transaction; how many moved (none on a retry). The host may rank as
     soon as it moves: a workflow offered a place before `tell` reaches it takes the offer
     as its news that it was forwarded (ApplicationWorkflow._on_offer)."""
-    async with pool.acquire() as conn:
-        pending = await submissions.in_status(
-            conn, [UUID(a) for a in forwarding.application_ids], "submitted"
-        )
+    pending = await _in_status(pool, forwarding, "submitted")
     await outbox.start_pending(pool, client, [ids.application(a) for a in pending])
     async with pool.acquire() as conn:
         return await submissions.mark_forwarded(conn, pending, actor="office", reason=FORWARDED)
@@ -101,17 +88,26 @@ async def tell(pool: asyncpg.Pool, client: Client, forwarding: Forwarding) -> in
     """R16, the second step, beside the host's digest: tell each workflow the table
     shows forwarded (not one withdrawn, nor one an offer reached first); how many were
     told. A retry tells them again, which moves nothing twice."""
+    forwarded = await _in_status(pool, forwarding, "forwarded")
+    return len(await _tell_each(pool, client, forwarded))
+
+
+async def _in_status(pool: asyncpg.Pool, forwarding: Forwarding, status: str) -> list[UUID]:
     async with pool.acquire() as conn:
-        forwarded = await submissions.in_status(
-            conn, [UUID(a) for a in forwarding.application_ids], "forwarded"
+        return await submissions.in_status(
+            conn, [UUID(a) for a in forwarding.application_ids], status
         )
+
+
+async def _tell_each(pool: asyncpg.Pool, client: Client, application_ids: list[UUID]) -> list[UUID]:
+    """Signal each workflow, a few at a time; those that were there to hear it."""
     gate = asyncio.Semaphore(SIGNALS_AT_ONCE)
 
-    async def told(application_id: UUID) -> bool:
+    async def tell_one(application_id: UUID) -> UUID | None:
         async with gate:
-            return await _tell(pool, client, application_id)
+            return application_id if await _tell(pool, client, application_id) else None
 
-    return sum(await asyncio.gather(*map(told, forwarded)))
+    return [a for a in await asyncio.gather(*map(tell_one, application_ids)) if a is not None]
 
 
 async def _tell(pool: asyncpg.Pool, client: Client, application_id: UUID) -> bool:
