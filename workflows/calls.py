@@ -22,9 +22,12 @@ async def call(
     result_type: Any = None,
     start_to_close: timedelta = ACTIVITY_TIMEOUT,
     retry_policy: RetryPolicy | None = None,
+    activity_id: str | None = None,
 ) -> Any:
     """Run `activity` (named in its service's contract) with `arg`; its result is read as
-    `result_type`, or left unread (None) where the workflow wants none."""
+    `result_type`, or left unread (None) where the workflow wants none. `activity_id`
+    names the call in the history where a reader looks for it (the engine's default is
+    a sequence number)."""
     return await workflow.execute_activity(
         activity,
         arg,
@@ -32,4 +35,5 @@ async def call(
         start_to_close_timeout=start_to_close,
         retry_policy=retry_policy,
         result_type=result_type,
+        activity_id=activity_id,
     )

@@ -23,8 +23,13 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from mip.core import ids, when
-    from services.applications.contract import Candidate
-    from services.offers.contract import HOLD_PLACE, RELEASE_PLACE, PlaceHold, PlacementState
+    from services.offers.contract import (
+        HOLD_PLACE,
+        RELEASE_PLACE,
+        PlaceHold,
+        PlacementInput,
+        PlacementState,
+    )
 
 # Read only when a signal is sent: the application workflow's module imports this one
 # (through its effects), so this import may find it half-made.
@@ -44,21 +49,6 @@ RANKING_AT_ONCE = "ranking-answers-at-once"
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # How often a round whose places the other round holds asks the ledger again.
 RETRY_BLOCKED = timedelta(hours=1)
-
-
-class PlacementInput(BaseModel):
-    placement_id: str
-    round_id: str
-    phase: str
-    places: int = Field(ge=1)
-    window_seconds: int = Field(ge=1)
-    outcomes_at: datetime
-    candidates: list[Candidate]
-    # When the placement stops taking a ranking and tells the rest, ahead of `outcomes_at`
-    # so that they have heard by then (workflows/closing.py); None: at `outcomes_at`.
-    closes_at: datetime | None = None
-    # Every place of the placement across both rounds; None: `places`.
-    capacity: int | None = None
 
 
 class Reschedule(BaseModel):

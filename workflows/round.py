@@ -36,7 +36,13 @@ with workflow.unsafe.imports_passed_through():
         SnapshotQuery,
     )
     from services.notifications.contract import EmailRequest, MessageKind
-    from services.offers.contract import PLACEMENT_COUNTS, PlacementCounts
+    from services.offers.contract import (
+        PLACEMENT_COUNTS,
+        START_PLACEMENT,
+        PlacementCounts,
+        PlacementInput,
+        PlacementStart,
+    )
     from services.portal.contract import Page, PageName
     from workflows.tz import LONDON
 from temporalio.common import RetryPolicy
@@ -46,7 +52,7 @@ from workflows.application import ApplicationWorkflow
 from workflows.calls import call
 from workflows.closing import ranking_closes_at
 from workflows.notifications import AlertAnnouncementWorkflow, Announcement, send_email
-from workflows.placement import PlacementInput, PlacementWorkflow, Reschedule
+from workflows.placement import PlacementWorkflow, Reschedule
 from workflows.queues import APPLICATIONS, INTERACTIVE, OFFERS, sibling
 from workflows.signals import signal_quietly
 
@@ -67,6 +73,11 @@ CLOSE_AHEAD = "close-ahead-of-the-outcomes-date"
 # host's digest waited on 3,000 signals and the engine's backlog behind them; the table
 # now moves first, and the workflows are told beside the digest.
 DIGEST_FIRST = "digest-before-the-workflows-hear"
+# Histories recorded before this patch started each placement's workflow as the round's
+# child: at full size the engine queued those starts behind the rush's backlog, the last
+# a minute after the deadline, and each host's digest waited on its placement's. The
+# offers service now starts them (services/offers/opening.py), all within seconds.
+START_DIRECTLY = "placements-started-by-the-offers-service"
 # Signalling a placement's applications is one activity; a retry tells only those left.
 FORWARD_TIMEOUT = timedelta(minutes=2)
 
@@ -237,26 +248,33 @@ class RoundWorkflow:
         self, placement: PlacementSnapshot, phase: str, *, interactive: bool = False
     ) -> None:
         assert self._input is not None
-        outcomes_at = self._outcomes_at(placement, phase)
         wf_id = ids.placement(placement.placement_id, phase)
-        await workflow.start_child_workflow(
-            PlacementWorkflow.run,
-            PlacementInput(
-                placement_id=placement.placement_id,
-                round_id=self._input.round_id,
-                phase=phase,
-                places=placement.places,
-                window_seconds=self._input.window_seconds,
-                outcomes_at=outcomes_at,
-                closes_at=self._closes_at(phase),
-                candidates=placement.candidates,
-                capacity=placement.capacity,
-            ),
-            id=wf_id,
-            # The host's ranking waits on its tasks, not behind the applications' (queues.py).
-            task_queue=sibling(INTERACTIVE) if interactive else None,
-            parent_close_policy=ParentClosePolicy.ABANDON,
+        opening = PlacementInput(
+            placement_id=placement.placement_id,
+            round_id=self._input.round_id,
+            phase=phase,
+            places=placement.places,
+            window_seconds=self._input.window_seconds,
+            outcomes_at=self._outcomes_at(placement, phase),
+            closes_at=self._closes_at(phase),
+            candidates=placement.candidates,
+            capacity=placement.capacity,
         )
+        if interactive and workflow.patched(START_DIRECTLY):
+            start = PlacementStart(
+                workflow_id=wf_id, task_queue=sibling(INTERACTIVE), opening=opening
+            )
+            # Named by the workflow it starts: benchmarks/engine_work.py finds it so.
+            await call(OFFERS, START_PLACEMENT, start, activity_id=wf_id)
+        else:
+            await workflow.start_child_workflow(
+                PlacementWorkflow.run,
+                opening,
+                id=wf_id,
+                # A host's ranking waits on its tasks, not the applications' (queues.py).
+                task_queue=sibling(INTERACTIVE) if interactive else None,
+                parent_close_policy=ParentClosePolicy.ABANDON,
+            )
         if phase == "first":
             self._first_placements.append(wf_id)
 

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from mip.core.activities import ServiceActivities, served
 from mip.core.erasure import Erased, ErasureRequest
+from services.offers import opening
 from services.offers.contract import (
     ANONYMISE_ROUND_SELECTION,
     CLAIM_ACCEPTANCE,
@@ -14,10 +15,12 @@ from services.offers.contract import (
     PLACEMENT_COUNTS,
     RECORD_OFFER,
     RELEASE_PLACE,
+    START_PLACEMENT,
     AcceptanceClaim,
     OfferRecord,
     PlaceHold,
     PlacementCounts,
+    PlacementStart,
 )
 from services.offers.decisions import repository as repo
 from services.offers.erasure import service as erasure
@@ -44,6 +47,10 @@ class OfferActivities(ServiceActivities):
     async def release_place(self, hold: PlaceHold) -> bool:
         async with self.pool.acquire() as conn:
             return await repo.release_place(conn, hold)
+
+    @served(START_PLACEMENT)
+    async def start_placement(self, start: PlacementStart) -> None:
+        await opening.start(self.runtime.workflow_client(), start)
 
     @served(PLACEMENT_COUNTS)
     async def placement_counts(self, round_id: str) -> dict[str, PlacementCounts]:

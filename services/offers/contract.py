@@ -16,6 +16,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from mip.core.access import Row
+from services.applications.contract import Candidate as ForwardedCandidate
 from services.applications.contract import ForwardedApplication, Placement
 
 # Activities on the offers service's queue.
@@ -26,6 +27,7 @@ HOLD_PLACE = "hold_place"
 RELEASE_PLACE = "release_place"
 ERASE_SELECTION = "erase_selection"
 ANONYMISE_ROUND_SELECTION = "anonymise_round_selection"
+START_PLACEMENT = "start_placement"
 
 
 class OfferRecord(BaseModel):
@@ -58,6 +60,32 @@ class PlacementCounts(BaseModel):
     declined: int = 0
     lapsed: int = 0
     withdrawn: int = 0
+
+
+class PlacementInput(BaseModel):
+    """What a placement's offers workflow starts from (workflows/placement.py)."""
+
+    placement_id: str
+    round_id: str
+    phase: str
+    places: int = Field(ge=1)
+    window_seconds: int = Field(ge=1)
+    outcomes_at: datetime
+    candidates: list[ForwardedCandidate]
+    # When the placement stops taking a ranking and tells the rest, ahead of `outcomes_at`
+    # so that they have heard by then (workflows/closing.py); None: at `outcomes_at`.
+    closes_at: datetime | None = None
+    # Every place of the placement across both rounds; None: `places`.
+    capacity: int | None = None
+
+
+class PlacementStart(BaseModel):
+    """The round asks the offers service to start a placement's workflow: directly, not
+    as the round's child, whose start the engine queues behind a rush's backlog."""
+
+    workflow_id: str
+    task_queue: str
+    opening: PlacementInput
 
 
 class PlacementState(BaseModel):

@@ -43,12 +43,13 @@ from services.offers.contract import (
     AcceptanceClaim,
     OfferRecord,
     PlaceHold,
+    PlacementInput,
     PlacementState,
 )
 from tests.support.time_skipping import time_skipping
 from tests.support.waiting import eventually
 from workflows.application import ApplicationInput, ApplicationView, ApplicationWorkflow
-from workflows.placement import PlacementInput, PlacementWorkflow, Ranking
+from workflows.placement import PlacementWorkflow, Ranking
 from workflows.queues import APPLICATIONS, EXPENSES, NOTIFICATIONS, OFFERS, WORKFLOWS
 
 FACTS = PlacementFacts(

@@ -34,7 +34,13 @@ from services.notifications.contract import (
     EmailRequest,
     EmailStatus,
 )
-from services.offers.contract import PLACEMENT_COUNTS, PlacementCounts
+from services.offers import opening
+from services.offers.contract import (
+    PLACEMENT_COUNTS,
+    START_PLACEMENT,
+    PlacementCounts,
+    PlacementStart,
+)
 from tests.support.time_skipping import time_skipping
 from workflows.notifications import AlertAnnouncementWorkflow
 from workflows.placement import PlacementWorkflow
@@ -64,6 +70,7 @@ class Services:
     told: list[Forwarding] = field(default_factory=list)
     # What had happened when each e-mail was asked for: forwardings, workflows told.
     seen_at_email: list[tuple[int, int]] = field(default_factory=list)
+    placements_started: list[str] = field(default_factory=list)
 
     @activity.defn(name=FORWARDING_SNAPSHOT)
     async def snapshot(self, query: SnapshotQuery) -> RoundSnapshot:
@@ -91,6 +98,11 @@ class Services:
     async def tell(self, forwarding: Forwarding) -> int:
         self.told.append(forwarding)
         return len(forwarding.application_ids)
+
+    @activity.defn(name=START_PLACEMENT)
+    async def start_placement(self, start: PlacementStart) -> None:
+        self.placements_started.append(start.workflow_id)
+        await opening.start(activity.client(), start)
 
     @activity.defn(name=PLACEMENT_COUNTS)
     async def counts(self, round_id: str) -> dict[str, PlacementCounts]:
@@ -125,7 +137,7 @@ async def round_started(
                 services.tell,
                 services.mark,
             ],
-            OFFERS: [services.counts],
+            OFFERS: [services.counts, services.start_placement],
             NOTIFICATIONS: [services.recipients, services.send],
         },
     ) as env:
@@ -212,7 +224,8 @@ async def test_r17_r18_the_hosts_digest_carries_the_instant_ranking_closes() -> 
 async def test_r16_a_placements_applications_are_forwarded_in_one_step() -> None:
     """One activity for every application of a placement, not a signal from the round for
     each (3,000 of them took twelve minutes); the digest follows it, while another tells
-    the workflows."""
+    the workflows. The placement's workflow is started by the offers service, not as the
+    round's child, whose start the engine queued behind a rush (a minute, at full size)."""
     services = Services(
         candidates=[
             Candidate(application_id=a, applicant_name=a, applicant_email=f"{a}@example.org")
@@ -237,3 +250,5 @@ async def test_r16_a_placements_applications_are_forwarded_in_one_step() -> None
     assert not state.closed  # started before the host could rank
     # A host's ranking waits on its tasks: not behind the applications' (queues.py).
     assert described.task_queue == INTERACTIVE
+    assert services.placements_started == [ids.placement("p1", "first")]
+    assert described.parent_id is None
