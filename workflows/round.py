@@ -225,27 +225,49 @@ class RoundWorkflow:
     async def _forward_placement(
         self, snapshot: RoundSnapshot, placement: PlacementSnapshot, phase: str
     ) -> None:
-        """The placement's workflow first, to take a ranking as soon as the host can send
-        one; then every application at once; then the host's digest, while each
-        application's workflow hears it was forwarded."""
-        await self._start_placement(placement, phase, interactive=True)
+        """The placement's workflow started, to take a ranking as soon as the host can
+        send one, and every application forwarded in the table, side by side; then the
+        host's digest, while each application's workflow hears it was forwarded."""
         forwarding = Forwarding(
             round_id=snapshot.round_id,
             placement_id=placement.placement_id,
             application_ids=[c.application_id for c in placement.candidates],
         )
+        if workflow.patched(START_DIRECTLY):
+            # Neither waits on the other, and each waits its turn behind the rush's backlog.
+            await asyncio.gather(
+                self._start_placement(placement, phase, interactive=True, direct=True),
+                call(APPLICATIONS, MARK_FORWARDED, forwarding, start_to_close=FORWARD_TIMEOUT),
+            )
+            await self._digest_beside_telling(snapshot, placement, phase, forwarding)
+            return
+        await self._start_placement(placement, phase, interactive=True)
         if workflow.patched(DIGEST_FIRST):
             await call(APPLICATIONS, MARK_FORWARDED, forwarding, start_to_close=FORWARD_TIMEOUT)
-            await asyncio.gather(
-                self._tell_host(snapshot, placement, phase),
-                call(APPLICATIONS, TELL_FORWARDED, forwarding, start_to_close=FORWARD_TIMEOUT),
-            )
+            await self._digest_beside_telling(snapshot, placement, phase, forwarding)
             return
         await call(APPLICATIONS, FORWARD_PLACEMENT, forwarding, start_to_close=FORWARD_TIMEOUT)
         await self._tell_host(snapshot, placement, phase)
 
+    async def _digest_beside_telling(
+        self,
+        snapshot: RoundSnapshot,
+        placement: PlacementSnapshot,
+        phase: str,
+        forwarding: Forwarding,
+    ) -> None:
+        await asyncio.gather(
+            self._tell_host(snapshot, placement, phase),
+            call(APPLICATIONS, TELL_FORWARDED, forwarding, start_to_close=FORWARD_TIMEOUT),
+        )
+
     async def _start_placement(
-        self, placement: PlacementSnapshot, phase: str, *, interactive: bool = False
+        self,
+        placement: PlacementSnapshot,
+        phase: str,
+        *,
+        interactive: bool = False,
+        direct: bool = False,
     ) -> None:
         assert self._input is not None
         wf_id = ids.placement(placement.placement_id, phase)
@@ -260,7 +282,7 @@ class RoundWorkflow:
             candidates=placement.candidates,
             capacity=placement.capacity,
         )
-        if interactive and workflow.patched(START_DIRECTLY):
+        if direct:
             start = PlacementStart(
                 workflow_id=wf_id, task_queue=sibling(INTERACTIVE), opening=opening
             )

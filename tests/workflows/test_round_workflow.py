@@ -68,8 +68,9 @@ class Services:
     candidates: list[Candidate] = field(default_factory=list)
     forwarded: list[Forwarding] = field(default_factory=list)
     told: list[Forwarding] = field(default_factory=list)
-    # What had happened when each e-mail was asked for: forwardings, workflows told.
-    seen_at_email: list[tuple[int, int]] = field(default_factory=list)
+    # What had happened when each e-mail was asked for: forwardings, workflows told,
+    # placements started.
+    seen_at_email: list[tuple[int, int, int]] = field(default_factory=list)
     placements_started: list[str] = field(default_factory=list)
 
     @activity.defn(name=FORWARDING_SNAPSHOT)
@@ -119,7 +120,9 @@ class Services:
     @activity.defn(name=SEND_EMAIL)
     async def send(self, request: EmailRequest) -> EmailOutcome:
         self.emails.append(request)
-        self.seen_at_email.append((len(self.forwarded), len(self.told)))
+        self.seen_at_email.append(
+            (len(self.forwarded), len(self.told), len(self.placements_started))
+        )
         return EmailOutcome(message_id="m", status=EmailStatus.sent, attempts=1)
 
 
@@ -245,8 +248,10 @@ async def test_r16_a_placements_applications_are_forwarded_in_one_step() -> None
         for e, seen in zip(services.emails, services.seen_at_email, strict=True)
         if e.kind.value == "forwarded_digest"
     ]
-    # The digest follows the table's move; the workflows are told beside it (issue 24).
-    assert digest_saw[0] == 1
+    # The digest follows the table's move and the placement's start, so the host finds
+    # both the applications and a placement that takes a ranking; the workflows are told
+    # beside it (issue 24).
+    assert (digest_saw[0], digest_saw[2]) == (1, 1)
     assert not state.closed  # started before the host could rank
     # A host's ranking waits on its tasks: not behind the applications' (queues.py).
     assert described.task_queue == INTERACTIVE
