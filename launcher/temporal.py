@@ -33,6 +33,22 @@ DEV_RETENTION = timedelta(days=7)
 SQLITE_PRAGMAS = ["--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"]
 
 
+def partitions(*, fresh: bool) -> list[str]:
+    """One partition per task queue, where the server's default is four: with a few
+    pollers a process, a task written to a partition no poller was waiting on was passed
+    to another at ten a second, and at a full round's deadline activities waited up to
+    55 s for a worker (22 s with one; issue 24). A data directory made before this keeps
+    reading four, so that tasks already written to the other three are still handed out.
+    """
+    reads = 1 if fresh else 4
+    return [
+        "--dynamic-config-value",
+        f"matching.numTaskqueueReadPartitions={reads}",
+        "--dynamic-config-value",
+        "matching.numTaskqueueWritePartitions=1",
+    ]
+
+
 def installed_binary(name: str, package: str) -> str:
     """A binary a Python package installed: beside this interpreter (the venv) or on PATH."""
     beside = Path(sys.executable).parent / name
@@ -86,6 +102,7 @@ class TemporalDevServer:
             "--namespace",
             NAMESPACE,
             *search.dev_server_flags(),
+            *partitions(fresh=self.db_file is None or not self.db_file.exists()),
         ]
         if self.codec_endpoint is not None:
             argv += ["--ui-codec-endpoint", self.codec_endpoint]
