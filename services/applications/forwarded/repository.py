@@ -25,7 +25,8 @@ async def forwarded_to(conn: asyncpg.Connection, placement_id: UUID) -> list[asy
 
 async def cv(conn: asyncpg.Connection, application_id: UUID) -> asyncpg.Record | None:
     row: asyncpg.Record | None = await conn.fetchrow(
-        "SELECT c.filename, c.format, c.content, c.host_copy, c.erased_at, a.placement_id,"
+        "SELECT c.filename, c.format, c.content, coalesce(c.host_copy, c.content) AS host_copy,"
+        " c.erased_at, a.placement_id,"
         " a.status,"
         " a.applicant_email, p.name FROM cvs c JOIN applications a ON a.id = c.application_id"
         " JOIN applicants p ON p.email = a.applicant_email WHERE c.application_id = $1",

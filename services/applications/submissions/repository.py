@@ -112,7 +112,8 @@ async def insert_cv(conn: asyncpg.Connection, application_id: UUID, cv: dict[str
         len(cv["content"]),
         cv["pages"],
         cv["content"],
-        cv["host_copy"],
+        # NULL: the host receives the CV as sent (the first pages are all of it).
+        None if cv["host_copy"] == cv["content"] else cv["host_copy"],
     )
 
 

@@ -246,6 +246,24 @@ async def test_r11_a_long_pdf_is_kept_and_hosts_get_its_first_two_pages(
     assert len(PdfReader(io.BytesIO(row["host_copy"])).pages) == 2
 
 
+async def test_r11_a_cv_within_the_hosts_pages_is_stored_once(
+    settings: Settings, run_app: RunApp
+) -> None:
+    """Hosts receive it whole, so no second copy is written (issue 24): half the bytes a
+    rush writes to the database."""
+    app = applications_app(settings)
+    async with run_app(app) as http:
+        placement = await _one_open_placement(http, settings)
+        me = await make_profile(http, settings, "ada@example.org")
+        response = await apply(http, me, placement["id"], cv=pdf(2))
+        row = await app.state.runtime.pool.fetchrow(
+            "SELECT content, host_copy FROM cvs WHERE application_id = $1", response.json()["id"]
+        )
+    assert response.json()["cv"]["pages"] == 2
+    assert row["content"] == pdf(2)
+    assert row["host_copy"] is None
+
+
 async def test_r11_an_oversized_cv_is_refused(settings: Settings, run_app: RunApp) -> None:
     config = ApplicationsSettings(cv_max_bytes=2048)
     async with run_app(applications_app(settings, config)) as http:
