@@ -13,7 +13,7 @@ import os
 import statistics
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,39 +120,70 @@ async def timed(call: Awaitable[httpx.Response]) -> tuple[float, httpx.Response]
     return time.perf_counter() - started, response
 
 
-def peak_memory_by_process() -> dict[str, int]:
-    """Peak resident memory (VmHWM, KiB) of each MIP process on this machine (Linux)."""
-    found: dict[str, int] = {}
-    names = {
-        "services.applications": "applications",
-        "services.offers": "offers",
-        "services.expenses": "expenses",
-        "services.notifications": "notifications",
-        "workflows.worker": "worker",
-        "mailcatcher": "mail",
-        "server start-dev": "temporal",
-        "postgres -D": "postgres",
-    }
+# A needle in a process's command line, and the part of MIP it is.
+PROCESSES = {
+    "services.applications": "applications",
+    "services.offers": "offers",
+    "services.expenses": "expenses",
+    "services.notifications": "notifications",
+    "workflows.worker": "worker",
+    "mailcatcher": "mail",
+    "server start-dev": "temporal",
+    "postgres -D": "postgres",
+}
+
+
+def _processes(needles: dict[str, str]) -> Iterator[tuple[str, Path]]:
+    """(part, /proc entry) of each process whose command line holds a needle (Linux)."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        for needle, name in needles.items():
+            if needle in cmdline:
+                yield name, entry
+
+
+def peak_memory_by_process() -> dict[str, int]:
+    """Peak resident memory (VmHWM, KiB) of each MIP process on this machine (Linux)."""
+    found: dict[str, int] = {}
+    for name, entry in _processes(PROCESSES):
+        try:
             status = (entry / "status").read_text()
         except OSError:
             continue
-        for needle, name in names.items():
-            if needle in cmdline:
-                hwm = next(
-                    (
-                        int(line.split()[1])
-                        for line in status.splitlines()
-                        if line.startswith("VmHWM:")
-                    ),
-                    0,
-                )
-                found[name] = max(found.get(name, 0), hwm)
+        hwm = next(
+            (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")),
+            0,
+        )
+        found[name] = max(found.get(name, 0), hwm)
     return found
+
+
+def cpu_seconds_by_process() -> dict[str, float]:
+    """CPU time (user and system) each part of MIP has used so far, PostgreSQL's backends
+    with their server, and this benchmark's own: the difference of two readings is what a
+    run cost each part of the machine's cores."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found: dict[str, float] = {"benchmark": sum(os.times()[:2])}
+    for name, entry in _processes({**PROCESSES, "postgres: ": "postgres"}):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # utime and stime: the 14th and 15th fields, counted after the ")" of the name.
+        found[name] = found.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
+def cpu_used(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, float]:
+    """Cores each part kept busy between two readings `seconds` apart, and in all."""
+    used = {name: (after[name] - before.get(name, 0.0)) / seconds for name in after}
+    used["all"] = sum(used.values())
+    return {name: round(cores, 2) for name, cores in sorted(used.items())}
 
 
 def print_table(title: str, rows: list[tuple[str, Any]]) -> None:

@@ -25,6 +25,8 @@ from benchmarks.common import (
     Retries,
     Target,
     bounded,
+    cpu_seconds_by_process,
+    cpu_used,
     latency_figures,
     peak_memory_by_process,
     print_table,
@@ -114,13 +116,16 @@ async def main(args: argparse.Namespace) -> None:
         pace = f"at {rate:.1f}/s" if rate else f"{args.clients} clients, as fast as taken"
         print(f"rush: {n} submissions, {pace} ...")
         retries = Retries()
+        cpu_before = cpu_seconds_by_process()
         results, rush_s = await _rush(
             target, http, rnd, args.per_applicant, args.clients, cv, rate, retries
         )
+        cpu_rush = cpu_seconds_by_process()
     accepted = [r.json() for _, r in results if r.status_code == 201]
     statuses = Counter(r.status_code for _, r in results)
     wanted = set(rnd.applicants)
     seen, mail_s = await _confirmations(target, since_ns, wanted, len(accepted), args.mail_timeout)
+    cpu_after = cpu_seconds_by_process()
     end_to_end_s = rush_s + mail_s
     confirmations = [r for r in seen.values() if r.kind == "confirmation" and r.to in wanted]
     workflows = await client.count_workflows(
@@ -153,6 +158,10 @@ async def main(args: argparse.Namespace) -> None:
         "ratio_to_bare_workflows": round(mip_rate / bare_wf, 2),
         "ratio_to_bare_inserts": round(mip_rate / bare_db, 3),
         "peak_memory_kib": peak_memory_by_process(),
+        # Of the machine's cores, what each part kept busy: while the submissions came in,
+        # and from the first submission to the last confirmation.
+        "cores_during_submissions": cpu_used(cpu_before, cpu_rush, rush_s),
+        "cores_until_last_confirmation": cpu_used(cpu_before, cpu_after, end_to_end_s),
     }
     lost = len(accepted) - min(rows, workflows.count, len(confirmations))
     figures["lost"] = lost
