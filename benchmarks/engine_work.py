@@ -8,8 +8,8 @@ placements' workflows. For comparing one version of the workflows with another.
 
 "Up to confirmation" is the history up to and including its first ActivityTaskCompleted:
 the application workflow's first activity is the confirmation's `send_email`. Placement
-workflows are those the round's history started (both phases, if a second round ran):
-as its children of type PlacementWorkflow, or by the offers service's `start_placement`.
+workflows are those started for the round (both phases, if a second round ran): as its
+children of type PlacementWorkflow, or by the offers service with the round's RoundId.
 One check rides along: how many placement workflows sent one application the `offer`
 signal twice (should be none).
 """
@@ -33,7 +33,6 @@ from temporalio.client import Client
 from benchmarks.common import Target, bounded, print_table, write_json
 from mip.core import ids
 from mip.core.temporal import connect
-from services.offers.contract import START_PLACEMENT
 from workflows.search import APPLICATION_STATUS
 
 CONCURRENCY = 16
@@ -135,22 +134,24 @@ async def _applications(client: Client, round_id: str) -> dict[str, str]:
     return found
 
 
-def _placements(events: Sequence[HistoryEvent]) -> list[str]:
-    """The round's placement workflows: its children before the offers service started
-    them, and the activities that start them after (named by the workflow's ID)."""
-    child = EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED
-    started = EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-    found = []
-    for e in events:
-        if e.event_type == child:
-            attrs = e.start_child_workflow_execution_initiated_event_attributes
-            if attrs.workflow_type.name == "PlacementWorkflow":
-                found.append(attrs.workflow_id)
-        elif e.event_type == started:
-            scheduled = e.activity_task_scheduled_event_attributes
-            if scheduled.activity_type.name == START_PLACEMENT:
-                found.append(scheduled.activity_id)
-    return found
+def _placement_children(events: Sequence[HistoryEvent]) -> list[str]:
+    """The round's placement workflows, where it started them as its children."""
+    started = EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED
+    return [
+        e.start_child_workflow_execution_initiated_event_attributes.workflow_id
+        for e in events
+        if e.event_type == started
+        and e.start_child_workflow_execution_initiated_event_attributes.workflow_type.name
+        == "PlacementWorkflow"
+    ]
+
+
+async def _placements(client: Client, round_id: str, events: Sequence[HistoryEvent]) -> list[str]:
+    """The round's placement workflows: its children, or those the offers service started
+    for it (with the round's RoundId)."""
+    query = f"WorkflowType = 'PlacementWorkflow' AND RoundId = '{round_id}'"
+    started = [wf.id async for wf in client.list_workflows(query)]
+    return sorted(set(_placement_children(events)) | set(started))
 
 
 def offered_twice(events: Sequence[HistoryEvent]) -> list[str]:
@@ -176,7 +177,7 @@ async def engine_work(client: Client, round_id: str) -> dict[str, Any]:
     for status, counts in zip(applications.values(), whole, strict=True):
         by_status[status].append(counts)
     round_events = await _history(client, ids.round_(round_id))
-    placements = _placements(round_events)
+    placements = await _placements(client, round_id, round_events)
     placement_histories = await bounded(
         CONCURRENCY, [partial(_history, client, wf) for wf in placements]
     )

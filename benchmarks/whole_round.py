@@ -75,7 +75,9 @@ async def main(args: argparse.Namespace) -> None:
     hosts = {p["host"]["contact_email"] for p in rnd.placements}
     mine = round_mail.read_mail(target.mail_dir, since_ns, set(rnd.applicants) | hosts)
     client = await connect(target.settings)
-    workflows = await client.count_workflows(f"RoundId = '{rnd.id}'")
+    workflows = await client.count_workflows(
+        f"WorkflowType = 'ApplicationWorkflow' AND RoundId = '{rnd.id}'"
+    )
     figures: dict[str, Any] = {
         "round_id": rnd.id,
         "placements": args.placements,

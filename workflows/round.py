@@ -35,11 +35,12 @@ with workflow.unsafe.imports_passed_through():
         RoundSnapshot,
         SnapshotQuery,
     )
-    from services.notifications.contract import EmailRequest, MessageKind
+    from services.notifications.contract import MessageKind
     from services.offers.contract import (
         PLACEMENT_COUNTS,
-        START_PLACEMENT,
+        START_PLACEMENTS,
         PlacementCounts,
+        PlacementForwarding,
         PlacementInput,
         PlacementStart,
     )
@@ -51,6 +52,7 @@ from temporalio.workflow import ParentClosePolicy
 from workflows.application import ApplicationWorkflow
 from workflows.calls import call
 from workflows.closing import ranking_closes_at
+from workflows.digest import digest_request
 from workflows.notifications import AlertAnnouncementWorkflow, Announcement, send_email
 from workflows.placement import PlacementWorkflow, Reschedule
 from workflows.queues import APPLICATIONS, INTERACTIVE, OFFERS, sibling
@@ -74,10 +76,12 @@ CLOSE_AHEAD = "close-ahead-of-the-outcomes-date"
 # now moves first, and the workflows are told beside the digest.
 DIGEST_FIRST = "digest-before-the-workflows-hear"
 # Histories recorded before this patch started each placement's workflow as the round's
-# child: at full size the engine queued those starts behind the rush's backlog, the last
-# a minute after the deadline, and each host's digest waited on its placement's. The
-# offers service now starts them (services/offers/opening.py), all within seconds.
-START_DIRECTLY = "placements-started-by-the-offers-service"
+# child and forwarded its applications from the round, an activity at a time for each
+# placement. At full size every step waited its turn on the round's one history (the
+# hundredth placement began a minute after the deadline, its digest after that). The
+# offers service now starts every placement in one activity, and each placement's
+# workflow forwards its own applications, in parallel (services/offers/opening.py).
+PLACEMENTS_FORWARD = "placements-forward-their-applications"
 # Signalling a placement's applications is one activity; a retry tells only those left.
 FORWARD_TIMEOUT = timedelta(minutes=2)
 
@@ -198,6 +202,9 @@ class RoundWorkflow:
         snapshot = await self._snapshot(phase)
         if phase == "first":
             self._first_applications = sum(len(p.candidates) for p in snapshot.placements)
+        if workflow.patched(PLACEMENTS_FORWARD):
+            await self._start_placements(snapshot, phase)
+            return
         if workflow.patched(FORWARD_IN_ONE_STEP):
             await asyncio.gather(
                 *(
@@ -233,45 +240,61 @@ class RoundWorkflow:
             placement_id=placement.placement_id,
             application_ids=[c.application_id for c in placement.candidates],
         )
-        if workflow.patched(START_DIRECTLY):
-            # Neither waits on the other, and each waits its turn behind the rush's backlog.
-            await asyncio.gather(
-                self._start_placement(placement, phase, interactive=True, direct=True),
-                call(APPLICATIONS, MARK_FORWARDED, forwarding, start_to_close=FORWARD_TIMEOUT),
-            )
-            await self._digest_beside_telling(snapshot, placement, phase, forwarding)
-            return
         await self._start_placement(placement, phase, interactive=True)
         if workflow.patched(DIGEST_FIRST):
             await call(APPLICATIONS, MARK_FORWARDED, forwarding, start_to_close=FORWARD_TIMEOUT)
-            await self._digest_beside_telling(snapshot, placement, phase, forwarding)
+            await asyncio.gather(
+                self._tell_host(snapshot, placement, phase),
+                call(APPLICATIONS, TELL_FORWARDED, forwarding, start_to_close=FORWARD_TIMEOUT),
+            )
             return
         await call(APPLICATIONS, FORWARD_PLACEMENT, forwarding, start_to_close=FORWARD_TIMEOUT)
         await self._tell_host(snapshot, placement, phase)
 
-    async def _digest_beside_telling(
-        self,
-        snapshot: RoundSnapshot,
-        placement: PlacementSnapshot,
-        phase: str,
-        forwarding: Forwarding,
-    ) -> None:
-        await asyncio.gather(
-            self._tell_host(snapshot, placement, phase),
-            call(APPLICATIONS, TELL_FORWARDED, forwarding, start_to_close=FORWARD_TIMEOUT),
-        )
+    async def _start_placements(self, snapshot: RoundSnapshot, phase: str) -> None:
+        """Every placement with applications, started by the offers service in one step;
+        each forwards its own (the host's digest among them) as it starts."""
+        starts = [
+            PlacementStart(
+                workflow_id=ids.placement(placement.placement_id, phase),
+                # A host's ranking waits on its tasks, not the applications' (queues.py).
+                task_queue=sibling(INTERACTIVE),
+                opening=self._opening(
+                    placement,
+                    phase,
+                    PlacementForwarding(round_name=snapshot.round_name, facts=placement.facts),
+                ),
+            )
+            for placement in snapshot.placements
+            if placement.candidates
+        ]
+        await call(OFFERS, START_PLACEMENTS, starts, start_to_close=FORWARD_TIMEOUT)
+        if phase == "first":
+            self._first_placements += [start.workflow_id for start in starts]
 
     async def _start_placement(
+        self, placement: PlacementSnapshot, phase: str, *, interactive: bool = False
+    ) -> None:
+        wf_id = ids.placement(placement.placement_id, phase)
+        await workflow.start_child_workflow(
+            PlacementWorkflow.run,
+            self._opening(placement, phase),
+            id=wf_id,
+            # A host's ranking waits on its tasks, not the applications' (queues.py).
+            task_queue=sibling(INTERACTIVE) if interactive else None,
+            parent_close_policy=ParentClosePolicy.ABANDON,
+        )
+        if phase == "first":
+            self._first_placements.append(wf_id)
+
+    def _opening(
         self,
         placement: PlacementSnapshot,
         phase: str,
-        *,
-        interactive: bool = False,
-        direct: bool = False,
-    ) -> None:
+        forwarding: PlacementForwarding | None = None,
+    ) -> PlacementInput:
         assert self._input is not None
-        wf_id = ids.placement(placement.placement_id, phase)
-        opening = PlacementInput(
+        return PlacementInput(
             placement_id=placement.placement_id,
             round_id=self._input.round_id,
             phase=phase,
@@ -281,24 +304,8 @@ class RoundWorkflow:
             closes_at=self._closes_at(phase),
             candidates=placement.candidates,
             capacity=placement.capacity,
+            forwarding=forwarding,
         )
-        if direct:
-            start = PlacementStart(
-                workflow_id=wf_id, task_queue=sibling(INTERACTIVE), opening=opening
-            )
-            # Named by the workflow it starts: benchmarks/engine_work.py finds it so.
-            await call(OFFERS, START_PLACEMENT, start, activity_id=wf_id)
-        else:
-            await workflow.start_child_workflow(
-                PlacementWorkflow.run,
-                opening,
-                id=wf_id,
-                # A host's ranking waits on its tasks, not the applications' (queues.py).
-                task_queue=sibling(INTERACTIVE) if interactive else None,
-                parent_close_policy=ParentClosePolicy.ABANDON,
-            )
-        if phase == "first":
-            self._first_placements.append(wf_id)
 
     def _outcomes_at(self, placement: PlacementSnapshot, phase: str) -> datetime:
         """When the placement stops taking a ranking and its offers end."""
@@ -319,35 +326,17 @@ class RoundWorkflow:
     async def _tell_host(
         self, snapshot: RoundSnapshot, placement: PlacementSnapshot, phase: str
     ) -> None:
-        facts = placement.facts
+        outcomes_at = self._outcomes_at(placement, phase)
         await send_email(
-            EmailRequest(
-                kind=MessageKind.forwarded_digest,
-                to=[facts.host_contact_email],
-                data={
-                    "host_contact_name": facts.host_contact_name,
-                    "placement_title": facts.title,
-                    "round_name": snapshot.round_name,
-                    "applicants": [
-                        {"name": c.applicant_name, "email": c.applicant_email}
-                        for c in placement.candidates
-                    ],
-                    # The notifications service words the digest by it when it sends: one
-                    # that goes out after this instant no longer asks the host to rank.
-                    "outcomes_at": self._outcomes_at(placement, phase).isoformat(),
-                    "ranking_closes_at": (
-                        self._closes_at(phase) or self._outcomes_at(placement, phase)
-                    ).isoformat(),
-                },
-                pages={
-                    "review_url": Page(
-                        name=PageName.host_placement,
-                        params={"placement_id": placement.placement_id},
-                    )
-                },
-                idempotency_key=f"{workflow.info().workflow_id}/forward-{phase}/{placement.placement_id}",
+            digest_request(
                 round_id=snapshot.round_id,
-                subject_ref=ids.placement_subject(placement.placement_id),
+                round_name=snapshot.round_name,
+                phase=phase,
+                placement_id=placement.placement_id,
+                facts=placement.facts,
+                candidates=placement.candidates,
+                outcomes_at=outcomes_at,
+                ranking_closes_at=self._closes_at(phase) or outcomes_at,
             )
         )
 

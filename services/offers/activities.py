@@ -15,7 +15,7 @@ from services.offers.contract import (
     PLACEMENT_COUNTS,
     RECORD_OFFER,
     RELEASE_PLACE,
-    START_PLACEMENT,
+    START_PLACEMENTS,
     AcceptanceClaim,
     OfferRecord,
     PlaceHold,
@@ -48,9 +48,9 @@ class OfferActivities(ServiceActivities):
         async with self.pool.acquire() as conn:
             return await repo.release_place(conn, hold)
 
-    @served(START_PLACEMENT)
-    async def start_placement(self, start: PlacementStart) -> None:
-        await opening.start(self.runtime.workflow_client(), start)
+    @served(START_PLACEMENTS)
+    async def start_placements(self, starts: list[PlacementStart]) -> int:
+        return await opening.start_all(self.runtime.workflow_client(), starts)
 
     @served(PLACEMENT_COUNTS)
     async def placement_counts(self, round_id: str) -> dict[str, PlacementCounts]:

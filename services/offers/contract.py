@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from mip.core.access import Row
 from services.applications.contract import Candidate as ForwardedCandidate
-from services.applications.contract import ForwardedApplication, Placement
+from services.applications.contract import ForwardedApplication, Placement, PlacementFacts
 
 # Activities on the offers service's queue.
 RECORD_OFFER = "record_offer"
@@ -27,7 +27,7 @@ HOLD_PLACE = "hold_place"
 RELEASE_PLACE = "release_place"
 ERASE_SELECTION = "erase_selection"
 ANONYMISE_ROUND_SELECTION = "anonymise_round_selection"
-START_PLACEMENT = "start_placement"
+START_PLACEMENTS = "start_placements"
 
 
 class OfferRecord(BaseModel):
@@ -62,6 +62,14 @@ class PlacementCounts(BaseModel):
     withdrawn: int = 0
 
 
+class PlacementForwarding(BaseModel):
+    """What the placement's workflow needs to forward its applications itself: move them
+    in the table, send the host's digest, tell each application's workflow."""
+
+    round_name: str
+    facts: PlacementFacts
+
+
 class PlacementInput(BaseModel):
     """What a placement's offers workflow starts from (workflows/placement.py)."""
 
@@ -77,11 +85,14 @@ class PlacementInput(BaseModel):
     closes_at: datetime | None = None
     # Every place of the placement across both rounds; None: `places`.
     capacity: int | None = None
+    # Set by rounds since issue 24: the placement forwards its applications first. None:
+    # the round forwarded them (older rounds, and the tests of offers alone).
+    forwarding: PlacementForwarding | None = None
 
 
 class PlacementStart(BaseModel):
-    """The round asks the offers service to start a placement's workflow: directly, not
-    as the round's child, whose start the engine queues behind a rush's backlog."""
+    """The round asks the offers service to start its placements' workflows: directly,
+    not as the round's children, whose starts the engine queued behind a rush's backlog."""
 
     workflow_id: str
     task_queue: str

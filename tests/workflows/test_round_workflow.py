@@ -37,7 +37,7 @@ from services.notifications.contract import (
 from services.offers import opening
 from services.offers.contract import (
     PLACEMENT_COUNTS,
-    START_PLACEMENT,
+    START_PLACEMENTS,
     PlacementCounts,
     PlacementStart,
 )
@@ -100,10 +100,10 @@ class Services:
         self.told.append(forwarding)
         return len(forwarding.application_ids)
 
-    @activity.defn(name=START_PLACEMENT)
-    async def start_placement(self, start: PlacementStart) -> None:
-        self.placements_started.append(start.workflow_id)
-        await opening.start(activity.client(), start)
+    @activity.defn(name=START_PLACEMENTS)
+    async def start_placements(self, starts: list[PlacementStart]) -> int:
+        self.placements_started += [start.workflow_id for start in starts]
+        return await opening.start_all(activity.client(), starts)
 
     @activity.defn(name=PLACEMENT_COUNTS)
     async def counts(self, round_id: str) -> dict[str, PlacementCounts]:
@@ -140,7 +140,7 @@ async def round_started(
                 services.tell,
                 services.mark,
             ],
-            OFFERS: [services.counts, services.start_placement],
+            OFFERS: [services.counts, services.start_placements],
             NOTIFICATIONS: [services.recipients, services.send],
         },
     ) as env:
@@ -227,8 +227,9 @@ async def test_r17_r18_the_hosts_digest_carries_the_instant_ranking_closes() -> 
 async def test_r16_a_placements_applications_are_forwarded_in_one_step() -> None:
     """One activity for every application of a placement, not a signal from the round for
     each (3,000 of them took twelve minutes); the digest follows it, while another tells
-    the workflows. The placement's workflow is started by the offers service, not as the
-    round's child, whose start the engine queued behind a rush (a minute, at full size)."""
+    the workflows. The offers service starts every placement's workflow in one step, not
+    the round each as its child, and each placement forwards its own applications: at full
+    size the round's one history made them wait their turn (a minute)."""
     services = Services(
         candidates=[
             Candidate(application_id=a, applicant_name=a, applicant_email=f"{a}@example.org")
@@ -252,6 +253,8 @@ async def test_r16_a_placements_applications_are_forwarded_in_one_step() -> None
     # both the applications and a placement that takes a ranking; the workflows are told
     # beside it (issue 24).
     assert (digest_saw[0], digest_saw[2]) == (1, 1)
+    [digest] = [e for e in services.emails if e.kind.value == "forwarded_digest"]
+    assert digest.idempotency_key == "round-r1/forward-first/p1"  # as the round's was
     assert not state.closed  # started before the host could rank
     # A host's ranking waits on its tasks: not behind the applications' (queues.py).
     assert described.task_queue == INTERACTIVE

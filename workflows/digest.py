@@ -1,0 +1,52 @@
+"""The host's digest at a deadline: the applications forwarded for one placement (R16).
+
+Sent by the placement's workflow as it forwards them (rounds since issue 24), or by the
+round's (older rounds replaying). One key for both: a digest is never sent twice (P4).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from mip.core import ids
+    from services.applications.contract import Candidate, PlacementFacts
+    from services.notifications.contract import EmailRequest, MessageKind
+    from services.portal.contract import Page, PageName
+
+
+def digest_request(
+    *,
+    round_id: str,
+    round_name: str,
+    phase: str,
+    placement_id: str,
+    facts: PlacementFacts,
+    candidates: list[Candidate],
+    outcomes_at: datetime,
+    ranking_closes_at: datetime,
+) -> EmailRequest:
+    return EmailRequest(
+        kind=MessageKind.forwarded_digest,
+        to=[facts.host_contact_email],
+        data={
+            "host_contact_name": facts.host_contact_name,
+            "placement_title": facts.title,
+            "round_name": round_name,
+            "applicants": [
+                {"name": c.applicant_name, "email": c.applicant_email} for c in candidates
+            ],
+            # The notifications service words the digest by it when it sends: one that goes
+            # out after this instant no longer asks the host to rank.
+            "outcomes_at": outcomes_at.isoformat(),
+            "ranking_closes_at": ranking_closes_at.isoformat(),
+        },
+        pages={
+            "review_url": Page(name=PageName.host_placement, params={"placement_id": placement_id})
+        },
+        idempotency_key=f"{ids.round_(round_id)}/forward-{phase}/{placement_id}",
+        round_id=round_id,
+        subject_ref=ids.placement_subject(placement_id),
+    )
