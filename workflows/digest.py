@@ -1,8 +1,5 @@
-"""The host's digest at a deadline: the applications forwarded for one placement (R16).
-
-Sent by the placement's workflow as it forwards them (rounds since issue 24), or by the
-round's (older rounds replaying). One key for both: a digest is never sent twice (P4).
-"""
+"""The host's digest at a deadline: the applications forwarded for one placement (R16),
+sent by the round's workflow once they are; its key makes a retried send harmless (P4)."""
 
 from __future__ import annotations
 

@@ -23,12 +23,10 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from mip.core import ids, when
-    from services.applications.contract import MARK_FORWARDED, TELL_FORWARDED, Forwarding
     from services.offers.contract import (
         HOLD_PLACE,
         RELEASE_PLACE,
         PlaceHold,
-        PlacementForwarding,
         PlacementInput,
         PlacementState,
     )
@@ -36,11 +34,8 @@ with workflow.unsafe.imports_passed_through():
 # Read only when a signal is sent: the application workflow's module imports this one
 # (through its effects), so this import may find it half-made.
 from workflows import application as application_workflow
-from workflows.calls import call
-from workflows.digest import digest_request
 from workflows.messages import OfferRequest, Resolution
-from workflows.notifications import send_email
-from workflows.queues import APPLICATIONS, OFFERS, sibling
+from workflows.queues import OFFERS, sibling
 from workflows.signals import signal_quietly
 
 # Histories recorded before this patch told the rest only after every offer had closed,
@@ -52,8 +47,6 @@ OUTCOMES_ON_TIME = "outcomes-on-time-and-place-holds"
 # rest of the candidates at once rather than one signal after another (issue 24).
 RANKING_AT_ONCE = "ranking-answers-at-once"
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
-# Moving or telling a placement's applications is one activity; a retry does only the rest.
-FORWARD_TIMEOUT = timedelta(minutes=2)
 # How often a round whose places the other round holds asks the ledger again.
 RETRY_BLOCKED = timedelta(hours=1)
 
@@ -100,8 +93,6 @@ class PlacementWorkflow:
     async def run(self, request: PlacementInput) -> PlacementState:
         self._input = request
         self._on_time = workflow.patched(OUTCOMES_ON_TIME)
-        if request.forwarding is not None:
-            await self._forward(request.forwarding)
         self._show("waiting for the host's ranking")
         while workflow.now() < self._closes_at:
             self._woken = False
@@ -130,34 +121,6 @@ class PlacementWorkflow:
         self._show("closed")
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.state()
-
-    async def _forward(self, forwarding: PlacementForwarding) -> None:
-        """R16: the placement's applications forwarded in the table, then the host's
-        digest, while each application's workflow hears it was forwarded. A ranking may
-        arrive as soon as the digest has gone; the offers wait for the telling."""
-        assert self._input is not None
-        opening = self._input
-        self._show("forwarding the applications to the host")
-        moved = Forwarding(
-            round_id=opening.round_id,
-            placement_id=opening.placement_id,
-            application_ids=[c.application_id for c in opening.candidates],
-        )
-        await call(APPLICATIONS, MARK_FORWARDED, moved, start_to_close=FORWARD_TIMEOUT)
-        digest = digest_request(
-            round_id=opening.round_id,
-            round_name=forwarding.round_name,
-            phase=opening.phase,
-            placement_id=opening.placement_id,
-            facts=forwarding.facts,
-            candidates=opening.candidates,
-            outcomes_at=opening.outcomes_at,
-            ranking_closes_at=opening.closes_at or opening.outcomes_at,
-        )
-        await asyncio.gather(
-            send_email(digest),
-            call(APPLICATIONS, TELL_FORWARDED, moved, start_to_close=FORWARD_TIMEOUT),
-        )
 
     @workflow.update
     async def submit_ranking(self, ranking: Ranking) -> PlacementState:

@@ -28,7 +28,9 @@ with workflow.unsafe.imports_passed_through():
         FORWARDING_SNAPSHOT,
         MARK_FORWARDED,
         MARK_READVERTISED,
+        MARK_ROUND_FORWARDED,
         TELL_FORWARDED,
+        TELL_ROUND_FORWARDED,
         Forwarding,
         PlacementSnapshot,
         RoundClock,
@@ -40,7 +42,6 @@ with workflow.unsafe.imports_passed_through():
         PLACEMENT_COUNTS,
         START_PLACEMENTS,
         PlacementCounts,
-        PlacementForwarding,
         PlacementInput,
         PlacementStart,
     )
@@ -76,14 +77,18 @@ CLOSE_AHEAD = "close-ahead-of-the-outcomes-date"
 # now moves first, and the workflows are told beside the digest.
 DIGEST_FIRST = "digest-before-the-workflows-hear"
 # Histories recorded before this patch started each placement's workflow as the round's
-# child and forwarded its applications from the round, an activity at a time for each
-# placement. At full size every step waited its turn on the round's one history (the
-# hundredth placement began a minute after the deadline, its digest after that). The
-# offers service now starts every placement in one activity, and each placement's
-# workflow forwards its own applications, in parallel (services/offers/opening.py).
-PLACEMENTS_FORWARD = "placements-forward-their-applications"
+# child and forwarded each placement in activities of its own: 400 activities and 100
+# child starts on the round's one history at the deadline, each waiting its turn on it
+# (the hundredth placement began a minute after the deadline, its digest after that).
+# Now the offers service starts every placement and the applications service moves
+# every application in one activity each, side by side; then the hosts' digests go while
+# one more activity tells the applications' workflows (services/offers/opening.py).
+AT_ONCE = "forward-the-round-at-once"
 # Signalling a placement's applications is one activity; a retry tells only those left.
 FORWARD_TIMEOUT = timedelta(minutes=2)
+# Telling a whole round's applications (3,000 signals) in one activity; a retry tells them
+# again, which moves nothing twice.
+TELL_ROUND_TIMEOUT = timedelta(minutes=10)
 
 
 class RoundInput(BaseModel):
@@ -202,8 +207,8 @@ class RoundWorkflow:
         snapshot = await self._snapshot(phase)
         if phase == "first":
             self._first_applications = sum(len(p.candidates) for p in snapshot.placements)
-        if workflow.patched(PLACEMENTS_FORWARD):
-            await self._start_placements(snapshot, phase)
+        if workflow.patched(AT_ONCE):
+            await self._forward_at_once(snapshot, phase)
             return
         if workflow.patched(FORWARD_IN_ONE_STEP):
             await asyncio.gather(
@@ -251,26 +256,38 @@ class RoundWorkflow:
         await call(APPLICATIONS, FORWARD_PLACEMENT, forwarding, start_to_close=FORWARD_TIMEOUT)
         await self._tell_host(snapshot, placement, phase)
 
-    async def _start_placements(self, snapshot: RoundSnapshot, phase: str) -> None:
-        """Every placement with applications, started by the offers service in one step;
-        each forwards its own (the host's digest among them) as it starts."""
+    async def _forward_at_once(self, snapshot: RoundSnapshot, phase: str) -> None:
+        """Every placement's workflow started, to take a ranking as soon as its host can
+        send one, and every application forwarded in the table, side by side; then each
+        host's digest, while every application's workflow hears it was forwarded."""
+        placements = [p for p in snapshot.placements if p.candidates]
         starts = [
             PlacementStart(
                 workflow_id=ids.placement(placement.placement_id, phase),
                 # A host's ranking waits on its tasks, not the applications' (queues.py).
                 task_queue=sibling(INTERACTIVE),
-                opening=self._opening(
-                    placement,
-                    phase,
-                    PlacementForwarding(round_name=snapshot.round_name, facts=placement.facts),
-                ),
+                opening=self._opening(placement, phase),
             )
-            for placement in snapshot.placements
-            if placement.candidates
+            for placement in placements
         ]
-        await call(OFFERS, START_PLACEMENTS, starts, start_to_close=FORWARD_TIMEOUT)
+        moves = [
+            Forwarding(
+                round_id=snapshot.round_id,
+                placement_id=placement.placement_id,
+                application_ids=[c.application_id for c in placement.candidates],
+            )
+            for placement in placements
+        ]
+        await asyncio.gather(
+            call(OFFERS, START_PLACEMENTS, starts, start_to_close=FORWARD_TIMEOUT),
+            call(APPLICATIONS, MARK_ROUND_FORWARDED, moves, start_to_close=FORWARD_TIMEOUT),
+        )
         if phase == "first":
             self._first_placements += [start.workflow_id for start in starts]
+        await asyncio.gather(
+            *(self._tell_host(snapshot, placement, phase) for placement in placements),
+            call(APPLICATIONS, TELL_ROUND_FORWARDED, moves, start_to_close=TELL_ROUND_TIMEOUT),
+        )
 
     async def _start_placement(
         self, placement: PlacementSnapshot, phase: str, *, interactive: bool = False
@@ -287,12 +304,7 @@ class RoundWorkflow:
         if phase == "first":
             self._first_placements.append(wf_id)
 
-    def _opening(
-        self,
-        placement: PlacementSnapshot,
-        phase: str,
-        forwarding: PlacementForwarding | None = None,
-    ) -> PlacementInput:
+    def _opening(self, placement: PlacementSnapshot, phase: str) -> PlacementInput:
         assert self._input is not None
         return PlacementInput(
             placement_id=placement.placement_id,
@@ -304,7 +316,6 @@ class RoundWorkflow:
             closes_at=self._closes_at(phase),
             candidates=placement.candidates,
             capacity=placement.capacity,
-            forwarding=forwarding,
         )
 
     def _outcomes_at(self, placement: PlacementSnapshot, phase: str) -> datetime:

@@ -25,11 +25,13 @@ from services.applications.contract import (
     KEEP_EQUAL_OPPORTUNITIES_TOTALS,
     MARK_FORWARDED,
     MARK_READVERTISED,
+    MARK_ROUND_FORWARDED,
     OPEN_APPLICATIONS_OF,
     RECORD_STATUS,
     RETENTION_PLAN,
     ROUND_DATES,
     TELL_FORWARDED,
+    TELL_ROUND_FORWARDED,
     Forwarding,
     OpenApplicationsQuery,
     RetentionPlan,
@@ -88,6 +90,16 @@ class ApplicationActivities(ServiceActivities):
     async def tell_placement_forwarded(self, placement: Forwarding) -> int:
         client = self.runtime.workflow_client()
         return await forwarding.tell(self.pool, client, placement)
+
+    @served(MARK_ROUND_FORWARDED)
+    async def mark_round_forwarded(self, placements: list[Forwarding]) -> int:
+        client = self.runtime.workflow_client()
+        return await forwarding.mark_all(self.pool, client, placements)
+
+    @served(TELL_ROUND_FORWARDED)
+    async def tell_round_forwarded(self, placements: list[Forwarding]) -> int:
+        client = self.runtime.workflow_client()
+        return await forwarding.tell_all(self.pool, client, placements)
 
     @served(MARK_READVERTISED)
     async def mark_readvertised(self, places: dict[str, int]) -> None:

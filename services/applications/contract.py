@@ -373,6 +373,10 @@ FORWARD_PLACEMENT = "forward_placement"
 # then, beside the digest, each workflow told (how many were there to tell).
 MARK_FORWARDED = "mark_placement_forwarded"
 TELL_FORWARDED = "tell_placement_forwarded"
+# The same for every placement of a round at once (rounds since issue 24): one activity of
+# the round's each, where one per placement had them all wait on the round's history.
+MARK_ROUND_FORWARDED = "mark_round_forwarded"
+TELL_ROUND_FORWARDED = "tell_round_forwarded"
 MARK_READVERTISED = "mark_readvertised"
 # Erasure on request (issue 23 item 4): the person's applications, then their rows.
 APPLICATIONS_OF_PERSON = "applications_of_person"

@@ -26,6 +26,8 @@ from workflows.application import ApplicationWorkflow
 
 # Signals in flight at once for one placement: a hundred placements are forwarded together.
 SIGNALS_AT_ONCE = 8
+# Placements told at once when a round's are told in one activity: 32 signals in flight.
+PLACEMENTS_AT_ONCE = 4
 FORWARDED = "forwarded to the host"
 
 
@@ -90,6 +92,23 @@ async def tell(pool: asyncpg.Pool, client: Client, forwarding: Forwarding) -> in
     told. A retry tells them again, which moves nothing twice."""
     forwarded = await _in_status(pool, forwarding, "forwarded")
     return len(await _tell_each(pool, client, forwarded))
+
+
+async def mark_all(pool: asyncpg.Pool, client: Client, placements: list[Forwarding]) -> int:
+    """`mark` for every placement of a round at once (the pool bounds how many at a time)."""
+    return sum(await asyncio.gather(*(mark(pool, client, p) for p in placements)))
+
+
+async def tell_all(pool: asyncpg.Pool, client: Client, placements: list[Forwarding]) -> int:
+    """`tell` for every placement of a round, a few placements at a time: each signals a
+    few of its workflows at a time."""
+    gate = asyncio.Semaphore(PLACEMENTS_AT_ONCE)
+
+    async def tell_one(placement: Forwarding) -> int:
+        async with gate:
+            return await tell(pool, client, placement)
+
+    return sum(await asyncio.gather(*map(tell_one, placements)))
 
 
 async def _in_status(pool: asyncpg.Pool, forwarding: Forwarding, status: str) -> list[UUID]:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from mip.core.access import Row
 from services.applications.contract import Candidate as ForwardedCandidate
-from services.applications.contract import ForwardedApplication, Placement, PlacementFacts
+from services.applications.contract import ForwardedApplication, Placement
 
 # Activities on the offers service's queue.
 RECORD_OFFER = "record_offer"
@@ -62,14 +62,6 @@ class PlacementCounts(BaseModel):
     withdrawn: int = 0
 
 
-class PlacementForwarding(BaseModel):
-    """What the placement's workflow needs to forward its applications itself: move them
-    in the table, send the host's digest, tell each application's workflow."""
-
-    round_name: str
-    facts: PlacementFacts
-
-
 class PlacementInput(BaseModel):
     """What a placement's offers workflow starts from (workflows/placement.py)."""
 
@@ -85,9 +77,6 @@ class PlacementInput(BaseModel):
     closes_at: datetime | None = None
     # Every place of the placement across both rounds; None: `places`.
     capacity: int | None = None
-    # Set by rounds since issue 24: the placement forwards its applications first. None:
-    # the round forwarded them (older rounds, and the tests of offers alone).
-    forwarding: PlacementForwarding | None = None
 
 
 class PlacementStart(BaseModel):

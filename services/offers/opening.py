@@ -1,11 +1,9 @@
 """A round's placement workflows, started at its deadline, all at once (issue 24).
 
-The round used to start each as its child and then forward the placement's applications
-itself, one activity after another for every placement. At full size every one of those
-steps waited on the round's own history, which the engine writes one step at a time: the
+The round used to start each as its child. At full size each start, and each of the
+round's other steps for each placement, waited its turn on the round's one history: the
 hundredth placement began a minute after the deadline, and its host's digest after that.
-Here the offers service starts them all in one activity of the round, and each placement's
-workflow forwards its own applications (workflows/placement.py), in parallel.
+Here the offers service starts them all in one activity of the round.
 """
 
 from __future__ import annotations

@@ -17,7 +17,9 @@ from services.applications.contract import (
     FORWARDING_SNAPSHOT,
     MARK_FORWARDED,
     MARK_READVERTISED,
+    MARK_ROUND_FORWARDED,
     TELL_FORWARDED,
+    TELL_ROUND_FORWARDED,
     Candidate,
     Forwarding,
     PlacementFacts,
@@ -105,6 +107,14 @@ class Services:
         self.placements_started += [start.workflow_id for start in starts]
         return await opening.start_all(activity.client(), starts)
 
+    @activity.defn(name=MARK_ROUND_FORWARDED)
+    async def mark_round(self, placements: list[Forwarding]) -> int:
+        return sum([await self.forward(p) for p in placements])
+
+    @activity.defn(name=TELL_ROUND_FORWARDED)
+    async def tell_round(self, placements: list[Forwarding]) -> int:
+        return sum([await self.tell(p) for p in placements])
+
     @activity.defn(name=PLACEMENT_COUNTS)
     async def counts(self, round_id: str) -> dict[str, PlacementCounts]:
         return {"p1": PlacementCounts(accepted=0, offered=0)}
@@ -138,6 +148,8 @@ async def round_started(
                 services.forward,
                 services.mark_forwarded,
                 services.tell,
+                services.mark_round,
+                services.tell_round,
                 services.mark,
             ],
             OFFERS: [services.counts, services.start_placements],
@@ -227,9 +239,9 @@ async def test_r17_r18_the_hosts_digest_carries_the_instant_ranking_closes() -> 
 async def test_r16_a_placements_applications_are_forwarded_in_one_step() -> None:
     """One activity for every application of a placement, not a signal from the round for
     each (3,000 of them took twelve minutes); the digest follows it, while another tells
-    the workflows. The offers service starts every placement's workflow in one step, not
-    the round each as its child, and each placement forwards its own applications: at full
-    size the round's one history made them wait their turn (a minute)."""
+    the workflows. Every placement's workflow is started by the offers service in one step,
+    not by the round as its child, and every placement's applications are moved and told
+    in one step each: at full size the round's one history made each wait its turn."""
     services = Services(
         candidates=[
             Candidate(application_id=a, applicant_name=a, applicant_email=f"{a}@example.org")

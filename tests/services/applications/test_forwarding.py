@@ -1,8 +1,9 @@
-"""R16 at the deadline: a placement's applications forwarded in one step (issue 24 item 2).
+"""R16 at the deadline: a round's applications forwarded in one step (issue 24 item 2).
 
-The round asks the applications service once per placement to move the read model for all
-of them in one transaction (starting any workflow its outbox still holds), then, beside the
-host's digest, to tell each application's workflow."""
+The round asks the applications service once to move the read model for every placement,
+each in one transaction (starting any workflow its outbox still holds), while the offers
+service starts the placements' workflows; then, beside the hosts' digests, to tell each
+application's workflow."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from services.applications import forwarding
 from services.applications.app import create_app as applications_app
 from services.applications.contract import ApplicationStatus, Forwarding
 from services.notifications.app import create_app as notifications_app
+from services.offers.app import create_app as offers_app
 from tests.support.applying import apply, close_round_now, make_profile, make_round, open_round
 from tests.support.auth import auth
 from tests.support.stack import Stack, running_stack
@@ -49,10 +51,13 @@ async def test_r16_each_application_is_forwarded_once_workflow_and_table_alike(
     mail_settings: Settings, smtp: MailCatcher
 ) -> None:
     # The workflow takes its signals once its confirmation is sent: the notifications
-    # service is there to send it.
+    # service is there to send it, and the offers service to start the placement's.
     settings = mail_settings
     async with running_stack(
-        settings, applications=applications_app, notifications=notifications_app
+        settings,
+        applications=applications_app,
+        notifications=notifications_app,
+        offers=offers_app,
     ) as stack:
         http = stack.http["applications"]
         the_round, [placement] = await make_round(http, settings, open_round())
