@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import Priority, RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from services.notifications.contract import (
@@ -47,8 +47,9 @@ EMAIL_HEARTBEAT = timedelta(seconds=10)
 EMAIL_START_TO_CLOSE = timedelta(seconds=30)
 
 
-async def send_email(request: EmailRequest) -> EmailOutcome:
-    """From workflow code: deliver through the notifications service, retrying until done."""
+async def send_email(request: EmailRequest, priority: Priority = Priority.default) -> EmailOutcome:
+    """From workflow code: deliver through the notifications service, retrying until done;
+    `priority` puts it ahead of other mail waiting for the service (queues.py)."""
     outcome: EmailOutcome = await workflow.execute_activity(
         SEND_EMAIL,
         request,
@@ -57,6 +58,7 @@ async def send_email(request: EmailRequest) -> EmailOutcome:
         heartbeat_timeout=EMAIL_HEARTBEAT,
         retry_policy=EMAIL_RETRY,
         result_type=EmailOutcome,
+        priority=priority,
     )
     return outcome
 

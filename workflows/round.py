@@ -47,7 +47,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from services.portal.contract import Page, PageName
     from workflows.tz import LONDON
-from temporalio.common import RetryPolicy
+from temporalio.common import Priority, RetryPolicy
 from temporalio.workflow import ParentClosePolicy
 
 from workflows.application import ApplicationWorkflow
@@ -56,7 +56,7 @@ from workflows.closing import ranking_closes_at
 from workflows.digest import digest_request
 from workflows.notifications import AlertAnnouncementWorkflow, Announcement, send_email
 from workflows.placement import PlacementWorkflow, Reschedule
-from workflows.queues import APPLICATIONS, INTERACTIVE, OFFERS, sibling
+from workflows.queues import AHEAD, APPLICATIONS, INTERACTIVE, OFFERS, sibling
 from workflows.signals import signal_quietly
 
 RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
@@ -190,7 +190,7 @@ class RoundWorkflow:
         elif step == "forward_second":
             await self._forward("second")
 
-    async def _snapshot(self, phase: str) -> RoundSnapshot:
+    async def _snapshot(self, phase: str, priority: Priority = Priority.default) -> RoundSnapshot:
         assert self._input is not None
         snapshot: RoundSnapshot = await workflow.execute_activity(
             FORWARDING_SNAPSHOT,
@@ -199,15 +199,17 @@ class RoundWorkflow:
             result_type=RoundSnapshot,
             start_to_close_timeout=timedelta(seconds=60),
             retry_policy=RETRY,
+            priority=priority,
         )
         return snapshot
 
     async def _forward(self, phase: str) -> None:
         """R16: after the deadline every application goes to its placement's host."""
-        snapshot = await self._snapshot(phase)
+        at_once = workflow.patched(AT_ONCE)
+        snapshot = await self._snapshot(phase, AHEAD if at_once else Priority.default)
         if phase == "first":
             self._first_applications = sum(len(p.candidates) for p in snapshot.placements)
-        if workflow.patched(AT_ONCE):
+        if at_once:
             await self._forward_at_once(snapshot, phase)
             return
         if workflow.patched(FORWARD_IN_ONE_STEP):
@@ -279,14 +281,26 @@ class RoundWorkflow:
             for placement in placements
         ]
         await asyncio.gather(
-            call(OFFERS, START_PLACEMENTS, starts, start_to_close=FORWARD_TIMEOUT),
-            call(APPLICATIONS, MARK_ROUND_FORWARDED, moves, start_to_close=FORWARD_TIMEOUT),
+            call(OFFERS, START_PLACEMENTS, starts, start_to_close=FORWARD_TIMEOUT, priority=AHEAD),
+            call(
+                APPLICATIONS,
+                MARK_ROUND_FORWARDED,
+                moves,
+                start_to_close=FORWARD_TIMEOUT,
+                priority=AHEAD,
+            ),
         )
         if phase == "first":
             self._first_placements += [start.workflow_id for start in starts]
         await asyncio.gather(
-            *(self._tell_host(snapshot, placement, phase) for placement in placements),
-            call(APPLICATIONS, TELL_ROUND_FORWARDED, moves, start_to_close=TELL_ROUND_TIMEOUT),
+            *(self._tell_host(snapshot, placement, phase, AHEAD) for placement in placements),
+            call(
+                APPLICATIONS,
+                TELL_ROUND_FORWARDED,
+                moves,
+                start_to_close=TELL_ROUND_TIMEOUT,
+                priority=AHEAD,
+            ),
         )
 
     async def _start_placement(
@@ -335,7 +349,11 @@ class RoundWorkflow:
         return ranking_closes_at(clock.deadline_at, clock.outcomes_at, self._first_applications)
 
     async def _tell_host(
-        self, snapshot: RoundSnapshot, placement: PlacementSnapshot, phase: str
+        self,
+        snapshot: RoundSnapshot,
+        placement: PlacementSnapshot,
+        phase: str,
+        priority: Priority = Priority.default,
     ) -> None:
         outcomes_at = self._outcomes_at(placement, phase)
         await send_email(
@@ -348,7 +366,8 @@ class RoundWorkflow:
                 candidates=placement.candidates,
                 outcomes_at=outcomes_at,
                 ranking_closes_at=self._closes_at(phase) or outcomes_at,
-            )
+            ),
+            priority,
         )
 
     async def _open_second_round(self) -> None:

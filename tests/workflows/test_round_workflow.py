@@ -74,9 +74,16 @@ class Services:
     # placements started.
     seen_at_email: list[tuple[int, int, int]] = field(default_factory=list)
     placements_started: list[str] = field(default_factory=list)
+    # The priority key each activity was scheduled with, by activity.
+    priorities: dict[str, set[int | None]] = field(default_factory=dict)
+
+    def _seen(self) -> None:
+        info = activity.info()
+        self.priorities.setdefault(info.activity_type, set()).add(info.priority.priority_key)
 
     @activity.defn(name=FORWARDING_SNAPSHOT)
     async def snapshot(self, query: SnapshotQuery) -> RoundSnapshot:
+        self._seen()
         self.snapshots.append((query.phase, activity.info().current_attempt_scheduled_time))
         return RoundSnapshot(
             round_id="r1",
@@ -104,15 +111,18 @@ class Services:
 
     @activity.defn(name=START_PLACEMENTS)
     async def start_placements(self, starts: list[PlacementStart]) -> int:
+        self._seen()
         self.placements_started += [start.workflow_id for start in starts]
         return await opening.start_all(activity.client(), starts)
 
     @activity.defn(name=MARK_ROUND_FORWARDED)
     async def mark_round(self, placements: list[Forwarding]) -> int:
+        self._seen()
         return sum([await self.forward(p) for p in placements])
 
     @activity.defn(name=TELL_ROUND_FORWARDED)
     async def tell_round(self, placements: list[Forwarding]) -> int:
+        self._seen()
         return sum([await self.tell(p) for p in placements])
 
     @activity.defn(name=PLACEMENT_COUNTS)
@@ -129,6 +139,7 @@ class Services:
 
     @activity.defn(name=SEND_EMAIL)
     async def send(self, request: EmailRequest) -> EmailOutcome:
+        self._seen()
         self.emails.append(request)
         self.seen_at_email.append(
             (len(self.forwarded), len(self.told), len(self.placements_started))
@@ -241,7 +252,8 @@ async def test_r16_a_placements_applications_are_forwarded_in_one_step() -> None
     each (3,000 of them took twelve minutes); the digest follows it, while another tells
     the workflows. Every placement's workflow is started by the offers service in one step,
     not by the round as its child, and every placement's applications are moved and told
-    in one step each: at full size the round's one history made each wait its turn."""
+    in one step each: at full size the round's one history made each wait its turn. Each
+    step goes ahead of the rush's own tasks on the services' queues."""
     services = Services(
         candidates=[
             Candidate(application_id=a, applicant_name=a, applicant_email=f"{a}@example.org")
@@ -267,6 +279,12 @@ async def test_r16_a_placements_applications_are_forwarded_in_one_step() -> None
     assert (digest_saw[0], digest_saw[2]) == (1, 1)
     [digest] = [e for e in services.emails if e.kind.value == "forwarded_digest"]
     assert digest.idempotency_key == "round-r1/forward-first/p1"  # as the round's was
+    # Every step at the deadline goes ahead of the rush's tasks on the services' queues;
+    # the advertising step's snapshot and alert at the default.
+    for step in (START_PLACEMENTS, MARK_ROUND_FORWARDED, TELL_ROUND_FORWARDED):
+        assert services.priorities[step] == {1}, step
+    for step in (FORWARDING_SNAPSHOT, SEND_EMAIL):
+        assert services.priorities[step] == {1, None}, step
     assert not state.closed  # started before the host could rank
     # A host's ranking waits on its tasks: not behind the applications' (queues.py).
     assert described.task_queue == INTERACTIVE
