@@ -22,13 +22,11 @@ async def call(
     result_type: Any = None,
     start_to_close: timedelta = ACTIVITY_TIMEOUT,
     retry_policy: RetryPolicy | None = None,
-    activity_id: str | None = None,
     priority: Priority = Priority.default,
 ) -> Any:
     """Run `activity` (named in its service's contract) with `arg`; its result is read as
-    `result_type`, or left unread (None) where the workflow wants none. `activity_id`
-    names the call in the history where a reader looks for it (the engine's default is
-    a sequence number); `priority` puts it ahead of its queue's other tasks (queues.py)."""
+    `result_type`, or left unread (None) where the workflow wants none; `priority` puts it
+    ahead of its queue's other tasks (queues.py)."""
     return await workflow.execute_activity(
         activity,
         arg,
@@ -36,6 +34,5 @@ async def call(
         start_to_close_timeout=start_to_close,
         retry_policy=retry_policy,
         result_type=result_type,
-        activity_id=activity_id,
         priority=priority,
     )

@@ -219,6 +219,22 @@ async def test_r11_the_cv_is_judged_by_its_content(
         assert response.json()["type"] == "urn:mip:problem:unacceptable-cv"
 
 
+async def _applied_with_cv(
+    settings: Settings, run_app: RunApp, cv: bytes
+) -> tuple[dict[str, Any], Any]:
+    """The application's body as answered, and its CV's row as stored."""
+    app = applications_app(settings)
+    async with run_app(app) as http:
+        placement = await _one_open_placement(http, settings)
+        me = await make_profile(http, settings, "ada@example.org")
+        response = await apply(http, me, placement["id"], cv=cv)
+        row = await app.state.runtime.pool.fetchrow(
+            "SELECT content, host_copy FROM cvs WHERE application_id = $1", response.json()["id"]
+        )
+    body: dict[str, Any] = response.json()
+    return body, row
+
+
 async def test_r11_a_long_pdf_is_kept_and_hosts_get_its_first_two_pages(
     settings: Settings, run_app: RunApp
 ) -> None:
@@ -226,15 +242,7 @@ async def test_r11_a_long_pdf_is_kept_and_hosts_get_its_first_two_pages(
 
     from pypdf import PdfReader
 
-    app = applications_app(settings)
-    async with run_app(app) as http:
-        placement = await _one_open_placement(http, settings)
-        me = await make_profile(http, settings, "ada@example.org")
-        response = await apply(http, me, placement["id"], cv=pdf(5))
-        row = await app.state.runtime.pool.fetchrow(
-            "SELECT content, host_copy FROM cvs WHERE application_id = $1", response.json()["id"]
-        )
-    body = response.json()
+    body, row = await _applied_with_cv(settings, run_app, pdf(5))
     assert body["cv"] == {
         "format": "pdf",
         "size_bytes": len(pdf(5)),
@@ -251,15 +259,8 @@ async def test_r11_a_cv_within_the_hosts_pages_is_stored_once(
 ) -> None:
     """Hosts receive it whole, so no second copy is written (issue 24): half the bytes a
     rush writes to the database."""
-    app = applications_app(settings)
-    async with run_app(app) as http:
-        placement = await _one_open_placement(http, settings)
-        me = await make_profile(http, settings, "ada@example.org")
-        response = await apply(http, me, placement["id"], cv=pdf(2))
-        row = await app.state.runtime.pool.fetchrow(
-            "SELECT content, host_copy FROM cvs WHERE application_id = $1", response.json()["id"]
-        )
-    assert response.json()["cv"]["pages"] == 2
+    body, row = await _applied_with_cv(settings, run_app, pdf(2))
+    assert body["cv"]["pages"] == 2
     assert row["content"] == pdf(2)
     assert row["host_copy"] is None
 
