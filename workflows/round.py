@@ -86,9 +86,9 @@ DIGEST_FIRST = "digest-before-the-workflows-hear"
 AT_ONCE = "forward-the-round-at-once"
 # Signalling a placement's applications is one activity; a retry tells only those left.
 FORWARD_TIMEOUT = timedelta(minutes=2)
-# Telling a whole round's applications (3,000 signals) in one activity; a retry tells them
-# again, which moves nothing twice.
-TELL_ROUND_TIMEOUT = timedelta(minutes=10)
+# Telling a whole round's applications (3,000 signals, under a minute at full size) in one
+# activity; a retry after a worker died tells them again, which moves nothing twice.
+TELL_ROUND_TIMEOUT = timedelta(minutes=5)
 
 
 class RoundInput(BaseModel):
