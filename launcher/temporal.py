@@ -35,10 +35,10 @@ SQLITE_PRAGMAS = ["--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "syn
 
 def partitions(*, fresh: bool) -> list[str]:
     """One partition per task queue, where the server's default is four: with a few
-    pollers a process, a task written to a partition no poller was waiting on was passed
-    to another at ten a second, and at a full round's deadline activities waited up to
-    55 s for a worker (22 s with one; issue 24). A data directory made before this keeps
-    reading four, so that tasks already written to the other three are still handed out.
+    pollers a process, a task written to a partition no poller is waiting on is handed
+    on to one that is at no more than ten a second, and a single machine's queues gain
+    nothing from four (issue 24). A data directory made before this keeps reading four,
+    so that tasks already written to the other three are still handed out.
     """
     reads = 1 if fresh else 4
     return [
