@@ -22,6 +22,7 @@ import httpx
 from pypdf import PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
+from mip.core.aio import at_most
 from mip.core.auth import Role, mint_token
 from mip.core.settings import Settings
 
@@ -74,13 +75,7 @@ def latency_figures(seconds: list[float]) -> dict[str, float]:
 
 async def bounded(concurrency: int, jobs: Iterable[Callable[[], Awaitable[Any]]]) -> list[Any]:
     """Run `jobs` with at most `concurrency` at once; results in order."""
-    gate = asyncio.Semaphore(concurrency)
-
-    async def one(job: Callable[[], Awaitable[Any]]) -> Any:
-        async with gate:
-            return await job()
-
-    return await asyncio.gather(*(one(j) for j in jobs))
+    return await at_most(concurrency, jobs)
 
 
 @dataclass

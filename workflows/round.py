@@ -242,11 +242,7 @@ class RoundWorkflow:
         """The placement's workflow started, to take a ranking as soon as the host can
         send one, and every application forwarded in the table, side by side; then the
         host's digest, while each application's workflow hears it was forwarded."""
-        forwarding = Forwarding(
-            round_id=snapshot.round_id,
-            placement_id=placement.placement_id,
-            application_ids=[c.application_id for c in placement.candidates],
-        )
+        forwarding = _forwarding(snapshot, placement)
         await self._start_placement(placement, phase, interactive=True)
         if workflow.patched(DIGEST_FIRST):
             await call(APPLICATIONS, MARK_FORWARDED, forwarding, start_to_close=FORWARD_TIMEOUT)
@@ -272,14 +268,7 @@ class RoundWorkflow:
             )
             for placement in placements
         ]
-        moves = [
-            Forwarding(
-                round_id=snapshot.round_id,
-                placement_id=placement.placement_id,
-                application_ids=[c.application_id for c in placement.candidates],
-            )
-            for placement in placements
-        ]
+        moves = [_forwarding(snapshot, placement) for placement in placements]
         await asyncio.gather(
             call(OFFERS, START_PLACEMENTS, starts, start_to_close=FORWARD_TIMEOUT, priority=AHEAD),
             call(
@@ -356,18 +345,9 @@ class RoundWorkflow:
         priority: Priority = Priority.default,
     ) -> None:
         outcomes_at = self._outcomes_at(placement, phase)
+        closes_at = self._closes_at(phase) or outcomes_at
         await send_email(
-            digest_request(
-                round_id=snapshot.round_id,
-                round_name=snapshot.round_name,
-                phase=phase,
-                placement_id=placement.placement_id,
-                facts=placement.facts,
-                candidates=placement.candidates,
-                outcomes_at=outcomes_at,
-                ranking_closes_at=self._closes_at(phase) or outcomes_at,
-            ),
-            priority,
+            digest_request(snapshot, placement, phase, outcomes_at, closes_at), priority
         )
 
     async def _open_second_round(self) -> None:
@@ -425,3 +405,12 @@ class RoundWorkflow:
         assert self._clock is not None
         at = self._clock.deadline_at if phase == "first" else self._clock.second_round_deadline_at
         return when.when(at) if at else "the deadline"
+
+
+def _forwarding(snapshot: RoundSnapshot, placement: PlacementSnapshot) -> Forwarding:
+    """Every application of the placement, as the applications service moves and tells them."""
+    return Forwarding(
+        round_id=snapshot.round_id,
+        placement_id=placement.placement_id,
+        application_ids=[c.application_id for c in placement.candidates],
+    )

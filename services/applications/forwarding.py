@@ -5,6 +5,7 @@ re-advertises. All SQL is in the repositories."""
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from uuid import UUID
 
 import asyncpg
@@ -12,6 +13,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from mip.core import ids, outbox
+from mip.core.aio import at_most
 from services.applications.catalogue import repository as catalogue
 from services.applications.catalogue.facts import facts_of
 from services.applications.contract import (
@@ -102,13 +104,9 @@ async def mark_all(pool: asyncpg.Pool, client: Client, placements: list[Forwardi
 async def tell_all(pool: asyncpg.Pool, client: Client, placements: list[Forwarding]) -> int:
     """`tell` for every placement of a round, a few placements at a time: each signals a
     few of its workflows at a time."""
-    gate = asyncio.Semaphore(PLACEMENTS_AT_ONCE)
-
-    async def tell_one(placement: Forwarding) -> int:
-        async with gate:
-            return await tell(pool, client, placement)
-
-    return sum(await asyncio.gather(*map(tell_one, placements)))
+    return sum(
+        await at_most(PLACEMENTS_AT_ONCE, (partial(tell, pool, client, p) for p in placements))
+    )
 
 
 async def _in_status(pool: asyncpg.Pool, forwarding: Forwarding, status: str) -> list[UUID]:
@@ -120,13 +118,10 @@ async def _in_status(pool: asyncpg.Pool, forwarding: Forwarding, status: str) ->
 
 async def _tell_each(pool: asyncpg.Pool, client: Client, application_ids: list[UUID]) -> list[UUID]:
     """Signal each workflow, a few at a time; those that were there to hear it."""
-    gate = asyncio.Semaphore(SIGNALS_AT_ONCE)
-
-    async def tell_one(application_id: UUID) -> UUID | None:
-        async with gate:
-            return application_id if await _tell(pool, client, application_id) else None
-
-    return [a for a in await asyncio.gather(*map(tell_one, application_ids)) if a is not None]
+    heard = await at_most(
+        SIGNALS_AT_ONCE, (partial(_tell, pool, client, a) for a in application_ids)
+    )
+    return [a for a, told in zip(application_ids, heard, strict=True) if told]
 
 
 async def _tell(pool: asyncpg.Pool, client: Client, application_id: UUID) -> bool:

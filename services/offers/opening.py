@@ -8,8 +8,8 @@ Here the offers service starts them all in one activity of the round.
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from functools import partial
 
 from temporalio.client import Client
 from temporalio.common import (
@@ -19,6 +19,7 @@ from temporalio.common import (
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from mip.core.aio import at_most
 from services.offers.contract import PlacementStart
 from workflows import search
 from workflows.placement import PlacementWorkflow
@@ -31,13 +32,7 @@ AT_ONCE = 16
 async def start_all(client: Client, starts: list[PlacementStart]) -> int:
     """Start each placement's workflow, once: a retry finds those it started. The number
     started now."""
-    gate = asyncio.Semaphore(AT_ONCE)
-
-    async def one(request: PlacementStart) -> bool:
-        async with gate:
-            return await start(client, request)
-
-    return sum(await asyncio.gather(*(one(s) for s in starts)))
+    return sum(await at_most(AT_ONCE, (partial(start, client, s) for s in starts)))
 
 
 async def start(client: Client, request: PlacementStart) -> bool:
